@@ -1,0 +1,420 @@
+/*
+ * The signaling core: stamps, gates and routes every event. Adapters own seams per
+ * endpoint and receive only commands that passed the gate; controls receive what their
+ * effective filter admits, through bounded per-class queues. It never does I/O, never
+ * reads `origin` from a client, and never lets a refused command reach an adapter.
+ */
+import {
+  Cap,
+  Dir,
+  ErrorCode,
+  type EventInit,
+  Kind,
+  Prio,
+  Source,
+  type VmsigEvent,
+  encodeActAck,
+  encodeErrorInl,
+  isKnownKind,
+  isRetiredKind,
+  makeEvent,
+} from '../../shared/model';
+import { LEASE_COMMANDS, clampClientPrio, ruleFor } from './command-rules';
+import { Control, type ControlSink, type ControlSpec, DEFAULT_QUEUE_LIMITS, type QueueLimits } from './control';
+import { maskHas } from './endpoint-mask';
+import type { SubscriptionFilter } from './filter';
+import { LeaseArbiter } from './lease-arbiter';
+import { LeaseDesk } from './lease-desk';
+import { PayloadLedger } from './payload-ledger';
+import type { Clock, Log } from './ports';
+import { silentLog } from './ports';
+import { ReplayState } from './replay-state';
+
+/** An adapter's claim on one seam of one endpoint. */
+export interface AdapterSpec {
+  source: Source;
+  endpoint: number;
+  defaultPrio: Prio;
+  codec: number;
+  /** Receives gated commands for this seam; must not mutate the event. */
+  handle(cmd: VmsigEvent): void;
+}
+
+/** What a registered adapter may do. */
+export interface AdapterPort {
+  /** Emits an UP event from this seam (source, dir, endpoint and stamps are set here). */
+  emit(init: EventInit): VmsigEvent;
+  /** Emits an UP event addressed to the command's origin, carrying its `corr`. */
+  reply(cmd: VmsigEvent, init: EventInit): VmsigEvent;
+  /** Replies ACT_ACK{ok = err === OK, err, cmd_kind, detail}. */
+  ack(cmd: VmsigEvent, err: number, detail?: number): VmsigEvent;
+  /** Gives the seam up; a seam that was up is reported down (CLOSED). */
+  unregister(): void;
+}
+
+/** Result of a control's submission. */
+export interface SubmitOutcome {
+  accepted: boolean;
+  err: number;
+  /** True when the core already answered (ACT_ACK, LEASE_*, ERROR event); false means the transport should send an ERROR frame `err`. */
+  replied: boolean;
+}
+
+/** Called synchronously for every event the core routes (and every refused command). */
+export type Tap = (ev: VmsigEvent, refusedWith?: number) => void;
+
+/** Construction options. */
+export interface CoreOptions {
+  clock: Clock;
+  log?: Log;
+  queueLimits?: QueueLimits;
+}
+
+const URGENT_KINDS = new Set<number>([Kind.SEAM_DOWN, Kind.SEAM_UP, Kind.ERROR, Kind.VM_LIFECYCLE, Kind.MEMCTX_INVALIDATED]);
+
+interface AdapterEntry {
+  spec: AdapterSpec;
+  active: boolean;
+}
+
+/** The signaling core. */
+export class Core {
+  readonly ledger = new PayloadLedger();
+  readonly arbiter = new LeaseArbiter();
+  private readonly replay = new ReplayState(this.ledger);
+  private readonly leaseDesk: LeaseDesk;
+  private readonly clock: Clock;
+  private readonly log: Log;
+  private readonly limits: QueueLimits;
+  private readonly controlsById = new Map<number, Control>();
+  private controlList: Control[] = [];
+  private readonly adapters = new Map<number, AdapterEntry>();
+  private readonly endpointNames = new Map<number, string>();
+  private taps: Tap[] = [];
+  private nextControlId = 1;
+  private seq = 0;
+  private routedCount = 0;
+
+  constructor(opts: CoreOptions) {
+    this.clock = opts.clock;
+    this.log = opts.log ?? silentLog;
+    this.limits = opts.queueLimits ?? DEFAULT_QUEUE_LIMITS;
+    this.leaseDesk = new LeaseDesk(this.arbiter, this.clock, (init, privateTo) => this.emitCore(init, privateTo));
+  }
+
+  // ---- endpoints ----
+
+  /** Declares an endpoint (VM) 1..63 with its display name. */
+  addEndpoint(id: number, name: string): void {
+    if (!Number.isInteger(id) || id < 1 || id > 63) throw new RangeError(`endpoint id ${id} is outside 1..63`);
+    this.endpointNames.set(id, name);
+  }
+
+  /** Removes an endpoint: its adapters are unregistered, its leases freed and its state forgotten. */
+  removeEndpoint(id: number): void {
+    for (const [k, entry] of this.adapters) if (entry.spec.endpoint === id) this.dropAdapter(k, entry);
+    this.leaseDesk.revokeAll(this.arbiter.dropEndpoint(id), 0);
+    this.replay.forget(id);
+    this.endpointNames.delete(id);
+  }
+
+  /** Known endpoints, ascending. */
+  endpoints(): { id: number; name: string }[] {
+    return [...this.endpointNames].map(([id, name]) => ({ id, name })).sort((a, b) => a.id - b.id);
+  }
+
+  // ---- adapters ----
+
+  /** Claims a seam of an endpoint for an adapter. Throws when another adapter owns it. */
+  registerAdapter(spec: AdapterSpec): AdapterPort {
+    const k = spec.endpoint * 16 + spec.source;
+    if (!this.endpointNames.has(spec.endpoint)) throw new Error(`endpoint ${spec.endpoint} is not declared`);
+    if (this.adapters.get(k)?.active) throw new Error(`seam ${spec.source} of endpoint ${spec.endpoint} is already owned`);
+    const entry: AdapterEntry = { spec, active: true };
+    this.adapters.set(k, entry);
+    const emit = (init: EventInit): VmsigEvent => {
+      if (!entry.active) throw new Error('adapter is unregistered');
+      const ev = makeEvent({
+        ...init,
+        source: spec.source,
+        dir: Dir.UP,
+        endpoint: spec.endpoint,
+        prio: init.prio ?? (URGENT_KINDS.has(init.kind) ? Prio.URGENT : spec.defaultPrio),
+      });
+      this.route(ev);
+      return ev;
+    };
+    return {
+      emit,
+      reply: (cmd, init) => emit({ ...init, origin: cmd.origin, corr: cmd.corr }),
+      ack: (cmd, err, detail = 0) =>
+        emit({
+          kind: Kind.ACT_ACK,
+          origin: cmd.origin,
+          corr: cmd.corr,
+          inln: encodeActAck({ ok: err === ErrorCode.OK ? 1 : 0, err, cmdKind: cmd.kind, detail }),
+        }),
+      unregister: () => this.dropAdapter(k, entry),
+    };
+  }
+
+  /** Whether a seam of an endpoint is owned and reported up. */
+  seamUp(endpoint: number, source: number): boolean {
+    return this.adapters.get(endpoint * 16 + source)?.active === true && this.replay.seamUp(endpoint, source);
+  }
+
+  // ---- controls ----
+
+  /** Attaches a control; returns its id (never 0, unique while the core lives). */
+  attachControl(spec: ControlSpec, sink: ControlSink): number {
+    const id = this.nextControlId++;
+    const c = new Control(id, spec, sink, this.limits);
+    this.controlsById.set(id, c);
+    this.controlList = [...this.controlList, c];
+    return id;
+  }
+
+  /** Detaches a control: its leases are revoked (observers see it), its queue released. */
+  detachControl(id: number, code?: number, reason = ''): void {
+    const c = this.controlsById.get(id);
+    if (!c) return;
+    this.controlsById.delete(id);
+    this.controlList = this.controlList.filter((x) => x !== c);
+    for (const ev of c.clear()) this.ledger.drop(ev);
+    this.leaseDesk.revokeAll(this.arbiter.dropControl(id), 0);
+    if (code !== undefined) {
+      try {
+        c.sink.closed(code, reason);
+      } catch (e) {
+        this.log('warn', `control ${id} close handler threw: ${String(e)}`);
+      }
+    }
+  }
+
+  /** Replaces a control's subscription and replays current state that the filter admits. */
+  subscribe(id: number, filter: SubscriptionFilter): void {
+    const c = this.controlsById.get(id);
+    if (!c) return;
+    c.subscribe(filter);
+    for (const ev of this.replay.snapshot()) if (c.wants(ev)) this.deliverTo(c, ev);
+  }
+
+  /**
+   * Submits an event from a control. DOWN commands pass the gate (§6) or get a refusal
+   * addressed to the sender; UP CURSOR_STATE needs SENSOR. `origin`, `source`, `seq` and
+   * `ts_ns` are always overwritten.
+   */
+  submit(id: number, ev: VmsigEvent): SubmitOutcome {
+    const c = this.controlsById.get(id);
+    if (!c) return { accepted: false, err: ErrorCode.PERM, replied: false };
+    ev.origin = id;
+    ev.seq = 0;
+    ev.tsNs = 0;
+    if (ev.dir === Dir.UP) return this.submitSensor(c, ev);
+    if (ev.dir !== Dir.DOWN) return { accepted: false, err: ErrorCode.KIND, replied: false };
+    ev.source = Source.CONTROL;
+    if (isRetiredKind(ev.kind) || !isKnownKind(ev.kind)) return this.refuse(c, ev, ErrorCode.KIND);
+    if (LEASE_COMMANDS.has(ev.kind)) {
+      ev.prio = clampClientPrio(ev.prio);
+      const admitted = this.leaseDesk.check(c, ev, this.endpointNames.has(ev.endpoint));
+      if (admitted !== ErrorCode.OK) {
+        this.runTaps(ev, admitted);
+        return { accepted: false, err: admitted, replied: true };
+      }
+      this.route(ev);
+      this.leaseDesk.handle(c, ev);
+      return { accepted: true, err: ErrorCode.OK, replied: true };
+    }
+    const rule = ruleFor(ev.kind, ev.inln);
+    if (!rule.ok) return this.refuse(c, ev, ErrorCode[rule.err]);
+    const err = this.gate(c, ev, rule.cap, rule.lease, rule.seam);
+    if (err !== ErrorCode.OK) return this.refuse(c, ev, err);
+    ev.prio = clampClientPrio(ev.prio);
+    const adapter = this.adapters.get(ev.endpoint * 16 + rule.seam)!;
+    this.route(ev);
+    try {
+      adapter.spec.handle(ev);
+    } catch (e) {
+      this.log('error', `adapter ${rule.seam}@${ev.endpoint} threw on kind ${ev.kind}: ${String(e)}`);
+      this.emitCore({ kind: Kind.ACT_ACK, endpoint: ev.endpoint, corr: ev.corr, origin: id, inln: encodeActAck({ ok: 0, err: ErrorCode.IO, cmdKind: ev.kind, detail: 0 }) });
+    }
+    return { accepted: true, err: ErrorCode.OK, replied: true };
+  }
+
+  /** Delivers queued events to `deliver`, highest class first, until it returns false; returns the count. */
+  drain(id: number, deliver: (ev: VmsigEvent) => boolean): number {
+    const c = this.controlsById.get(id);
+    if (!c) return 0;
+    let n = 0;
+    if (c.droppedUnreported > 0) {
+      const count = c.droppedUnreported;
+      c.droppedUnreported = 0;
+      n++;
+      if (!deliver(this.stamp(this.droppedNotice(c, count)))) return n;
+    }
+    for (let ev = c.take(); ev; ev = c.take()) {
+      n++;
+      c.delivered++;
+      let more = false;
+      try {
+        more = deliver(ev);
+      } finally {
+        this.ledger.drop(ev);
+      }
+      if (!more) break;
+    }
+    return n;
+  }
+
+  /** Events waiting for a control. */
+  pending(id: number): number {
+    return this.controlsById.get(id)?.queued ?? 0;
+  }
+
+  /** The control's routing state, for snapshots and the wire server. */
+  control(id: number): Control | undefined {
+    return this.controlsById.get(id);
+  }
+
+  /** Every attached control. */
+  controls(): readonly Control[] {
+    return this.controlList;
+  }
+
+  /** Adds a synchronous observer of every routed event; returns its disposer. */
+  addTap(tap: Tap): () => void {
+    this.taps = [...this.taps, tap];
+    return () => {
+      this.taps = this.taps.filter((t) => t !== tap);
+    };
+  }
+
+  /** Emits a core-originated event (source CORE), optionally only to one control. */
+  emitCore(init: EventInit, privateTo?: number): VmsigEvent {
+    const ev = makeEvent({ prio: Prio.NORMAL, ...init, source: Source.CORE, dir: Dir.UP });
+    this.route(ev, privateTo);
+    return ev;
+  }
+
+  /** Counters for tests, benchmarks and the UI. */
+  stats(): { seq: number; routed: number; controls: number; payloads: ReturnType<PayloadLedger['stats']> } {
+    return { seq: this.seq, routed: this.routedCount, controls: this.controlList.length, payloads: this.ledger.stats() };
+  }
+
+  // ---- internals ----
+
+  private gate(c: Control, ev: VmsigEvent, cap: number, lease: number | null, seam: number): number {
+    if ((c.spec.caps & cap) === 0) return ErrorCode.PERM;
+    if (!maskHas(c.spec.grant, ev.endpoint)) return ErrorCode.GRANT;
+    if (!this.endpointNames.has(ev.endpoint)) return ErrorCode.NOENT;
+    if (lease !== null && !this.arbiter.holds(ev.endpoint, lease, c.id)) return ErrorCode.LEASE;
+    if (!this.seamUp(ev.endpoint, seam)) return ErrorCode.SEAM;
+    return ErrorCode.OK;
+  }
+
+  private submitSensor(c: Control, ev: VmsigEvent): SubmitOutcome {
+    if (ev.kind !== Kind.CURSOR_STATE || (c.spec.caps & Cap.SENSOR) === 0) {
+      return { accepted: false, err: ErrorCode.KIND, replied: false };
+    }
+    let err: number = ErrorCode.OK;
+    if (!maskHas(c.spec.grant, ev.endpoint)) err = ErrorCode.GRANT;
+    else if (!this.endpointNames.has(ev.endpoint)) err = ErrorCode.NOENT;
+    if (err !== ErrorCode.OK) {
+      this.emitCore(
+        { kind: Kind.ERROR, endpoint: ev.endpoint, origin: c.id, corr: ev.corr, prio: Prio.NORMAL, inln: encodeErrorInl({ code: err, detail: Kind.CURSOR_STATE, msg: 'cursor refused' }) },
+        c.id,
+      );
+      return { accepted: false, err, replied: true };
+    }
+    ev.source = Source.FRAME;
+    ev.prio = clampClientPrio(ev.prio);
+    this.route(ev);
+    return { accepted: true, err: ErrorCode.OK, replied: true };
+  }
+
+  private refuse(c: Control, ev: VmsigEvent, err: number): SubmitOutcome {
+    this.runTaps(this.stamp(ev), err);
+    this.emitCore(
+      { kind: Kind.ACT_ACK, endpoint: ev.endpoint, corr: ev.corr, origin: c.id, inln: encodeActAck({ ok: 0, err, cmdKind: ev.kind, detail: 0 }) },
+      c.id,
+    );
+    return { accepted: false, err, replied: true };
+  }
+
+  private dropAdapter(k: number, entry: AdapterEntry): void {
+    if (!entry.active) return;
+    const { endpoint, source } = entry.spec;
+    const wasUp = this.replay.seamUp(endpoint, source);
+    entry.active = false;
+    if (this.adapters.get(k) === entry) this.adapters.delete(k);
+    if (wasUp) {
+      const inln = new Uint8Array(48);
+      inln[0] = source;
+      inln[4] = 2; // SeamReason.CLOSED
+      this.route(makeEvent({ kind: Kind.SEAM_DOWN, source, dir: Dir.UP, endpoint, prio: Prio.URGENT, inln }));
+    }
+  }
+
+  private droppedNotice(c: Control, count: number): VmsigEvent {
+    return makeEvent({
+      kind: Kind.ERROR,
+      source: Source.CORE,
+      dir: Dir.UP,
+      prio: Prio.URGENT,
+      origin: c.id,
+      inln: encodeErrorInl({ code: ErrorCode.DROPPED, detail: count, msg: `${count} events dropped` }),
+    });
+  }
+
+  private stamp(ev: VmsigEvent): VmsigEvent {
+    this.seq = (this.seq + 1) >>> 0;
+    ev.seq = this.seq;
+    ev.tsNs = this.clock.nowNs();
+    return ev;
+  }
+
+  private runTaps(ev: VmsigEvent, refusedWith?: number): void {
+    for (const tap of this.taps) {
+      try {
+        tap(ev, refusedWith);
+      } catch (e) {
+        this.log('error', `tap threw: ${String(e)}`);
+      }
+    }
+  }
+
+  /** Stamps, records state, and fans out (or delivers privately). */
+  private route(ev: VmsigEvent, privateTo?: number): void {
+    this.stamp(ev);
+    this.routedCount++;
+    // Hold the payload while fanning out, so a receiver that drains synchronously
+    // cannot release it before the others have it; the last holder releases.
+    this.ledger.retain(ev);
+    if (this.taps.length > 0) this.runTaps(ev);
+    this.replay.observe(ev);
+    if (privateTo !== undefined) {
+      const c = this.controlsById.get(privateTo);
+      if (c) this.deliverTo(c, ev);
+    } else {
+      const list = this.controlList;
+      for (let i = 0; i < list.length; i++) {
+        const c = list[i]!;
+        if (c.wants(ev)) this.deliverTo(c, ev);
+      }
+    }
+    this.ledger.drop(ev);
+  }
+
+  private deliverTo(c: Control, ev: VmsigEvent): void {
+    if (!this.controlsById.has(c.id)) return;
+    const r = c.offer(ev);
+    if (r.kind === 'overflow') {
+      this.log('warn', `control ${c.id} (${c.spec.name}) is too slow: disconnecting`);
+      this.detachControl(c.id, ErrorCode.SLOW_CONSUMER, 'HIGH/URGENT queue overflow');
+      return;
+    }
+    this.ledger.retain(ev);
+    if (r.dropped) this.ledger.drop(r.dropped);
+    if (c.queued === 1) c.sink.wake();
+  }
+}

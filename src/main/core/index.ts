@@ -1,0 +1,9 @@
+/* The signaling core's public surface. */
+export * from './core';
+export * from './control';
+export * from './endpoint-mask';
+export * from './filter';
+export * from './lease-arbiter';
+export * from './payload-ledger';
+export * from './ports';
+export { LEASE_COMMANDS, ruleFor, capForLeaseClass, clampClientPrio } from './command-rules';
