@@ -4,6 +4,8 @@
  * module never needs to hold ports open.
  */
 import net from 'node:net';
+import { ErrorCode } from '../../../shared/model/constants';
+import { LauncherError } from './launcher-errors';
 
 /** QEMU's VNC display N listens on TCP port 5900 + N. */
 export const VNC_BASE_PORT = 5900;
@@ -20,10 +22,10 @@ function tryListen(port: number, host: string): Promise<number | undefined> {
   });
 }
 
-/** A TCP port on `host` that was free a moment ago (the kernel's pick). */
+/** A TCP port on `host` that was free a moment ago (the kernel's pick); throws LauncherError. */
 export async function findFreePort(host = '127.0.0.1'): Promise<number> {
   const port = await tryListen(0, host);
-  if (port === undefined) throw new Error(`no free TCP port on ${host}`);
+  if (port === undefined) throw new LauncherError('start-failed', ErrorCode.BUSY, `no free TCP port on ${host}`);
   return port;
 }
 
@@ -36,5 +38,5 @@ export async function findFreeVncDisplay(host = '127.0.0.1', from = 10, to = 99)
   for (const display of displays) {
     if ((await tryListen(VNC_BASE_PORT + display, host)) !== undefined) return display;
   }
-  throw new Error(`no free VNC display ${from}..${to} on ${host}`);
+  throw new LauncherError('start-failed', ErrorCode.BUSY, `no free VNC display ${from}..${to} on ${host}`);
 }

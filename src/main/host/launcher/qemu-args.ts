@@ -1,0 +1,47 @@
+/*
+ * Builds the qemu-system-x86_64 command line of a managed VM from its spec and a launch
+ * plan. Pure: no file system, no processes, so the exact arguments are unit-tested.
+ */
+import type { Accel } from './kvm-probe';
+import type { VmRuntimePaths } from './runtime-paths';
+import type { ManagedVmSpec } from './vm-spec';
+
+/** Default kernel command line: kernel log and the guest's markers on ttyS0. */
+export const DEFAULT_APPEND = 'console=ttyS0 quiet panic=-1';
+
+/** Everything besides the spec that shapes the command line. */
+export interface LaunchPlan {
+  accel: Accel;
+  paths: VmRuntimePaths;
+  kernel: string;
+  initrd?: string;
+  vncHost: string;
+  vncDisplay: number;
+  websocketPort: number;
+}
+
+/** The argument vector (without argv[0]) for `spec` under `plan`. */
+export function buildQemuArgs(spec: ManagedVmSpec, plan: LaunchPlan): string[] {
+  const args = [
+    '-name', `${spec.name},process=vmsig-vm${spec.id}`,
+    '-accel', plan.accel,
+    '-m', `${spec.memoryMiB}M`,
+    // A shared file-backed RAM so the MEMCTX adapter can map the guest's memory.
+    '-object', `memory-backend-file,id=ram0,size=${spec.memoryMiB}M,mem-path=${plan.paths.ram},share=on`,
+    '-machine', 'pc,memory-backend=ram0',
+    '-qmp', `unix:${plan.paths.qmp},server=on,wait=off`,
+    '-serial', `file:${plan.paths.serial}`,
+    '-display', 'none',
+    '-vga', 'std',
+    '-vnc', `${plan.vncHost}:${plan.vncDisplay},websocket=${plan.websocketPort}`,
+    '-device', 'virtio-tablet-pci',
+    '-nic', 'none',
+    '-parallel', 'none',
+    '-monitor', 'none',
+    '-no-shutdown',
+    '-kernel', plan.kernel,
+  ];
+  if (plan.initrd) args.push('-initrd', plan.initrd);
+  args.push('-append', spec.append ?? DEFAULT_APPEND);
+  return [...args, ...(spec.extraArgs ?? [])];
+}
