@@ -206,12 +206,12 @@ export class Core {
    */
   submit(id: number, ev: VmsigEvent): SubmitOutcome {
     const c = this.controlsById.get(id);
-    if (!c) return { accepted: false, err: ErrorCode.PERM, replied: false };
+    if (!c) return this.unrouted(ev, { accepted: false, err: ErrorCode.PERM, replied: false });
     ev.origin = id;
     ev.seq = 0;
     ev.tsNs = 0;
     if (ev.dir === Dir.UP) return this.submitSensor(c, ev);
-    if (ev.dir !== Dir.DOWN) return { accepted: false, err: ErrorCode.KIND, replied: false };
+    if (ev.dir !== Dir.DOWN) return this.unrouted(ev, { accepted: false, err: ErrorCode.KIND, replied: false });
     ev.source = Source.CONTROL;
     if (isRetiredKind(ev.kind) || !isKnownKind(ev.kind)) return this.refuse(c, ev, ErrorCode.KIND);
     if (LEASE_COMMANDS.has(ev.kind)) {
@@ -219,7 +219,7 @@ export class Core {
       const admitted = this.leaseDesk.check(c, ev, this.endpointNames.has(ev.endpoint));
       if (admitted !== ErrorCode.OK) {
         this.runTaps(ev, admitted);
-        return { accepted: false, err: admitted, replied: true };
+        return this.unrouted(ev, { accepted: false, err: admitted, replied: true });
       }
       this.route(ev);
       this.leaseDesk.handle(c, ev);
@@ -231,12 +231,16 @@ export class Core {
     if (err !== ErrorCode.OK) return this.refuse(c, ev, err);
     ev.prio = clampClientPrio(ev.prio);
     const adapter = this.adapters.get(ev.endpoint * 16 + rule.seam)!;
+    // The adapter consumes the payload (MEMWRITE SRC_PAYLOAD): hold it until handle returns.
+    this.ledger.retain(ev);
     this.route(ev);
     try {
       adapter.spec.handle(ev);
     } catch (e) {
       this.log('error', `adapter ${rule.seam}@${ev.endpoint} threw on kind ${ev.kind}: ${String(e)}`);
       this.emitCore({ kind: Kind.ACT_ACK, endpoint: ev.endpoint, corr: ev.corr, origin: id, inln: encodeActAck({ ok: 0, err: ErrorCode.IO, cmdKind: ev.kind, detail: 0 }) });
+    } finally {
+      this.ledger.drop(ev);
     }
     return { accepted: true, err: ErrorCode.OK, replied: true };
   }
@@ -313,8 +317,11 @@ export class Core {
   }
 
   private submitSensor(c: Control, ev: VmsigEvent): SubmitOutcome {
+    // A sensor's report is a broadcast, not a reply: without this its own cursor would
+    // come back to it as "addressed", even before it subscribed.
+    ev.origin = 0;
     if (ev.kind !== Kind.CURSOR_STATE || (c.spec.caps & Cap.SENSOR) === 0) {
-      return { accepted: false, err: ErrorCode.KIND, replied: false };
+      return this.unrouted(ev, { accepted: false, err: ErrorCode.KIND, replied: false });
     }
     let err: number = ErrorCode.OK;
     if (!maskHas(c.spec.grant, ev.endpoint)) err = ErrorCode.GRANT;
@@ -324,7 +331,7 @@ export class Core {
         { kind: Kind.ERROR, endpoint: ev.endpoint, origin: c.id, corr: ev.corr, prio: Prio.NORMAL, inln: encodeErrorInl({ code: err, detail: Kind.CURSOR_STATE, msg: 'cursor refused' }) },
         c.id,
       );
-      return { accepted: false, err, replied: true };
+      return this.unrouted(ev, { accepted: false, err, replied: true });
     }
     ev.source = Source.FRAME;
     ev.prio = clampClientPrio(ev.prio);
@@ -338,7 +345,13 @@ export class Core {
       { kind: Kind.ACT_ACK, endpoint: ev.endpoint, corr: ev.corr, origin: c.id, inln: encodeActAck({ ok: 0, err, cmdKind: ev.kind, detail: 0 }) },
       c.id,
     );
-    return { accepted: false, err, replied: true };
+    return this.unrouted(ev, { accepted: false, err, replied: true });
+  }
+
+  /** A refused submission is consumed here: its payload is released (exactly once, §7). */
+  private unrouted(ev: VmsigEvent, out: SubmitOutcome): SubmitOutcome {
+    this.ledger.releaseUnheld(ev);
+    return out;
   }
 
   private dropAdapter(k: number, entry: AdapterEntry): void {
