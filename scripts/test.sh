@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# The whole test suite, as CI runs it: lint, typecheck, unit, integration (real QEMU),
+# build, Electron security lint, and end-to-end (real Chromium against the headless host).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+step() { printf '\n\033[1m==> %s\033[0m\n' "$*"; }
+step "lint";            npm run lint
+step "typecheck";       npm run typecheck
+step "unit tests";      npx vitest run --project unit
+step "integration";     npx vitest run --project integration
+step "build";           npm run build
+step "electronegativity"; bash scripts/electronegativity.sh
+step "end-to-end";      npm run test:e2e
