@@ -28,7 +28,7 @@ export function probeKvm(qemu: string, options: { timeoutMs?: number; env?: Node
   if (forced === 'kvm' || forced === 'tcg') return Promise.resolve({ accel: forced, reason: `VMSIG_ACCEL=${forced}`, ms: 0 });
   let result = cache.get(qemu);
   if (!result) {
-    result = runProbe(qemu, options.timeoutMs ?? 3000);
+    result = hasKvmDevice() ? probeAccelerator(qemu, 'kvm', options.timeoutMs ?? 3000) : Promise.resolve(noDevice());
     cache.set(qemu, result);
   }
   return result;
@@ -39,20 +39,32 @@ export function clearKvmProbeCache(): void {
   cache.clear();
 }
 
-function runProbe(qemu: string, timeoutMs: number): Promise<KvmProbeResult> {
-  const started = Date.now();
-  const done = (accel: Accel, reason: string): KvmProbeResult => ({ accel, reason, ms: Date.now() - started });
+function hasKvmDevice(): boolean {
   try {
     fs.accessSync('/dev/kvm', fs.constants.R_OK | fs.constants.W_OK);
+    return true;
   } catch {
-    return Promise.resolve(done('tcg', '/dev/kvm is not accessible'));
+    return false;
   }
+}
+
+function noDevice(): KvmProbeResult {
+  return { accel: 'tcg', reason: '/dev/kvm is missing or not accessible', ms: 0 };
+}
+
+/**
+ * Runs SeaBIOS under `accel` until it prints its banner: resolves `accel` when it does,
+ * `tcg` with the reason when QEMU exits or stays silent for `timeoutMs`. Uncached.
+ */
+export function probeAccelerator(qemu: string, accel: Accel, timeoutMs: number): Promise<KvmProbeResult> {
+  const started = Date.now();
+  const done = (verdict: Accel, reason: string): KvmProbeResult => ({ accel: verdict, reason, ms: Date.now() - started });
   return new Promise((resolve) => {
     // SeaBIOS writes its banner to the debug console port 0x402 as its first act, so the
     // banner on stdout proves a vCPU really ran guest code under KVM.
     const child = spawn(
       qemu,
-      ['-accel', 'kvm', '-machine', 'pc', '-m', '16', '-nodefaults', '-no-user-config', '-display', 'none',
+      ['-accel', accel, '-machine', 'pc', '-m', '16', '-nodefaults', '-no-user-config', '-display', 'none',
         '-chardev', 'stdio,id=dbg', '-device', 'isa-debugcon,iobase=0x402,chardev=dbg'],
       { stdio: ['ignore', 'pipe', 'pipe'] },
     );
@@ -65,19 +77,19 @@ function runProbe(qemu: string, timeoutMs: number): Promise<KvmProbeResult> {
       child.kill('SIGKILL');
       resolve(done(accel, reason));
     };
-    const timer = setTimeout(() => finish('tcg', `KVM probe produced no BIOS output within ${timeoutMs} ms`), timeoutMs);
+    const timer = setTimeout(() => finish('tcg', `${accel} probe produced no BIOS output within ${timeoutMs} ms`), timeoutMs);
     const onData = (chunk: Buffer): void => {
       output += chunk.toString('utf8');
-      if (output.includes('SeaBIOS')) finish('kvm', 'KVM probe ran SeaBIOS');
+      if (output.includes('SeaBIOS')) finish(accel, `${accel} probe ran SeaBIOS`);
     };
     child.stdout.on('data', onData);
     child.stderr.on('data', (chunk: Buffer) => {
       output += chunk.toString('utf8');
     });
-    child.on('error', (e) => finish('tcg', `KVM probe could not start QEMU: ${e.message}`));
+    child.on('error', (e) => finish('tcg', `${accel} probe could not start QEMU: ${e.message}`));
     child.on('exit', (code, signal) => {
       const firstLine = output.trim().split('\n').at(-1) ?? '';
-      finish('tcg', `KVM probe QEMU exited (${signal ?? code}): ${firstLine.slice(0, 160)}`);
+      finish('tcg', `${accel} probe: QEMU exited (${signal ?? code}): ${firstLine.slice(0, 160)}`);
     });
   });
 }

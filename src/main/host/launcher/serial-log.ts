@@ -16,10 +16,10 @@ export interface SerialMatch {
 export class SerialLog {
   constructor(readonly path: string) {}
 
-  /** Everything the guest wrote so far (empty when the file does not exist yet). */
-  text(): string {
+  /** What the guest wrote after byte `since` (empty when the file does not exist yet). */
+  text(since = 0): string {
     try {
-      return fs.readFileSync(this.path, 'utf8');
+      return fs.readFileSync(this.path).subarray(since).toString('utf8');
     } catch {
       return '';
     }
@@ -48,8 +48,7 @@ export class SerialLog {
     return new Promise((resolve, reject) => {
       let stopped = false;
       const check = (): SerialMatch | undefined => {
-        const all = this.text();
-        const tail = all.slice(since);
+        const tail = this.text(since);
         let offset = since;
         for (const line of tail.split('\n').slice(0, -1)) {
           offset += Buffer.byteLength(line, 'utf8') + 1;

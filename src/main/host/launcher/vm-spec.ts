@@ -10,7 +10,7 @@ export interface ManagedVmSpec {
   /** Endpoint id, 1..63; names the runtime files (vm<id>.qmp, vm<id>.ram, ...). */
   id: number;
   name: string;
-  /** Guest RAM in MiB, 16..65536; backs the RAM file the MEMCTX adapter maps. */
+  /** Guest RAM in MiB, 128..65536; backs the RAM file the MEMCTX adapter maps. */
   memoryMiB: number;
   kernel?: string;
   initrd?: string;
@@ -20,8 +20,8 @@ export interface ManagedVmSpec {
   extraArgs?: string[];
 }
 
-/** Bounds of ManagedVmSpec.memoryMiB. */
-export const MEMORY_MIB_MIN = 16;
+/** Bounds of ManagedVmSpec.memoryMiB; the Debian cloud kernel hangs silently (no serial output) with 64 MiB. */
+export const MEMORY_MIB_MIN = 128;
 export const MEMORY_MIB_MAX = 65536;
 
 function invalid(message: string): LauncherError {

@@ -1,0 +1,19 @@
+/*
+ * Public surface of the VM launcher: launch a managed VM, find QEMU and the test guest,
+ * probe KVM. Importers use this file, never the internals.
+ */
+export { launchVm } from './vm-launcher';
+export type { LaunchOptions, VmExit, VmHandle } from './vm-launcher';
+export { validateSpec, MEMORY_MIB_MAX, MEMORY_MIB_MIN } from './vm-spec';
+export type { ManagedVmSpec } from './vm-spec';
+export { findQemu } from './qemu-binary';
+export { guestPaths, requireGuest } from './guest-paths';
+export type { GuestPaths } from './guest-paths';
+export { probeKvm, probeAccelerator, clearKvmProbeCache } from './kvm-probe';
+export type { Accel, KvmProbeResult } from './kvm-probe';
+export { LauncherError } from './launcher-errors';
+export type { LauncherErrorKind } from './launcher-errors';
+export { SerialLog } from './serial-log';
+export type { SerialMatch } from './serial-log';
+export { buildQemuArgs, DEFAULT_APPEND } from './qemu-args';
+export type { VmRuntimePaths } from './runtime-paths';

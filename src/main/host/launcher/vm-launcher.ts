@@ -1,0 +1,218 @@
+/*
+ * Starts a managed VM's qemu-system-x86_64 and hands back a handle that owns it: pid,
+ * runtime paths, VNC ports, exit promise, stop() and restart(). It never leaves a process
+ * or a runtime file behind once stop() resolved, and it signals only the PID it spawned.
+ */
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import { ErrorCode } from '../../../shared/model/constants';
+import type { Log } from '../../core/ports';
+import { findFreePort, findFreeVncDisplay, VNC_BASE_PORT } from './free-ports';
+import { requireGuest } from './guest-paths';
+import { probeKvm, type Accel, type KvmProbeResult } from './kvm-probe';
+import { LauncherError } from './launcher-errors';
+import { buildQemuArgs } from './qemu-args';
+import { findQemu } from './qemu-binary';
+import { vmRuntimePaths, type VmRuntimePaths } from './runtime-paths';
+import { SerialLog } from './serial-log';
+import { validateSpec, type ManagedVmSpec } from './vm-spec';
+
+/** How to launch: where runtime files go and what to override. */
+export interface LaunchOptions {
+  /** Directory for vm<id>.{qmp,ram,serial,stderr}; created (0700) when missing. */
+  runtimeDir: string;
+  log?: Log;
+  /** QEMU binary; default findQemu(). */
+  qemu?: string;
+  /** Force an accelerator; default: the cached KVM probe decides. */
+  accel?: Accel;
+  /** Loopback address for VNC and its websocket (default 127.0.0.1). */
+  vncHost?: string;
+  /** How long QEMU may take to open its QMP socket (default 10 s). */
+  startTimeoutMs?: number;
+}
+
+/** How the QEMU process ended. */
+export interface VmExit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+}
+
+/** A running managed VM. */
+export interface VmHandle {
+  readonly spec: ManagedVmSpec;
+  readonly pid: number;
+  readonly accel: Accel;
+  readonly probe: KvmProbeResult;
+  readonly paths: VmRuntimePaths;
+  /** VNC display/port and the websocket port noVNC connects to, all on `host`. */
+  readonly vnc: { host: string; display: number; port: number; websocketPort: number };
+  readonly serial: SerialLog;
+  /** Resolves once when QEMU exits, for whatever reason. */
+  readonly exited: Promise<VmExit>;
+  /** Whether QEMU is still running. */
+  readonly running: boolean;
+  /** SIGTERM, then SIGKILL after `graceMs` (default 3000); removes the runtime files. Idempotent. */
+  stop(options?: { graceMs?: number }): Promise<VmExit>;
+  /** stop(), then launch the same spec with the same options; resolves with the new handle. */
+  restart(): Promise<VmHandle>;
+}
+
+const START_ATTEMPTS = 3;
+
+/**
+ * Launches `spec`. Throws LauncherError: `invalid-spec`, `missing-qemu`, `missing-guest`
+ * (no kernel given and the test guest is not built), `start-failed` (QEMU exited, its
+ * stderr tail quoted, or a live VM already owns this id's QMP socket).
+ */
+export async function launchVm(spec: ManagedVmSpec, options: LaunchOptions): Promise<VmHandle> {
+  const valid = validateSpec(spec);
+  const log = options.log ?? (() => {});
+  const qemu = options.qemu ?? findQemu();
+  const guest = valid.kernel === undefined ? requireGuest() : undefined;
+  const kernel = valid.kernel ?? (guest as NonNullable<typeof guest>).kernel;
+  const initrd = valid.kernel === undefined ? guest?.initrd : valid.initrd;
+  for (const file of [kernel, initrd]) {
+    if (file !== undefined && !fs.existsSync(file)) {
+      throw new LauncherError('invalid-spec', ErrorCode.NOENT, `VM ${valid.id}: file not found: ${file}`);
+    }
+  }
+  fs.mkdirSync(options.runtimeDir, { recursive: true, mode: 0o700 });
+  const paths = vmRuntimePaths(options.runtimeDir, valid.id);
+  if (await socketIsLive(paths.qmp)) {
+    throw new LauncherError('start-failed', ErrorCode.BUSY, `VM ${valid.id} is already running (live QMP socket ${paths.qmp})`);
+  }
+  removeFiles(paths);
+  const probe: KvmProbeResult = options.accel
+    ? { accel: options.accel, reason: 'forced by the caller', ms: 0 }
+    : await probeKvm(qemu);
+  const vncHost = options.vncHost ?? '127.0.0.1';
+
+  for (let attempt = 1; ; attempt++) {
+    const vncDisplay = await findFreeVncDisplay(vncHost);
+    const websocketPort = await findFreePort(vncHost);
+    const args = buildQemuArgs(valid, { accel: probe.accel, paths, kernel, initrd, vncHost, vncDisplay, websocketPort });
+    log('info', `launcher: starting VM ${valid.id} (${probe.accel}, ${valid.memoryMiB} MiB, vnc :${vncDisplay}, ws ${websocketPort})`);
+    const started = await startQemu(qemu, args, paths, options.startTimeoutMs ?? 10_000);
+    if ('pid' in started) {
+      return makeHandle(valid, options, started, probe, paths, { host: vncHost, display: vncDisplay, port: VNC_BASE_PORT + vncDisplay, websocketPort }, log);
+    }
+    removeFiles(paths);
+    // Another process took the port between our check and QEMU's bind: try new ports.
+    if (started.stderr.includes('Address already in use') && attempt < START_ATTEMPTS) continue;
+    throw new LauncherError('start-failed', ErrorCode.IO, `QEMU for VM ${valid.id} failed to start: ${started.stderr.trim().slice(-600) || started.why}`);
+  }
+}
+
+interface Started {
+  pid: number;
+  exited: Promise<VmExit>;
+  isRunning: () => boolean;
+}
+
+async function startQemu(
+  qemu: string,
+  args: string[],
+  paths: VmRuntimePaths,
+  timeoutMs: number,
+): Promise<Started | { stderr: string; why: string }> {
+  const stderrFd = fs.openSync(paths.stderr, 'w');
+  const child = spawn(qemu, args, { stdio: ['ignore', 'ignore', stderrFd] });
+  fs.closeSync(stderrFd);
+  let running = true;
+  const exited = new Promise<VmExit>((resolve) => {
+    child.once('exit', (code, signal) => {
+      running = false;
+      resolve({ code, signal });
+    });
+    child.once('error', () => {
+      running = false;
+      resolve({ code: null, signal: null });
+    });
+  });
+  const deadline = Date.now() + timeoutMs;
+  while (running && Date.now() < deadline) {
+    if (fs.existsSync(paths.qmp)) return { pid: child.pid as number, exited, isRunning: () => running };
+    await Promise.race([exited, new Promise((r) => setTimeout(r, 20))]);
+  }
+  const readStderr = (): string => (fs.existsSync(paths.stderr) ? fs.readFileSync(paths.stderr, 'utf8') : '');
+  if (!running) return { stderr: readStderr(), why: 'QEMU exited' };
+  if (child.pid !== undefined) process.kill(child.pid, 'SIGKILL');
+  await exited;
+  return { stderr: readStderr(), why: `no QMP socket within ${timeoutMs} ms` };
+}
+
+function makeHandle(
+  spec: ManagedVmSpec,
+  options: LaunchOptions,
+  started: Started,
+  probe: KvmProbeResult,
+  paths: VmRuntimePaths,
+  vnc: VmHandle['vnc'],
+  log: Log,
+): VmHandle {
+  let stopping: Promise<VmExit> | undefined;
+  const stop = (stopOptions?: { graceMs?: number }): Promise<VmExit> => {
+    stopping ??= (async () => {
+      if (started.isRunning()) {
+        signal(started.pid, 'SIGTERM');
+        const grace = new Promise<'grace'>((r) => setTimeout(() => r('grace'), stopOptions?.graceMs ?? 3000).unref());
+        if ((await Promise.race([started.exited, grace])) === 'grace') {
+          log('warn', `launcher: VM ${spec.id} ignored SIGTERM; sending SIGKILL to pid ${started.pid}`);
+          signal(started.pid, 'SIGKILL');
+        }
+      }
+      const exit = await started.exited;
+      removeFiles(paths);
+      log('info', `launcher: VM ${spec.id} stopped (${exit.signal ?? exit.code})`);
+      return exit;
+    })();
+    return stopping;
+  };
+  return {
+    spec,
+    pid: started.pid,
+    accel: probe.accel,
+    probe,
+    paths,
+    vnc,
+    serial: new SerialLog(paths.serial),
+    exited: started.exited,
+    get running() {
+      return started.isRunning();
+    },
+    stop,
+    async restart() {
+      await stop();
+      return launchVm(spec, options);
+    },
+  };
+}
+
+function signal(pid: number, sig: NodeJS.Signals): void {
+  try {
+    process.kill(pid, sig);
+  } catch (e) {
+    // ESRCH: it exited between our check and the signal, which is what we wanted.
+    if ((e as NodeJS.ErrnoException).code !== 'ESRCH') throw e;
+  }
+}
+
+function removeFiles(paths: VmRuntimePaths): void {
+  for (const file of [paths.qmp, paths.ram, paths.serial, paths.stderr]) fs.rmSync(file, { force: true });
+}
+
+function socketIsLive(path: string): Promise<boolean> {
+  if (!fs.existsSync(path)) return Promise.resolve(false);
+  return new Promise((resolve) => {
+    const socket = net.createConnection({ path });
+    const done = (live: boolean): void => {
+      socket.destroy();
+      resolve(live);
+    };
+    socket.once('connect', () => done(true));
+    socket.once('error', () => done(false));
+    setTimeout(() => done(false), 500).unref();
+  });
+}

@@ -1,0 +1,89 @@
+// The launcher against real QEMU and the real test guest: boot to the ready marker, the
+// shared RAM file, the VNC websocket, stop() leaving nothing behind, restart, KVM probe.
+import fs from 'node:fs';
+import net from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { findQemu, launchVm, probeAccelerator, probeKvm } from '../../src/main/host/launcher';
+import { bootTestVm, ensureGuest, leftovers, type TestVm } from '../helpers/guest';
+
+const guest = ensureGuest();
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+describe.skipIf(!guest.ok)('VM launcher (real QEMU)', () => {
+  let vm: TestVm;
+
+  beforeAll(async () => {
+    vm = await bootTestVm({ spec: { id: 7, name: 'launcher-test', memoryMiB: 128 } });
+    console.info(`[launcher] accel=${vm.handle.accel} (${vm.handle.probe.reason}, probe ${vm.handle.probe.ms} ms); boot to marker ${vm.bootMs} ms`);
+  });
+
+  afterAll(async () => {
+    await vm?.stop();
+  });
+
+  it('boots the guest to the ready marker on the serial port', () => {
+    expect(vm.handle.serial.text()).toContain('VMSIG-GUEST-READY');
+    expect(alive(vm.handle.pid)).toBe(true);
+  });
+
+  it('reports the KVM probe verdict, and it is cached', async () => {
+    const probe = await probeKvm(findQemu());
+    expect(['kvm', 'tcg']).toContain(probe.accel);
+    expect(probe.reason).not.toBe('');
+    expect(probe).toBe(await probeKvm(findQemu()));
+    expect(vm.handle.accel).toBe(probe.accel);
+  });
+
+  it('the probe recognises an accelerator that runs guest code (checked with tcg)', async () => {
+    const ok = await probeAccelerator(findQemu(), 'tcg', 5000);
+    expect(ok.accel).toBe('tcg');
+    expect(ok.reason).toContain('ran SeaBIOS');
+    console.info(`[launcher] tcg probe ran SeaBIOS in ${ok.ms} ms`);
+  });
+
+  it('backs guest RAM with a shared file of exactly memoryMiB', () => {
+    expect(fs.statSync(vm.handle.paths.ram).size).toBe(128 * 1024 * 1024);
+    expect(fs.statSync(vm.handle.paths.qmp).isSocket()).toBe(true);
+  });
+
+  it('serves VNC and its websocket on loopback', async () => {
+    for (const port of [vm.handle.vnc.port, vm.handle.vnc.websocketPort]) {
+      await new Promise<void>((resolve, reject) => {
+        const s = net.createConnection({ host: '127.0.0.1', port }, () => {
+          s.destroy();
+          resolve();
+        });
+        s.once('error', reject);
+      });
+    }
+  });
+
+  it('refuses a second VM with the same id in the same runtime directory', async () => {
+    await expect(launchVm(vm.handle.spec, { runtimeDir: vm.runtimeDir })).rejects.toMatchObject({ kind: 'start-failed' });
+    expect(fs.existsSync(vm.handle.paths.ram)).toBe(true);
+  });
+
+  it('restart() starts a new QEMU with the same files, and stop() leaves nothing behind', async () => {
+    const oldPid = vm.handle.pid;
+    const restarted = await vm.handle.restart();
+    expect(alive(oldPid)).toBe(false);
+    expect(restarted.pid).not.toBe(oldPid);
+    expect(fs.existsSync(restarted.paths.qmp)).toBe(true);
+    const exit = await restarted.stop();
+    expect(exit.signal ?? exit.code).toBeDefined();
+    expect(alive(restarted.pid)).toBe(false);
+    expect(leftovers(vm.runtimeDir)).toEqual([]);
+  });
+
+  it('explains an invalid spec', async () => {
+    await expect(launchVm({ id: 0, name: 'x', memoryMiB: 128 }, { runtimeDir: vm.runtimeDir })).rejects.toThrow(/id must be an integer 1\.\.63/);
+  });
+});
