@@ -1,0 +1,8 @@
+/* Public surface of the wire layer (protocol v1): framing, frame bodies, server, client. */
+export * from './frame-header';
+export * from './frame-bodies';
+export { FrameDecoder } from './frame-decoder';
+export { tokenAuthenticator, type Authenticator } from './auth';
+export { defaultSocketPath, isSocketLive, prepareSocketPath } from './socket-path';
+export { ControlServer, type ControlServerOptions } from './server';
+export { WireClient, type WireClientOptions } from './client';
