@@ -1,0 +1,119 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { unpackEventRecords } from '../../../shared/ipc-records';
+import type { PushMap, Snapshot } from '../../../shared/ipc';
+import { Cap, Dir, ErrorCode, InputKind, Kind, Prio, Source, type VmsigEvent, decodeInput, encodeSeam, makeEvent } from '../../../shared/model';
+import { Core, ManualClock, maskOf, type ControlSpec } from '../../core';
+import { ConsoleService, type PushSink } from './console-service';
+import type { ConsoleHostPort, HostVm } from './host-port';
+
+const operator: ControlSpec = { name: 'operator', principal: 1, caps: Cap.OBSERVE | Cap.INPUT | Cap.VM | Cap.LIFECYCLE, grant: maskOf([1]), leasePrio: 10 };
+
+function setup(spec: ControlSpec = operator) {
+  const clock = new ManualClock(1_000_000);
+  const core = new Core({ clock });
+  core.addEndpoint(1, 'demo');
+  const handled: VmsigEvent[] = [];
+  const input = core.registerAdapter({
+    source: Source.INPUT,
+    endpoint: 1,
+    defaultPrio: Prio.HIGH,
+    codec: 0,
+    handle: (cmd) => {
+      handled.push(cmd);
+      input.ack(cmd, ErrorCode.OK);
+    },
+  });
+  input.emit({ kind: Kind.SEAM_UP, inln: encodeSeam({ seam: Source.INPUT, reason: 0 }) });
+  const vms: HostVm[] = [{ id: 1, name: 'demo', kind: 'managed', state: 'running', error: null, vncWebsocketPort: 5701, serialPath: null }];
+  const host: ConsoleHostPort = {
+    core,
+    vms: () => vms,
+    startVm: async () => {},
+    stopVm: async () => {},
+    addAttachedVm: async () => {},
+    removeVm: async () => {},
+    consoleControl: () => spec,
+    readiness: () => ({ qemu: null, guest: null }),
+    nowNs: () => clock.nowNs(),
+  };
+  const svc = new ConsoleService(host, { tickMs: 5, vncUrl: (id) => `/vnc/${id}` });
+  svc.start();
+  const pushed: { [P in keyof PushMap]: PushMap[P][] } = { snapshot: [], events: [] };
+  const sink: PushSink = { eventsEnabled: true, push: (ch, payload) => void (pushed[ch] as unknown[]).push(payload) };
+  svc.addSink(sink);
+  return { core, svc, handled, pushed, sink };
+}
+
+let stopAll: (() => void)[] = [];
+afterEach(() => {
+  for (const s of stopAll) s();
+  stopAll = [];
+});
+
+const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+describe('ConsoleService', () => {
+  it('acquires the INPUT lease through the core and then sends keys that reach the adapter', async () => {
+    const t = setup();
+    stopAll.push(() => t.svc.stop());
+    const denied = await t.svc.dispatch('input.send', { endpoint: 1, type: 'key', code: 30, down: true });
+    expect(denied).toEqual({ ok: true, value: { accepted: false, err: 'LEASE' } });
+    expect(t.handled).toHaveLength(0);
+    const grant = await t.svc.dispatch('lease.acquire', { endpoint: 1, cls: 'INPUT' });
+    expect(grant).toMatchObject({ ok: true, value: { kind: 'LEASE_GRANTED', ok: true } });
+    const sent = await t.svc.dispatch('input.send', { endpoint: 1, type: 'key', code: 30, down: true });
+    expect(sent).toEqual({ ok: true, value: { accepted: true, err: '' } });
+    expect(t.handled.map((e) => decodeInput(e.inln))).toEqual([{ kind: InputKind.KEY, code: 30, value: 1, scroll: 0 }]);
+  });
+
+  it('answers a lease the console has no capability for with LEASE_DENIED NOCAP', async () => {
+    const t = setup();
+    stopAll.push(() => t.svc.stop());
+    const r = await t.svc.dispatch('lease.acquire', { endpoint: 1, cls: 'POWER' });
+    expect(r).toMatchObject({ ok: true, value: { kind: 'LEASE_DENIED', ok: false, err: 'NOCAP' } });
+  });
+
+  it('rejects malformed arguments with INVAL before anything reaches the core', async () => {
+    const t = setup();
+    stopAll.push(() => t.svc.stop());
+    for (const bad of [
+      { endpoint: 0, cls: 'INPUT' },
+      { endpoint: 1, cls: 'MEMWRITE' },
+      { endpoint: '1', cls: 'INPUT' },
+      { endpoint: 1, cls: 'INPUT', extra: 1 },
+      null,
+    ]) {
+      const r = await t.svc.dispatch('lease.acquire', bad);
+      expect(r).toMatchObject({ ok: false, error: { code: ErrorCode.INVAL } });
+    }
+    expect(t.core.arbiter.list()).toHaveLength(0);
+    expect(await t.svc.dispatch('nope', {})).toMatchObject({ ok: false, error: { code: 1001 } });
+  });
+
+  it('pushes snapshots with seams and leases, and batches events as packed records', async () => {
+    const t = setup();
+    stopAll.push(() => t.svc.stop());
+    await t.svc.dispatch('lease.acquire', { endpoint: 1, cls: 'INPUT' });
+    await wait(30);
+    const snap = t.pushed.snapshot.at(-1) as Snapshot;
+    expect(snap.vms[0]).toMatchObject({ id: 1, seams: [{ seam: 'INPUT', up: true }], vnc: '/vnc/1' });
+    expect(snap.leases).toMatchObject([{ endpoint: 1, cls: 'INPUT', controlName: 'operator', principal: 1, mine: true }]);
+    expect(snap.self).toMatchObject({ principal: 1, name: 'operator' });
+    const kinds = t.pushed.events.flatMap((b) => unpackEventRecords(b).map((e) => e.kind));
+    expect(kinds).toContain(Kind.SEAM_UP);
+    expect(kinds).toContain(Kind.LEASE_GRANTED);
+  });
+
+  it('reports the preemption of its lease by a higher-priority control as LEASE_REVOKED addressed to it', async () => {
+    const t = setup();
+    stopAll.push(() => t.svc.stop());
+    await t.svc.dispatch('lease.acquire', { endpoint: 1, cls: 'INPUT' });
+    const robot = t.core.attachControl({ ...operator, name: 'robot', principal: 7, leasePrio: 20 }, { wake: () => {}, closed: () => {} });
+    const { svc } = t;
+    t.core.submit(robot, makeEvent({ kind: Kind.CMD_ACQUIRE, dir: Dir.DOWN, endpoint: 1, corr: 9 }));
+    await wait(30);
+    const revoked = t.pushed.events.flatMap((b) => unpackEventRecords(b)).find((e) => e.kind === Kind.LEASE_REVOKED);
+    expect(revoked?.origin).toBe(svc.id);
+    expect((t.pushed.snapshot.at(-1) as Snapshot).leases).toMatchObject([{ principal: 7, controlName: 'robot', mine: false }]);
+  });
+});

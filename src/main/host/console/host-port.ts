@@ -1,0 +1,36 @@
+/*
+ * What the console service needs from the host (HostService): the core, the configured
+ * VMs as the host sees them, and the few operations the UI may ask for. Declared here,
+ * narrowly, so the console depends on a shape, not on the host's internals.
+ */
+import type { Core, ControlSpec } from '../../core';
+
+/** One configured VM as the host runs it. */
+export interface HostVm {
+  id: number;
+  name: string;
+  kind: 'managed' | 'attached';
+  /** Host-side process state: stopped, starting, running, failed (managed) or attached. */
+  state: string;
+  /** The launcher's or adapter's last error text, or null. */
+  error: string | null;
+  /** Loopback port of QEMU's VNC websocket, when the VM has one and runs. */
+  vncWebsocketPort: number | null;
+  serialPath: string | null;
+}
+
+/** The host operations the console offers; each rejects with an Error saying why. */
+export interface ConsoleHostPort {
+  readonly core: Core;
+  vms(): HostVm[];
+  startVm(id: number): Promise<void>;
+  stopVm(id: number): Promise<void>;
+  addAttachedVm(vm: { id: number; name: string; qmp: string }): Promise<void>;
+  removeVm(id: number): Promise<void>;
+  /** The console's own identity (the configured control with `console: true`), or null when none. */
+  consoleControl(): ControlSpec | null;
+  /** What is missing to run managed VMs (null = present). */
+  readiness(): { qemu: string | null; guest: string | null };
+  /** Core clock now, in ns (the clock the core stamps with). */
+  nowNs(): number;
+}

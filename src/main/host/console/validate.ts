@@ -1,0 +1,129 @@
+/*
+ * Checks every request that crosses the border into the console service, whatever shell
+ * carried it. Returns a typed value or throws VmsigError INVAL naming the bad field; it
+ * never trusts a field it did not check and never coerces a wrong type into a right one.
+ */
+import { ENDPOINT_MAX, ErrorCode, VmsigError } from '../../../shared/model';
+import { INVOKE_CHANNELS, type InputRequest, type InvokeChannel, type InvokeRequest } from '../../../shared/ipc';
+
+const INT32_MAX = 0x7fffffff;
+const ABS_MAX = 32767;
+
+function bad(msg: string): VmsigError {
+  return new VmsigError(ErrorCode.INVAL, msg);
+}
+
+function record(v: unknown, what: string): Record<string, unknown> {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) throw bad(`${what} must be an object`);
+  return v as Record<string, unknown>;
+}
+
+/** Rejects keys outside `allowed`, so a typo or an injected field never passes silently. */
+function onlyKeys(o: Record<string, unknown>, allowed: readonly string[], what: string): void {
+  for (const k of Object.keys(o)) if (!allowed.includes(k)) throw bad(`${what}: unknown field "${k}"`);
+}
+
+function int(o: Record<string, unknown>, k: string, min: number, max: number): number {
+  const v = o[k];
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) throw bad(`${k} must be an integer in ${min}..${max}`);
+  return v;
+}
+
+function bool(o: Record<string, unknown>, k: string): boolean {
+  if (typeof o[k] !== 'boolean') throw bad(`${k} must be a boolean`);
+  return o[k];
+}
+
+function str(o: Record<string, unknown>, k: string, maxLen: number): string {
+  const v = o[k];
+  if (typeof v !== 'string' || v.length === 0 || v.length > maxLen) throw bad(`${k} must be a non-empty string of at most ${maxLen} characters`);
+  return v;
+}
+
+function oneOf<T extends string>(o: Record<string, unknown>, k: string, values: readonly T[]): T {
+  const v = o[k];
+  if (typeof v !== 'string' || !values.includes(v as T)) throw bad(`${k} must be one of ${values.join(', ')}`);
+  return v as T;
+}
+
+const endpoint = (o: Record<string, unknown>, k = 'endpoint'): number => int(o, k, 1, ENDPOINT_MAX);
+
+/** Whether `c` names an invoke channel. */
+export function isInvokeChannel(c: unknown): c is InvokeChannel {
+  return typeof c === 'string' && (INVOKE_CHANNELS as readonly string[]).includes(c);
+}
+
+function validateInput(o: Record<string, unknown>): InputRequest {
+  const type = oneOf(o, 'type', ['key', 'button', 'abs', 'rel', 'scroll'] as const);
+  const ep = endpoint(o);
+  switch (type) {
+    case 'key':
+    case 'button':
+      onlyKeys(o, ['endpoint', 'type', 'code', 'down'], 'input');
+      return { endpoint: ep, type, code: int(o, 'code', 1, 0x2ff), down: bool(o, 'down') };
+    case 'abs':
+      onlyKeys(o, ['endpoint', 'type', 'x', 'y'], 'input');
+      return { endpoint: ep, type, x: int(o, 'x', 0, ABS_MAX), y: int(o, 'y', 0, ABS_MAX) };
+    case 'rel':
+      onlyKeys(o, ['endpoint', 'type', 'dx', 'dy'], 'input');
+      return { endpoint: ep, type, dx: int(o, 'dx', -INT32_MAX, INT32_MAX), dy: int(o, 'dy', -INT32_MAX, INT32_MAX) };
+    case 'scroll': {
+      onlyKeys(o, ['endpoint', 'type', 'delta'], 'input');
+      const d = o.delta;
+      if (typeof d !== 'number' || !Number.isFinite(d) || Math.abs(d) > 1000) throw bad('delta must be a finite number in -1000..1000');
+      return { endpoint: ep, type, delta: d };
+    }
+  }
+}
+
+/**
+ * Validates `request` for `channel`. Throws VmsigError INVAL (bad argument) or KIND
+ * (unknown channel); returns the request rebuilt from checked fields only.
+ */
+export function validateRequest<C extends InvokeChannel>(channel: C, request: unknown): InvokeRequest<C> {
+  const o = record(request, channel);
+  const cls = (): 'INPUT' | 'POWER' => oneOf(o, 'cls', ['INPUT', 'POWER'] as const);
+  let out: unknown;
+  switch (channel as InvokeChannel) {
+    case 'state.snapshot':
+      onlyKeys(o, [], channel);
+      out = {};
+      break;
+    case 'vm.start':
+    case 'vm.stop':
+    case 'vm.remove':
+      onlyKeys(o, ['id'], channel);
+      out = { id: endpoint(o, 'id') };
+      break;
+    case 'vm.addAttached': {
+      onlyKeys(o, ['id', 'name', 'qmp'], channel);
+      const qmp = str(o, 'qmp', 4096);
+      if (!qmp.startsWith('/')) throw bad('qmp must be an absolute socket path');
+      out = { id: endpoint(o, 'id'), name: str(o, 'name', 64), qmp };
+      break;
+    }
+    case 'vm.op':
+      onlyKeys(o, ['endpoint', 'op'], channel);
+      out = { endpoint: endpoint(o), op: oneOf(o, 'op', ['pause', 'resume', 'reset', 'powerdown', 'quit'] as const) };
+      break;
+    case 'lease.acquire':
+    case 'lease.release':
+      onlyKeys(o, ['endpoint', 'cls'], channel);
+      out = { endpoint: endpoint(o), cls: cls() };
+      break;
+    case 'input.send':
+      out = validateInput(o);
+      break;
+    case 'input.query':
+      onlyKeys(o, ['endpoint'], channel);
+      out = { endpoint: endpoint(o) };
+      break;
+    case 'events.subscribe':
+      onlyKeys(o, ['enabled'], channel);
+      out = { enabled: bool(o, 'enabled') };
+      break;
+    default:
+      throw new VmsigError(ErrorCode.KIND, `unknown channel ${String(channel)}`);
+  }
+  return out as InvokeRequest<C>;
+}

@@ -1,0 +1,204 @@
+/*
+ * The one typed contract between the console's main side (Electron main or the headless
+ * host) and the renderer: an invoke map (renderer → main) and a push map (main → renderer).
+ * Both shells implement it and the renderer consumes it once; nothing here does I/O.
+ */
+
+/** Every failure crossing the border: a protocol §8 code (or a host code ≥ 1000) and a message. */
+export interface IpcError {
+  code: number;
+  message: string;
+}
+
+/** An invoke's answer: a value, or a typed error. Never a thrown exception across the border. */
+export type IpcResult<T> = { ok: true; value: T } | { ok: false; error: IpcError };
+
+/** Host-side error codes beyond protocol §8 (the VM is not managed, QEMU missing, ...). */
+export const HostErrorCode = {
+  /** The sender is not the console's own page. */
+  FORBIDDEN: 1000,
+  /** No such channel. */
+  UNKNOWN_CHANNEL: 1001,
+  /** The host refused or failed (launcher errors, config errors); the message says why. */
+  HOST: 1002,
+} as const;
+
+/** A seam as the VM list shows it. */
+export interface SeamView {
+  /** Source name: INPUT, VMHOST, MEMCTX, FRAME. */
+  seam: string;
+  up: boolean;
+  /** SeamReason name of the last transition. */
+  reason: string;
+}
+
+/** One VM in the list. */
+export interface VmView {
+  id: number;
+  name: string;
+  kind: 'managed' | 'attached';
+  /** Host-side state of a managed VM's process: stopped, starting, running, failed; attached: attached. */
+  host: string;
+  /** Last VM_LIFECYCLE state name (RUNNING, PAUSED, ...) or UNKNOWN. */
+  lifecycle: string;
+  seams: SeamView[];
+  /** Why the host could not run it (launcher error text), or null. */
+  error: string | null;
+  /** Where noVNC connects: a same-origin path (headless host) or a loopback ws:// URL, or null. */
+  vnc: string | null;
+  /** Serial log path of a managed VM, for operators and tests. */
+  serialPath: string | null;
+}
+
+/** One held lease. */
+export interface LeaseView {
+  endpoint: number;
+  cls: 'INPUT' | 'POWER' | 'MEMWRITE';
+  controlId: number;
+  controlName: string;
+  principal: number;
+  prio: number;
+  /** Core clock at grant (ns) and the wall clock it maps to (ms since epoch). */
+  sinceNs: number;
+  sinceMs: number;
+  /** Held by the console itself. */
+  mine: boolean;
+}
+
+/** One connected control. */
+export interface ControlView {
+  id: number;
+  name: string;
+  principal: number;
+  caps: string[];
+  /** Granted endpoint ids (1..63). */
+  grant: number[];
+  leasePrio: number;
+  /** Requested subscription, summarised; null before SUBSCRIBE. */
+  subscription: { kinds: string[] | 'all'; dirs: string[]; prioMin: string; endpoints: number[] | 'all' } | null;
+  queued: number;
+  delivered: number;
+  dropped: number;
+  /** The console's own control. */
+  self: boolean;
+}
+
+/** The pointer position a sensor reported (CURSOR_STATE), per VM. */
+export interface CursorView {
+  endpoint: number;
+  x: number;
+  y: number;
+  visible: boolean;
+  seq: number;
+}
+
+/** A held key or button (INPUT_HELD). */
+export interface HeldView {
+  endpoint: number;
+  truncated: boolean;
+  entries: { kind: number; code: number }[];
+}
+
+/** What the host lacks to run VMs (shown as the empty state). */
+export interface Readiness {
+  qemu: string | null;
+  guest: string | null;
+}
+
+/** Everything the UI shows that is state, not history. Sent whole when any part changes. */
+export interface Snapshot {
+  self: { controlId: number; principal: number; name: string; caps: string[] };
+  vms: VmView[];
+  leases: LeaseView[];
+  controls: ControlView[];
+  cursors: CursorView[];
+  held: HeldView[];
+  readiness: Readiness;
+  /** Core clock now (ns) and wall clock now (ms), to place event timestamps. */
+  clock: { ns: number; ms: number };
+}
+
+/** A reply the core addressed to the console (ACT_ACK, LEASE_*, INPUT_HELD), decoded. */
+export interface CommandReply {
+  /** Kind name of the reply: ACT_ACK, LEASE_GRANTED, LEASE_DENIED, LEASE_RELEASED, LEASE_STATUS, INPUT_HELD. */
+  kind: string;
+  ok: boolean;
+  /** ErrorCode name (ACT_ACK) or LeaseDeny name (LEASE_DENIED); '' when ok. */
+  err: string;
+  fields: Record<string, unknown>;
+}
+
+/** Input the console sends (CMD_INPUT). ABS x/y are 0..32767; SCROLL uses `scroll`. */
+export type InputRequest =
+  | { endpoint: number; type: 'key'; code: number; down: boolean }
+  | { endpoint: number; type: 'button'; code: number; down: boolean }
+  | { endpoint: number; type: 'abs'; x: number; y: number }
+  | { endpoint: number; type: 'rel'; dx: number; dy: number }
+  | { endpoint: number; type: 'scroll'; delta: number };
+
+/** Lease classes the console may ask for. */
+export type LeaseClassName = 'INPUT' | 'POWER';
+
+/** VM operations: CMD_VM ops and CMD_LIFECYCLE ops under one name each. */
+export type VmOpName = 'pause' | 'resume' | 'reset' | 'powerdown' | 'quit';
+
+/** Invoke map: channel → [request, result]. */
+export interface InvokeMap {
+  'state.snapshot': [Record<string, never>, Snapshot];
+  'vm.start': [{ id: number }, { id: number }];
+  'vm.stop': [{ id: number }, { id: number }];
+  'vm.addAttached': [{ id: number; name: string; qmp: string }, { id: number }];
+  'vm.remove': [{ id: number }, { id: number }];
+  'vm.op': [{ endpoint: number; op: VmOpName }, CommandReply];
+  'lease.acquire': [{ endpoint: number; cls: LeaseClassName }, CommandReply];
+  'lease.release': [{ endpoint: number; cls: LeaseClassName }, CommandReply];
+  /** Fire-and-forget at input rate: answers once the core accepted or refused it, not after QEMU. */
+  'input.send': [InputRequest, { accepted: boolean; err: string }];
+  'input.query': [{ endpoint: number }, CommandReply];
+  /** Turns this renderer's event stream on or off (the console keeps observing either way). */
+  'events.subscribe': [{ enabled: boolean }, { enabled: boolean }];
+}
+
+/** Channel names of the invoke map. */
+export type InvokeChannel = keyof InvokeMap;
+/** Request type of a channel. */
+export type InvokeRequest<C extends InvokeChannel> = InvokeMap[C][0];
+/** Result type of a channel. */
+export type InvokeResponse<C extends InvokeChannel> = InvokeMap[C][1];
+
+/** Every invoke channel, for validation at the border. */
+export const INVOKE_CHANNELS: readonly InvokeChannel[] = [
+  'state.snapshot',
+  'vm.start',
+  'vm.stop',
+  'vm.addAttached',
+  'vm.remove',
+  'vm.op',
+  'lease.acquire',
+  'lease.release',
+  'input.send',
+  'input.query',
+  'events.subscribe',
+];
+
+/** Push map: channel → payload. Both are batched, at most one message each per ~16 ms tick. */
+export interface PushMap {
+  /** The whole state, when it changed since the last tick. */
+  snapshot: Snapshot;
+  /** Events of one tick, packed: see `packEventRecords` in ipc-records.ts. */
+  events: Uint8Array;
+}
+
+/** Push channel names. */
+export type PushChannel = keyof PushMap;
+
+/** Prefix every Electron IPC channel carries, so main can reject strangers. */
+export const IPC_PREFIX = 'vmsig:';
+
+/** The API the renderer sees as `window.vmsig` (Electron preload) or over the WebSocket. */
+export interface VmsigApi {
+  /** Calls a main-side command; resolves with a result, never rejects for command errors. */
+  invoke<C extends InvokeChannel>(channel: C, request: InvokeRequest<C>): Promise<IpcResult<InvokeResponse<C>>>;
+  /** Listens to a push channel; returns the disposer. */
+  on<P extends PushChannel>(channel: P, listener: (payload: PushMap[P]) => void): () => void;
+}
