@@ -44,7 +44,10 @@ export function ensureGuest(): GuestAvailability {
   }
   if (!guestPaths().built) {
     const started = Date.now();
-    const build = spawnSync('bash', [path.join(repoRoot, 'resources/guest/build-guest.sh')], { encoding: 'utf8', timeout: 300_000 });
+    const build = spawnSync('bash', [path.join(repoRoot, 'resources/guest/build-guest.sh')], {
+      encoding: 'utf8',
+      timeout: 300_000,
+    });
     if (build.status !== 0 || !guestPaths().built) {
       const why = (build.stderr || build.stdout || String(build.error ?? '')).trim().split('\n').at(-1);
       return report({ ok: false, reason: `test guest not built and npm run guest failed: ${why}` });
@@ -67,7 +70,10 @@ export interface TestVm {
   /** Milliseconds from launch to the ready marker (0 when not waited for). */
   readonly bootMs: number;
   /** Waits for a serial line containing/matching `marker`, after byte `since` (default 0). */
-  waitForSerial(marker: string | RegExp, options?: { timeoutMs?: number; since?: number }): Promise<SerialMatch>;
+  waitForSerial(
+    marker: string | RegExp,
+    options?: { timeoutMs?: number; since?: number },
+  ): Promise<SerialMatch>;
   /** Stops QEMU by PID and removes the runtime directory; safe to call twice. */
   stop(): Promise<void>;
 }
@@ -96,7 +102,10 @@ export async function bootTestVm(options: BootOptions = {}): Promise<TestVm> {
   try {
     handle = await launchVm(spec, { runtimeDir, ...options.launch });
     const h = handle;
-    const waitForSerial = (marker: string | RegExp, o: { timeoutMs?: number; since?: number } = {}): Promise<SerialMatch> =>
+    const waitForSerial = (
+      marker: string | RegExp,
+      o: { timeoutMs?: number; since?: number } = {},
+    ): Promise<SerialMatch> =>
       h.serial.waitFor(marker, { timeoutMs: o.timeoutMs ?? 30_000, since: o.since, abort: h.exited });
     let bootMs = 0;
     if (options.waitReady ?? true) {

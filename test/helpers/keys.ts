@@ -9,12 +9,39 @@ export interface SendKeyArgs {
 }
 
 const NAMED: Record<string, string> = {
-  ' ': 'spc', '\n': 'ret', '.': 'dot', ',': 'comma', '/': 'slash', '-': 'minus', '=': 'equal',
-  ';': 'semicolon', "'": 'apostrophe', '[': 'bracket_left', ']': 'bracket_right', '\\': 'backslash', '`': 'grave_accent',
+  ' ': 'spc',
+  '\n': 'ret',
+  '.': 'dot',
+  ',': 'comma',
+  '/': 'slash',
+  '-': 'minus',
+  '=': 'equal',
+  ';': 'semicolon',
+  "'": 'apostrophe',
+  '[': 'bracket_left',
+  ']': 'bracket_right',
+  '\\': 'backslash',
+  '`': 'grave_accent',
 };
 const SHIFTED: Record<string, string> = {
-  '>': 'dot', '<': 'comma', '?': 'slash', '_': 'minus', '+': 'equal', ':': 'semicolon', '"': 'apostrophe',
-  '!': '1', '@': '2', '#': '3', $: '4', '%': '5', '^': '6', '&': '7', '*': '8', '(': '9', ')': '0', '|': 'backslash',
+  '>': 'dot',
+  '<': 'comma',
+  '?': 'slash',
+  _: 'minus',
+  '+': 'equal',
+  ':': 'semicolon',
+  '"': 'apostrophe',
+  '!': '1',
+  '@': '2',
+  '#': '3',
+  $: '4',
+  '%': '5',
+  '^': '6',
+  '&': '7',
+  '*': '8',
+  '(': '9',
+  ')': '0',
+  '|': 'backslash',
 };
 
 /** The send-key arguments that type `text` on a US keyboard; throws on other characters. */

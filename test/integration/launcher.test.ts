@@ -22,7 +22,9 @@ describe.skipIf(!guest.ok)('VM launcher (real QEMU)', () => {
 
   beforeAll(async () => {
     vm = await bootTestVm({ spec: { id: 7, name: 'launcher-test', memoryMiB: 128 } });
-    console.info(`[launcher] accel=${vm.handle.accel} (${vm.handle.probe.reason}, probe ${vm.handle.probe.ms} ms); boot to marker ${vm.bootMs} ms`);
+    console.info(
+      `[launcher] accel=${vm.handle.accel} (${vm.handle.probe.reason}, probe ${vm.handle.probe.ms} ms); boot to marker ${vm.bootMs} ms`,
+    );
   });
 
   afterAll(async () => {
@@ -67,7 +69,9 @@ describe.skipIf(!guest.ok)('VM launcher (real QEMU)', () => {
   });
 
   it('refuses a second VM with the same id in the same runtime directory', async () => {
-    await expect(launchVm(vm.handle.spec, { runtimeDir: vm.runtimeDir })).rejects.toMatchObject({ kind: 'start-failed' });
+    await expect(launchVm(vm.handle.spec, { runtimeDir: vm.runtimeDir })).rejects.toMatchObject({
+      kind: 'start-failed',
+    });
     expect(fs.existsSync(vm.handle.paths.ram)).toBe(true);
   });
 
@@ -84,6 +88,8 @@ describe.skipIf(!guest.ok)('VM launcher (real QEMU)', () => {
   });
 
   it('explains an invalid spec', async () => {
-    await expect(launchVm({ id: 0, name: 'x', memoryMiB: 128 }, { runtimeDir: vm.runtimeDir })).rejects.toThrow(/id must be an integer 1\.\.63/);
+    await expect(
+      launchVm({ id: 0, name: 'x', memoryMiB: 128 }, { runtimeDir: vm.runtimeDir }),
+    ).rejects.toThrow(/id must be an integer 1\.\.63/);
   });
 });

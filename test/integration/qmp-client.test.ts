@@ -4,7 +4,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ErrorCode } from '../../src/shared/model/constants';
 import { QmpClient, type QmpEvent } from '../../src/main/adapters/qmp';
-import { GUEST_POWERDOWN, GUEST_PTR, bootTestVm, ensureGuest, leftovers, type TestVm } from '../helpers/guest';
+import {
+  GUEST_POWERDOWN,
+  GUEST_PTR,
+  bootTestVm,
+  ensureGuest,
+  leftovers,
+  type TestVm,
+} from '../helpers/guest';
 import { keysFor } from '../helpers/keys';
 
 const guest = ensureGuest();
@@ -57,7 +64,8 @@ describe.skipIf(!guest.ok)('QMP client (real QEMU)', () => {
     expect(paused.status).toBe('paused');
     expect(running.status).toBe('running');
     const deadline = Date.now() + 5000;
-    while (!events.slice(from).some((e) => e.event === 'RESUME') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    while (!events.slice(from).some((e) => e.event === 'RESUME') && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 10));
     expect(events.slice(from).map((e) => e.event)).toEqual(['STOP', 'RESUME']);
   });
 

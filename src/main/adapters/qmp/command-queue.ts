@@ -50,7 +50,9 @@ export class CommandQueue {
   submit(command: string, args: object | undefined, timeoutMs: number): Promise<unknown> {
     return new Promise((resolve, reject) => {
       const id = this.nextId++;
-      const line = JSON.stringify(args === undefined ? { execute: command, id } : { execute: command, arguments: args, id });
+      const line = JSON.stringify(
+        args === undefined ? { execute: command, id } : { execute: command, arguments: args, id },
+      );
       const entry: Entry = { id, command, line, resolve, reject, timer: undefined, sent: false };
       entry.timer = setTimeout(() => this.expire(entry, timeoutMs), timeoutMs);
       this.waiting.push(entry);
@@ -109,7 +111,9 @@ export class CommandQueue {
     entry.timer = undefined;
     if (entry.sent) this.rememberExpired(entry.id);
     this.finish(entry);
-    entry.reject(new QmpError('timeout', ErrorCode.TIMEOUT, `${entry.command}: no reply within ${timeoutMs} ms`));
+    entry.reject(
+      new QmpError('timeout', ErrorCode.TIMEOUT, `${entry.command}: no reply within ${timeoutMs} ms`),
+    );
     this.pump();
   }
 

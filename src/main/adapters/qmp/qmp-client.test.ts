@@ -59,7 +59,8 @@ describe('QmpClient faults', () => {
   it('a line over the 10 MiB cap fails TOO_LARGE and the connection is replaced', async () => {
     const c = makeClient({ reconnect: { initialMs: 10, maxMs: 50, factor: 2 } });
     await c.connect();
-    fake.script = (cmd, conn) => conn.sendLine(JSON.stringify({ return: 'x'.repeat(10 * 1024 * 1024 + 1), id: cmd.id }));
+    fake.script = (cmd, conn) =>
+      conn.sendLine(JSON.stringify({ return: 'x'.repeat(10 * 1024 * 1024 + 1), id: cmd.id }));
     await expect(c.execute('big')).rejects.toMatchObject({ kind: 'protocol', code: ErrorCode.TOO_LARGE });
     await until(() => c.state === 'running' && fake.connections.length === 2);
   });

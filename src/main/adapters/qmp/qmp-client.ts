@@ -102,7 +102,11 @@ export class QmpClient {
   }
 
   /** Subscribes to QEMU events named `name` ('*' for all) that pass `predicate`. */
-  onEvent(name: string, listener: (event: QmpEvent) => void, predicate?: (event: QmpEvent) => boolean): Disposer {
+  onEvent(
+    name: string,
+    listener: (event: QmpEvent) => void,
+    predicate?: (event: QmpEvent) => boolean,
+  ): Disposer {
     return this.emitter.on('event', (ev) => {
       if ((name === '*' || ev.event === name) && (!predicate || predicate(ev))) listener(ev);
     });
@@ -223,13 +227,21 @@ export class QmpClient {
           try {
             raw = JSON.parse(line);
           } catch {
-            this.fail(new QmpError('protocol', ErrorCode.BAD_FRAME, `malformed JSON from QEMU: ${line.slice(0, 80)}`));
+            this.fail(
+              new QmpError('protocol', ErrorCode.BAD_FRAME, `malformed JSON from QEMU: ${line.slice(0, 80)}`),
+            );
             return;
           }
           const msg = classify(raw);
           if (phase === 'greeting') {
             if (msg.type !== 'greeting') {
-              this.fail(new QmpError('connect', ErrorCode.BAD_FRAME, `expected a QMP greeting, got: ${line.slice(0, 80)}`));
+              this.fail(
+                new QmpError(
+                  'connect',
+                  ErrorCode.BAD_FRAME,
+                  `expected a QMP greeting, got: ${line.slice(0, 80)}`,
+                ),
+              );
               return;
             }
             this.greetingValue = msg.greeting;
@@ -243,7 +255,13 @@ export class QmpClient {
               this.queue.attach((l) => socket.write(`${l}\n`));
               settle();
             } else if (msg.type === 'error' && msg.id === capsId) {
-              this.fail(new QmpError('connect', ErrorCode.IO, `qmp_capabilities failed: ${msg.errorClass}: ${msg.desc}`));
+              this.fail(
+                new QmpError(
+                  'connect',
+                  ErrorCode.IO,
+                  `qmp_capabilities failed: ${msg.errorClass}: ${msg.desc}`,
+                ),
+              );
               return;
             } else if (msg.type === 'event') {
               this.emitter.emit('event', msg.event);
@@ -255,7 +273,11 @@ export class QmpClient {
       });
       socket.on('error', (e: NodeJS.ErrnoException) => {
         const kind = phase === 'running' ? 'closed' : 'connect';
-        this.closeReason ??= new QmpError(kind, ErrorCode.IO, `QMP socket ${this.options.path}: ${e.code ?? e.message}`);
+        this.closeReason ??= new QmpError(
+          kind,
+          ErrorCode.IO,
+          `QMP socket ${this.options.path}: ${e.code ?? e.message}`,
+        );
       });
       socket.on('close', () => {
         clearTimeout(handshakeTimer);
@@ -287,8 +309,10 @@ export class QmpClient {
             ? { ok: true as const, value: msg.value }
             : { ok: false as const, errorClass: msg.errorClass, desc: msg.desc };
         const result = this.queue.settle(msg.id, outcome);
-        if (result === 'late') this.log('debug', `qmp: late reply to timed-out command id ${String(msg.id)} dropped`);
-        if (result === 'unknown') this.log('warn', `qmp: dropped a reply with unknown id: ${line.slice(0, 120)}`);
+        if (result === 'late')
+          this.log('debug', `qmp: late reply to timed-out command id ${String(msg.id)} dropped`);
+        if (result === 'unknown')
+          this.log('warn', `qmp: dropped a reply with unknown id: ${line.slice(0, 120)}`);
         return;
       }
       default:
@@ -310,13 +334,20 @@ export class QmpClient {
       this.reconnectAttempts = 0;
       this.emitter.emit(
         'error',
-        new QmpError('connect', ErrorCode.IO, `gave up reconnecting after ${policy.maxAttempts} attempts: ${reason.message}`),
+        new QmpError(
+          'connect',
+          ErrorCode.IO,
+          `gave up reconnecting after ${policy.maxAttempts} attempts: ${reason.message}`,
+        ),
       );
       return;
     }
     const delay = Math.min(policy.maxMs, policy.initialMs * policy.factor ** this.reconnectAttempts);
     this.reconnectAttempts++;
-    this.log('info', `qmp: reconnecting to ${this.options.path} in ${delay} ms (attempt ${this.reconnectAttempts})`);
+    this.log(
+      'info',
+      `qmp: reconnecting to ${this.options.path} in ${delay} ms (attempt ${this.reconnectAttempts})`,
+    );
     this.reconnectTimer = setTimeout(() => {
       this.reconnectTimer = undefined;
       // A failed attempt schedules the next one from its close handler.

@@ -5,7 +5,10 @@
 
 /** The greeting QEMU sends first: version and offered capabilities. */
 export interface QmpGreeting {
-  QMP: { version: { qemu: { major: number; minor: number; micro: number }; package: string }; capabilities: string[] };
+  QMP: {
+    version: { qemu: { major: number; minor: number; micro: number }; package: string };
+    capabilities: string[];
+  };
 }
 
 /** An asynchronous event such as STOP, RESUME, SHUTDOWN, POWERDOWN. */
@@ -31,7 +34,12 @@ export function classify(raw: unknown): QmpMessage {
   if ('return' in m) return { type: 'return', id: m.id, value: m.return };
   if ('error' in m && typeof m.error === 'object' && m.error !== null) {
     const e = m.error as Record<string, unknown>;
-    return { type: 'error', id: m.id, errorClass: String(e.class ?? 'GenericError'), desc: String(e.desc ?? '') };
+    return {
+      type: 'error',
+      id: m.id,
+      errorClass: String(e.class ?? 'GenericError'),
+      desc: String(e.desc ?? ''),
+    };
   }
   if (typeof m.event === 'string') return { type: 'event', event: m as unknown as QmpEvent };
   return { type: 'unknown', raw };

@@ -25,7 +25,8 @@ function tryListen(port: number, host: string): Promise<number | undefined> {
 /** A TCP port on `host` that was free a moment ago (the kernel's pick); throws LauncherError. */
 export async function findFreePort(host = '127.0.0.1'): Promise<number> {
   const port = await tryListen(0, host);
-  if (port === undefined) throw new LauncherError('start-failed', ErrorCode.BUSY, `no free TCP port on ${host}`);
+  if (port === undefined)
+    throw new LauncherError('start-failed', ErrorCode.BUSY, `no free TCP port on ${host}`);
   return port;
 }
 

@@ -36,7 +36,11 @@ export function guestPaths(env: NodeJS.ProcessEnv = process.env): GuestPaths {
 export function requireGuest(env: NodeJS.ProcessEnv = process.env): GuestPaths {
   const g = guestPaths(env);
   if (!g.built) {
-    throw new LauncherError('missing-guest', ErrorCode.NOENT, `test guest not built: run npm run guest (looked in ${g.dir})`);
+    throw new LauncherError(
+      'missing-guest',
+      ErrorCode.NOENT,
+      `test guest not built: run npm run guest (looked in ${g.dir})`,
+    );
   }
   return g;
 }

@@ -23,12 +23,18 @@ const cache = new Map<string, Promise<KvmProbeResult>>();
  * Probes KVM once per `qemu` binary (cached for the process). `VMSIG_ACCEL=kvm|tcg` skips the
  * probe. Never rejects: any failure means TCG, with the reason.
  */
-export function probeKvm(qemu: string, options: { timeoutMs?: number; env?: NodeJS.ProcessEnv } = {}): Promise<KvmProbeResult> {
+export function probeKvm(
+  qemu: string,
+  options: { timeoutMs?: number; env?: NodeJS.ProcessEnv } = {},
+): Promise<KvmProbeResult> {
   const forced = (options.env ?? process.env).VMSIG_ACCEL;
-  if (forced === 'kvm' || forced === 'tcg') return Promise.resolve({ accel: forced, reason: `VMSIG_ACCEL=${forced}`, ms: 0 });
+  if (forced === 'kvm' || forced === 'tcg')
+    return Promise.resolve({ accel: forced, reason: `VMSIG_ACCEL=${forced}`, ms: 0 });
   let result = cache.get(qemu);
   if (!result) {
-    result = hasKvmDevice() ? probeAccelerator(qemu, 'kvm', options.timeoutMs ?? 3000) : Promise.resolve(noDevice());
+    result = hasKvmDevice()
+      ? probeAccelerator(qemu, 'kvm', options.timeoutMs ?? 3000)
+      : Promise.resolve(noDevice());
     cache.set(qemu, result);
   }
   return result;
@@ -58,14 +64,32 @@ function noDevice(): KvmProbeResult {
  */
 export function probeAccelerator(qemu: string, accel: Accel, timeoutMs: number): Promise<KvmProbeResult> {
   const started = Date.now();
-  const done = (verdict: Accel, reason: string): KvmProbeResult => ({ accel: verdict, reason, ms: Date.now() - started });
+  const done = (verdict: Accel, reason: string): KvmProbeResult => ({
+    accel: verdict,
+    reason,
+    ms: Date.now() - started,
+  });
   return new Promise((resolve) => {
     // SeaBIOS writes its banner to the debug console port 0x402 as its first act, so the
     // banner on stdout proves a vCPU really ran guest code under KVM.
     const child = spawn(
       qemu,
-      ['-accel', accel, '-machine', 'pc', '-m', '16', '-nodefaults', '-no-user-config', '-display', 'none',
-        '-chardev', 'stdio,id=dbg', '-device', 'isa-debugcon,iobase=0x402,chardev=dbg'],
+      [
+        '-accel',
+        accel,
+        '-machine',
+        'pc',
+        '-m',
+        '16',
+        '-nodefaults',
+        '-no-user-config',
+        '-display',
+        'none',
+        '-chardev',
+        'stdio,id=dbg',
+        '-device',
+        'isa-debugcon,iobase=0x402,chardev=dbg',
+      ],
       { stdio: ['ignore', 'pipe', 'pipe'] },
     );
     let output = '';
@@ -77,7 +101,10 @@ export function probeAccelerator(qemu: string, accel: Accel, timeoutMs: number):
       child.kill('SIGKILL');
       resolve(done(accel, reason));
     };
-    const timer = setTimeout(() => finish('tcg', `${accel} probe produced no BIOS output within ${timeoutMs} ms`), timeoutMs);
+    const timer = setTimeout(
+      () => finish('tcg', `${accel} probe produced no BIOS output within ${timeoutMs} ms`),
+      timeoutMs,
+    );
     const onData = (chunk: Buffer): void => {
       output += chunk.toString('utf8');
       if (output.includes('SeaBIOS')) finish(accel, `${accel} probe ran SeaBIOS`);

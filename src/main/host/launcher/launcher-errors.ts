@@ -8,7 +8,8 @@ import { VmsigError } from '../../../shared/model/errors';
  * `missing-qemu`, `missing-guest` (install or build something), `invalid-spec` (caller bug),
  * `start-failed` (QEMU exited or never opened its QMP socket), `stop-failed`.
  */
-export type LauncherErrorKind = 'missing-qemu' | 'missing-guest' | 'invalid-spec' | 'start-failed' | 'stop-failed';
+export type LauncherErrorKind =
+  'missing-qemu' | 'missing-guest' | 'invalid-spec' | 'start-failed' | 'stop-failed';
 
 /** A launcher failure with a protocol §8 code and a human fix in the message. */
 export class LauncherError extends VmsigError {

@@ -23,7 +23,11 @@ function isExecutable(file: string): boolean {
 export function findQemu(env: NodeJS.ProcessEnv = process.env): string {
   if (env.VMSIG_QEMU) {
     if (isExecutable(env.VMSIG_QEMU)) return env.VMSIG_QEMU;
-    throw new LauncherError('missing-qemu', ErrorCode.NOENT, `QEMU not found at VMSIG_QEMU=${env.VMSIG_QEMU}`);
+    throw new LauncherError(
+      'missing-qemu',
+      ErrorCode.NOENT,
+      `QEMU not found at VMSIG_QEMU=${env.VMSIG_QEMU}`,
+    );
   }
   for (const dir of (env.PATH ?? '/usr/bin:/bin').split(path.delimiter)) {
     const candidate = path.join(dir, 'qemu-system-x86_64');

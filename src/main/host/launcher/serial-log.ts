@@ -52,14 +52,21 @@ export class SerialLog {
         let offset = since;
         for (const line of tail.split('\n').slice(0, -1)) {
           offset += Buffer.byteLength(line, 'utf8') + 1;
-          if (typeof marker === 'string' ? line.includes(marker) : marker.test(line)) return { line: line.replace(/\r$/, ''), end: offset };
+          if (typeof marker === 'string' ? line.includes(marker) : marker.test(line))
+            return { line: line.replace(/\r$/, ''), end: offset };
         }
         return undefined;
       };
       const fail = (why: string): void => {
         stopped = true;
         const tail = this.text().slice(-400).trim();
-        reject(new LauncherError('start-failed', ErrorCode.TIMEOUT, `serial marker ${String(marker)} ${why}; serial tail: ${tail || '(empty)'}`));
+        reject(
+          new LauncherError(
+            'start-failed',
+            ErrorCode.TIMEOUT,
+            `serial marker ${String(marker)} ${why}; serial tail: ${tail || '(empty)'}`,
+          ),
+        );
       };
       options.abort?.then(
         () => !stopped && fail('never came: the VM exited'),

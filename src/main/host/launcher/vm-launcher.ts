@@ -81,7 +81,11 @@ export async function launchVm(spec: ManagedVmSpec, options: LaunchOptions): Pro
   fs.mkdirSync(options.runtimeDir, { recursive: true, mode: 0o700 });
   const paths = vmRuntimePaths(options.runtimeDir, valid.id);
   if (await socketIsLive(paths.qmp)) {
-    throw new LauncherError('start-failed', ErrorCode.BUSY, `VM ${valid.id} is already running (live QMP socket ${paths.qmp})`);
+    throw new LauncherError(
+      'start-failed',
+      ErrorCode.BUSY,
+      `VM ${valid.id} is already running (live QMP socket ${paths.qmp})`,
+    );
   }
   removeFiles(paths);
   const probe: KvmProbeResult = options.accel
@@ -92,16 +96,39 @@ export async function launchVm(spec: ManagedVmSpec, options: LaunchOptions): Pro
   for (let attempt = 1; ; attempt++) {
     const vncDisplay = await findFreeVncDisplay(vncHost);
     const websocketPort = await findFreePort(vncHost);
-    const args = buildQemuArgs(valid, { accel: probe.accel, paths, kernel, initrd, vncHost, vncDisplay, websocketPort });
-    log('info', `launcher: starting VM ${valid.id} (${probe.accel}, ${valid.memoryMiB} MiB, vnc :${vncDisplay}, ws ${websocketPort})`);
+    const args = buildQemuArgs(valid, {
+      accel: probe.accel,
+      paths,
+      kernel,
+      initrd,
+      vncHost,
+      vncDisplay,
+      websocketPort,
+    });
+    log(
+      'info',
+      `launcher: starting VM ${valid.id} (${probe.accel}, ${valid.memoryMiB} MiB, vnc :${vncDisplay}, ws ${websocketPort})`,
+    );
     const started = await startQemu(qemu, args, paths, options.startTimeoutMs ?? 10_000);
     if ('pid' in started) {
-      return makeHandle(valid, options, started, probe, paths, { host: vncHost, display: vncDisplay, port: VNC_BASE_PORT + vncDisplay, websocketPort }, log);
+      return makeHandle(
+        valid,
+        options,
+        started,
+        probe,
+        paths,
+        { host: vncHost, display: vncDisplay, port: VNC_BASE_PORT + vncDisplay, websocketPort },
+        log,
+      );
     }
     removeFiles(paths);
     // Another process took the port between our check and QEMU's bind: try new ports.
     if (started.stderr.includes('Address already in use') && attempt < START_ATTEMPTS) continue;
-    throw new LauncherError('start-failed', ErrorCode.IO, `QEMU for VM ${valid.id} failed to start: ${started.stderr.trim().slice(-600) || started.why}`);
+    throw new LauncherError(
+      'start-failed',
+      ErrorCode.IO,
+      `QEMU for VM ${valid.id} failed to start: ${started.stderr.trim().slice(-600) || started.why}`,
+    );
   }
 }
 
@@ -157,7 +184,9 @@ function makeHandle(
     stopping ??= (async () => {
       if (started.isRunning()) {
         signal(started.pid, 'SIGTERM');
-        const grace = new Promise<'grace'>((r) => setTimeout(() => r('grace'), stopOptions?.graceMs ?? 3000).unref());
+        const grace = new Promise<'grace'>((r) =>
+          setTimeout(() => r('grace'), stopOptions?.graceMs ?? 3000).unref(),
+        );
         if ((await Promise.race([started.exited, grace])) === 'grace') {
           log('warn', `launcher: VM ${spec.id} ignored SIGTERM; sending SIGKILL to pid ${started.pid}`);
           signal(started.pid, 'SIGKILL');

@@ -39,11 +39,15 @@ export function validateSpec(spec: unknown): ManagedVmSpec {
     throw invalid(`id must be an integer 1..${ENDPOINT_MAX}, got ${JSON.stringify(s.id)}`);
   }
   if (typeof s.name !== 'string' || s.name.trim() === '' || /[,\n]/.test(s.name)) {
-    throw invalid(`name must be a non-empty string without commas or newlines, got ${JSON.stringify(s.name)}`);
+    throw invalid(
+      `name must be a non-empty string without commas or newlines, got ${JSON.stringify(s.name)}`,
+    );
   }
   const mib = s.memoryMiB;
   if (!Number.isInteger(mib) || (mib as number) < MEMORY_MIB_MIN || (mib as number) > MEMORY_MIB_MAX) {
-    throw invalid(`memoryMiB must be an integer ${MEMORY_MIB_MIN}..${MEMORY_MIB_MAX}, got ${JSON.stringify(mib)}`);
+    throw invalid(
+      `memoryMiB must be an integer ${MEMORY_MIB_MIN}..${MEMORY_MIB_MAX}, got ${JSON.stringify(mib)}`,
+    );
   }
   for (const field of ['kernel', 'initrd', 'append'] as const) {
     if (s[field] !== undefined && (typeof s[field] !== 'string' || s[field] === '')) {
@@ -51,7 +55,10 @@ export function validateSpec(spec: unknown): ManagedVmSpec {
     }
   }
   if (s.initrd !== undefined && s.kernel === undefined) throw invalid('initrd needs kernel');
-  if (s.extraArgs !== undefined && (!Array.isArray(s.extraArgs) || !s.extraArgs.every((a) => typeof a === 'string'))) {
+  if (
+    s.extraArgs !== undefined &&
+    (!Array.isArray(s.extraArgs) || !s.extraArgs.every((a) => typeof a === 'string'))
+  ) {
     throw invalid('extraArgs must be an array of strings');
   }
   return s as unknown as ManagedVmSpec;

@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import { buildQemuArgs, DEFAULT_APPEND, type LaunchPlan } from './qemu-args';
+import { vmRuntimePaths } from './runtime-paths';
+
+const plan: LaunchPlan = {
+  accel: 'tcg',
+  paths: vmRuntimePaths('/run/x', 5),
+  kernel: '/g/vmlinuz',
+  initrd: '/g/initramfs.cpio.gz',
+  vncHost: '127.0.0.1',
+  vncDisplay: 12,
+  websocketPort: 41000,
+};
+
+function valueOf(args: string[], flag: string): string[] {
+  return args.flatMap((a, i) => (a === flag ? [args[i + 1] as string] : []));
+}
+
+describe('buildQemuArgs', () => {
+  const args = buildQemuArgs({ id: 5, name: 'demo', memoryMiB: 256, extraArgs: ['-smp', '2'] }, plan);
+
+  it('backs RAM with a shared file named after the VM id', () => {
+    expect(valueOf(args, '-object')).toEqual([
+      'memory-backend-file,id=ram0,size=256M,mem-path=/run/x/vm5.ram,share=on',
+    ]);
+    expect(valueOf(args, '-machine')).toEqual(['pc,memory-backend=ram0']);
+    expect(valueOf(args, '-m')).toEqual(['256M']);
+  });
+
+  it('opens QMP, serial and VNC where the handle says', () => {
+    expect(valueOf(args, '-qmp')).toEqual(['unix:/run/x/vm5.qmp,server=on,wait=off']);
+    expect(valueOf(args, '-serial')).toEqual(['file:/run/x/vm5.serial']);
+    expect(valueOf(args, '-vnc')).toEqual(['127.0.0.1:12,websocket=41000']);
+    expect(valueOf(args, '-display')).toEqual(['none']);
+  });
+
+  it('has the absolute pointer, -no-shutdown, the accel, and the default kernel line', () => {
+    expect(valueOf(args, '-device')).toContain('virtio-tablet-pci');
+    expect(args).toContain('-no-shutdown');
+    expect(valueOf(args, '-accel')).toEqual(['tcg']);
+    expect(valueOf(args, '-append')).toEqual([DEFAULT_APPEND]);
+    expect(valueOf(args, '-initrd')).toEqual(['/g/initramfs.cpio.gz']);
+  });
+
+  it('appends extraArgs last', () => {
+    expect(args.slice(-2)).toEqual(['-smp', '2']);
+  });
+});
