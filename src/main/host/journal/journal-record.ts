@@ -1,0 +1,90 @@
+/*
+ * The on-disk record: a 12-byte frame (magic, length, CRC-32) around journal metadata and
+ * the protocol's EVENT body (event-codec.ts), so a record decodes with the wire's codec.
+ * It never touches files; it only turns records into bytes and back.
+ */
+import { crc32 } from 'node:zlib';
+import { ErrorCode, type VmsigEvent, VmsigError, decodeEventBody, eventBodySize, utf8Decode, utf8Encode, writeEventBody } from '../../../shared/model';
+
+/** "VSJ1" little-endian: the first 4 bytes of every record, the anchor a reader resyncs on. */
+export const RECORD_MAGIC = 0x314a5356;
+/** magic u32 | length u32 | crc32(length field + content) u32. */
+export const FRAME_HEADER = 12;
+/** Fixed metadata before the control name: rec f64, wallMs f64, principal, controlId, refused u32, flags u8, nameLen u8, 2 reserved. */
+const META_FIXED = 32;
+/** Largest content a reader accepts: a 64 KiB MEMWRITE payload plus generous slack. */
+export const MAX_CONTENT = 1 << 20;
+
+const FLAG_REFUSED = 0x1;
+
+/** Who and what, beside the event itself. */
+export interface RecordMeta {
+  /** Journal-wide record number: strictly increasing across segments and restarts. */
+  rec: number;
+  /** Wall-clock time of the write, epoch milliseconds. */
+  wallMs: number;
+  /** Principal of the event's origin control (0 = none / not a control's). */
+  principal: number;
+  /** Core control id of the origin (0 = broadcast). Ids restart with the host. */
+  controlId: number;
+  /** Configured name of the origin control ('' when none or unknown). */
+  controlName: string;
+  /** The refusal code when the core refused the command; null when routed. */
+  refused: number | null;
+}
+
+/** A decoded record. `event.origin` is restored from `controlId`. */
+export interface JournalRecord extends RecordMeta {
+  event: VmsigEvent;
+}
+
+/** Encodes one record (frame + metadata + EVENT body) into a fresh buffer. */
+export function encodeRecord(meta: RecordMeta, ev: VmsigEvent): Buffer {
+  const name = utf8Encode(meta.controlName).subarray(0, 255);
+  const contentLen = META_FIXED + name.length + eventBodySize(ev);
+  if (contentLen > MAX_CONTENT) throw new VmsigError(ErrorCode.TOO_LARGE, `journal record of ${contentLen} bytes exceeds ${MAX_CONTENT}`);
+  const buf = Buffer.allocUnsafe(FRAME_HEADER + contentLen);
+  buf.writeUInt32LE(RECORD_MAGIC, 0);
+  buf.writeUInt32LE(contentLen, 4);
+  const c = FRAME_HEADER;
+  buf.writeDoubleLE(meta.rec, c);
+  buf.writeDoubleLE(meta.wallMs, c + 8);
+  buf.writeUInt32LE(meta.principal >>> 0, c + 16);
+  buf.writeUInt32LE(meta.controlId >>> 0, c + 20);
+  buf.writeUInt32LE(meta.refused === null ? 0 : meta.refused >>> 0, c + 24);
+  buf.writeUInt8(meta.refused === null ? 0 : FLAG_REFUSED, c + 28);
+  buf.writeUInt8(name.length, c + 29);
+  buf.writeUInt16LE(0, c + 30);
+  buf.set(name, c + META_FIXED);
+  writeEventBody(ev, buf, c + META_FIXED + name.length);
+  buf.writeUInt32LE(frameCrc(buf, 0, contentLen), 8);
+  return buf;
+}
+
+/**
+ * The CRC-32 stored in a frame at `at`: over the 4 length bytes, then the content, so a
+ * damaged length is caught like damaged content. zlib.crc32 (Node >= 20.15, and Electron's
+ * Node 22) is used rather than a hand-written table.
+ */
+export function frameCrc(buf: Buffer, at: number, contentLen: number): number {
+  return crc32(buf.subarray(at + FRAME_HEADER, at + FRAME_HEADER + contentLen), crc32(buf.subarray(at + 4, at + 8)));
+}
+
+/** Decodes the content of a frame already checked by the scanner. Throws VmsigError BAD_FRAME when malformed. */
+export function decodeRecord(content: Buffer): JournalRecord {
+  if (content.length < META_FIXED) throw new VmsigError(ErrorCode.BAD_FRAME, `journal record content is ${content.length} bytes`);
+  const nameLen = content.readUInt8(29);
+  const flags = content.readUInt8(28);
+  const controlId = content.readUInt32LE(20);
+  const event = decodeEventBody(content.subarray(META_FIXED + nameLen));
+  event.origin = controlId;
+  return {
+    rec: content.readDoubleLE(0),
+    wallMs: content.readDoubleLE(8),
+    principal: content.readUInt32LE(16),
+    controlId,
+    controlName: utf8Decode(content.subarray(META_FIXED, META_FIXED + nameLen)),
+    refused: (flags & FLAG_REFUSED) !== 0 ? content.readUInt32LE(24) : null,
+    event,
+  };
+}

@@ -1,0 +1,202 @@
+/*
+ * The durable journal: a core tap that writes every admitted event, with its origin's
+ * principal and control name, to the segmented log before the core queues it to any
+ * control (write-ahead for ACT_ACK). It never throws into the core: a write failure puts
+ * it in a degraded state, reported once as an ERROR event, and it retries later.
+ */
+import { type Core, type Log, silentLog } from '../../core';
+import { ErrorCode, Kind, Prio, type VmsigEvent, VmsigError, encodeErrorInl } from '../../../shared/model';
+import { encodeRecord } from './journal-record';
+import { DEFAULT_JOURNAL_POLICY, type JournalPolicy, RecordPolicy } from './record-policy';
+import { type Durability, type OpenFindings, SegmentWriter } from './segment-writer';
+
+/** Where and how the journal writes; every field but `dir` has a documented default. */
+export interface JournalOptions {
+  dir: string;
+  /** Default `os`: survives kill -9 of the host, not a power cut. `fsync`: fdatasync per record. */
+  durability?: Durability;
+  /** Default 8 MiB. */
+  maxSegmentBytes?: number;
+  /** Default 1 day. */
+  maxSegmentAgeMs?: number;
+  /** Disk budget for the whole directory; default 256 MiB. */
+  maxTotalBytes?: number;
+  /** Default 30 days. */
+  maxAgeMs?: number;
+  /** Default DEFAULT_JOURNAL_POLICY (cursor sampled, everything else kept). */
+  policy?: JournalPolicy;
+  /** How long a degraded journal waits before it tries to write again; default 5 s. */
+  retryMs?: number;
+  log?: Log;
+  /** Wall clock, epoch ms; default Date.now. */
+  now?: () => number;
+}
+
+/** `ok` writes; `degraded` lost a write and drops records until a retry succeeds; `closed` after close(). */
+export type JournalState = 'ok' | 'degraded' | 'closed';
+
+/** Counters for the UI, tests and benchmarks. */
+export interface JournalStats {
+  state: JournalState;
+  /** Records written since open. */
+  written: number;
+  /** Events the policy left out (sampling, caps, `none`). */
+  skipped: number;
+  /** Admitted events that could not be written (degraded state, oversize). */
+  lost: number;
+  /** Record number of the next record; the segment being written. */
+  nextRec: number;
+  segment: string;
+}
+
+/** An open journal attached to a core. */
+export interface Journal {
+  readonly dir: string;
+  readonly state: JournalState;
+  /** What opening found: damage in the last segment and the bytes of a torn tail that were cut. */
+  readonly findings: OpenFindings;
+  stats(): JournalStats;
+  /** Detaches from the core, flushes (fsync mode) and closes the segment. Idempotent. */
+  close(): void;
+}
+
+const MiB = 1024 * 1024;
+const DAY_MS = 24 * 3600 * 1000;
+/** Control identities remembered after a control detached (its lease revocations come after). */
+const IDENTITY_CACHE_MAX = 4096;
+
+/**
+ * Opens (creating) the journal in `opts.dir` and attaches it to `core`. A torn tail of the
+ * last segment is cut; every damage found is logged and emitted on the core as an ERROR
+ * event (code IO, detail = byte offset), which the journal itself records. Throws
+ * VmsigError IO when the directory cannot be opened, INVAL for a bad policy.
+ */
+export function openJournal(core: Core, opts: JournalOptions): Journal {
+  const log = opts.log ?? silentLog;
+  const now = opts.now ?? Date.now;
+  const durability = opts.durability ?? 'os';
+  const policy = new RecordPolicy(opts.policy ?? DEFAULT_JOURNAL_POLICY, now);
+  const retryMs = opts.retryMs ?? 5000;
+  let opened: ReturnType<typeof SegmentWriter.open>;
+  try {
+    opened = SegmentWriter.open({
+      dir: opts.dir,
+      durability,
+      maxSegmentBytes: opts.maxSegmentBytes ?? 8 * MiB,
+      maxSegmentAgeMs: opts.maxSegmentAgeMs ?? DAY_MS,
+      maxTotalBytes: opts.maxTotalBytes ?? 256 * MiB,
+      maxAgeMs: opts.maxAgeMs ?? 30 * DAY_MS,
+      now,
+    });
+  } catch (e) {
+    throw new VmsigError(ErrorCode.IO, `cannot open journal in ${opts.dir}: ${String(e)}`);
+  }
+  const { writer, findings } = opened;
+  const identities = new Map<number, { principal: number; name: string }>();
+  let state: JournalState = 'ok';
+  let written = 0;
+  let lost = 0;
+  let lostSinceDegraded = 0;
+  let retryDue = false;
+  let retryTimer: ReturnType<typeof setTimeout> | undefined;
+
+  const report = (msg: string, detail: number): void => {
+    // Emitted after the current routing step: emitting inside the tap would nest a route
+    // in the middle of another event's fan-out.
+    queueMicrotask(() => {
+      if (state !== 'closed') core.emitCore({ kind: Kind.ERROR, prio: Prio.URGENT, inln: encodeErrorInl({ code: ErrorCode.IO, detail, msg }) });
+    });
+  };
+
+  const identity = (controlId: number): { principal: number; name: string } => {
+    const spec = core.control(controlId)?.spec;
+    if (!spec) return identities.get(controlId) ?? { principal: 0, name: '' };
+    let id = identities.get(controlId);
+    if (!id) {
+      if (identities.size >= IDENTITY_CACHE_MAX) identities.delete(identities.keys().next().value!);
+      id = { principal: spec.principal, name: spec.name };
+      identities.set(controlId, id);
+    }
+    return id;
+  };
+
+  const fail = (e: unknown): void => {
+    lost++;
+    lostSinceDegraded++;
+    const code = (e as NodeJS.ErrnoException).code ?? 'error';
+    if (state === 'ok') {
+      state = 'degraded';
+      log('error', `journal: cannot write to ${opts.dir}/${writer.segment} (${String(e)}); records are lost until a retry in ${retryMs} ms succeeds`);
+      report(`journal write failed: ${code}`, 0);
+    } else {
+      log('warn', `journal: retry failed (${String(e)}); next retry in ${retryMs} ms`);
+    }
+    retryTimer = setTimeout(() => {
+      retryDue = true;
+    }, retryMs);
+    retryTimer.unref?.();
+  };
+
+  const tap = (ev: VmsigEvent, refusedWith?: number): void => {
+    if (state === 'closed' || !policy.admit(ev)) return;
+    if (state === 'degraded' && !retryDue) {
+      lost++;
+      lostSinceDegraded++;
+      return;
+    }
+    const who = ev.origin !== 0 ? identity(ev.origin) : { principal: 0, name: '' };
+    let rec: Buffer;
+    try {
+      rec = encodeRecord({ rec: writer.nextRec, wallMs: now(), principal: who.principal, controlId: ev.origin, controlName: who.name, refused: refusedWith ?? null }, ev);
+    } catch (e) {
+      lost++;
+      log('error', `journal: event kind ${ev.kind} seq ${ev.seq} not recorded: ${String(e)}`);
+      return;
+    }
+    try {
+      if (retryDue) {
+        retryDue = false;
+        // A fresh segment: the old one may be at a file size limit (EFBIG).
+        writer.rotate();
+      }
+      writer.append(rec, policy.durable(ev));
+      written++;
+    } catch (e) {
+      fail(e);
+      return;
+    }
+    if (state === 'degraded') {
+      state = 'ok';
+      log('info', `journal: writing again after losing ${lostSinceDegraded} records`);
+      report(`journal resumed, ${lostSinceDegraded} lost`, lostSinceDegraded);
+      lostSinceDegraded = 0;
+    }
+  };
+
+  const untap = core.addTap(tap);
+  for (const d of findings.damage) {
+    const what = d.tail ? `torn tail cut (${d.length} bytes)` : `corrupt bytes skipped (${d.length} bytes)`;
+    log('error', `journal: ${what} in ${opts.dir}/${d.segment} at byte ${d.offset}: ${d.reason}`);
+    report(`journal ${d.tail ? 'torn tail' : 'corrupt'} seg ${Number(d.segment.slice(4, 20))} @${d.offset}`, d.offset);
+  }
+
+  return {
+    dir: opts.dir,
+    get state() {
+      return state;
+    },
+    findings,
+    stats: () => ({ state, written, skipped: policy.skipped, lost, nextRec: writer.nextRec, segment: writer.segment }),
+    close() {
+      if (state === 'closed') return;
+      state = 'closed';
+      untap();
+      clearTimeout(retryTimer);
+      try {
+        writer.close();
+      } catch (e) {
+        log('error', `journal: closing ${opts.dir}/${writer.segment} failed: ${String(e)}`);
+      }
+    },
+  };
+}
