@@ -1,0 +1,60 @@
+/*
+ * The validated configuration (../shared/config.md) as the host uses it: VMs (managed or
+ * attached) and controls with resolved tokens and capability bits. Types only.
+ */
+import type { ControlSpec } from '../../core';
+
+/**
+ * How the host starts a managed VM (`vms[].managed`). Every field is optional:
+ * - `memoryMiB` guest RAM, 16..65536 (default 256); it also sizes the RAM file MEMCTX maps;
+ * - `kernel` / `initrd` a kernel (and initramfs) to boot instead of the project's test guest
+ *   (relative paths are resolved against the configuration file's directory);
+ * - `append` the kernel command line (default `console=ttyS0 quiet panic=-1`);
+ * - `extraArgs` QEMU arguments appended verbatim after the launcher's own.
+ */
+export interface ManagedConfig {
+  memoryMiB: number;
+  kernel?: string;
+  initrd?: string;
+  append?: string;
+  extraArgs?: string[];
+}
+
+/** A VM the host starts and owns. */
+export interface ManagedVmConfig {
+  kind: 'managed';
+  id: number;
+  name: string;
+  managed: ManagedConfig;
+}
+
+/** A VM someone else started; the host only connects to its QMP socket (and maps its RAM file). */
+export interface AttachedVmConfig {
+  kind: 'attached';
+  id: number;
+  name: string;
+  qmp: string;
+  ramFile?: string;
+}
+
+/** One entry of `vms`. */
+export type VmConfig = ManagedVmConfig | AttachedVmConfig;
+
+/** One entry of `controls`, with its token resolved (from `token` or `tokenFile`). */
+export interface ControlConfig {
+  /** The identity the core enforces. */
+  spec: ControlSpec;
+  token: string;
+  /** Where the token came from: `"inline"` or the token file's path. */
+  tokenSource: string;
+  console: boolean;
+}
+
+/** The whole configuration. */
+export interface VmsigConfig {
+  /** The file it was read from, when there is one. */
+  path: string | null;
+  socket: string;
+  vms: VmConfig[];
+  controls: ControlConfig[];
+}

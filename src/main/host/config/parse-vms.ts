@@ -1,0 +1,71 @@
+/*
+ * Validation of `vms[]` (config.md): ids 1..63 and unique, a display name, exactly one of
+ * `managed` / `qmp`, `memctx` only for attached VMs. Pure: it reads no file.
+ */
+import path from 'node:path';
+import { ENDPOINT_MAX } from '../../../shared/model';
+import { ConfigError } from './config-error';
+import type { ManagedConfig, VmConfig } from './config-types';
+import { checkKeys, isObject, requireString, str } from './json-checks';
+
+const VM_KEYS = ['id', 'name', 'managed', 'qmp', 'memctx'];
+const MANAGED_KEYS = ['memoryMiB', 'kernel', 'initrd', 'append', 'extraArgs'];
+/** Default guest RAM of a managed VM. */
+export const DEFAULT_MEMORY_MIB = 256;
+
+function parseManaged(v: unknown, at: string, baseDir: string): ManagedConfig {
+  if (!isObject(v)) throw new ConfigError(at, 'must be an object (use {} for the test guest with defaults)');
+  checkKeys(v, MANAGED_KEYS, at);
+  const mib = v.memoryMiB ?? DEFAULT_MEMORY_MIB;
+  if (!Number.isInteger(mib) || (mib as number) < 16 || (mib as number) > 65536) {
+    throw new ConfigError(`${at}.memoryMiB`, `must be an integer 16..65536, got ${str(mib)}`);
+  }
+  const out: ManagedConfig = { memoryMiB: mib as number };
+  for (const f of ['kernel', 'initrd'] as const) {
+    if (v[f] !== undefined) out[f] = path.resolve(baseDir, requireString(v[f], `${at}.${f}`));
+  }
+  if (v.append !== undefined) out.append = requireString(v.append, `${at}.append`);
+  if (out.initrd && !out.kernel) throw new ConfigError(`${at}.initrd`, 'needs kernel');
+  if (v.extraArgs !== undefined) {
+    if (!Array.isArray(v.extraArgs)) throw new ConfigError(`${at}.extraArgs`, 'must be an array of strings');
+    out.extraArgs = v.extraArgs.map((a, i) => {
+      if (typeof a !== 'string') throw new ConfigError(`${at}.extraArgs[${i}]`, `must be a string, got ${str(a)}`);
+      return a;
+    });
+  }
+  return out;
+}
+
+/** Validates `vms`; relative paths resolve against `baseDir`. */
+export function parseVms(v: unknown, baseDir: string): VmConfig[] {
+  if (v === undefined) return [];
+  if (!Array.isArray(v)) throw new ConfigError('vms', 'must be an array');
+  const seen = new Map<number, number>();
+  return v.map((raw, i): VmConfig => {
+    const at = `vms[${i}]`;
+    if (!isObject(raw)) throw new ConfigError(at, 'must be an object');
+    checkKeys(raw, VM_KEYS, at);
+    const id = raw.id;
+    if (!Number.isInteger(id) || (id as number) < 1 || (id as number) > ENDPOINT_MAX) {
+      throw new ConfigError(`${at}.id`, `must be an integer 1..${ENDPOINT_MAX}, got ${str(id)}`);
+    }
+    if (seen.has(id as number)) throw new ConfigError(`${at}.id`, `${id} is already used by vms[${seen.get(id as number)}]`);
+    seen.set(id as number, i);
+    const name = requireString(raw.name, `${at}.name`);
+    if (/[,\n\r]/.test(name)) throw new ConfigError(`${at}.name`, 'must not contain commas or newlines');
+    if ((raw.managed === undefined) === (raw.qmp === undefined)) {
+      throw new ConfigError(at, 'needs exactly one of "managed" (the host starts QEMU) or "qmp" (attach to a running QEMU)');
+    }
+    if (raw.managed !== undefined) {
+      if (raw.memctx !== undefined) throw new ConfigError(`${at}.memctx`, 'is only for attached VMs (a managed VM gets its RAM file from the launcher)');
+      return { kind: 'managed', id: id as number, name, managed: parseManaged(raw.managed, `${at}.managed`, baseDir) };
+    }
+    const vm: VmConfig = { kind: 'attached', id: id as number, name, qmp: path.resolve(baseDir, requireString(raw.qmp, `${at}.qmp`)) };
+    if (raw.memctx !== undefined) {
+      if (!isObject(raw.memctx)) throw new ConfigError(`${at}.memctx`, 'must be an object { "ramFile": path }');
+      checkKeys(raw.memctx, ['ramFile'], `${at}.memctx`);
+      vm.ramFile = path.resolve(baseDir, requireString(raw.memctx.ramFile, `${at}.memctx.ramFile`));
+    }
+    return vm;
+  });
+}

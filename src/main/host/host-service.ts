@@ -1,0 +1,183 @@
+/*
+ * The composition both shells use (Electron main and `vmsig serve`): configuration → core
+ * (monotonic clock) → endpoints → VMs (managed: QEMU via the launcher; attached: the given
+ * QMP socket) with their adapters → control socket server. It owns every process and file
+ * it starts and removes them on stop; it never touches Electron or a shell's UI.
+ */
+import path from 'node:path';
+import { type Clock, type ControlSpec, Core, type Log } from '../core';
+import { ErrorCode, ENDPOINT_MAX, VmsigError } from '../../shared/model';
+import { ControlServer, tokenAuthenticator } from '../wire';
+import type { VmsigConfig } from './config';
+import type { ConsoleHostPort, HostVm } from './console/host-port';
+import { type Accel, findQemu, guestPaths } from './launcher';
+import { VmRunner } from './vm-runner';
+
+/** How to start the host. */
+export interface HostServiceOptions {
+  config: VmsigConfig;
+  log: Log;
+  /** Where managed VMs' runtime files go; default `<socket dir>/vms`. */
+  runtimeDir?: string;
+  /** Start managed VMs at once (default true). */
+  startManaged?: boolean;
+  /** Force the accelerator of managed VMs (tests). */
+  accel?: Accel;
+  /** Protocol timeouts, shortened by tests (defaults: 5 s HELLO, 10 s whole frame). */
+  helloTimeoutMs?: number;
+  frameDeadlineMs?: number;
+}
+
+/** A VM as the host reports it (the console's HostVm plus paths). */
+export interface HostVmInfo extends HostVm {
+  qmpPath: string | null;
+  ramFile: string | null;
+  /** QEMU's PID for a running managed VM. */
+  pid: number | null;
+}
+
+/** The running host: core, VMs, control socket. Create with `HostService.start`. */
+export class HostService implements ConsoleHostPort {
+  /** The core's clock: CLOCK_MONOTONIC in ns (process.hrtime). */
+  static readonly clock: Clock = { nowNs: () => Number(process.hrtime.bigint()) };
+  readonly core: Core;
+  private server: ControlServer | null = null;
+  private readonly runners = new Map<number, VmRunner>();
+  private stopping: Promise<void> | null = null;
+  private readonly runtimeDir: string;
+
+  private constructor(
+    readonly config: VmsigConfig,
+    private readonly opts: HostServiceOptions,
+  ) {
+    this.core = new Core({ clock: HostService.clock, log: opts.log });
+    this.runtimeDir = opts.runtimeDir ?? path.join(path.dirname(config.socket), 'vms');
+  }
+
+  /**
+   * Builds the core, attaches/starts the configured VMs (a VM that fails to start is
+   * reported in `vms()` and logged; the host still starts), then listens on the control
+   * socket. Throws VmsigError BUSY when another server is live on the socket.
+   */
+  static async start(opts: HostServiceOptions): Promise<HostService> {
+    const host = new HostService(opts.config, opts);
+    try {
+      host.server = await ControlServer.start({
+        core: host.core,
+        clock: HostService.clock,
+        log: opts.log,
+        socketPath: opts.config.socket,
+        authenticate: tokenAuthenticator(opts.config.controls.map((c) => ({ token: c.token, spec: c.spec }))),
+        helloTimeoutMs: opts.helloTimeoutMs,
+        frameDeadlineMs: opts.frameDeadlineMs,
+      });
+      for (const vm of opts.config.vms) {
+        host.core.addEndpoint(vm.id, vm.name);
+        host.runners.set(vm.id, new VmRunner(vm, host.runnerDeps()));
+      }
+      await Promise.all(
+        [...host.runners.values()]
+          .filter((r) => r.cfg.kind === 'attached' || opts.startManaged !== false)
+          .map((r) => r.start().catch((e: unknown) => opts.log('error', `VM ${r.cfg.id} (${r.cfg.name}) did not start: ${String(e)}`))),
+      );
+    } catch (e) {
+      await host.stop();
+      throw e;
+    }
+    return host;
+  }
+
+  /** The control socket path. */
+  get socketPath(): string {
+    return this.config.socket;
+  }
+
+  /** Every VM, ascending by id. */
+  vms(): HostVmInfo[] {
+    return [...this.runners.values()]
+      .sort((a, b) => a.cfg.id - b.cfg.id)
+      .map((r) => ({
+        id: r.cfg.id,
+        name: r.cfg.name,
+        kind: r.cfg.kind,
+        state: r.state,
+        error: r.error,
+        vncWebsocketPort: r.qemu?.vnc.websocketPort ?? null,
+        serialPath: r.qemu?.paths.serial ?? null,
+        qmpPath: r.qmpPath,
+        ramFile: r.ramFile,
+        pid: r.qemu?.pid ?? null,
+      }));
+  }
+
+  /** Starts (managed) or re-attaches (attached) VM `id`. Rejects VmsigError NOENT for an unknown id, or the launcher's error. */
+  async startVm(id: number): Promise<void> {
+    return this.runner(id).start();
+  }
+
+  /** Stops QEMU (managed) or detaches (attached) VM `id`; the endpoint stays declared. */
+  async stopVm(id: number): Promise<void> {
+    return this.runner(id).stop();
+  }
+
+  /** Adds and attaches a VM someone else started (runtime only: the file is not rewritten). Rejects INVAL/BUSY. */
+  async addAttachedVm(vm: { id: number; name: string; qmp: string; ramFile?: string }): Promise<void> {
+    if (!Number.isInteger(vm.id) || vm.id < 1 || vm.id > ENDPOINT_MAX) throw new VmsigError(ErrorCode.INVAL, `VM id must be 1..${ENDPOINT_MAX}, got ${vm.id}`);
+    if (this.runners.has(vm.id)) throw new VmsigError(ErrorCode.BUSY, `VM id ${vm.id} is already used`);
+    if (!vm.name.trim() || !vm.qmp) throw new VmsigError(ErrorCode.INVAL, 'an attached VM needs a name and a QMP socket path');
+    const r = new VmRunner({ kind: 'attached', id: vm.id, name: vm.name, qmp: path.resolve(vm.qmp), ramFile: vm.ramFile }, this.runnerDeps());
+    this.core.addEndpoint(vm.id, vm.name);
+    this.runners.set(vm.id, r);
+    await r.start();
+  }
+
+  /** Stops VM `id` and forgets it: its endpoint is removed (leases freed, state dropped). */
+  async removeVm(id: number): Promise<void> {
+    const r = this.runner(id);
+    await r.stop();
+    this.runners.delete(id);
+    this.core.removeEndpoint(id);
+  }
+
+  /** The identity of the configured control with `console: true`, or null. */
+  consoleControl(): ControlSpec | null {
+    return this.config.controls.find((c) => c.console)?.spec ?? null;
+  }
+
+  /** What is missing to run managed VMs (null = present). */
+  readiness(): { qemu: string | null; guest: string | null } {
+    let qemu: string | null = null;
+    try {
+      findQemu();
+    } catch (e) {
+      qemu = (e as Error).message;
+    }
+    const g = guestPaths();
+    return { qemu, guest: g.built ? null : `test guest not built: run npm run guest (looked in ${g.dir})` };
+  }
+
+  /** The core's clock now, in ns. */
+  nowNs(): number {
+    return HostService.clock.nowNs();
+  }
+
+  /** Closes every control (SHUTDOWN), detaches adapters, stops QEMU by PID, removes socket and runtime files. Idempotent. */
+  stop(): Promise<void> {
+    this.stopping ??= (async () => {
+      await this.server?.stop();
+      const results = await Promise.allSettled([...this.runners.values()].map((r) => r.stop()));
+      for (const r of results) if (r.status === 'rejected') this.opts.log('error', `stopping a VM failed: ${String(r.reason)}`);
+    })();
+    return this.stopping;
+  }
+
+  private runner(id: number): VmRunner {
+    const r = this.runners.get(id);
+    if (!r) throw new VmsigError(ErrorCode.NOENT, `no VM with id ${id}`);
+    return r;
+  }
+
+  private runnerDeps(): ConstructorParameters<typeof VmRunner>[1] {
+    return { core: this.core, log: this.opts.log, runtimeDir: this.runtimeDir, accel: this.opts.accel };
+  }
+}
