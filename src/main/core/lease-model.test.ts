@@ -217,7 +217,7 @@ describe('lease arbiter against a reference model', () => {
         else if (s.op === 'reattach') m.alive[s.slot] = true;
         else if (s.op === 'addEndpoint') m.endpoints.add(s.ep);
         else if (s.op === 'removeEndpoint') m.removeEndpoint(s.ep);
-        else if (m.alive[s.slot]) m.command(s.op, s.slot, s.ep, s.cls, i + 1);
+        else if ((s.op === 'acquire' || s.op === 'release' || s.op === 'status') && m.alive[s.slot]) m.command(s.op, s.slot, s.ep, s.cls, i + 1);
         for (const r of [...m.inbox.flat(), ...m.public]) kinds.add(r.kind === Kind.LEASE_DENIED ? `DENIED/${r.b}` : `${r.kind}`);
       });
     }
