@@ -5,6 +5,8 @@
  */
 import type { Core } from '../core';
 import type { Log } from '../core/ports';
+import { InputAdapter } from './input';
+import { MemctxAdapter } from './memctx';
 import { QmpClient } from './qmp';
 import { VmHostAdapter, VmLink } from './vmhost';
 
@@ -46,6 +48,8 @@ export async function attachVm(core: Core, opts: AttachVmOptions): Promise<VmAtt
   const adapters: { dispose(): void }[] = [];
   try {
     adapters.push(new VmHostAdapter(core, opts.endpoint, opts.name, link, opts.log));
+    adapters.push(new InputAdapter(core, opts.endpoint, opts.name, link, opts.log));
+    if (opts.ramFile !== undefined) adapters.push(new MemctxAdapter(core, opts.endpoint, opts.name, opts.ramFile, link, opts.log));
   } catch (e) {
     for (const a of adapters) a.dispose();
     if (declared) core.removeEndpoint(opts.endpoint);

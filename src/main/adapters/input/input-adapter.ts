@@ -1,0 +1,142 @@
+/*
+ * The INPUT seam of one VM: CMD_INPUT → QMP input-send-event (one key per command: QEMU
+ * loses keys of a whole line sent at once), CMD_LIFECYCLE → system_powerdown/reset/wakeup,
+ * stop, cont, and CMD_QUERY_INPUT → INPUT_HELD from the record of accepted presses. Every
+ * command is acked once QEMU answered; it shares the VM's QMP link and never opens its own.
+ */
+import {
+  Codec,
+  ErrorCode,
+  Kind,
+  LifecycleOp,
+  Prio,
+  SeamReason,
+  Source,
+  type VmsigEvent,
+  decodeInput,
+  decodeOp,
+  encodeInputHeld,
+  isVmsigError,
+} from '../../../shared/model';
+import type { AdapterPort, Core } from '../../core';
+import type { Log } from '../../core/ports';
+import type { Disposer } from '../qmp';
+import { type VmLink, describeFailure, qmpFailureCode, reportSeam } from '../vmhost';
+import { HeldRecord } from './held-record';
+import { translateInput } from './input-translate';
+
+const LIFECYCLE_COMMAND: Record<number, string> = {
+  [LifecycleOp.POWERDOWN]: 'system_powerdown',
+  [LifecycleOp.RESET]: 'system_reset',
+  [LifecycleOp.WAKEUP]: 'system_wakeup',
+  [LifecycleOp.PAUSE]: 'stop',
+  [LifecycleOp.RESUME]: 'cont',
+};
+
+/** The INPUT adapter of one endpoint. */
+export class InputAdapter {
+  private readonly port: AdapterPort;
+  private readonly held = new HeldRecord();
+  private readonly disposers: Disposer[] = [];
+  /** Settles after every input sent so far was answered: a held query waits for it. */
+  private tail: Promise<unknown> = Promise.resolve();
+  private disposed = false;
+
+  /** Registers the seam with the core (throws when the endpoint is undeclared or the seam owned). */
+  constructor(
+    core: Core,
+    private readonly endpoint: number,
+    name: string,
+    private readonly link: VmLink,
+    private readonly log: Log,
+  ) {
+    this.port = core.registerAdapter({
+      source: Source.INPUT,
+      endpoint,
+      defaultPrio: Prio.HIGH,
+      codec: Codec.INPUT,
+      handle: (cmd) => this.handle(cmd),
+    });
+    this.disposers.push(
+      reportSeam(this.port, Source.INPUT, Codec.INPUT, name, link, (status) => {
+        // A new QEMU process holds nothing; a stale one may still, so keep the record then.
+        if (!status.up && status.reason !== SeamReason.HEARTBEAT_STALE) this.held.clear();
+      }),
+    );
+  }
+
+  /** The held record (for the UI and tests). */
+  heldEntries(): { kind: number; code: number }[] {
+    return this.held.entries();
+  }
+
+  /** Unregisters the seam (the core reports it down, CLOSED). */
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    for (const d of this.disposers.splice(0)) d();
+    this.port.unregister();
+  }
+
+  private handle(cmd: VmsigEvent): void {
+    switch (cmd.kind) {
+      case Kind.CMD_INPUT:
+        return this.input(cmd);
+      case Kind.CMD_LIFECYCLE:
+        return this.lifecycle(cmd);
+      case Kind.CMD_QUERY_INPUT:
+        return this.queryHeld(cmd);
+      default:
+        this.port.ack(cmd, ErrorCode.KIND);
+    }
+  }
+
+  private input(cmd: VmsigEvent): void {
+    let translation;
+    try {
+      translation = translateInput(decodeInput(cmd.inln));
+    } catch (e) {
+      this.port.ack(cmd, isVmsigError(e) ? e.code : ErrorCode.INVAL);
+      return;
+    }
+    // Submitted at once and in order: the QMP queue keeps FIFO order and pipelines them.
+    const sent = Promise.all(translation.commands.map((events) => this.link.qmp.execute('input-send-event', { events })));
+    this.tail = sent.catch(() => undefined);
+    sent.then(
+      () => {
+        if (translation.held) this.held.apply(translation.held);
+        this.ack(cmd, ErrorCode.OK);
+      },
+      (e: unknown) => {
+        this.log('warn', describeFailure(`input ${this.endpoint}: input-send-event`, e));
+        this.ack(cmd, qmpFailureCode(e));
+      },
+    );
+  }
+
+  private lifecycle(cmd: VmsigEvent): void {
+    const { op } = decodeOp(cmd.inln);
+    const command = LIFECYCLE_COMMAND[op];
+    if (command === undefined) {
+      this.port.ack(cmd, ErrorCode.INVAL);
+      return;
+    }
+    this.link.qmp.execute(command).then(
+      () => this.ack(cmd, ErrorCode.OK),
+      (e: unknown) => {
+        this.log('warn', describeFailure(`input ${this.endpoint}: ${command}`, e));
+        this.ack(cmd, qmpFailureCode(e));
+      },
+    );
+  }
+
+  private queryHeld(cmd: VmsigEvent): void {
+    void this.tail.then(() => {
+      if (!this.disposed) this.port.reply(cmd, { kind: Kind.INPUT_HELD, inln: encodeInputHeld(this.held.entries()) });
+    });
+  }
+
+  private ack(cmd: VmsigEvent, err: number): void {
+    if (!this.disposed) this.port.ack(cmd, err);
+  }
+}
