@@ -1,0 +1,102 @@
+/*
+ * `vmsig journal`: prints and exports the host's durable journal (newest N matching
+ * records, oldest first) as text, JSONL or CSV. It only reads the journal directory; it
+ * never talks to a running host and never repairs a segment.
+ */
+import { existsSync } from 'node:fs';
+import { JournalReader, type JournalRecord, defaultJournalDir } from '../../main/host/journal';
+import { ErrorCode, Kind, describeEvent, nameOf } from '../../shared/model';
+import { type CliCommand, UsageError, intArg, opt, parseArgs } from '../command';
+
+const FORMATS = ['text', 'jsonl', 'csv'] as const;
+const CSV_HEADER = ['rec', 'time', 'kind', 'source', 'dir', 'prio', 'vm', 'seq', 'corr', 'ts_ns', 'principal', 'control', 'refused', 'fields'];
+const UNIT_MS: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+
+/** Epoch ms from an ISO date, epoch milliseconds, or a duration ago (`90s`, `15m`, `2h`, `7d`). */
+export function parseWhen(value: string, what: string, now = Date.now()): number {
+  const rel = /^(\d+)([smhd])$/.exec(value);
+  if (rel) return now - Number(rel[1]) * UNIT_MS[rel[2]!]!;
+  if (/^\d{10,}$/.test(value)) return Number(value);
+  const t = Date.parse(value);
+  if (Number.isNaN(t)) throw new UsageError(`${what} must be an ISO date, epoch ms or a duration like 15m, got "${value}"`);
+  return t;
+}
+
+/** Kind numbers from a comma-separated list of names (CMD_VM) or numbers. */
+function parseKinds(value: string): number[] {
+  return value.split(',').map((k) => {
+    const name = k.trim().toUpperCase();
+    const byName = Kind[name as keyof typeof Kind];
+    if (byName !== undefined) return byName;
+    return intArg(k.trim(), `--kind "${k}"`, 0, 127);
+  });
+}
+
+/** A record as one plain object: the described event plus who and when. */
+function recordJson(r: JournalRecord): Record<string, unknown> {
+  return {
+    rec: r.rec,
+    time: new Date(r.wallMs).toISOString(),
+    principal: r.principal,
+    control: r.controlName,
+    controlId: r.controlId,
+    refused: r.refused === null ? null : nameOf(ErrorCode, r.refused),
+    ...describeEvent(r.event),
+  };
+}
+
+const csvField = (v: unknown): string => `"${String(v ?? '').replaceAll('"', '""')}"`;
+
+function csvLine(r: JournalRecord): string {
+  const d = describeEvent(r.event);
+  const refused = r.refused === null ? '' : nameOf(ErrorCode, r.refused);
+  return [r.rec, new Date(r.wallMs).toISOString(), d.kind, d.source, d.dir, d.prio, d.endpoint, d.seq, d.corr, d.tsNs, r.principal, r.controlName, refused, JSON.stringify(d.fields)].map(csvField).join(',');
+}
+
+function textLine(r: JournalRecord): string {
+  const d = describeEvent(r.event);
+  const who = r.principal !== 0 || r.controlName ? ` ${r.controlName || '?'}(${r.principal})` : '';
+  const fields = Object.entries(d.fields)
+    .map(([k, v]) => `${k}=${typeof v === 'object' ? JSON.stringify(v) : String(v)}`)
+    .join(' ');
+  const refused = r.refused === null ? '' : ` REFUSED ${nameOf(ErrorCode, r.refused)}`;
+  return `${new Date(r.wallMs).toISOString()} #${r.rec} vm${d.endpoint} ${d.kind} ${d.dir} corr=${d.corr}${who}${refused} ${fields}`.trimEnd();
+}
+
+export const journalCommand: CliCommand = {
+  name: 'journal',
+  summary: 'print or export the durable journal (text, JSONL, CSV)',
+  usage:
+    'vmsig journal [--dir D] [--since T] [--until T] [--vm N] [--kind K[,K..]] [--principal P] [--limit N] [--format text|jsonl|csv]\n' +
+    '  T: ISO date, epoch ms, or a duration ago (90s, 15m, 2h, 7d). Prints the newest N (default 100) matching records, oldest first.\n' +
+    '  Default dir: $XDG_STATE_HOME/vmsig/journal (else ~/.local/state/vmsig/journal).',
+  async run(args, io) {
+    const p = parseArgs(args, ['dir', 'since', 'until', 'vm', 'kind', 'principal', 'limit', 'format']);
+    if (p.positionals.length > 0) throw new UsageError(`unexpected argument "${p.positionals[0]}"`);
+    const format = opt(p, 'format') ?? 'text';
+    if (!(FORMATS as readonly string[]).includes(format)) throw new UsageError(`--format must be one of ${FORMATS.join(', ')}`);
+    const dir = opt(p, 'dir') ?? defaultJournalDir();
+    if (!existsSync(dir)) {
+      io.err(`vmsig journal: no journal at ${dir}`);
+      return 1;
+    }
+    const since = opt(p, 'since');
+    const until = opt(p, 'until');
+    const vm = opt(p, 'vm');
+    const kind = opt(p, 'kind');
+    const principal = opt(p, 'principal');
+    const page = new JournalReader(dir).query({
+      limit: intArg(opt(p, 'limit') ?? '100', '--limit', 1, 10_000_000),
+      fromMs: since === undefined ? undefined : parseWhen(since, '--since'),
+      toMs: until === undefined ? undefined : parseWhen(until, '--until'),
+      vm: vm === undefined ? undefined : intArg(vm, '--vm', 0, 63),
+      kinds: kind === undefined ? undefined : parseKinds(kind),
+      principal: principal === undefined ? undefined : intArg(principal, '--principal', 0, 0xffffffff),
+    });
+    for (const d of page.damage) io.err(`vmsig journal: ${d.tail ? 'torn tail' : 'corrupt bytes'} in ${dir}/${d.segment} at byte ${d.offset} (${d.length} bytes, ${d.reason}); skipped`);
+    const records = page.records.reverse();
+    if (format === 'csv') io.out(CSV_HEADER.join(','));
+    for (const r of records) io.out(format === 'jsonl' ? JSON.stringify(recordJson(r)) : format === 'csv' ? csvLine(r) : textLine(r));
+    return 0;
+  },
+};
