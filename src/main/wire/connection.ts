@@ -113,6 +113,8 @@ export class Connection {
         return;
       case FrameType.PING:
         decodeNonce(f.body);
+        // Events queued by earlier frames go out first, so a PONG proves they were answered.
+        if (!this.blocked) this.drainNow();
         this.write(encodeFrame(FrameType.PONG, f.body));
         return;
       case FrameType.PONG:

@@ -1,0 +1,35 @@
+/*
+ * `vmsig serve --config FILE`: the headless host (core + VMs + control socket) until
+ * SIGINT/SIGTERM. Kept to the composition call so the web host can be added beside it.
+ */
+import { defaultConfigPath, loadConfig } from '../../main/host/config';
+import { HostService } from '../../main/host/host-service';
+import { type CliCommand, UsageError, opt, parseArgs } from '../command';
+
+export const serveCommand: CliCommand = {
+  name: 'serve',
+  summary: 'run the headless host: core, VMs and the control socket',
+  usage: 'vmsig serve [--config FILE] [--no-start] [--verbose]',
+  async run(args, io) {
+    const p = parseArgs(args, ['config'], ['no-start', 'verbose']);
+    if (p.positionals.length) throw new UsageError(`unexpected argument "${p.positionals[0]}"`);
+    const config = loadConfig(opt(p, 'config') ?? defaultConfigPath());
+    const verbose = p.options.has('verbose');
+    const host = await HostService.start({
+      config,
+      startManaged: !p.options.has('no-start'),
+      log: (level, msg) => {
+        if (level !== 'debug' || verbose) io.err(`[${level}] ${msg}`);
+      },
+    });
+    io.out(`vmsig serve: control socket ${host.socketPath}`);
+    for (const vm of host.vms()) io.out(`  VM ${vm.id} ${vm.name} (${vm.kind}): ${vm.state}${vm.error ? ` — ${vm.error}` : ''}`);
+    await new Promise<void>((resolve) => {
+      process.once('SIGINT', resolve);
+      process.once('SIGTERM', resolve);
+    });
+    io.out('vmsig serve: stopping');
+    await host.stop();
+    return 0;
+  },
+};

@@ -1,0 +1,137 @@
+/*
+ * What every protocol subcommand shares: where the socket is, which token to present,
+ * connecting with HELLO, the `--vm` option, and turning replies into printed refusals and
+ * exit statuses. It never retries a refused command and never hides an error name.
+ */
+import fs from 'node:fs';
+import { ErrorCode, Kind, LeaseClass, LeaseDeny, type VmsigEvent, decodeActAck, decodeLeaseReq, decodeLeaseStatus, encodeLeaseReq, nameOf } from '../../shared/model';
+import { defaultConfigPath, loadConfig } from '../../main/host/config';
+import { WireClient, defaultSocketPath } from '../../main/wire';
+import { type CliIo, type ParsedArgs, UsageError, intArg, opt } from '../command';
+
+/** Options every protocol subcommand accepts (valued). */
+export const CONNECT_OPTIONS = ['socket', 'token', 'token-file'] as const;
+
+/** Usage text of the connection options. */
+export const CONNECT_USAGE = '[--socket PATH] [--token T | --token-file F]';
+
+function consoleFromDefaultConfig(): { socket: string; token: string | null } | null {
+  const file = defaultConfigPath();
+  if (!fs.existsSync(file)) return null;
+  try {
+    const cfg = loadConfig(file);
+    return { socket: cfg.socket, token: cfg.controls.find((c) => c.console)?.token ?? null };
+  } catch {
+    return null; // an unreadable default config simply offers no defaults; explicit options still work
+  }
+}
+
+/**
+ * Socket: --socket, $VMSIG_SOCKET, the default config's `socket`, or protocol §1's default.
+ * Token: --token, --token-file, $VMSIG_TOKEN, or the console control's token of the default
+ * config. Throws UsageError when no token is found.
+ */
+export function resolveConnection(p: ParsedArgs): { socket: string; token: string } {
+  const fallback = consoleFromDefaultConfig();
+  const socket = opt(p, 'socket') ?? process.env.VMSIG_SOCKET ?? fallback?.socket ?? defaultSocketPath();
+  const file = opt(p, 'token-file');
+  let token = opt(p, 'token');
+  if (token === undefined && file !== undefined) {
+    try {
+      token = fs.readFileSync(file, 'utf8').trim();
+    } catch (e) {
+      throw new UsageError(`cannot read --token-file ${file}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
+    }
+  }
+  token ??= process.env.VMSIG_TOKEN ?? fallback?.token ?? undefined;
+  if (!token) throw new UsageError(`no token: pass --token or --token-file, set VMSIG_TOKEN, or create ${defaultConfigPath()} with a console control`);
+  return { socket, token };
+}
+
+/** Connects and says HELLO as `vmsig <name>`; rejects VmsigError (IO, AUTH, BAD_VERSION ...). */
+export async function openSession(p: ParsedArgs, name: string): Promise<WireClient> {
+  const { socket, token } = resolveConnection(p);
+  const client = await WireClient.connect(socket);
+  try {
+    await client.hello(token, `vmsig ${name}`);
+  } catch (e) {
+    await client.close();
+    throw e;
+  }
+  return client;
+}
+
+/** The required `--vm N` (1..63). */
+export function vmOption(p: ParsedArgs): number {
+  return intArg(opt(p, 'vm'), '--vm', 1, 63);
+}
+
+/** Prints a refused reply with its error name; returns the exit status (0 only for an acknowledged command). */
+export function checkAck(io: CliIo, what: string, ev: VmsigEvent): number {
+  if (ev.kind === Kind.ACT_ACK) {
+    const a = decodeActAck(ev.inln);
+    if (a.ok === 1) return 0;
+    io.err(`${what}: refused: ${nameOf(ErrorCode, a.err)}${a.detail ? ` (detail ${a.detail})` : ''}`);
+    return 1;
+  }
+  io.err(`${what}: unexpected reply ${nameOf(Kind, ev.kind)}`);
+  return 1;
+}
+
+/** Asks who holds `cls` on `vm`; resolves with the owner principal, or 0 when free. */
+export async function leaseOwner(client: WireClient, vm: number, cls: number): Promise<number> {
+  const r = await client.request({ kind: Kind.CMD_LEASE_STATUS, endpoint: vm, inln: encodeLease(cls) });
+  return r.kind === Kind.LEASE_STATUS ? decodeLeaseStatus(r.inln).ownerPrincipal : 0;
+}
+
+/** Inline zone of a lease request. */
+export function encodeLease(cls: number): Uint8Array {
+  return encodeLeaseReq({ cls, reason: 0 });
+}
+
+/**
+ * Acquires `cls` on `vm`. On refusal prints the reason (and, when held, the holder's
+ * principal) and resolves false.
+ */
+export async function acquireLease(client: WireClient, io: CliIo, vm: number, cls: number): Promise<boolean> {
+  const r = await client.request({ kind: Kind.CMD_ACQUIRE, endpoint: vm, inln: encodeLease(cls) });
+  const clsName = nameOf(LeaseClass, cls);
+  if (r.kind === Kind.LEASE_GRANTED) return true;
+  if (r.kind === Kind.LEASE_DENIED) {
+    const reason = decodeLeaseReq(r.inln).reason;
+    let holder = '';
+    if (reason === LeaseDeny.HELD || reason === LeaseDeny.LOWER_PRIO) {
+      const owner = await leaseOwner(client, vm, cls);
+      if (owner) holder = `; held by principal ${owner}`;
+    }
+    io.err(`${clsName} lease on VM ${vm}: denied: ${nameOf(LeaseDeny, reason)}${holder}`);
+    return false;
+  }
+  checkAck(io, `${clsName} lease on VM ${vm}`, r);
+  return false;
+}
+
+/** Releases `cls` on `vm`; resolves true when the core confirmed. */
+export async function releaseLease(client: WireClient, io: CliIo, vm: number, cls: number): Promise<boolean> {
+  const r = await client.request({ kind: Kind.CMD_RELEASE, endpoint: vm, inln: encodeLease(cls) });
+  if (r.kind === Kind.LEASE_RELEASED) return true;
+  checkAck(io, `release ${nameOf(LeaseClass, cls)} on VM ${vm}`, r);
+  return false;
+}
+
+/** Runs `body` holding lease `cls` on `vm` for its duration; exit status 1 when the lease is refused. */
+export async function withLease(client: WireClient, io: CliIo, vm: number, cls: number, body: () => Promise<number>): Promise<number> {
+  if (!(await acquireLease(client, io, vm, cls))) return 1;
+  try {
+    return await body();
+  } finally {
+    await releaseLease(client, io, vm, cls).catch(() => false); // closing the connection frees it anyway
+  }
+}
+
+/** Parses a lease class name (INPUT, POWER, MEMWRITE; any case). */
+export function leaseClassArg(v: string | undefined): number {
+  const name = (v ?? '').toUpperCase();
+  if (!Object.hasOwn(LeaseClass, name)) throw new UsageError(`lease class must be one of ${Object.keys(LeaseClass).join(', ')}, got "${v ?? ''}"`);
+  return LeaseClass[name as keyof typeof LeaseClass];
+}
