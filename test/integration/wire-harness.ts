@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { ALL_ENDPOINTS, Core, type QueueLimits, maskOf } from '../../src/main/core';
+import { ALL_ENDPOINTS, type AdapterPort, Core, type QueueLimits, maskOf } from '../../src/main/core';
 import { ControlServer, FrameDecoder, tokenAuthenticator } from '../../src/main/wire';
 import type { Frame } from '../../src/main/wire';
 import { ALL_CAPS, Cap, Dir, ErrorCode, Kind, Source, VmState, type VmsigEvent, encodeInputHeld, encodeSeam, utf8Encode } from '../../src/shared/model';
@@ -27,6 +27,8 @@ export const clock = { nowNs: () => Number(process.hrtime.bigint()) };
 /** Endpoint 1 ("vm-one"): INPUT, VMHOST and MEMCTX seams up; acks every command OK and records it. */
 export class TestAdapter {
   readonly seen: VmsigEvent[] = [];
+  /** The VMHOST seam's port, for tests that need the VM to emit events. */
+  vmhost!: AdapterPort;
   constructor(core: Core) {
     core.addEndpoint(1, 'vm-one');
     core.addEndpoint(2, 'vm-two');
@@ -42,6 +44,7 @@ export class TestAdapter {
           else port.ack(cmd, ErrorCode.OK, cmd.kind === Kind.CMD_VM ? VmState.RUNNING : 0);
         },
       });
+      if (source === Source.VMHOST) this.vmhost = port;
       port.emit({ kind: Kind.SEAM_UP, inln: encodeSeam({ seam: source, reason: 0 }), payload: { bytes: utf8Encode('vm-one'), codec: 0, flags: 0 } });
     }
   }
