@@ -1,19 +1,21 @@
 /*
  * kill -9 of a host in the middle of a burst of acknowledged commands, many times with
- * random timing: every command whose ACT_ACK left the host is in the journal, in order,
- * exactly once, with its ack after it. The host is a real child process (fixtures/
- * journal-crash-host.ts); the acks it prints are what a client received.
+ * random timing: every command whose ACT_ACK a socket client received is in the journal,
+ * in order, exactly once, with its ack after it. The host is a real child process
+ * (fixtures/journal-crash-host.ts) serving the real control socket.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { JournalReader } from '../../src/main/host/journal';
-import { Dir, Kind, decodeActAck } from '../../src/shared/model';
+import { WireClient } from '../../src/main/wire';
+import { Dir, Kind, VmOp, decodeActAck, encodeOp } from '../../src/shared/model';
 
 const FIXTURE = join(import.meta.dirname, 'fixtures', 'journal-crash-host.ts');
-const ITERATIONS = 25;
+const ITERATIONS = Number(process.env.JOURNAL_CRASH_ITERATIONS ?? 25);
+const TOKEN = 'journal-crash-token';
 
 /** mulberry32: a seeded PRNG, so a failing run can be replayed with its printed seed. */
 function prng(seed: number): () => number {
@@ -27,37 +29,47 @@ function prng(seed: number): () => number {
   };
 }
 
-/** Runs one host, kills it `delayMs` after it is ready, and resolves to the corrs it acked. */
-function runAndKill(dir: string, base: number, delayMs: number): Promise<{ acked: number[]; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', FIXTURE, dir, String(base)], { stdio: ['ignore', 'pipe', 'pipe'] });
-    const acked: number[] = [];
-    let pending = '';
-    let stderr = '';
-    let ready = false;
-    child.stderr!.on('data', (b: Buffer) => (stderr += b.toString()));
-    child.stdout!.on('data', (b: Buffer) => {
-      pending += b.toString();
-      const lines = pending.split('\n');
-      pending = lines.pop()!;
-      for (const line of lines) {
-        if (line === 'READY' && !ready) {
-          ready = true;
-          setTimeout(() => child.kill('SIGKILL'), delayMs);
-        } else if (line.startsWith('A ')) acked.push(Number(line.slice(2)));
-      }
-    });
-    child.on('error', reject);
-    child.on('exit', (code, signal) => {
-      if (signal !== 'SIGKILL') reject(new Error(`host exited with ${code ?? signal} before the kill:\n${stderr}`));
-      else resolve({ acked, stderr });
-    });
+/** Runs one host, drives it as a socket client, kills it `delayMs` into the burst; resolves to the corrs whose ACT_ACK arrived. */
+async function runAndKill(dir: string, base: number, delayMs: number): Promise<{ acked: number[]; stderr: string }> {
+  const socketPath = join(dir, '..', `control-${base}.sock`);
+  const child = spawn(process.execPath, ['--import', 'tsx', FIXTURE, dir, socketPath, TOKEN], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
+  const exited = new Promise<string | null>((resolve) => child.on('exit', (_code, signal) => resolve(signal)));
+  await new Promise<void>((resolve, reject) => {
+    child.stdout.on('data', (b: Buffer) => b.toString().includes('READY') && resolve());
+    child.on('exit', (code) => reject(new Error(`host exited with ${code} before READY:\n${stderr}`)));
   });
+  const client = await WireClient.connect(socketPath);
+  await client.hello(TOKEN, 'crash-test');
+  const acked: number[] = [];
+  client.onEvent((ev) => {
+    if (ev.kind === Kind.ACT_ACK && decodeActAck(ev.inln).cmdKind === Kind.CMD_VM) acked.push(ev.corr);
+  });
+  let n = 0;
+  let sending = true;
+  const burst = (): void => {
+    if (!sending) return;
+    try {
+      for (let i = 0; i < 16; i++) client.send({ kind: Kind.CMD_VM, endpoint: 1, corr: base + ++n, inln: encodeOp({ op: VmOp.QUERY }) });
+    } catch {
+      return; // the connection closed under the kill: the burst ends there
+    }
+    setTimeout(burst, 1);
+  };
+  burst();
+  setTimeout(() => child.kill('SIGKILL'), delayMs);
+  const signal = await exited;
+  sending = false;
+  await client.closed;
+  if (signal !== 'SIGKILL') throw new Error(`host ended with ${signal}, not the kill:\n${stderr}`);
+  return { acked, stderr };
 }
 
 describe('journal survives kill -9', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'vmsig-journal-crash-'));
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const root = mkdtempSync(join(tmpdir(), 'vmsig-journal-crash-'));
+  const dir = join(root, 'journal');
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
 
   it(`every acknowledged command is journaled once, in order, across ${ITERATIONS} random kills`, async () => {
     const seed = Number(process.env.JOURNAL_CRASH_SEED ?? Date.now() % 1e9);
