@@ -4,6 +4,7 @@
  */
 import { defaultConfigPath, loadConfig } from '../../main/host/config';
 import { HostService } from '../../main/host/host-service';
+import { startWebHost } from '../../main/serve';
 import { type CliCommand, UsageError, opt, parseArgs } from '../command';
 
 export const serveCommand: CliCommand = {
@@ -23,12 +24,18 @@ export const serveCommand: CliCommand = {
       },
     });
     io.out(`vmsig serve: control socket ${host.socketPath}`);
+    const web = await startWebHost({ host, log: (level, msg) => void (level !== 'debug' && io.err(`[${level}] web: ${msg}`)) }).catch(async (e: unknown) => {
+      await host.stop();
+      throw e;
+    });
+    io.out(`vmsig serve: console at ${web.url}`);
     for (const vm of host.vms()) io.out(`  VM ${vm.id} ${vm.name} (${vm.kind}): ${vm.state}${vm.error ? ` — ${vm.error}` : ''}`);
     await new Promise<void>((resolve) => {
       process.once('SIGINT', resolve);
       process.once('SIGTERM', resolve);
     });
     io.out('vmsig serve: stopping');
+    await web.stop();
     await host.stop();
     return 0;
   },

@@ -1,0 +1,57 @@
+/*
+ * Electron main entry: loads the configuration (writing a default one on first run),
+ * starts the host and the console service, binds IPC and opens the window. Thin: all
+ * logic lives in host/ and host/console; this file only wires Electron to them.
+ */
+import { app, type WebContents } from 'electron';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { defaultConfigPath, loadConfig } from '../host/config';
+import { ConsoleService, type PushSink } from '../host/console';
+import { HostService } from '../host/host-service';
+import { bindIpc, webContentsSink } from './ipc-bindings';
+import { createWindow, lockSession } from './window';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const paths = { rendererDir: path.resolve(here, '../renderer'), preload: path.resolve(here, '../preload/index.cjs') };
+const log = (level: string, msg: string): void => void process.stderr.write(`[${level}] ${msg}\n`);
+
+function configArg(): string {
+  const i = process.argv.indexOf('--config');
+  return i >= 0 && process.argv[i + 1] ? process.argv[i + 1]! : defaultConfigPath();
+}
+
+async function main(): Promise<void> {
+  app.enableSandbox();
+  await app.whenReady();
+  lockSession();
+  const host = await HostService.start({ config: loadConfig(configArg()), log });
+  const service = new ConsoleService(host, { log });
+  service.start();
+  const sinks = new Map<WebContents, PushSink>();
+  const unbind = bindIpc(service, paths.rendererDir, (wc) => sinks.get(wc));
+  const open = (): void => {
+    const win = createWindow(paths);
+    const sink = webContentsSink(win.webContents);
+    sinks.set(win.webContents, sink);
+    const remove = service.addSink(sink);
+    win.on('closed', () => {
+      remove();
+      sinks.delete(win.webContents);
+    });
+  };
+  open();
+  app.on('activate', open);
+  app.on('window-all-closed', () => app.quit());
+  app.on('will-quit', (e) => {
+    e.preventDefault();
+    unbind();
+    service.stop();
+    void host.stop().finally(() => app.exit(0));
+  });
+}
+
+main().catch((e: unknown) => {
+  log('error', `vmsig console failed to start: ${e instanceof Error ? e.message : String(e)}`);
+  app.exit(1);
+});

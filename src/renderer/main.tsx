@@ -1,0 +1,13 @@
+/* Renderer entry: starts feeding the stores from the API, then mounts the app. */
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { App } from './views/app';
+import { startFeed } from './stores/feed';
+import './styles/app.css';
+
+startFeed();
+createRoot(document.getElementById('root')!).render(
+  <StrictMode>
+    <App />
+  </StrictMode>,
+);

@@ -1,0 +1,146 @@
+/*
+ * Operator actions: each calls the API, folds the answer into the stores and reports
+ * every result (ACT_ACK / LEASE_DENIED names included) as a notice. Components call these,
+ * never the API.
+ */
+import type { CommandReply, InputRequest, IpcResult, LeaseClassName, VmOpName } from '../../shared/ipc';
+
+import { getApi } from '../api';
+import { KEY, keyName } from '../input/evdev-keys';
+import { reducePressed, useInput } from './input';
+import { leaseHolder, useLeases } from './leases';
+import { notify, useNotices } from './notices';
+import { useVms } from './vms';
+
+const vmName = (id: number): string => useVms.getState().vms.find((v) => v.id === id)?.name ?? `VM ${id}`;
+
+function report<T>(what: string, r: IpcResult<T>): T | null {
+  if (!r.ok) {
+    notify('error', `${what} failed: ${r.error.message}`);
+    return null;
+  }
+  return r.value;
+}
+
+function reportReply(what: string, r: IpcResult<CommandReply>): CommandReply | null {
+  const v = report(what, r);
+  if (!v) return null;
+  notify(v.ok ? 'info' : 'error', v.ok ? `${what}: ${v.kind}` : `${what}: ${v.kind} ${v.err}`);
+  return v;
+}
+
+/** Starts a managed VM (progress shows while the host reports it starting). */
+export async function startVm(id: number): Promise<void> {
+  useVms.setState((s) => ({ starting: [...s.starting, id] }));
+  const r = await getApi().invoke('vm.start', { id });
+  useVms.setState((s) => ({ starting: s.starting.filter((x) => x !== id) }));
+  if (report(`Start ${vmName(id)}`, r)) notify('info', `${vmName(id)} started`);
+}
+
+/** Stops a managed VM. */
+export async function stopVm(id: number): Promise<void> {
+  if (report(`Stop ${vmName(id)}`, await getApi().invoke('vm.stop', { id }))) notify('info', `${vmName(id)} stopped`);
+}
+
+/** Adds an attached VM by its QMP socket. */
+export async function addAttachedVm(id: number, name: string, qmp: string): Promise<boolean> {
+  return report(`Add ${name}`, await getApi().invoke('vm.addAttached', { id, name, qmp })) !== null;
+}
+
+/** Removes a VM from the host. */
+export async function removeVm(id: number): Promise<void> {
+  const name = vmName(id);
+  if (report(`Remove ${name}`, await getApi().invoke('vm.remove', { id }))) notify('info', `${name} removed`);
+}
+
+/** Acquires a lease; returns whether it was granted. */
+export async function acquire(endpoint: number, cls: LeaseClassName): Promise<boolean> {
+  const v = reportReply(`${cls} lease on ${vmName(endpoint)}`, await getApi().invoke('lease.acquire', { endpoint, cls }));
+  return v?.kind === 'LEASE_GRANTED';
+}
+
+/** Releases a lease. */
+export async function release(endpoint: number, cls: LeaseClassName): Promise<void> {
+  reportReply(`Release ${cls} on ${vmName(endpoint)}`, await getApi().invoke('lease.release', { endpoint, cls }));
+}
+
+/** Sends one input; keys/buttons are tracked so a release lets them go. Refusals are notices. */
+export function sendInput(req: InputRequest): void {
+  if (req.type === 'key' || req.type === 'button') useInput.setState((s) => ({ pressed: reducePressed(s.pressed, req.code, req.down) }));
+  void getApi()
+    .invoke('input.send', req)
+    .then((r) => {
+      const v = report('Input', r);
+      if (v && !v.accepted) notify('error', `Input refused: ${v.err}`);
+    });
+}
+
+/** Queries the keys the VM's input seam holds (INPUT_HELD); the snapshot carries the answer. */
+export async function queryHeld(endpoint: number): Promise<CommandReply | null> {
+  return report('Query held keys', await getApi().invoke('input.query', { endpoint }));
+}
+
+/** Releases every held key and button of a VM reported by INPUT_HELD. */
+export async function releaseAllHeld(endpoint: number): Promise<void> {
+  const reply = await queryHeld(endpoint);
+  const held = (reply?.fields.held as string[] | undefined) ?? [];
+  for (const h of held) {
+    const [kind, code] = h.split(':');
+    const type = kind === 'BTN' ? 'button' : 'key';
+    sendInput({ endpoint, type, code: Number(code), down: false });
+  }
+  if (held.length) notify('info', `Released ${held.length} held: ${held.map((h) => keyName(Number(h.split(':')[1]))).join(', ')}`);
+  await queryHeld(endpoint);
+}
+
+/** Grab: take the INPUT lease, then release what a preempted owner left held. */
+export async function grab(endpoint: number): Promise<void> {
+  if (!(await acquire(endpoint, 'INPUT'))) return;
+  useNotices.setState((s) => {
+    const { [endpoint]: _gone, ...rest } = s.preempted;
+    return { preempted: rest };
+  });
+  useInput.setState({ grabbed: endpoint, pressed: [] });
+  await releaseAllHeld(endpoint);
+}
+
+/** Ungrab: let go of every key the console holds, then give the INPUT lease back. */
+export async function ungrab(endpoint: number): Promise<void> {
+  const { pressed } = useInput.getState();
+  for (const code of [...pressed].reverse()) sendInput({ endpoint, type: code >= 0x100 ? 'button' : 'key', code, down: false });
+  useInput.setState({ grabbed: null, pressed: [] });
+  if (leaseHolder(useLeases.getState().leases, endpoint, 'INPUT')?.mine) await release(endpoint, 'INPUT');
+}
+
+/** Presses a chord (down in order, up in reverse), e.g. Ctrl+Alt+Del. */
+export function sendChord(endpoint: number, codes: readonly number[]): void {
+  for (const code of codes) sendInput({ endpoint, type: 'key', code, down: true });
+  for (const code of [...codes].reverse()) sendInput({ endpoint, type: 'key', code, down: false });
+}
+
+/** Whether an op needs the POWER lease and a confirmation. */
+export const isDestructive = (op: VmOpName): boolean => op === 'reset' || op === 'powerdown' || op === 'quit';
+
+/** Runs a VM op; destructive ones hold the POWER lease around it (the caller confirmed). */
+export async function vmOp(endpoint: number, op: VmOpName): Promise<void> {
+  const destructive = isDestructive(op);
+  const alreadyMine = leaseHolder(useLeases.getState().leases, endpoint, 'POWER')?.mine === true;
+  if (destructive && !alreadyMine && !(await acquire(endpoint, 'POWER'))) return;
+  try {
+    reportReply(`${op} ${vmName(endpoint)}`, await getApi().invoke('vm.op', { endpoint, op }));
+  } finally {
+    if (destructive && !alreadyMine) await release(endpoint, 'POWER');
+  }
+}
+
+/** The send-key menu's chords. */
+export const SEND_KEYS: { label: string; codes: number[] }[] = [
+  { label: 'Ctrl+Alt+Del', codes: [KEY.LEFTCTRL, KEY.LEFTALT, KEY.DELETE] },
+  ...Array.from({ length: 12 }, (_, i) => ({
+    label: `Ctrl+Alt+F${i + 1}`,
+    codes: [KEY.LEFTCTRL, KEY.LEFTALT, i < 10 ? 59 + i : 87 + (i - 10)],
+  })),
+  { label: 'PrintScreen', codes: [KEY.SYSRQ] },
+  { label: 'SysRq', codes: [KEY.LEFTALT, KEY.SYSRQ] },
+];
+

@@ -1,0 +1,75 @@
+/*
+ * The one place pushes from main enter the stores: snapshots are split per domain, event
+ * batches go into the timeline ring (and are scanned for revocations of the console's own
+ * leases). Components never subscribe to the API themselves.
+ */
+import type { Snapshot } from '../../shared/ipc';
+import { forEachEventRecord } from '../../shared/ipc-records';
+import { Kind, LeaseClass, decodeLeaseReq, nameOf } from '../../shared/model';
+import { getApi, onConnection } from '../api';
+import { nameOfPrincipal, useControls } from './controls';
+import { reduceCursors, useCursor } from './cursor';
+import { reduceHeld, useInput } from './input';
+import { useLeases } from './leases';
+import { notify, useNotices } from './notices';
+import { scheduleTimelineFrame, timelineData } from './timeline';
+import { reduceSnapshot, useVms } from './vms';
+
+/** Folds a snapshot into every store. */
+export function applySnapshot(snap: Snapshot): void {
+  useVms.setState((s) => reduceSnapshot(s, snap));
+  useLeases.setState({ leases: snap.leases });
+  useControls.setState({ controls: snap.controls });
+  useCursor.setState((s) => ({ cursors: reduceCursors(s.cursors, snap.cursors) }));
+  useInput.setState({ held: reduceHeld(snap.held) });
+}
+
+function onRevoked(endpoint: number, inln: Uint8Array): void {
+  const { cls, reason: byPrincipal } = decodeLeaseReq(inln);
+  const vm = useVms.getState().vms.find((v) => v.id === endpoint);
+  const by = byPrincipal === 0 ? 'the host (holder gone)' : nameOfPrincipal(useControls.getState().controls, byPrincipal);
+  const text = `${nameOf(LeaseClass, cls)} lease on ${vm?.name ?? `VM ${endpoint}`} preempted by ${by}`;
+  notify('warn', text);
+  if (cls === LeaseClass.INPUT) {
+    useNotices.setState((s) => ({ preempted: { ...s.preempted, [endpoint]: text } }));
+    const input = useInput.getState();
+    if (input.grabbed === endpoint) useInput.setState({ grabbed: null, pressed: [] });
+  }
+}
+
+/** Starts feeding the stores; returns the disposer. */
+export function startFeed(): () => void {
+  const api = getApi();
+  const offSnap = api.on('snapshot', applySnapshot);
+  const offEvents = api.on('events', (batch) => {
+    const self = useVms.getState().self?.controlId ?? -1;
+    forEachEventRecord(batch, (body, origin) => {
+      timelineData.ring.push(body, origin);
+      if (origin === self && body[0] === Kind.LEASE_REVOKED) {
+        const endpoint = new DataView(body.buffer, body.byteOffset + 16, 4).getUint32(0, true);
+        onRevoked(endpoint, body.subarray(48, 96));
+      }
+    });
+    scheduleTimelineFrame();
+  });
+  const load = (): void => {
+    void api.invoke('state.snapshot', {}).then((r) => {
+      if (r.ok) applySnapshot(r.value);
+      else notify('error', `cannot load state: ${r.error.message}`);
+    });
+    void api.invoke('events.subscribe', { enabled: true });
+  };
+  const offConn = onConnection((connected) => {
+    useVms.setState({ connected });
+    if (connected) load();
+  });
+  if (window.vmsig) {
+    useVms.setState({ connected: true });
+    load();
+  }
+  return () => {
+    offSnap();
+    offEvents();
+    offConn();
+  };
+}

@@ -1,0 +1,69 @@
+/*
+ * The event timeline's React-visible state: a version counter bumped at most once per
+ * animation frame, plus pause/follow, the filter and the selected row. The 100 000-event
+ * ring and its filtered index live outside React (timelineData) and rows read them directly.
+ */
+import { create } from 'zustand';
+import { type TimelineFilter, NO_FILTER } from '../timeline/event-filter';
+import { EventRing } from '../timeline/event-ring';
+import { TimelineIndex } from '../timeline/timeline-index';
+
+/** Timeline state. */
+export interface TimelineState {
+  version: number;
+  paused: boolean;
+  follow: boolean;
+  filter: TimelineFilter;
+  /** Ring number of the event shown in the detail pane, or null. */
+  selected: number | null;
+  /** Rows shown while paused (frozen length), null when live. */
+  frozenLength: number | null;
+}
+
+/** The ring and its index: mutable, outside React state. */
+export const timelineData = {
+  ring: new EventRing(100_000),
+  index: null as unknown as TimelineIndex,
+};
+timelineData.index = new TimelineIndex(timelineData.ring);
+timelineData.index.setFilter(NO_FILTER);
+
+/** The timeline store. */
+export const useTimeline = create<TimelineState>()(() => ({
+  version: 0,
+  paused: false,
+  follow: true,
+  filter: NO_FILTER,
+  selected: null,
+  frozenLength: null,
+}));
+
+let framePending = false;
+
+/** Called after events were pushed into the ring: syncs the index and bumps the version once per frame. */
+export function scheduleTimelineFrame(): void {
+  if (framePending) return;
+  framePending = true;
+  requestAnimationFrame(() => {
+    framePending = false;
+    timelineData.index.sync();
+    if (!useTimeline.getState().paused) useTimeline.setState((s) => ({ version: s.version + 1 }));
+  });
+}
+
+/** Replaces the filter and rebuilds the index. */
+export function setTimelineFilter(filter: TimelineFilter): void {
+  timelineData.index.setFilter(filter);
+  useTimeline.setState((s) => ({ filter, version: s.version + 1, frozenLength: s.paused ? timelineData.index.length : null }));
+}
+
+/** Pauses (freezes the rows shown) or resumes following the live stream. */
+export function setPaused(paused: boolean): void {
+  timelineData.index.sync();
+  useTimeline.setState((s) => ({ paused, frozenLength: paused ? timelineData.index.length : null, version: s.version + 1 }));
+}
+
+/** Rows the list should show now. */
+export function visibleLength(s: TimelineState): number {
+  return s.frozenLength ?? timelineData.index.length;
+}

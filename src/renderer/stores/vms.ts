@@ -1,0 +1,59 @@
+/*
+ * The VM list as the host last reported it, plus which VM the operator is looking at.
+ * Fed by snapshots only; lease holders are not copied here (they are derived from the
+ * leases store by selectors).
+ */
+import { create } from 'zustand';
+import type { Readiness, Snapshot, VmView } from '../../shared/ipc';
+
+/** VM domain state. */
+export interface VmsState {
+  vms: VmView[];
+  readiness: Readiness;
+  self: Snapshot['self'] | null;
+  selected: number | null;
+  /** VM ids whose start the operator asked for and that have not reported running yet. */
+  starting: number[];
+  connected: boolean;
+  loaded: boolean;
+  /** Core clock (ns) and wall clock (ms) of the last snapshot, to place event times. */
+  clock: { ns: number; ms: number } | null;
+}
+
+/** The VMs store. */
+export const useVms = create<VmsState>()(() => ({
+  vms: [],
+  readiness: { qemu: null, guest: null },
+  self: null,
+  selected: null,
+  starting: [],
+  connected: false,
+  loaded: false,
+  clock: null,
+}));
+
+/** Folds a snapshot in: keeps the selection when the VM still exists, else picks the first. */
+export function reduceSnapshot(s: VmsState, snap: Snapshot): Partial<VmsState> {
+  const ids = snap.vms.map((v) => v.id);
+  const selected = s.selected !== null && ids.includes(s.selected) ? s.selected : (ids[0] ?? null);
+  const starting = s.starting.filter((id) => {
+    const vm = snap.vms.find((v) => v.id === id);
+    return vm !== undefined && vm.host === 'starting';
+  });
+  return { vms: snap.vms, readiness: snap.readiness, self: snap.self, selected, starting, loaded: true, clock: snap.clock };
+}
+
+/** The selected VM, or undefined. */
+export const selectSelectedVm = (s: VmsState): VmView | undefined => s.vms.find((v) => v.id === s.selected);
+
+/** Whether every seam of a VM is up (a VM with no seam reported is not up). */
+export function allSeamsUp(vm: VmView): boolean {
+  return vm.seams.length > 0 && vm.seams.every((x) => x.up);
+}
+
+/** The empty-state message when VMs cannot run here, or null. */
+export function readinessMessage(r: Readiness): string | null {
+  if (r.qemu) return `QEMU not found: install qemu-system-x86 (${r.qemu})`;
+  if (r.guest) return `Test guest not built: run npm run guest (${r.guest})`;
+  return null;
+}

@@ -1,0 +1,13 @@
+import { describe, expect, it } from 'vitest';
+import { fieldsText, wallTime } from './row-text';
+
+describe('timeline row text', () => {
+  it('prints decoded fields as key=value pairs', () => {
+    expect(fieldsText({ ok: false, err: 'LEASE', held: ['KEY:29', 'KEY:56'] })).toBe('ok=false err=LEASE held=[KEY:29 KEY:56]');
+  });
+  it('places a core timestamp on the wall clock', () => {
+    const clock = { ns: 5_000_000_000, ms: new Date(2026, 0, 1, 10, 0, 5).getTime() };
+    expect(wallTime(4_000_000_000, clock)).toBe('10:00:04.000');
+    expect(wallTime(0, clock)).toBe('');
+  });
+});

@@ -1,0 +1,14 @@
+/* The part of noVNC's RFB API the screen uses (the package ships no types). */
+declare module '@novnc/novnc' {
+  export default class RFB extends EventTarget {
+    constructor(target: HTMLElement, urlOrChannel: string, options?: { shared?: boolean; credentials?: { password?: string }; wsProtocols?: string[] });
+    viewOnly: boolean;
+    scaleViewport: boolean;
+    resizeSession: boolean;
+    clipViewport: boolean;
+    focusOnClick: boolean;
+    showDotCursor: boolean;
+    background: string;
+    disconnect(): void;
+  }
+}

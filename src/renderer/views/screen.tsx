@@ -1,0 +1,144 @@
+/*
+ * The live guest screen: noVNC in view-only mode on QEMU's VNC websocket, the cursor
+ * overlay from CURSOR_STATE, and — while the console holds the grab — keyboard, pointer
+ * and wheel turned into CMD_INPUT. noVNC never sends input itself (viewOnly): all input
+ * goes through the core and its lease check.
+ */
+import RFB from '@novnc/novnc';
+import { useEffect, useRef, useState } from 'react';
+import { vncUrl } from '../api';
+import { sendInput, ungrab } from '../stores/actions';
+import { useCursor } from '../stores/cursor';
+import { useInput } from '../stores/input';
+import { evdevButton, evdevForCode } from '../input/evdev-keys';
+import { fbToClient, toAbs, wheelNotches } from '../input/pointer';
+
+const CTRL = new Set(['ControlLeft', 'ControlRight']);
+const ALT = new Set(['AltLeft', 'AltRight']);
+
+/** The screen of VM `endpoint` (vnc = its websocket URL or same-origin path). */
+export function Screen({ endpoint, vnc, name }: { endpoint: number; vnc: string | null; name: string }) {
+  const host = useRef<HTMLDivElement>(null);
+  const box = useRef<HTMLDivElement>(null);
+  const [status, setStatus] = useState('no display');
+  const grabbed = useInput((s) => s.grabbed === endpoint);
+  const cursor = useCursor((s) => s.cursors[endpoint]);
+  const [, setLayout] = useState(0);
+
+  useEffect(() => {
+    if (!vnc || !host.current) return;
+    setStatus('connecting');
+    const rfb = new RFB(host.current, vncUrl(vnc), { shared: true });
+    rfb.viewOnly = true;
+    rfb.scaleViewport = true;
+    rfb.focusOnClick = false;
+    rfb.background = 'transparent';
+    const onConnect = (): void => setStatus('live');
+    const onDisconnect = (): void => setStatus('disconnected');
+    rfb.addEventListener('connect', onConnect);
+    rfb.addEventListener('disconnect', onDisconnect);
+    const ro = new ResizeObserver(() => setLayout((n) => n + 1));
+    ro.observe(host.current);
+    return () => {
+      ro.disconnect();
+      rfb.removeEventListener('connect', onConnect);
+      rfb.removeEventListener('disconnect', onDisconnect);
+      rfb.disconnect();
+    };
+  }, [vnc]);
+
+  const canvas = (): HTMLCanvasElement | null => host.current?.querySelector('canvas') ?? null;
+
+  useEffect(() => {
+    const el = box.current;
+    if (!el || !grabbed) return;
+    el.focus();
+    const held = new Set<string>();
+    const key = (e: KeyboardEvent, down: boolean): void => {
+      e.preventDefault();
+      e.stopPropagation();
+      if (down) held.add(e.code);
+      else held.delete(e.code);
+      if (down && [...held].some((c) => CTRL.has(c)) && [...held].some((c) => ALT.has(c))) {
+        const code = evdevForCode(e.code);
+        if (code !== undefined && !e.repeat) sendInput({ endpoint, type: 'key', code, down: true });
+        void ungrab(endpoint);
+        return;
+      }
+      const code = evdevForCode(e.code);
+      if (code !== undefined) sendInput({ endpoint, type: 'key', code, down });
+    };
+    const onDown = (e: KeyboardEvent): void => key(e, true);
+    const onUp = (e: KeyboardEvent): void => key(e, false);
+    const rect = (): DOMRect | null => canvas()?.getBoundingClientRect() ?? null;
+    const onMove = (e: PointerEvent): void => {
+      const r = rect();
+      if (r) sendInput({ endpoint, type: 'abs', ...toAbs(e.clientX, e.clientY, r) });
+    };
+    const onButton = (e: PointerEvent, down: boolean): void => {
+      e.preventDefault();
+      const code = evdevButton(e.button);
+      if (code !== undefined) sendInput({ endpoint, type: 'button', code, down });
+    };
+    const onPointerDown = (e: PointerEvent): void => onButton(e, true);
+    const onPointerUp = (e: PointerEvent): void => onButton(e, false);
+    const onWheel = (e: WheelEvent): void => {
+      e.preventDefault();
+      const delta = wheelNotches(e.deltaY, e.deltaMode);
+      if (delta !== 0) sendInput({ endpoint, type: 'scroll', delta: Math.max(-1000, Math.min(1000, delta)) });
+    };
+    const onMenu = (e: Event): void => e.preventDefault();
+    el.addEventListener('keydown', onDown);
+    el.addEventListener('keyup', onUp);
+    el.addEventListener('pointermove', onMove);
+    el.addEventListener('pointerdown', onPointerDown);
+    el.addEventListener('pointerup', onPointerUp);
+    el.addEventListener('wheel', onWheel, { passive: false });
+    el.addEventListener('contextmenu', onMenu);
+    return () => {
+      el.removeEventListener('keydown', onDown);
+      el.removeEventListener('keyup', onUp);
+      el.removeEventListener('pointermove', onMove);
+      el.removeEventListener('pointerdown', onPointerDown);
+      el.removeEventListener('pointerup', onPointerUp);
+      el.removeEventListener('wheel', onWheel);
+      el.removeEventListener('contextmenu', onMenu);
+    };
+  }, [grabbed, endpoint]);
+
+  let overlay = null;
+  const c = canvas();
+  if (cursor && cursor.visible && c && box.current) {
+    const r = c.getBoundingClientRect();
+    const b = box.current.getBoundingClientRect();
+    const p = fbToClient(cursor.x, cursor.y, c.width, c.height, { left: r.left - b.left, top: r.top - b.top, width: r.width, height: r.height });
+    overlay = (
+      <div
+        className="cursor-overlay"
+        role="img"
+        aria-label={`Guest cursor at ${cursor.x},${cursor.y}`}
+        data-x={cursor.x}
+        data-y={cursor.y}
+        style={{ transform: `translate(${p.left}px, ${p.top}px)` }}
+      />
+    );
+  }
+
+  return (
+    <div
+      ref={box}
+      className={grabbed ? 'screen grabbed' : 'screen'}
+      tabIndex={0}
+      role="application"
+      aria-label={`Screen of ${name}`}
+      aria-roledescription="guest display"
+      data-status={status}
+    >
+      <div ref={host} className="vnc-host" />
+      {!vnc && <p className="empty">This VM has no display (no VNC websocket).</p>}
+      {vnc && status !== 'live' && <p className="screen-status">Display {status}</p>}
+      {overlay}
+      {grabbed && <div className="grab-hint">Input grabbed — press Ctrl+Alt to release</div>}
+    </div>
+  );
+}

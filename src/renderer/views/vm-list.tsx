@@ -1,0 +1,134 @@
+/*
+ * The VM list: name, lifecycle and host state, seams, lease holders (derived from the
+ * leases store), start/stop for managed VMs, remove, and the "add attached VM" form.
+ */
+import { useState } from 'react';
+import type { VmView } from '../../shared/ipc';
+import { addAttachedVm, removeVm, startVm, stopVm } from '../stores/actions';
+import { holdersText, useLeases } from '../stores/leases';
+import { useVms } from '../stores/vms';
+
+function SeamBadges({ vm }: { vm: VmView }) {
+  if (vm.seams.length === 0) return <span className="seam none">no seams</span>;
+  return (
+    <>
+      {vm.seams.map((s) => (
+        <span key={s.seam} className={s.up ? 'seam up' : 'seam down'} aria-label={`seam ${s.seam} ${s.up ? 'up' : 'down'}`}>
+          {s.seam} {s.up ? 'up' : 'down'}
+        </span>
+      ))}
+    </>
+  );
+}
+
+function VmRow({ vm, selected }: { vm: VmView; selected: boolean }) {
+  const holders = useLeases((s) => holdersText(s.leases, vm.id));
+  const starting = useVms((s) => s.starting.includes(vm.id)) || vm.host === 'starting';
+  const running = vm.host === 'running';
+  return (
+    <li
+      role="option"
+      aria-selected={selected}
+      aria-label={vm.name}
+      className={selected ? 'vm selected' : 'vm'}
+      onClick={() => useVms.setState({ selected: vm.id })}
+    >
+      <div className="vm-head">
+        <strong>{vm.name}</strong>
+        <span className="muted">#{vm.id} · {vm.kind}</span>
+      </div>
+      <div className="vm-state">
+        <span aria-label="Lifecycle state" className={`life ${vm.lifecycle.toLowerCase()}`}>{vm.lifecycle}</span>
+        <span aria-label="Host state" className="muted">{vm.host}</span>
+      </div>
+      <div className="seams">
+        <SeamBadges vm={vm} />
+      </div>
+      <div className="muted small" aria-label="Lease holders">leases: {holders}</div>
+      {vm.error && (
+        <div className="error small" role="alert">
+          {vm.error}
+        </div>
+      )}
+      {starting && (
+        <div role="progressbar" aria-label={`Starting ${vm.name}`} className="progress">
+          <span />
+        </div>
+      )}
+      <div className="row-actions" onClick={(e) => e.stopPropagation()}>
+        {vm.kind === 'managed' && !running && (
+          <button disabled={starting} onClick={() => void startVm(vm.id)}>
+            Start
+          </button>
+        )}
+        {vm.kind === 'managed' && running && <button onClick={() => void stopVm(vm.id)}>Stop</button>}
+        <button
+          onClick={() => {
+            if (window.confirm(`Remove ${vm.name} from the console?`)) void removeVm(vm.id);
+          }}
+        >
+          Remove
+        </button>
+      </div>
+    </li>
+  );
+}
+
+function AddAttached({ onDone }: { onDone: () => void }) {
+  const [id, setId] = useState('');
+  const [name, setName] = useState('');
+  const [qmp, setQmp] = useState('');
+  return (
+    <form
+      className="add-vm"
+      aria-label="Add attached VM"
+      onSubmit={(e) => {
+        e.preventDefault();
+        void addAttachedVm(Number(id), name, qmp).then((ok) => ok && onDone());
+      }}
+    >
+      <label>
+        Id <input type="number" min={1} max={63} required value={id} onChange={(e) => setId(e.target.value)} />
+      </label>
+      <label>
+        Name <input required maxLength={64} value={name} onChange={(e) => setName(e.target.value)} />
+      </label>
+      <label>
+        QMP socket <input required placeholder="/run/user/1000/vm.qmp" value={qmp} onChange={(e) => setQmp(e.target.value)} />
+      </label>
+      <div className="row-actions">
+        <button type="submit">Add</button>
+        <button type="button" onClick={onDone}>
+          Cancel
+        </button>
+      </div>
+    </form>
+  );
+}
+
+/** The sidebar list of VMs. */
+export function VmList() {
+  const vms = useVms((s) => s.vms);
+  const selected = useVms((s) => s.selected);
+  const [adding, setAdding] = useState(false);
+  return (
+    <nav className="sidebar" aria-label="VMs">
+      <div className="side-head">
+        <h2>VMs</h2>
+        <button onClick={() => setAdding((a) => !a)} aria-expanded={adding}>
+          Add attached VM
+        </button>
+      </div>
+      {adding && <AddAttached onDone={() => setAdding(false)} />}
+      {vms.length === 0 ? (
+        <p className="empty">No VMs configured. Add an attached VM by its QMP socket.</p>
+      ) : (
+        <ul role="listbox" aria-label="VM list">
+          {vms.map((vm) => (
+            <VmRow key={vm.id} vm={vm} selected={vm.id === selected} />
+          ))}
+        </ul>
+      )}
+    </nav>
+  );
+}
