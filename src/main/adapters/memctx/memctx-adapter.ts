@@ -108,7 +108,9 @@ export class MemctxAdapter {
       if (this.ctx && !contextHolds(this.ram, this.ctx)) this.invalidate(InvalidateReason.CONTEXT_CHANGED);
       if (!this.ctx) await this.seek(this.ram);
     } catch (e) {
-      this.log(isVmsigError(e) ? 'warn' : 'debug', describeFailure(`memctx ${this.endpoint}: context poll`, e));
+      // A poll cut short by the link going down is expected; the seam report says so.
+      const expected = this.disposed || !this.link.up || isQmpError(e, 'closed') || isQmpError(e, 'state');
+      this.log(expected ? 'debug' : 'warn', describeFailure(`memctx ${this.endpoint}: context poll`, e));
     } finally {
       this.polling = false;
       if (this.link.up) this.schedule(this.ctx ? (this.timing.watchMs ?? 1000) : (this.timing.seekMs ?? 250));
