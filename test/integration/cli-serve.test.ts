@@ -1,0 +1,64 @@
+/* `vmsig serve --config FILE`: prints its socket, serves the configured controls, stops cleanly on SIGTERM. */
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { WireClient } from '../../src/main/wire';
+import { ErrorCode } from '../../src/shared/model';
+
+const BIN = path.resolve(__dirname, '../../bin/vmsig.mjs');
+const dirs: string[] = [];
+afterEach(() => {
+  for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
+});
+
+describe('vmsig serve', () => {
+  it('serves the configuration, closes controls with SHUTDOWN and removes the socket on SIGTERM', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vmsig-serve-'));
+    dirs.push(dir);
+    fs.writeFileSync(path.join(dir, 'robot.token'), 'robot-secret\n', { mode: 0o600 });
+    const cfg = path.join(dir, 'config.json');
+    fs.writeFileSync(
+      cfg,
+      JSON.stringify({
+        socket: 'run/control.sock',
+        vms: [],
+        controls: [
+          { name: 'operator', principal: 1, token: 'op-secret', caps: ['OBSERVE'], endpoints: 'all', leasePrio: 10, console: true },
+          { name: 'robot', principal: 7, tokenFile: 'robot.token', caps: ['OBSERVE', 'INPUT'], endpoints: [1], leasePrio: 5 },
+        ],
+      }),
+    );
+    const child = spawn(process.execPath, [BIN, 'serve', '--config', cfg]);
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    const exited = new Promise<number | null>((r) => child.on('exit', (c) => r(c)));
+    const sock = path.join(dir, 'run', 'control.sock');
+    const end = Date.now() + 20_000;
+    while (!out.includes(`control socket ${sock}`) || !out.includes('console at')) {
+      if (Date.now() > end) throw new Error(`serve did not start: ${out}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    const c = await WireClient.connect(sock);
+    const w = await c.hello('robot-secret', 'test');
+    expect([w.principal, w.leasePrio, w.endpointMask]).toEqual([7, 5, 0b10n]);
+    child.kill('SIGTERM');
+    const closed = await c.closed;
+    expect(closed.error?.code).toBe(ErrorCode.SHUTDOWN);
+    expect(await exited).toBe(0);
+    expect(fs.existsSync(sock)).toBe(false);
+  });
+
+  it('refuses an invalid configuration naming the field, exit 1', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vmsig-serve-'));
+    dirs.push(dir);
+    const cfg = path.join(dir, 'config.json');
+    fs.writeFileSync(cfg, JSON.stringify({ controls: [{ name: 'x', principal: 1, token: 't', caps: ['OBSRVE'], endpoints: 'all' }] }));
+    const child = spawn(process.execPath, [BIN, 'serve', '--config', cfg]);
+    let err = '';
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    expect(await new Promise((r) => child.on('exit', r))).toBe(1);
+    expect(err).toContain('controls[0].caps[0]: unknown capability "OBSRVE"');
+  });
+});
