@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ErrorCode, Kind, Source, VmState, encodeVmState } from '../src/shared/model';
 import { type Durability, openJournal } from '../src/main/host/journal';
-import { encodeRecord } from '../src/main/host/journal/journal-record';
+import { RecordEncoder } from '../src/main/host/journal/journal-record';
 import { makeJournalRig } from '../test/integration/fixtures/journal-rig';
 
 /** The runner's reporter: one figure with its unit and an optional note. */
@@ -45,13 +45,14 @@ function bufferedCeiling(n: number): number {
     const rig = makeJournalRig('sync');
     const ev = rig.adapter.emit({ kind: Kind.VM_LIFECYCLE, source: Source.VMHOST, inln: encodeVmState({ state: VmState.RUNNING, detail: 0 }) });
     const meta = { rec: 1, wallMs: Date.now(), principal: 0, controlId: 0, controlName: '', refused: null };
+    const encoder = new RecordEncoder();
     const fd = openSync(join(dir, 'plain.bin'), 'a');
     const buf = Buffer.allocUnsafe(64 * 1024);
     let used = 0;
     const t0 = now();
     for (let i = 0; i < n; i++) {
       // The same bytes the journal writes, encoded the same way, so only the write strategy differs.
-      const rec = encodeRecord({ ...meta, rec: i + 1 }, ev);
+      const rec = encoder.encode({ ...meta, rec: i + 1 }, ev);
       if (used + rec.length > buf.length) {
         writeSync(fd, buf, 0, used);
         used = 0;

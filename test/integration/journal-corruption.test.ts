@@ -68,7 +68,7 @@ describe('journal corruption', () => {
       const bytes = readFileSync(join(d2, seg));
       const offsets = recordOffsets(bytes);
       const at = offsets[20]!;
-      bytes.writeUInt32LE(0x7fff_0000, at + 4);
+      bytes.writeUInt32LE(0x7fff_0000, at + 8); // the length field
       writeFileSync(join(d2, seg), bytes);
       const page = new JournalReader(d2).query({ limit: 1000, order: 'asc' });
       expect(page.damage).toEqual([{ segment: seg, offset: at, length: offsets[21]! - at, tail: false, reason: 'impossible length 2147418112' }]);
@@ -79,10 +79,10 @@ describe('journal corruption', () => {
   });
 });
 
-/** Byte offsets of every record frame in an intact segment (magic, length, crc, content). */
+/** Byte offsets of every record frame in an intact segment (magic, crc, length, content). */
 function recordOffsets(buf: Buffer): number[] {
   const out: number[] = [];
-  for (let at = 0; at < buf.length; at += 12 + buf.readUInt32LE(at + 4)) out.push(at);
+  for (let at = 0; at < buf.length; at += 12 + buf.readUInt32LE(at + 8)) out.push(at);
   out.push(buf.length);
   return out;
 }

@@ -8,8 +8,11 @@ import { ErrorCode, type VmsigEvent, VmsigError, decodeEventBody, eventBodySize,
 
 /** "VSJ1" little-endian: the first 4 bytes of every record, the anchor a reader resyncs on. */
 export const RECORD_MAGIC = 0x314a5356;
-/** magic u32 | length u32 | crc32(length field + content) u32. */
+/** magic u32 | crc32 u32 (over the length field and the content) | length u32. */
 export const FRAME_HEADER = 12;
+/** Offsets in the frame header. The length sits next to the content so one CRC call covers both. */
+export const CRC_AT = 4;
+export const LENGTH_AT = 8;
 /** Fixed metadata before the control name: rec f64, wallMs f64, principal, controlId, refused u32, flags u8, nameLen u8, 2 reserved. */
 const META_FIXED = 32;
 /** Largest content a reader accepts: a 64 KiB MEMWRITE payload plus generous slack. */
@@ -38,36 +41,75 @@ export interface JournalRecord extends RecordMeta {
   event: VmsigEvent;
 }
 
-/** Encodes one record (frame + metadata + EVENT body) into a fresh buffer. */
+/**
+ * Encodes records into one reused buffer: the journal writes each record synchronously
+ * before encoding the next, so a per-record allocation (and re-encoding the same control
+ * names) would be pure overhead on the ack path.
+ */
+export class RecordEncoder {
+  private buf = Buffer.allocUnsafe(4096);
+  private readonly names = new Map<string, Uint8Array>();
+
+  /**
+   * Encodes one record (frame + metadata + EVENT body). The result is a view of the
+   * encoder's buffer, valid until the next call. Throws VmsigError TOO_LARGE past MAX_CONTENT.
+   */
+  encode(meta: RecordMeta, ev: VmsigEvent): Buffer {
+    const name = this.nameBytes(meta.controlName);
+    const contentLen = META_FIXED + name.length + eventBodySize(ev);
+    if (contentLen > MAX_CONTENT) throw new VmsigError(ErrorCode.TOO_LARGE, `journal record of ${contentLen} bytes exceeds ${MAX_CONTENT}`);
+    const total = FRAME_HEADER + contentLen;
+    if (this.buf.length < total) this.buf = Buffer.allocUnsafe(Math.max(total, this.buf.length * 2));
+    const buf = this.buf;
+    buf.writeUInt32LE(RECORD_MAGIC, 0);
+    buf.writeUInt32LE(contentLen, LENGTH_AT);
+    const c = FRAME_HEADER;
+    buf.writeDoubleLE(meta.rec, c);
+    buf.writeDoubleLE(meta.wallMs, c + 8);
+    buf.writeUInt32LE(meta.principal >>> 0, c + 16);
+    buf.writeUInt32LE(meta.controlId >>> 0, c + 20);
+    buf.writeUInt32LE(meta.refused === null ? 0 : meta.refused >>> 0, c + 24);
+    buf[c + 28] = meta.refused === null ? 0 : FLAG_REFUSED;
+    buf[c + 29] = name.length;
+    buf[c + 30] = 0;
+    buf[c + 31] = 0;
+    buf.set(name, c + META_FIXED);
+    writeEventBody(ev, buf, c + META_FIXED + name.length);
+    buf.writeUInt32LE(frameCrc(buf, 0, contentLen), CRC_AT);
+    return buf.subarray(0, total);
+  }
+
+  private nameBytes(name: string): Uint8Array {
+    let b = this.names.get(name);
+    if (!b) {
+      // Names come from configuration: a handful. The bound only guards against a misuse.
+      if (this.names.size >= 1024) this.names.clear();
+      b = truncateUtf8(utf8Encode(name), 255);
+      this.names.set(name, b);
+    }
+    return b;
+  }
+}
+
+/** Encodes one record into a fresh buffer (tests, tools); the journal uses a RecordEncoder. */
 export function encodeRecord(meta: RecordMeta, ev: VmsigEvent): Buffer {
-  const name = utf8Encode(meta.controlName).subarray(0, 255);
-  const contentLen = META_FIXED + name.length + eventBodySize(ev);
-  if (contentLen > MAX_CONTENT) throw new VmsigError(ErrorCode.TOO_LARGE, `journal record of ${contentLen} bytes exceeds ${MAX_CONTENT}`);
-  const buf = Buffer.allocUnsafe(FRAME_HEADER + contentLen);
-  buf.writeUInt32LE(RECORD_MAGIC, 0);
-  buf.writeUInt32LE(contentLen, 4);
-  const c = FRAME_HEADER;
-  buf.writeDoubleLE(meta.rec, c);
-  buf.writeDoubleLE(meta.wallMs, c + 8);
-  buf.writeUInt32LE(meta.principal >>> 0, c + 16);
-  buf.writeUInt32LE(meta.controlId >>> 0, c + 20);
-  buf.writeUInt32LE(meta.refused === null ? 0 : meta.refused >>> 0, c + 24);
-  buf.writeUInt8(meta.refused === null ? 0 : FLAG_REFUSED, c + 28);
-  buf.writeUInt8(name.length, c + 29);
-  buf.writeUInt16LE(0, c + 30);
-  buf.set(name, c + META_FIXED);
-  writeEventBody(ev, buf, c + META_FIXED + name.length);
-  buf.writeUInt32LE(frameCrc(buf, 0, contentLen), 8);
-  return buf;
+  return Buffer.from(new RecordEncoder().encode(meta, ev));
+}
+
+/** Cuts UTF-8 bytes to at most `max` without splitting a character. */
+function truncateUtf8(bytes: Uint8Array, max: number): Uint8Array {
+  let end = Math.min(bytes.length, max);
+  if (end < bytes.length) while (end > 0 && (bytes[end]! & 0xc0) === 0x80) end--;
+  return bytes.subarray(0, end);
 }
 
 /**
- * The CRC-32 stored in a frame at `at`: over the 4 length bytes, then the content, so a
+ * The CRC-32 stored in a frame at `at`: over the 4 length bytes and the content, so a
  * damaged length is caught like damaged content. zlib.crc32 (Node >= 20.15, and Electron's
  * Node 22) is used rather than a hand-written table.
  */
 export function frameCrc(buf: Buffer, at: number, contentLen: number): number {
-  return crc32(buf.subarray(at + FRAME_HEADER, at + FRAME_HEADER + contentLen), crc32(buf.subarray(at + 4, at + 8)));
+  return crc32(buf.subarray(at + LENGTH_AT, at + FRAME_HEADER + contentLen));
 }
 
 /** Decodes the content of a frame already checked by the scanner. Throws VmsigError BAD_FRAME when malformed. */

@@ -6,7 +6,7 @@
  */
 import { type Core, type Log, silentLog } from '../../core';
 import { ErrorCode, Kind, Prio, type VmsigEvent, VmsigError, encodeErrorInl } from '../../../shared/model';
-import { encodeRecord } from './journal-record';
+import { RecordEncoder } from './journal-record';
 import { DEFAULT_JOURNAL_POLICY, type JournalPolicy, RecordPolicy } from './record-policy';
 import { type Durability, type OpenFindings, SegmentWriter } from './segment-writer';
 
@@ -93,6 +93,7 @@ export function openJournal(core: Core, opts: JournalOptions): Journal {
   }
   const { writer, findings } = opened;
   const identities = new Map<number, { principal: number; name: string }>();
+  const encoder = new RecordEncoder();
   let state: JournalState = 'ok';
   let written = 0;
   let lost = 0;
@@ -147,7 +148,7 @@ export function openJournal(core: Core, opts: JournalOptions): Journal {
     const who = ev.origin !== 0 ? identity(ev.origin) : { principal: 0, name: '' };
     let rec: Buffer;
     try {
-      rec = encodeRecord({ rec: writer.nextRec, wallMs: now(), principal: who.principal, controlId: ev.origin, controlName: who.name, refused: refusedWith ?? null }, ev);
+      rec = encoder.encode({ rec: writer.nextRec, wallMs: now(), principal: who.principal, controlId: ev.origin, controlName: who.name, refused: refusedWith ?? null }, ev);
     } catch (e) {
       lost++;
       log('error', `journal: event kind ${ev.kind} seq ${ev.seq} not recorded: ${String(e)}`);

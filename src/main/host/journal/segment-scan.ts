@@ -3,7 +3,7 @@
  * (bad magic, impossible length, CRC mismatch) is reported with its byte offset and the
  * walk resyncs on the next magic that starts an intact frame; it never throws on bad data.
  */
-import { FRAME_HEADER, MAX_CONTENT, RECORD_MAGIC, frameCrc } from './journal-record';
+import { CRC_AT, FRAME_HEADER, LENGTH_AT, MAX_CONTENT, RECORD_MAGIC, frameCrc } from './journal-record';
 
 /** One intact frame: its offset in the segment and its content bytes (a view, not a copy). */
 export interface ScannedFrame {
@@ -35,10 +35,10 @@ const MAGIC_BYTES = Buffer.from([RECORD_MAGIC & 0xff, (RECORD_MAGIC >>> 8) & 0xf
 function frameProblem(buf: Buffer, at: number): string | null {
   if (buf.length - at < FRAME_HEADER) return `partial frame header (${buf.length - at} bytes)`;
   if (buf.readUInt32LE(at) !== RECORD_MAGIC) return 'bad magic';
-  const len = buf.readUInt32LE(at + 4);
+  const len = buf.readUInt32LE(at + LENGTH_AT);
   if (len > MAX_CONTENT) return `impossible length ${len}`;
   if (at + FRAME_HEADER + len > buf.length) return `frame of ${len} bytes runs past the end (${buf.length - at - FRAME_HEADER} left)`;
-  if (frameCrc(buf, at, len) !== buf.readUInt32LE(at + 8)) return 'CRC mismatch';
+  if (frameCrc(buf, at, len) !== buf.readUInt32LE(at + CRC_AT)) return 'CRC mismatch';
   return null;
 }
 
@@ -59,7 +59,7 @@ export function scanSegment(buf: Buffer): ScanResult {
   while (at < buf.length) {
     const problem = frameProblem(buf, at);
     if (problem === null) {
-      const len = buf.readUInt32LE(at + 4);
+      const len = buf.readUInt32LE(at + LENGTH_AT);
       frames.push({ offset: at, content: buf.subarray(at + FRAME_HEADER, at + FRAME_HEADER + len) });
       at += FRAME_HEADER + len;
       validEnd = at;
