@@ -9,6 +9,7 @@ import {
   InvalidateReason,
   Kind,
   LeaseClass,
+  LifecycleOp,
   MemWriteFlag,
   PayloadFlag,
   SeamReason,
@@ -154,6 +155,12 @@ describe.skipIf(!guest.ok)('adapters on real QEMU', () => {
     // EV_ABS (3), ABS_X (0) / ABS_Y (1), as the guest's evdev reader prints them.
     await vm1.waitForSerial(new RegExp(`${GUEST_PTR} \\S+ 3 0 16384`), { since, timeoutMs: 5000 });
     await vm1.waitForSerial(new RegExp(`${GUEST_PTR} \\S+ 3 1 8192`), { since, timeoutMs: 5000 });
+    // A left click and one wheel notch up land on the same tablet: EV_KEY BTN_LEFT, EV_REL REL_WHEEL.
+    for (const [kind, code, value, scroll] of [[InputKind.BTN, 0x110, 1, 0], [InputKind.BTN, 0x110, 0, 0], [InputKind.SCROLL, 8, 0, 1]] as const) {
+      expect((await operator.ack({ kind: Kind.CMD_INPUT, endpoint: 1, inln: encodeInput({ kind, code, value, scroll }) })).err).toBe(ErrorCode.OK);
+    }
+    await vm1.waitForSerial(new RegExp(`${GUEST_PTR} \\S+ 1 272 1`), { since, timeoutMs: 5000 });
+    await vm1.waitForSerial(new RegExp(`${GUEST_PTR} \\S+ 2 8 1`), { since, timeoutMs: 5000 });
     const bad = await operator.ack({ kind: Kind.CMD_INPUT, endpoint: 1, inln: encodeInput({ kind: InputKind.ABS, code: 0, value: 40000, scroll: 0 }) });
     expect(bad).toMatchObject({ ok: 0, err: ErrorCode.INVAL });
   });
@@ -329,5 +336,27 @@ describe.skipIf(!guest.ok)('adapters on real QEMU', () => {
     console.info(`[adapters] SIGKILL → SEAM_DOWN in ${downMs} ms; restart → SEAM_UP in ${Date.now() - t1} ms`);
     const ack = await robot.ack({ kind: Kind.CMD_INPUT, endpoint: 2, inln: encodeInput({ kind: InputKind.KEY, code: 30, value: 0, scroll: 0 }) });
     expect(ack.err).toBe(ErrorCode.OK);
+    // The restarted QEMU has a new RAM file: MEMCTX comes back with a later epoch.
+    const ctx = await observer.waitFor((e) => e.kind === Kind.MEMCTX && e.endpoint === 2, { since, timeoutMs: 20_000 });
+    expect(decodeMemCtx(ctx.inln).epoch).toBeGreaterThan(decodeMemCtxInvalidated(inv.inln).epoch);
+  });
+
+  it('runs CMD_LIFECYCLE: pause and resume, and a power button the guest answers by powering off', async () => {
+    await vm2Handle.serial.waitFor('VMSIG-GUEST-READY', { timeoutMs: 30_000, abort: vm2Handle.exited });
+    const since = observer.events.length;
+    const life = (state: number) =>
+      observer.waitFor((e) => e.kind === Kind.VM_LIFECYCLE && e.endpoint === 2 && decodeVmState(e.inln).state === state, { since, timeoutMs: 10_000 });
+    expect(await robot.ack({ kind: Kind.CMD_LIFECYCLE, endpoint: 2, inln: encodeOp({ op: LifecycleOp.PAUSE }) })).toMatchObject({ ok: 1 });
+    await life(VmState.PAUSED);
+    expect(await robot.ack({ kind: Kind.CMD_LIFECYCLE, endpoint: 2, inln: encodeOp({ op: LifecycleOp.RESUME }) })).toMatchObject({ ok: 1 });
+    await life(VmState.RUNNING);
+    expect(await robot.ack({ kind: Kind.CMD_LIFECYCLE, endpoint: 2, inln: encodeOp({ op: LifecycleOp.POWERDOWN }) })).toMatchObject({ ok: 0, err: ErrorCode.LEASE });
+    const serialAt = vm2Handle.serial.size();
+    expect(await operator.ack({ kind: Kind.CMD_LIFECYCLE, endpoint: 2, inln: encodeOp({ op: LifecycleOp.POWERDOWN }) })).toMatchObject({ ok: 1 });
+    await life(VmState.POWERDOWN);
+    await vm2Handle.serial.waitFor('VMSIG-GUEST-POWERDOWN', { since: serialAt, timeoutMs: 10_000 });
+    await life(VmState.SHUTDOWN);
+    const inv = await observer.waitFor((e) => e.kind === Kind.MEMCTX_INVALIDATED && e.endpoint === 2, { since, timeoutMs: 5000 });
+    expect(decodeMemCtxInvalidated(inv.inln).reason).toBe(InvalidateReason.SHUTDOWN);
   });
 });
