@@ -7,6 +7,7 @@ import {
   InputKind,
   Kind,
   LeaseClass,
+  Prio,
   VmOp,
   type VmsigEvent,
   encodeInput,
@@ -29,23 +30,23 @@ export const isDestructiveOp = (op: VmOpName): boolean => op === 'reset' || op =
 
 /** CMD_VM for a named op. */
 export function vmOpEvent(endpoint: number, op: VmOpName, corr: number): VmsigEvent {
-  return makeEvent({ kind: Kind.CMD_VM, dir: Dir.DOWN, endpoint, corr, inln: encodeOp({ op: VM_OPS[op] }) });
+  return makeEvent({ kind: Kind.CMD_VM, dir: Dir.DOWN, prio: Prio.HIGH, endpoint, corr, inln: encodeOp({ op: VM_OPS[op] }) });
 }
 
 /** CMD_ACQUIRE / CMD_RELEASE for a lease class. */
 export function leaseEvent(kind: typeof Kind.CMD_ACQUIRE | typeof Kind.CMD_RELEASE, endpoint: number, cls: LeaseClassName, corr: number): VmsigEvent {
-  return makeEvent({ kind, dir: Dir.DOWN, endpoint, corr, inln: encodeLeaseReq({ cls: LeaseClass[cls], reason: 0 }) });
+  return makeEvent({ kind, dir: Dir.DOWN, prio: Prio.HIGH, endpoint, corr, inln: encodeLeaseReq({ cls: LeaseClass[cls], reason: 0 }) });
 }
 
 /** CMD_QUERY_INPUT. */
 export function queryInputEvent(endpoint: number, corr: number): VmsigEvent {
-  return makeEvent({ kind: Kind.CMD_QUERY_INPUT, dir: Dir.DOWN, endpoint, corr });
+  return makeEvent({ kind: Kind.CMD_QUERY_INPUT, dir: Dir.DOWN, prio: Prio.HIGH, endpoint, corr });
 }
 
 /** CMD_INPUT events for one request: a pointer move is two axis events (code 0 = x, 1 = y); the wheel is the y axis. */
 export function inputEvents(req: InputRequest, corr: number): VmsigEvent[] {
   const ev = (kind: number, code: number, value: number, scroll = 0): VmsigEvent =>
-    makeEvent({ kind: Kind.CMD_INPUT, dir: Dir.DOWN, endpoint: req.endpoint, corr, inln: encodeInput({ kind, code, value, scroll }) });
+    makeEvent({ kind: Kind.CMD_INPUT, dir: Dir.DOWN, prio: Prio.HIGH, endpoint: req.endpoint, corr, inln: encodeInput({ kind, code, value, scroll }) });
   switch (req.type) {
     case 'key':
       return [ev(InputKind.KEY, req.code, req.down ? 1 : 0)];

@@ -156,6 +156,8 @@ export class ConsoleService {
     'input.send': (r) => this.sendInput(r),
     'events.subscribe': (r, sink) => {
       if (sink) sink.eventsEnabled = r.enabled;
+      // Replays current state (seams, lifecycle, cursor) so a fresh timeline starts with it.
+      if (r.enabled) this.host.core.subscribe(this.controlId, allEvents(ALL_ENDPOINTS));
       return { enabled: r.enabled };
     },
   };
@@ -209,11 +211,16 @@ export class ConsoleService {
     });
   }
 
+  /** Snapshot first, then events: a revocation in this tick can name a preemptor the snapshot just listed. */
   private tick(): void {
+    this.pushSnapshotIfChanged();
     if (this.writer.count > 0) {
       const batch = this.writer.take();
       for (const s of this.sinks) if (s.eventsEnabled) this.safePush(s, 'events', batch);
     }
+  }
+
+  private pushSnapshotIfChanged(): void {
     const now = Date.now();
     if (this.sinks.size === 0 || (!this.dirty && now - this.lastSentMs < COUNTER_REFRESH_MS)) return;
     this.dirty = false;

@@ -1,0 +1,86 @@
+/*
+ * Page object for the console: every locator a spec needs, by role and accessible name,
+ * so specs read as what the operator does. It never reaches into component internals.
+ */
+import type { Locator, Page } from 'playwright-core';
+
+/** The console UI in one tab. */
+export class ConsolePage {
+  constructor(readonly page: Page) {}
+
+  async open(url: string): Promise<void> {
+    await this.page.goto(url);
+    await this.page.getByRole('status', { name: 'Host connection' }).filter({ hasText: 'connected' }).waitFor();
+  }
+
+  vmRow(name: string): Locator {
+    return this.page.getByRole('listbox', { name: 'VM list' }).getByRole('option', { name });
+  }
+
+  lifecycleOf(name: string): Locator {
+    return this.vmRow(name).getByLabel('Lifecycle state');
+  }
+
+  seam(name: string, seam: string, up: boolean): Locator {
+    return this.vmRow(name).getByLabel(`seam ${seam} ${up ? 'up' : 'down'}`);
+  }
+
+  screen(name: string): Locator {
+    return this.page.getByRole('application', { name: `Screen of ${name}` });
+  }
+
+  async waitForLiveScreen(name: string): Promise<void> {
+    await this.page.locator(`[aria-label="Screen of ${name}"][data-status="live"]`).waitFor({ timeout: 20_000 });
+  }
+
+  grabButton(): Locator {
+    return this.page.getByRole('toolbar', { name: 'Input' }).getByRole('button', { name: 'Grab input' });
+  }
+
+  releaseButton(): Locator {
+    return this.page.getByRole('toolbar', { name: 'Input' }).getByRole('button', { name: 'Release', exact: true });
+  }
+
+  leaseOwner(): Locator {
+    return this.page.getByLabel('Input lease owner');
+  }
+
+  preemptedNotice(): Locator {
+    return this.page.getByRole('toolbar', { name: 'Input' }).getByRole('alert');
+  }
+
+  power(label: string): Locator {
+    return this.page.getByRole('toolbar', { name: 'Power' }).getByRole('button', { name: label, exact: true });
+  }
+
+  async confirm(): Promise<void> {
+    await this.page.getByRole('dialog', { name: 'Confirm' }).getByRole('button', { name: 'Confirm' }).click();
+  }
+
+  cursorOverlay(): Locator {
+    return this.page.getByRole('img', { name: /Guest cursor at/ });
+  }
+
+  async openTab(name: 'Timeline' | 'Leases' | 'Controls'): Promise<void> {
+    await this.page.getByRole('tab', { name }).click();
+  }
+
+  timelineRows(kind?: string): Locator {
+    const grid = this.page.getByRole('grid', { name: 'Event timeline' });
+    return kind ? grid.locator(`[role=row][data-kind="${kind}"]`) : grid.getByRole('row');
+  }
+
+  async filterTimeline(opts: { kind?: string; text?: string }): Promise<void> {
+    const bar = this.page.getByRole('search', { name: 'Timeline filters' });
+    if (opts.kind !== undefined) await bar.getByLabel('Kind').selectOption({ label: opts.kind });
+    if (opts.text !== undefined) await bar.getByLabel('Filter text').fill(opts.text);
+  }
+
+  notices(): Locator {
+    return this.page.getByRole('log', { name: 'Notices' });
+  }
+
+  table(name: 'Leases' | 'Controls'): Locator {
+    return this.page.getByRole('table', { name });
+  }
+}

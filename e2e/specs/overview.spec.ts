@@ -1,0 +1,25 @@
+/* The console shows the running VM with its seams, the live screen, and the panels. */
+import { hasText } from '../harness/assert';
+import type { Spec } from '../harness/runner';
+
+export const overviewSpecs: Spec[] = [
+  {
+    name: 'the VM list shows the managed VM running with every seam up, and its screen is live',
+    async run({ ui, shot }) {
+      await hasText(ui.lifecycleOf('demo'), 'RUNNING', 20_000);
+      for (const seam of ['INPUT', 'VMHOST']) await ui.seam('demo', seam, true).waitFor();
+      await ui.waitForLiveScreen('demo');
+      await shot('01-main-view');
+    },
+  },
+  {
+    name: 'the controls panel lists the console itself with its principal and caps',
+    async run({ ui, shot }) {
+      await ui.openTab('Controls');
+      await hasText(ui.table('Controls'), 'operator (this console)');
+      await hasText(ui.table('Controls'), 'OBSERVE INPUT LIFECYCLE POWER VM');
+      await shot('02-controls-panel');
+      await ui.openTab('Timeline');
+    },
+  },
+];
