@@ -4,8 +4,8 @@
  * repairs them; damage is returned with the page (segment file and byte offset).
  */
 import { readFileSync } from 'node:fs';
-import { type JournalRecord, decodeRecord } from './journal-record';
-import { scanSegment } from './segment-scan';
+import { type JournalRecord, type RecordKey, decodeRecord, peekRecord } from './journal-record';
+import { type ScanResult, type ScannedFrame, scanSegment } from './segment-scan';
 import { type SegmentFile, listSegments } from './segment-files';
 import type { SegmentDamage } from './segment-writer';
 
@@ -44,8 +44,13 @@ export interface JournalPage {
   damage: SegmentDamage[];
 }
 
-/** Read-only access to a journal directory; cheap to construct, safe beside a live writer. */
+/** Scanned segments kept for paging back (each holds its file's bytes: up to a segment size). */
+const SCAN_CACHE_MAX = 2;
+
+/** Read-only access to a journal directory; safe beside a live writer. Keep one per view: it caches scans. */
 export class JournalReader {
+  private readonly scans = new Map<string, { bytes: number; mtimeMs: number; scan: ScanResult }>();
+
   constructor(readonly dir: string) {}
 
   /** Runs `q`; throws the file system's error when a segment exists but cannot be read. */
@@ -63,10 +68,24 @@ export class JournalReader {
         if (this.pastRange(seg, nextFirst, q, desc)) break;
         continue;
       }
-      const page = this.readSegment(seg, damage);
-      if (desc) page.reverse();
-      for (const r of page) {
-        if (!matches(r, q)) continue;
+      const scan = this.scanOf(seg);
+      for (const d of scan.damage) damage.push({ ...d, segment: seg.name });
+      const frames = scan.frames;
+      // Decoding is the costly part: filters run on fields read in place, and only matching
+      // records are decoded, until the page is full. Record numbers ascend within a segment,
+      // so a paging cursor is found by bisection instead of walking past newer records.
+      const [lo, hi] = recWindow(frames, q);
+      for (let k = 0; k < hi - lo; k++) {
+        const f = frames[desc ? hi - 1 - k : lo + k]!;
+        const key = peekRecord(f.content);
+        if (key !== null && !matches(key, q)) continue;
+        let r: JournalRecord;
+        try {
+          r = decodeRecord(f.content);
+        } catch (e) {
+          damage.push({ segment: seg.name, offset: f.offset, length: f.content.length, tail: false, reason: String(e) });
+          continue;
+        }
         records.push(r);
         if (records.length === q.limit) return { records, cursor: r.rec, damage };
       }
@@ -74,27 +93,26 @@ export class JournalReader {
     return { records, cursor: null, damage };
   }
 
-  /** Every intact record of one segment, in file order; damage is appended to `damage`. */
-  private readSegment(seg: SegmentFile, damage: SegmentDamage[]): JournalRecord[] {
-    let buf: Buffer;
+  /** The scan of one segment, from the cache when its size and mtime are unchanged. */
+  private scanOf(seg: SegmentFile): ScanResult {
+    const hit = this.scans.get(seg.name);
+    if (hit && hit.bytes === seg.bytes && hit.mtimeMs === seg.mtimeMs) {
+      this.scans.delete(seg.name);
+      this.scans.set(seg.name, hit);
+      return hit.scan;
+    }
+    let scan: ScanResult;
     try {
-      buf = readFileSync(seg.path);
+      scan = scanSegment(readFileSync(seg.path));
     } catch (e) {
       // Retention of a live writer may have deleted it since the listing.
-      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return [];
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return { frames: [], damage: [], validEnd: 0 };
       throw e;
     }
-    const scan = scanSegment(buf);
-    for (const d of scan.damage) damage.push({ ...d, segment: seg.name });
-    const out: JournalRecord[] = [];
-    for (const f of scan.frames) {
-      try {
-        out.push(decodeRecord(f.content));
-      } catch (e) {
-        damage.push({ segment: seg.name, offset: f.offset, length: f.content.length, tail: false, reason: String(e) });
-      }
-    }
-    return out;
+    this.scans.delete(seg.name);
+    this.scans.set(seg.name, { bytes: seg.bytes, mtimeMs: seg.mtimeMs, scan });
+    if (this.scans.size > SCAN_CACHE_MAX) this.scans.delete(this.scans.keys().next().value!);
+    return scan;
   }
 
   /** Whether a segment holding records [firstRec, nextFirst) can match, from its name and mtime alone. */
@@ -113,17 +131,32 @@ export class JournalReader {
   }
 }
 
-function matches(r: JournalRecord, q: JournalQuery): boolean {
-  const ev = r.event;
+/** Index range [lo, hi) of frames whose record number satisfies before/after/fromRec. */
+function recWindow(frames: readonly ScannedFrame[], q: JournalQuery): [number, number] {
+  const firstAtLeast = (rec: number): number => {
+    let lo = 0;
+    let hi = frames.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (frames[mid]!.content.readDoubleLE(0) < rec) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  };
+  const floor = Math.max(q.after !== undefined ? q.after + 1 : -Infinity, q.fromRec ?? -Infinity);
+  return [floor === -Infinity ? 0 : firstAtLeast(floor), q.before !== undefined ? firstAtLeast(q.before) : frames.length];
+}
+
+function matches(r: RecordKey, q: JournalQuery): boolean {
   if (q.before !== undefined && r.rec >= q.before) return false;
   if (q.after !== undefined && r.rec <= q.after) return false;
   if (q.fromRec !== undefined && r.rec < q.fromRec) return false;
   if (q.fromMs !== undefined && r.wallMs < q.fromMs) return false;
   if (q.toMs !== undefined && r.wallMs > q.toMs) return false;
-  if (q.fromNs !== undefined && ev.tsNs < q.fromNs) return false;
-  if (q.toNs !== undefined && ev.tsNs > q.toNs) return false;
-  if (q.vm !== undefined && ev.endpoint !== q.vm) return false;
-  if (q.kinds !== undefined && !q.kinds.includes(ev.kind)) return false;
+  if (q.fromNs !== undefined && r.tsNs < q.fromNs) return false;
+  if (q.toNs !== undefined && r.tsNs > q.toNs) return false;
+  if (q.vm !== undefined && r.endpoint !== q.vm) return false;
+  if (q.kinds !== undefined && !q.kinds.includes(r.kind)) return false;
   if (q.principal !== undefined && r.principal !== q.principal) return false;
   return true;
 }

@@ -112,6 +112,30 @@ export function frameCrc(buf: Buffer, at: number, contentLen: number): number {
   return crc32(buf.subarray(at + LENGTH_AT, at + FRAME_HEADER + contentLen));
 }
 
+/** The fields a query filters on, read in place without decoding the record. */
+export interface RecordKey {
+  rec: number;
+  wallMs: number;
+  principal: number;
+  kind: number;
+  endpoint: number;
+  tsNs: number;
+}
+
+/** Reads a RecordKey from a frame's content (at least META_FIXED + name + 96 bytes, as checked by decodeRecord). */
+export function peekRecord(content: Buffer): RecordKey | null {
+  const body = META_FIXED + (content.length > 29 ? content[29]! : 0);
+  if (content.length < body + 96) return null;
+  return {
+    rec: content.readDoubleLE(0),
+    wallMs: content.readDoubleLE(8),
+    principal: content.readUInt32LE(16),
+    kind: content.readUInt32LE(body),
+    endpoint: content.readUInt32LE(body + 16),
+    tsNs: content.readUInt32LE(body + 32) + content.readUInt32LE(body + 36) * 0x1_0000_0000,
+  };
+}
+
 /** Decodes the content of a frame already checked by the scanner. Throws VmsigError BAD_FRAME when malformed. */
 export function decodeRecord(content: Buffer): JournalRecord {
   if (content.length < META_FIXED) throw new VmsigError(ErrorCode.BAD_FRAME, `journal record content is ${content.length} bytes`);

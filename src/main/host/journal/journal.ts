@@ -15,7 +15,7 @@ export interface JournalOptions {
   dir: string;
   /** Default `os`: survives kill -9 of the host, not a power cut. `fsync`: fdatasync per record. */
   durability?: Durability;
-  /** Default 8 MiB. */
+  /** Default 4 MiB: a reader paging back scans one whole segment when it crosses into it. */
   maxSegmentBytes?: number;
   /** Default 1 day. */
   maxSegmentAgeMs?: number;
@@ -82,7 +82,7 @@ export function openJournal(core: Core, opts: JournalOptions): Journal {
     opened = SegmentWriter.open({
       dir: opts.dir,
       durability,
-      maxSegmentBytes: opts.maxSegmentBytes ?? 8 * MiB,
+      maxSegmentBytes: opts.maxSegmentBytes ?? 4 * MiB,
       maxSegmentAgeMs: opts.maxSegmentAgeMs ?? DAY_MS,
       maxTotalBytes: opts.maxTotalBytes ?? 256 * MiB,
       maxAgeMs: opts.maxAgeMs ?? 30 * DAY_MS,
