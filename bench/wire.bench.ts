@@ -12,8 +12,30 @@ import os from 'node:os';
 import path from 'node:path';
 import { connect as natsConnect } from '@nats-io/transport-node';
 import { ALL_ENDPOINTS, Core, allEvents, maskOf } from '../src/main/core';
-import { ControlServer, FrameDecoder, FrameType, WireClient, encodeFrame, encodeHello, encodeSubscribe, tokenAuthenticator, writeHeader } from '../src/main/wire';
-import { ALL_CAPS, ErrorCode, Kind, Prio, Source, VmOp, encodeCursor, encodeOp, encodeSeam, makeEvent, writeEventBody } from '../src/shared/model';
+import {
+  ControlServer,
+  FrameDecoder,
+  FrameType,
+  WireClient,
+  encodeFrame,
+  encodeHello,
+  encodeSubscribe,
+  tokenAuthenticator,
+  writeHeader,
+} from '../src/main/wire';
+import {
+  ALL_CAPS,
+  ErrorCode,
+  Kind,
+  Prio,
+  Source,
+  VmOp,
+  encodeCursor,
+  encodeOp,
+  encodeSeam,
+  makeEvent,
+  writeEventBody,
+} from '../src/shared/model';
 import { hrClock, nowNs, secondsSince } from './lib/hr-clock';
 import type { Reporter } from './lib/reporter';
 
@@ -42,13 +64,40 @@ async function untilAll(counts: (() => number)[], total: number): Promise<void> 
 async function coreToSockets(n: number, total: number, dir: string): Promise<number> {
   const core = new Core({ clock: hrClock });
   core.addEndpoint(1, 'bench');
-  const port = core.registerAdapter({ source: Source.VMHOST, endpoint: 1, defaultPrio: Prio.NORMAL, codec: 0, handle: (cmd) => void port.ack(cmd, ErrorCode.OK) });
+  const port = core.registerAdapter({
+    source: Source.VMHOST,
+    endpoint: 1,
+    defaultPrio: Prio.NORMAL,
+    codec: 0,
+    handle: (cmd) => void port.ack(cmd, ErrorCode.OK),
+  });
   port.emit({ kind: Kind.SEAM_UP, inln: encodeSeam({ seam: Source.VMHOST, reason: 0 }) });
-  const server = await ControlServer.start({ core, clock: hrClock, log: () => {}, socketPath: path.join(dir, `core-${n}.sock`), authenticate: tokenAuthenticator([{ token: TOKEN, spec: { name: 'b', principal: 1, caps: ALL_CAPS, grant: ALL_ENDPOINTS, leasePrio: 0 } }]) });
-  const sockets = await Promise.all(Array.from({ length: n }, () => new Promise<net.Socket>((r) => { const s = net.connect(server.socketPath, () => r(s)); })));
+  const server = await ControlServer.start({
+    core,
+    clock: hrClock,
+    log: () => {},
+    socketPath: path.join(dir, `core-${n}.sock`),
+    authenticate: tokenAuthenticator([
+      { token: TOKEN, spec: { name: 'b', principal: 1, caps: ALL_CAPS, grant: ALL_ENDPOINTS, leasePrio: 0 } },
+    ]),
+  });
+  const sockets = await Promise.all(
+    Array.from(
+      { length: n },
+      () =>
+        new Promise<net.Socket>((r) => {
+          const s = net.connect(server.socketPath, () => r(s));
+        }),
+    ),
+  );
   const readers = sockets.map((s) => countingReader(s, Kind.CURSOR_STATE));
   for (const s of sockets) {
-    s.write(encodeFrame(FrameType.HELLO, encodeHello({ versionMin: 1, versionMax: 1, token: TOKEN, name: 'bench' })));
+    s.write(
+      encodeFrame(
+        FrameType.HELLO,
+        encodeHello({ versionMin: 1, versionMax: 1, token: TOKEN, name: 'bench' }),
+      ),
+    );
     s.write(encodeFrame(FrameType.SUBSCRIBE, encodeSubscribe(allEvents(maskOf([1])))));
   }
   while (core.controls().length < n) await tick();
@@ -59,10 +108,15 @@ async function coreToSockets(n: number, total: number, dir: string): Promise<num
   while (emitted < total) {
     let most = 0;
     for (const id of ids) most = Math.max(most, core.pending(id));
-    if (most < 2048) for (let i = 0; i < 512 && emitted < total; i++, emitted++) port.emit({ kind: Kind.CURSOR_STATE, inln });
+    if (most < 2048)
+      for (let i = 0; i < 512 && emitted < total; i++, emitted++)
+        port.emit({ kind: Kind.CURSOR_STATE, inln });
     await tick();
   }
-  await untilAll(readers.map((r) => r.count), total);
+  await untilAll(
+    readers.map((r) => r.count),
+    total,
+  );
   const rate = total / secondsSince(start);
   for (const s of sockets) s.destroy();
   await server.stop();
@@ -71,7 +125,11 @@ async function coreToSockets(n: number, total: number, dir: string): Promise<num
 
 async function rawSockets(n: number, total: number, dir: string): Promise<number> {
   const batch = Buffer.alloc(FRAME * 512);
-  const ev = makeEvent({ kind: Kind.CURSOR_STATE, source: Source.VMHOST, inln: encodeCursor({ x: 1, y: 2, visible: 1, seq: 0 }) });
+  const ev = makeEvent({
+    kind: Kind.CURSOR_STATE,
+    source: Source.VMHOST,
+    inln: encodeCursor({ x: 1, y: 2, visible: 1, seq: 0 }),
+  });
   for (let i = 0; i < 512; i++) {
     writeHeader(batch, i * FRAME, FrameType.EVENT, 96);
     writeEventBody(ev, batch, i * FRAME + 8);
@@ -80,18 +138,30 @@ async function rawSockets(n: number, total: number, dir: string): Promise<number
   const server = net.createServer((s) => conns.push(s));
   const p = path.join(dir, `raw-${n}.sock`);
   await new Promise<void>((r) => server.listen(p, r));
-  const clients = await Promise.all(Array.from({ length: n }, () => new Promise<net.Socket>((r) => { const s = net.connect(p, () => r(s)); })));
+  const clients = await Promise.all(
+    Array.from(
+      { length: n },
+      () =>
+        new Promise<net.Socket>((r) => {
+          const s = net.connect(p, () => r(s));
+        }),
+    ),
+  );
   const readers = clients.map((s) => countingReader(s, Kind.CURSOR_STATE));
   while (conns.length < n) await tick();
   const start = nowNs();
   await Promise.all(
     conns.map(async (s) => {
       for (let sent = 0; sent < total; sent += 512) {
-        if (!s.write(sent + 512 <= total ? batch : batch.subarray(0, (total - sent) * FRAME))) await new Promise((r) => s.once('drain', r));
+        if (!s.write(sent + 512 <= total ? batch : batch.subarray(0, (total - sent) * FRAME)))
+          await new Promise((r) => s.once('drain', r));
       }
     }),
   );
-  await untilAll(readers.map((r) => r.count), total);
+  await untilAll(
+    readers.map((r) => r.count),
+    total,
+  );
   const rate = total / secondsSince(start);
   for (const s of [...clients, ...conns]) s.destroy();
   await new Promise((r) => server.close(r));
@@ -111,7 +181,13 @@ async function startNats(): Promise<{ proc: ChildProcess; port: number }> {
   const proc = spawn('nats-server', ['-a', '127.0.0.1', '-p', String(port)], { stdio: 'ignore' });
   const end = Date.now() + 10_000;
   for (;;) {
-    const up = await new Promise<boolean>((r) => { const s = net.connect(port, '127.0.0.1', () => { s.destroy(); r(true); }); s.on('error', () => r(false)); });
+    const up = await new Promise<boolean>((r) => {
+      const s = net.connect(port, '127.0.0.1', () => {
+        s.destroy();
+        r(true);
+      });
+      s.on('error', () => r(false));
+    });
     if (up) return { proc, port };
     if (Date.now() > end) throw new Error('nats-server did not start');
     await new Promise((r) => setTimeout(r, 50));
@@ -130,7 +206,7 @@ async function natsFanout(port: number, n: number, total: number): Promise<numbe
   const pub = await natsConnect({ servers });
   const payload = new Uint8Array(96);
   const start = nowNs();
-  for (let sent = 0; sent < total; ) {
+  for (let sent = 0; sent < total;) {
     for (let i = 0; i < 512 && sent < total; i++, sent++) pub.publish('bench.ev', payload);
     await pub.flush();
     while (counts.some((c) => c() < sent - 4096)) await tick(); // same bounded backlog as the core run
@@ -144,9 +220,23 @@ async function natsFanout(port: number, n: number, total: number): Promise<numbe
 async function roundTrips(dir: string): Promise<{ ack: number[]; ping: number[] }> {
   const core = new Core({ clock: hrClock });
   core.addEndpoint(1, 'bench');
-  const port = core.registerAdapter({ source: Source.VMHOST, endpoint: 1, defaultPrio: Prio.NORMAL, codec: 0, handle: (cmd) => void port.ack(cmd, ErrorCode.OK) });
+  const port = core.registerAdapter({
+    source: Source.VMHOST,
+    endpoint: 1,
+    defaultPrio: Prio.NORMAL,
+    codec: 0,
+    handle: (cmd) => void port.ack(cmd, ErrorCode.OK),
+  });
   port.emit({ kind: Kind.SEAM_UP, inln: encodeSeam({ seam: Source.VMHOST, reason: 0 }) });
-  const server = await ControlServer.start({ core, clock: hrClock, log: () => {}, socketPath: path.join(dir, 'rtt.sock'), authenticate: tokenAuthenticator([{ token: TOKEN, spec: { name: 'b', principal: 1, caps: ALL_CAPS, grant: ALL_ENDPOINTS, leasePrio: 0 } }]) });
+  const server = await ControlServer.start({
+    core,
+    clock: hrClock,
+    log: () => {},
+    socketPath: path.join(dir, 'rtt.sock'),
+    authenticate: tokenAuthenticator([
+      { token: TOKEN, spec: { name: 'b', principal: 1, caps: ALL_CAPS, grant: ALL_ENDPOINTS, leasePrio: 0 } },
+    ]),
+  });
   const c = await WireClient.connect(server.socketPath);
   await c.hello(TOKEN, 'rtt');
   const ack: number[] = [];
@@ -182,15 +272,35 @@ export async function run(report: Reporter): Promise<void> {
       const ours = await coreToSockets(n, total, dir);
       const raw = await rawSockets(n, total, dir);
       const peer = await natsFanout(nats.port, n, total);
-      report(`wire.core_to_${n}_clients`, ours, 'events/s', `96-byte events to each of ${n} socket client(s), none dropped`);
-      report(`wire.raw_unix_${n}_clients`, raw, 'events/s', 'ceiling: raw Node Unix-socket writer, same frames');
+      report(
+        `wire.core_to_${n}_clients`,
+        ours,
+        'events/s',
+        `96-byte events to each of ${n} socket client(s), none dropped`,
+      );
+      report(
+        `wire.raw_unix_${n}_clients`,
+        raw,
+        'events/s',
+        'ceiling: raw Node Unix-socket writer, same frames',
+      );
       report(`wire.nats_${n}_subscribers`, peer, 'msgs/s', 'peer: nats-server fan-out of 96-byte messages');
       report(`wire.ratio_vs_raw_${n}`, ours / raw, 'x', 'core-to-socket / raw ceiling');
       report(`wire.ratio_vs_nats_${n}`, ours / peer, 'x', 'core-to-socket / nats-server');
     }
     const rt = await roundTrips(dir);
-    report('wire.cmd_ack_rtt_median', quantile(rt.ack, 0.5), 'µs', `CMD_VM → ACT_ACK over the socket; PING/PONG median ${quantile(rt.ping, 0.5).toFixed(1)} µs`);
-    report('wire.cmd_ack_rtt_p99', quantile(rt.ack, 0.99), 'µs', `PING/PONG p99 ${quantile(rt.ping, 0.99).toFixed(1)} µs`);
+    report(
+      'wire.cmd_ack_rtt_median',
+      quantile(rt.ack, 0.5),
+      'µs',
+      `CMD_VM → ACT_ACK over the socket; PING/PONG median ${quantile(rt.ping, 0.5).toFixed(1)} µs`,
+    );
+    report(
+      'wire.cmd_ack_rtt_p99',
+      quantile(rt.ack, 0.99),
+      'µs',
+      `PING/PONG p99 ${quantile(rt.ping, 0.99).toFixed(1)} µs`,
+    );
   } finally {
     nats.proc.kill('SIGTERM');
     fs.rmSync(dir, { recursive: true, force: true });

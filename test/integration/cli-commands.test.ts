@@ -3,7 +3,15 @@ import { execFile, spawn } from 'node:child_process';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WireClient } from '../../src/main/wire';
-import { InputKind, Kind, LeaseClass, MemWriteFlag, decodeInput, decodeMemWrite, encodeLeaseReq } from '../../src/shared/model';
+import {
+  InputKind,
+  Kind,
+  LeaseClass,
+  MemWriteFlag,
+  decodeInput,
+  decodeMemWrite,
+  encodeLeaseReq,
+} from '../../src/shared/model';
 import { type Harness, TOKENS, startHarness } from './wire-harness';
 
 const BIN = path.resolve(__dirname, '../../bin/vmsig.mjs');
@@ -22,9 +30,14 @@ interface Run {
 function vmsig(args: string[], token: string | null = TOKENS.op): Promise<Run> {
   const conn = token === null ? [] : ['--socket', h.socket, '--token', token];
   return new Promise((resolve) => {
-    execFile(process.execPath, [BIN, ...args, ...conn], { env: { ...process.env, VMSIG_TOKEN: '', XDG_CONFIG_HOME: h.dir } }, (e, out, err) => {
-      resolve({ code: e ? ((e as { code?: number }).code ?? 1) : 0, out, err });
-    });
+    execFile(
+      process.execPath,
+      [BIN, ...args, ...conn],
+      { env: { ...process.env, VMSIG_TOKEN: '', XDG_CONFIG_HOME: h.dir } },
+      (e, out, err) => {
+        resolve({ code: e ? ((e as { code?: number }).code ?? 1) : 0, out, err });
+      },
+    );
   });
 }
 
@@ -36,23 +49,49 @@ describe('vmsig CLI against a live server', () => {
     expect(r.code).toBe(0);
     const keys = h.adapter.seen.filter((e) => e.kind === Kind.CMD_INPUT).map((e) => decodeInput(e.inln));
     expect(keys.every((k) => k.kind === InputKind.KEY)).toBe(true);
-    expect(keys.map((k) => `${k.code}${k.value ? 'v' : '^'}`).join(' ')).toBe('42v 35v 35^ 42^ 23v 23^ 42v 2v 2^ 42^');
-    expect((await vmsig(['lease', 'status', 'INPUT', '--vm', '1'])).out).toContain('INPUT lease on VM 1: free');
+    expect(keys.map((k) => `${k.code}${k.value ? 'v' : '^'}`).join(' ')).toBe(
+      '42v 35v 35^ 42^ 23v 23^ 42v 2v 2^ 42^',
+    );
+    expect((await vmsig(['lease', 'status', 'INPUT', '--vm', '1'])).out).toContain(
+      'INPUT lease on VM 1: free',
+    );
   });
 
   it('a denied lease prints the reason and the holder; exit 1', async () => {
     const holder = await WireClient.connect(h.socket);
     await holder.hello(TOKENS.op, 'holder');
-    expect((await holder.request({ kind: Kind.CMD_ACQUIRE, endpoint: 1, inln: encodeLeaseReq({ cls: LeaseClass.INPUT, reason: 0 }) })).kind).toBe(Kind.LEASE_GRANTED);
+    expect(
+      (
+        await holder.request({
+          kind: Kind.CMD_ACQUIRE,
+          endpoint: 1,
+          inln: encodeLeaseReq({ cls: LeaseClass.INPUT, reason: 0 }),
+        })
+      ).kind,
+    ).toBe(Kind.LEASE_GRANTED);
     const r = await vmsig(['input', 'key', 'enter', '--vm', '1'], TOKENS.robot);
     expect(r.code).toBe(1);
     expect(r.err).toContain('INPUT lease on VM 1: denied: LOWER_PRIO; held by principal 1');
-    expect((await vmsig(['lease', 'status', 'input', '--vm', '1'], TOKENS.robot)).out).toContain('held by principal 1');
+    expect((await vmsig(['lease', 'status', 'input', '--vm', '1'], TOKENS.robot)).out).toContain(
+      'held by principal 1',
+    );
     await holder.close();
   });
 
   it('lease acquire --hold keeps the lease until interrupted and prints a revocation', async () => {
-    const child = spawn(process.execPath, [BIN, 'lease', 'acquire', 'INPUT', '--vm', '1', '--hold', '--socket', h.socket, '--token', TOKENS.robot]);
+    const child = spawn(process.execPath, [
+      BIN,
+      'lease',
+      'acquire',
+      'INPUT',
+      '--vm',
+      '1',
+      '--hold',
+      '--socket',
+      h.socket,
+      '--token',
+      TOKENS.robot,
+    ]);
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     const exited = new Promise<number | null>((r) => child.on('exit', (c) => r(c)));
@@ -67,7 +106,15 @@ describe('vmsig CLI against a live server', () => {
     expect((await vmsig(['lease', 'status', 'INPUT', '--vm', '1'])).out).toContain('held by principal 7');
     const op = await WireClient.connect(h.socket);
     await op.hello(TOKENS.op, 'preempt');
-    expect((await op.request({ kind: Kind.CMD_ACQUIRE, endpoint: 1, inln: encodeLeaseReq({ cls: LeaseClass.INPUT, reason: 0 }) })).kind).toBe(Kind.LEASE_GRANTED);
+    expect(
+      (
+        await op.request({
+          kind: Kind.CMD_ACQUIRE,
+          endpoint: 1,
+          inln: encodeLeaseReq({ cls: LeaseClass.INPUT, reason: 0 }),
+        })
+      ).kind,
+    ).toBe(Kind.LEASE_GRANTED);
     await until('REVOKED by principal 1');
     child.kill('SIGINT');
     expect(await exited).toBe(1);
@@ -95,19 +142,32 @@ describe('vmsig CLI against a live server', () => {
     const m = await vmsig(['memwrite', '0xffff8000', '90c3', '--vm', '1']);
     expect(m.code).toBe(0);
     const w = decodeMemWrite(h.adapter.seen.find((e) => e.kind === Kind.CMD_MEMWRITE)!.inln);
-    expect([w.gva, w.len, w.flags, [...w.inlineData]]).toEqual([0xffff8000n, 2, MemWriteFlag.SRC_INLINE, [0x90, 0xc3]]);
+    expect([w.gva, w.len, w.flags, [...w.inlineData]]).toEqual([
+      0xffff8000n,
+      2,
+      MemWriteFlag.SRC_INLINE,
+      [0x90, 0xc3],
+    ]);
     const big = await vmsig(['memwrite', '0x1000', 'ab'.repeat(100), '--vm', '1']);
     expect(big.code).toBe(0);
     const pw = h.adapter.seen.filter((e) => e.kind === Kind.CMD_MEMWRITE)[1]!;
-    expect([decodeMemWrite(pw.inln).flags, pw.payload?.bytes.length]).toEqual([MemWriteFlag.SRC_PAYLOAD, 100]);
+    expect([decodeMemWrite(pw.inln).flags, pw.payload?.bytes.length]).toEqual([
+      MemWriteFlag.SRC_PAYLOAD,
+      100,
+    ]);
   });
 
   it('events --json --count replays seam state as JSON lines', async () => {
     const r = await vmsig(['events', '--json', '--kind', 'SEAM_UP', '--vm', '1', '--count', '3']);
     expect(r.code).toBe(0);
-    const lines = r.out.trim().split('\n').map((l) => JSON.parse(l) as { kind: string; endpoint: number; fields: { name: string } });
+    const lines = r.out
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { kind: string; endpoint: number; fields: { name: string } });
     expect(lines).toHaveLength(3);
-    expect(lines.every((l) => l.kind === 'SEAM_UP' && l.endpoint === 1 && l.fields.name === 'vm-one')).toBe(true);
+    expect(lines.every((l) => l.kind === 'SEAM_UP' && l.endpoint === 1 && l.fields.name === 'vm-one')).toBe(
+      true,
+    );
   });
 
   it('bad arguments are usage errors (exit 2); a bad token prints AUTH (exit 1)', async () => {
@@ -115,7 +175,9 @@ describe('vmsig CLI against a live server', () => {
     expect(u.code).toBe(2);
     expect(u.err).toContain('--vm is required');
     expect((await vmsig(['lease', 'grab', 'INPUT', '--vm', '1'])).code).toBe(2);
-    expect((await vmsig(['vm', 'status', '--vm', '1', '--colour', 'red'])).err).toContain('unknown option --colour');
+    expect((await vmsig(['vm', 'status', '--vm', '1', '--colour', 'red'])).err).toContain(
+      'unknown option --colour',
+    );
     const a = await vmsig(['vm', 'status', '--vm', '1'], 'wrong-token');
     expect(a.code).toBe(1);
     expect(a.err).toContain('AUTH');

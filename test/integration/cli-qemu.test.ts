@@ -18,7 +18,9 @@ const guest = ensureGuest();
 
 function vmsig(socket: string, args: string[]): Promise<{ code: number; out: string; err: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [BIN, ...args, '--socket', socket, '--token', TOKEN], (e, out, err) => resolve({ code: e ? ((e as { code?: number }).code ?? 1) : 0, out, err }));
+    execFile(process.execPath, [BIN, ...args, '--socket', socket, '--token', TOKEN], (e, out, err) =>
+      resolve({ code: e ? ((e as { code?: number }).code ?? 1) : 0, out, err }),
+    );
   });
 }
 
@@ -44,10 +46,24 @@ describe.skipIf(!guest.ok)('vmsig CLI on a real managed VM', () => {
       JSON.stringify({
         socket: 'run/control.sock',
         vms: [{ id: 1, name: 'demo', managed: { memoryMiB: 128 } }],
-        controls: [{ name: 'operator', principal: 1, token: TOKEN, caps: ['OBSERVE', 'INPUT', 'LIFECYCLE', 'POWER', 'VM'], endpoints: 'all', leasePrio: 10, console: true }],
+        controls: [
+          {
+            name: 'operator',
+            principal: 1,
+            token: TOKEN,
+            caps: ['OBSERVE', 'INPUT', 'LIFECYCLE', 'POWER', 'VM'],
+            endpoints: 'all',
+            leasePrio: 10,
+            console: true,
+          },
+        ],
       }),
     );
-    host = await HostService.start({ config: loadConfig(cfg), log: () => {}, runtimeDir: path.join(dir, 'vms') });
+    host = await HostService.start({
+      config: loadConfig(cfg),
+      log: () => {},
+      runtimeDir: path.join(dir, 'vms'),
+    });
     const vm = host.vms()[0]!;
     expect(vm).toMatchObject({ id: 1, name: 'demo', kind: 'managed', state: 'running' });
     pid = vm.pid!;

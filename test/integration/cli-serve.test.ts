@@ -25,8 +25,23 @@ describe('vmsig serve', () => {
         socket: 'run/control.sock',
         vms: [],
         controls: [
-          { name: 'operator', principal: 1, token: 'op-secret', caps: ['OBSERVE'], endpoints: 'all', leasePrio: 10, console: true },
-          { name: 'robot', principal: 7, tokenFile: 'robot.token', caps: ['OBSERVE', 'INPUT'], endpoints: [1], leasePrio: 5 },
+          {
+            name: 'operator',
+            principal: 1,
+            token: 'op-secret',
+            caps: ['OBSERVE'],
+            endpoints: 'all',
+            leasePrio: 10,
+            console: true,
+          },
+          {
+            name: 'robot',
+            principal: 7,
+            tokenFile: 'robot.token',
+            caps: ['OBSERVE', 'INPUT'],
+            endpoints: [1],
+            leasePrio: 5,
+          },
         ],
       }),
     );
@@ -54,7 +69,12 @@ describe('vmsig serve', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vmsig-serve-'));
     dirs.push(dir);
     const cfg = path.join(dir, 'config.json');
-    fs.writeFileSync(cfg, JSON.stringify({ controls: [{ name: 'x', principal: 1, token: 't', caps: ['OBSRVE'], endpoints: 'all' }] }));
+    fs.writeFileSync(
+      cfg,
+      JSON.stringify({
+        controls: [{ name: 'x', principal: 1, token: 't', caps: ['OBSRVE'], endpoints: 'all' }],
+      }),
+    );
     const child = spawn(process.execPath, [BIN, 'serve', '--config', cfg]);
     let err = '';
     child.stderr.on('data', (d: Buffer) => (err += d.toString()));

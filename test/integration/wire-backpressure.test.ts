@@ -5,7 +5,16 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ErrorCode, Kind, Prio, encodeCursor } from '../../src/shared/model';
-import { type Harness, RawPeer, TOKENS, errorCode, eventFields, frameBytes, helloBytes, startHarness } from './wire-harness';
+import {
+  type Harness,
+  RawPeer,
+  TOKENS,
+  errorCode,
+  eventFields,
+  frameBytes,
+  helloBytes,
+  startHarness,
+} from './wire-harness';
 
 const LIMIT = 64;
 const FLOOD = 100_000;
@@ -32,7 +41,12 @@ async function stalledSubscriber(): Promise<{ peer: RawPeer; id: number }> {
 /** Emits `n` cursor events of `prio` from the VM, yielding to the event loop so the server can write. */
 async function flood(n: number, prio: number): Promise<void> {
   for (let i = 0; i < n; i += 500) {
-    for (let k = 0; k < 500; k++) h.adapter.vmhost.emit({ kind: Kind.CURSOR_STATE, prio, inln: encodeCursor({ x: i + k, y: 0, visible: 1, seq: i + k }) });
+    for (let k = 0; k < 500; k++)
+      h.adapter.vmhost.emit({
+        kind: Kind.CURSOR_STATE,
+        prio,
+        inln: encodeCursor({ x: i + k, y: 0, visible: 1, seq: i + k }),
+      });
     await new Promise((r) => setImmediate(r));
   }
 }

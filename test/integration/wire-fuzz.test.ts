@@ -7,7 +7,15 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WireClient } from '../../src/main/wire';
-import { type Harness, RawPeer, TOKENS, eventBytes, frameBytes, helloBytes, startHarness } from './wire-harness';
+import {
+  type Harness,
+  RawPeer,
+  TOKENS,
+  eventBytes,
+  frameBytes,
+  helloBytes,
+  startHarness,
+} from './wire-harness';
 
 let h: Harness;
 let good: WireClient;
@@ -34,7 +42,14 @@ async function throwAt(chunks: Uint8Array[]): Promise<void> {
 const validFrame = fc.oneof(
   fc.constant(frameBytes(1, helloBytes(TOKENS.op))),
   fc.constant(frameBytes(6, Buffer.alloc(8))),
-  fc.record({ kind: fc.integer({ min: 0, max: 130 }), dir: fc.integer({ min: 0, max: 2 }), endpoint: fc.integer({ min: 0, max: 70 }), inln: fc.uint8Array({ minLength: 48, maxLength: 48 }) }).map((e) => frameBytes(3, eventBytes(e))),
+  fc
+    .record({
+      kind: fc.integer({ min: 0, max: 130 }),
+      dir: fc.integer({ min: 0, max: 2 }),
+      endpoint: fc.integer({ min: 0, max: 70 }),
+      inln: fc.uint8Array({ minLength: 48, maxLength: 48 }),
+    })
+    .map((e) => frameBytes(3, eventBytes(e))),
   fc.uint8Array({ minLength: 40, maxLength: 40 }).map((b) => frameBytes(4, b)),
 );
 
@@ -48,7 +63,12 @@ describe('server fuzz', () => {
   it('answers or closes every random, mutated or post-HELLO random stream and keeps serving', async () => {
     const stream = fc.oneof(
       fc.array(fc.uint8Array({ maxLength: 64 }), { maxLength: 4 }),
-      fc.tuple(fc.array(validFrame, { minLength: 1, maxLength: 4 }), fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })), { maxLength: 3 })).map(([fs, m]) => [mutate(Buffer.concat(fs), m)]),
+      fc
+        .tuple(
+          fc.array(validFrame, { minLength: 1, maxLength: 4 }),
+          fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })), { maxLength: 3 }),
+        )
+        .map(([fs, m]) => [mutate(Buffer.concat(fs), m)]),
       fc.array(validFrame, { maxLength: 5 }).map((fs) => [frameBytes(1, helloBytes(TOKENS.op)), ...fs]),
     );
     await fc.assert(

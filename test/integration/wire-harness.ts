@@ -10,15 +10,50 @@ import path from 'node:path';
 import { ALL_ENDPOINTS, type AdapterPort, Core, type QueueLimits, maskOf } from '../../src/main/core';
 import { ControlServer, FrameDecoder, tokenAuthenticator } from '../../src/main/wire';
 import type { Frame } from '../../src/main/wire';
-import { ALL_CAPS, Cap, Dir, ErrorCode, Kind, Source, VmState, type VmsigEvent, encodeInputHeld, encodeSeam, utf8Encode } from '../../src/shared/model';
+import {
+  ALL_CAPS,
+  Cap,
+  Dir,
+  ErrorCode,
+  Kind,
+  Source,
+  VmState,
+  type VmsigEvent,
+  encodeInputHeld,
+  encodeSeam,
+  utf8Encode,
+} from '../../src/shared/model';
 
-export const TOKENS = { op: 'tok-operator', robot: 'tok-robot', weak: 'tok-weak', sensor: 'tok-sensor' } as const;
+export const TOKENS = {
+  op: 'tok-operator',
+  robot: 'tok-robot',
+  weak: 'tok-weak',
+  sensor: 'tok-sensor',
+} as const;
 
 const CONTROLS = [
-  { token: TOKENS.op, spec: { name: 'operator', principal: 1, caps: ALL_CAPS, grant: ALL_ENDPOINTS, leasePrio: 10 } },
-  { token: TOKENS.robot, spec: { name: 'robot', principal: 7, caps: Cap.OBSERVE | Cap.INPUT | Cap.VM, grant: maskOf([1]), leasePrio: 5 } },
-  { token: TOKENS.weak, spec: { name: 'weak', principal: 9, caps: Cap.OBSERVE, grant: ALL_ENDPOINTS, leasePrio: 1 } },
-  { token: TOKENS.sensor, spec: { name: 'sensor', principal: 11, caps: Cap.SENSOR | Cap.OBSERVE, grant: maskOf([1]), leasePrio: 0 } },
+  {
+    token: TOKENS.op,
+    spec: { name: 'operator', principal: 1, caps: ALL_CAPS, grant: ALL_ENDPOINTS, leasePrio: 10 },
+  },
+  {
+    token: TOKENS.robot,
+    spec: {
+      name: 'robot',
+      principal: 7,
+      caps: Cap.OBSERVE | Cap.INPUT | Cap.VM,
+      grant: maskOf([1]),
+      leasePrio: 5,
+    },
+  },
+  {
+    token: TOKENS.weak,
+    spec: { name: 'weak', principal: 9, caps: Cap.OBSERVE, grant: ALL_ENDPOINTS, leasePrio: 1 },
+  },
+  {
+    token: TOKENS.sensor,
+    spec: { name: 'sensor', principal: 11, caps: Cap.SENSOR | Cap.OBSERVE, grant: maskOf([1]), leasePrio: 0 },
+  },
 ];
 
 /** The real clock the host uses. */
@@ -39,13 +74,22 @@ export class TestAdapter {
         defaultPrio: 1,
         codec: 0,
         handle: (cmd) => {
-          this.seen.push({ ...cmd, inln: cmd.inln.slice(), payload: cmd.payload ? { ...cmd.payload, bytes: cmd.payload.bytes.slice() } : null });
-          if (cmd.kind === Kind.CMD_QUERY_INPUT) port.reply(cmd, { kind: Kind.INPUT_HELD, inln: encodeInputHeld([{ kind: 3, code: 42 }]) });
+          this.seen.push({
+            ...cmd,
+            inln: cmd.inln.slice(),
+            payload: cmd.payload ? { ...cmd.payload, bytes: cmd.payload.bytes.slice() } : null,
+          });
+          if (cmd.kind === Kind.CMD_QUERY_INPUT)
+            port.reply(cmd, { kind: Kind.INPUT_HELD, inln: encodeInputHeld([{ kind: 3, code: 42 }]) });
           else port.ack(cmd, ErrorCode.OK, cmd.kind === Kind.CMD_VM ? VmState.RUNNING : 0);
         },
       });
       if (source === Source.VMHOST) this.vmhost = port;
-      port.emit({ kind: Kind.SEAM_UP, inln: encodeSeam({ seam: source, reason: 0 }), payload: { bytes: utf8Encode('vm-one'), codec: 0, flags: 0 } });
+      port.emit({
+        kind: Kind.SEAM_UP,
+        inln: encodeSeam({ seam: source, reason: 0 }),
+        payload: { bytes: utf8Encode('vm-one'), codec: 0, flags: 0 },
+      });
     }
   }
 }
@@ -61,12 +105,26 @@ export interface Harness {
 }
 
 /** Starts a core + server in a fresh temp directory. */
-export async function startHarness(opts: { helloTimeoutMs?: number; frameDeadlineMs?: number; maxFrame?: number; queueLimits?: QueueLimits } = {}): Promise<Harness> {
+export async function startHarness(
+  opts: {
+    helloTimeoutMs?: number;
+    frameDeadlineMs?: number;
+    maxFrame?: number;
+    queueLimits?: QueueLimits;
+  } = {},
+): Promise<Harness> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vmsig-wire-'));
   const socket = path.join(dir, 'run', 'control.sock');
   const core = new Core({ clock, queueLimits: opts.queueLimits });
   const adapter = new TestAdapter(core);
-  const server = await ControlServer.start({ core, clock, log: () => {}, socketPath: socket, authenticate: tokenAuthenticator(CONTROLS), ...opts });
+  const server = await ControlServer.start({
+    core,
+    clock,
+    log: () => {},
+    socketPath: socket,
+    authenticate: tokenAuthenticator(CONTROLS),
+    ...opts,
+  });
   return {
     core,
     server,
@@ -102,7 +160,19 @@ export function frameBytes(type: number, body: Uint8Array, flags = 0, len = body
 }
 
 /** An EVENT body built by hand; `reserved` is where the header keeps origin (must be ignored). */
-export function eventBytes(e: { kind: number; source?: number; dir?: number; prio?: number; endpoint?: number; seq?: number; corr?: number; reserved?: number; tsNs?: bigint; inln?: Uint8Array; payload?: Uint8Array }): Buffer {
+export function eventBytes(e: {
+  kind: number;
+  source?: number;
+  dir?: number;
+  prio?: number;
+  endpoint?: number;
+  seq?: number;
+  corr?: number;
+  reserved?: number;
+  tsNs?: bigint;
+  inln?: Uint8Array;
+  payload?: Uint8Array;
+}): Buffer {
   const b = Buffer.alloc(96);
   b.writeUInt32LE(e.kind, 0);
   b.writeUInt32LE(e.source ?? Source.CONTROL, 4);
@@ -154,7 +224,10 @@ export class RawPeer {
       const f = this.frames.slice(from).find(pred);
       if (f) return f;
       const left = deadline - Date.now();
-      if (left <= 0) throw new Error(`no matching frame within ${timeoutMs} ms (got types ${this.frames.map((x) => x.type).join(',')})`);
+      if (left <= 0)
+        throw new Error(
+          `no matching frame within ${timeoutMs} ms (got types ${this.frames.map((x) => x.type).join(',')})`,
+        );
       await new Promise<void>((r) => {
         const t = setTimeout(r, left);
         this.waiters.push(() => {
@@ -167,7 +240,10 @@ export class RawPeer {
 
   /** Whether the connection closes within `ms`. */
   async closesWithin(ms: number): Promise<boolean> {
-    return Promise.race([this.closed.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), ms))]);
+    return Promise.race([
+      this.closed.then(() => true),
+      new Promise<boolean>((r) => setTimeout(() => r(false), ms)),
+    ]);
   }
 }
 
@@ -175,7 +251,27 @@ export class RawPeer {
 export const errorCode = (f: Frame): number => Buffer.from(f.body).readUInt32LE(0);
 
 /** Decoded fields of an EVENT frame body. */
-export function eventFields(f: Frame): { kind: number; source: number; dir: number; endpoint: number; seq: number; corr: number; reserved: number; tsNs: bigint; inln: Buffer } {
+export function eventFields(f: Frame): {
+  kind: number;
+  source: number;
+  dir: number;
+  endpoint: number;
+  seq: number;
+  corr: number;
+  reserved: number;
+  tsNs: bigint;
+  inln: Buffer;
+} {
   const b = Buffer.from(f.body);
-  return { kind: b.readUInt32LE(0), source: b.readUInt32LE(4), dir: b.readUInt32LE(8), endpoint: b.readUInt32LE(16), seq: b.readUInt32LE(20), corr: b.readUInt32LE(24), reserved: b.readUInt32LE(28), tsNs: b.readBigUInt64LE(32), inln: b.subarray(48, 96) };
+  return {
+    kind: b.readUInt32LE(0),
+    source: b.readUInt32LE(4),
+    dir: b.readUInt32LE(8),
+    endpoint: b.readUInt32LE(16),
+    seq: b.readUInt32LE(20),
+    corr: b.readUInt32LE(24),
+    reserved: b.readUInt32LE(28),
+    tsNs: b.readBigUInt64LE(32),
+    inln: b.subarray(48, 96),
+  };
 }

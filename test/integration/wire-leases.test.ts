@@ -2,7 +2,18 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ALL_ENDPOINTS, allEvents } from '../../src/main/core';
 import { WireClient } from '../../src/main/wire';
-import { InputKind, Kind, LeaseClass, LeaseDeny, type VmsigEvent, decodeActAck, decodeLeaseReq, decodeLeaseStatus, encodeInput, encodeLeaseReq } from '../../src/shared/model';
+import {
+  InputKind,
+  Kind,
+  LeaseClass,
+  LeaseDeny,
+  type VmsigEvent,
+  decodeActAck,
+  decodeLeaseReq,
+  decodeLeaseStatus,
+  encodeInput,
+  encodeLeaseReq,
+} from '../../src/shared/model';
 import { type Harness, TOKENS, startHarness } from './wire-harness';
 
 let h: Harness;
@@ -42,7 +53,11 @@ describe('lease contention over the socket', () => {
 
     const g1 = await robot.c.request({ kind: Kind.CMD_ACQUIRE, endpoint: 1, inln: lease(LeaseClass.INPUT) });
     expect(g1.kind).toBe(Kind.LEASE_GRANTED);
-    const ok = await robot.c.request({ kind: Kind.CMD_INPUT, endpoint: 1, inln: encodeInput({ kind: InputKind.KEY, code: 30, value: 1, scroll: 0 }) });
+    const ok = await robot.c.request({
+      kind: Kind.CMD_INPUT,
+      endpoint: 1,
+      inln: encodeInput({ kind: InputKind.KEY, code: 30, value: 1, scroll: 0 }),
+    });
     expect(decodeActAck(ok.inln).ok).toBe(1);
 
     const g2 = await op.c.request({ kind: Kind.CMD_ACQUIRE, endpoint: 1, inln: lease(LeaseClass.INPUT) });
@@ -51,18 +66,34 @@ describe('lease contention over the socket', () => {
     const revoked = robot.events.find((e) => e.kind === Kind.LEASE_REVOKED)!;
     expect(decodeLeaseReq(revoked.inln)).toEqual({ cls: LeaseClass.INPUT, reason: 1 }); // by principal 1
 
-    const lost = await robot.c.request({ kind: Kind.CMD_INPUT, endpoint: 1, inln: encodeInput({ kind: InputKind.KEY, code: 30, value: 0, scroll: 0 }) });
+    const lost = await robot.c.request({
+      kind: Kind.CMD_INPUT,
+      endpoint: 1,
+      inln: encodeInput({ kind: InputKind.KEY, code: 30, value: 0, scroll: 0 }),
+    });
     expect(decodeActAck(lost.inln).err).toBe(3); // LEASE
-    const denied = await robot.c.request({ kind: Kind.CMD_ACQUIRE, endpoint: 1, inln: lease(LeaseClass.INPUT) });
+    const denied = await robot.c.request({
+      kind: Kind.CMD_ACQUIRE,
+      endpoint: 1,
+      inln: lease(LeaseClass.INPUT),
+    });
     expect(denied.kind).toBe(Kind.LEASE_DENIED);
     expect(decodeLeaseReq(denied.inln).reason).toBe(LeaseDeny.LOWER_PRIO);
-    const status = await robot.c.request({ kind: Kind.CMD_LEASE_STATUS, endpoint: 1, inln: lease(LeaseClass.INPUT) });
+    const status = await robot.c.request({
+      kind: Kind.CMD_LEASE_STATUS,
+      endpoint: 1,
+      inln: lease(LeaseClass.INPUT),
+    });
     expect(decodeLeaseStatus(status.inln)).toEqual({ cls: LeaseClass.INPUT, busy: 1, ownerPrincipal: 1 });
 
     await until(() => watcher.events.filter((e) => e.kind === Kind.LEASE_GRANTED).length >= 2);
 
     await op.c.close();
-    const after = await robot.c.request({ kind: Kind.CMD_LEASE_STATUS, endpoint: 1, inln: lease(LeaseClass.INPUT) });
+    const after = await robot.c.request({
+      kind: Kind.CMD_LEASE_STATUS,
+      endpoint: 1,
+      inln: lease(LeaseClass.INPUT),
+    });
     expect(decodeLeaseStatus(after.inln).busy).toBe(0);
     const g3 = await robot.c.request({ kind: Kind.CMD_ACQUIRE, endpoint: 1, inln: lease(LeaseClass.INPUT) });
     expect(g3.kind).toBe(Kind.LEASE_GRANTED);

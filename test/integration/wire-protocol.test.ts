@@ -1,7 +1,17 @@
 /* Protocol v1 conformance from the bytes up: handshake, every frame error, timeouts, KIND, forged stamps, gate. */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Cap, Dir, ErrorCode, InputKind, Kind, Source, encodeInput, encodeOp } from '../../src/shared/model';
-import { type Harness, RawPeer, TOKENS, errorCode, eventBytes, eventFields, frameBytes, helloBytes, startHarness } from './wire-harness';
+import {
+  type Harness,
+  RawPeer,
+  TOKENS,
+  errorCode,
+  eventBytes,
+  eventFields,
+  frameBytes,
+  helloBytes,
+  startHarness,
+} from './wire-harness';
 
 const F = { HELLO: 1, WELCOME: 2, EVENT: 3, SUBSCRIBE: 4, ERROR: 5, PING: 6, PONG: 7 };
 const ping = (n: number): Buffer => frameBytes(F.PING, Buffer.from([n, 0, 0, 0, 0, 0, 0, 0]));
@@ -155,7 +165,20 @@ describe('events through the gate', () => {
     const p = await hello(TOKENS.op);
     const myId = Buffer.from(p.frames[0]!.body).readUInt32LE(4);
     const seqBefore = h.core.stats().seq;
-    p.send(frameBytes(F.EVENT, eventBytes({ kind: Kind.CMD_VM, corr: 5, seq: 0xdead, reserved: 99, tsNs: 123n, source: Source.VMHOST, inln: encodeOp({ op: 0 }) })));
+    p.send(
+      frameBytes(
+        F.EVENT,
+        eventBytes({
+          kind: Kind.CMD_VM,
+          corr: 5,
+          seq: 0xdead,
+          reserved: 99,
+          tsNs: 123n,
+          source: Source.VMHOST,
+          inln: encodeOp({ op: 0 }),
+        }),
+      ),
+    );
     const ack = eventFields(await p.waitFrame((f) => f.type === F.EVENT && eventFields(f).corr === 5));
     expect(ack.kind).toBe(Kind.ACT_ACK);
     const seen = h.adapter.seen[0]!;
@@ -164,7 +187,9 @@ describe('events through the gate', () => {
     expect(seen.seq).toBeGreaterThan(seqBefore);
     expect(seen.seq).not.toBe(0xdead);
     expect(seen.tsNs).toBeGreaterThan(1_000_000);
-    const echoed = eventFields(await watcher.waitFrame((f) => f.type === F.EVENT && eventFields(f).kind === Kind.CMD_VM));
+    const echoed = eventFields(
+      await watcher.waitFrame((f) => f.type === F.EVENT && eventFields(f).kind === Kind.CMD_VM),
+    );
     expect([echoed.seq, echoed.reserved, echoed.source]).toEqual([seen.seq, 0, Source.CONTROL]);
     expect(echoed.tsNs).toBe(BigInt(seen.tsNs));
     p.socket.destroy();
@@ -175,12 +200,28 @@ describe('events through the gate', () => {
     const weak = await hello(TOKENS.weak);
     weak.send(frameBytes(F.EVENT, eventBytes({ kind: Kind.CMD_VM, corr: 1, inln: encodeOp({ op: 0 }) })));
     const a = eventFields(await weak.waitFrame((f) => f.type === F.EVENT && eventFields(f).corr === 1));
-    expect([a.kind, a.inln.readUInt32LE(0), a.inln.readUInt32LE(4)]).toEqual([Kind.ACT_ACK, 0, ErrorCode.PERM]);
+    expect([a.kind, a.inln.readUInt32LE(0), a.inln.readUInt32LE(4)]).toEqual([
+      Kind.ACT_ACK,
+      0,
+      ErrorCode.PERM,
+    ]);
     const robot = await hello(TOKENS.robot);
-    robot.send(frameBytes(F.EVENT, eventBytes({ kind: Kind.CMD_VM, endpoint: 2, corr: 2, inln: encodeOp({ op: 0 }) })));
+    robot.send(
+      frameBytes(F.EVENT, eventBytes({ kind: Kind.CMD_VM, endpoint: 2, corr: 2, inln: encodeOp({ op: 0 }) })),
+    );
     const b = eventFields(await robot.waitFrame((f) => f.type === F.EVENT && eventFields(f).corr === 2));
     expect([b.kind, b.inln.readUInt32LE(4)]).toEqual([Kind.ACT_ACK, ErrorCode.GRANT]);
-    robot.send(frameBytes(F.EVENT, eventBytes({ kind: Kind.CMD_INPUT, endpoint: 1, corr: 3, inln: encodeInput({ kind: InputKind.KEY, code: 30, value: 1, scroll: 0 }) })));
+    robot.send(
+      frameBytes(
+        F.EVENT,
+        eventBytes({
+          kind: Kind.CMD_INPUT,
+          endpoint: 1,
+          corr: 3,
+          inln: encodeInput({ kind: InputKind.KEY, code: 30, value: 1, scroll: 0 }),
+        }),
+      ),
+    );
     const c = eventFields(await robot.waitFrame((f) => f.type === F.EVENT && eventFields(f).corr === 3));
     expect(c.inln.readUInt32LE(4)).toBe(ErrorCode.LEASE);
     expect(h.adapter.seen).toHaveLength(0);

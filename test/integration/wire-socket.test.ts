@@ -28,7 +28,12 @@ const start = async (socketPath: string): Promise<ControlServer> => {
     clock,
     log: () => {},
     socketPath,
-    authenticate: tokenAuthenticator([{ token: 't', spec: { name: 'x', principal: 1, caps: ALL_CAPS, grant: { lo: 0, hi: 0 }, leasePrio: 0 } }]),
+    authenticate: tokenAuthenticator([
+      {
+        token: 't',
+        spec: { name: 'x', principal: 1, caps: ALL_CAPS, grant: { lo: 0, hi: 0 }, leasePrio: 0 },
+      },
+    ]),
   });
   servers.push(s);
   return s;
@@ -46,7 +51,10 @@ describe('control socket file', () => {
   it('replaces a stale socket left by a killed server', async () => {
     const sock = path.join(tmp(), 'control.sock');
     // A server that dies by SIGKILL leaves its socket file behind.
-    const child = spawn(process.execPath, ['-e', `require('net').createServer().listen(${JSON.stringify(sock)}, () => process.kill(process.pid, 'SIGKILL'))`]);
+    const child = spawn(process.execPath, [
+      '-e',
+      `require('net').createServer().listen(${JSON.stringify(sock)}, () => process.kill(process.pid, 'SIGKILL'))`,
+    ]);
     await new Promise((r) => child.on('exit', r));
     expect(fs.statSync(sock).isSocket()).toBe(true);
     await start(sock);

@@ -21,11 +21,19 @@ export const cursorCommand: CliCommand = {
     try {
       let refusal: string | null = null;
       client.onErrorFrame((e) => (refusal = nameOf(ErrorCode, e.code)));
-      const corr = (Date.now() & 0x7fffffff) || 1;
+      const corr = Date.now() & 0x7fffffff || 1;
       client.onEvent((ev) => {
-        if (ev.kind === Kind.ERROR && ev.corr === corr) refusal = nameOf(ErrorCode, decodeErrorInl(ev.inln).code);
+        if (ev.kind === Kind.ERROR && ev.corr === corr)
+          refusal = nameOf(ErrorCode, decodeErrorInl(ev.inln).code);
       });
-      client.send({ kind: Kind.CURSOR_STATE, dir: Dir.UP, source: Source.FRAME, endpoint: vm, corr, inln: encodeCursor({ x, y, visible: p.options.has('hidden') ? 0 : 1, seq: 0 }) });
+      client.send({
+        kind: Kind.CURSOR_STATE,
+        dir: Dir.UP,
+        source: Source.FRAME,
+        endpoint: vm,
+        corr,
+        inln: encodeCursor({ x, y, visible: p.options.has('hidden') ? 0 : 1, seq: 0 }),
+      });
       // The server handles frames in order: once the PONG is back, any refusal has arrived.
       await client.ping();
       if (refusal) {

@@ -17,7 +17,9 @@ export const heldCommand: CliCommand = {
       if (r.kind !== Kind.INPUT_HELD) return checkAck(io, `held on VM ${vm}`, r);
       const h = decodeInputHeld(r.inln);
       const list = h.entries.map((e) => `${nameOf(InputKind, e.kind)}:${e.code}`);
-      io.out(`VM ${vm}: ${list.length ? list.join(' ') : 'nothing held'}${h.flags & 1 ? ' (truncated)' : ''}`);
+      io.out(
+        `VM ${vm}: ${list.length ? list.join(' ') : 'nothing held'}${h.flags & 1 ? ' (truncated)' : ''}`,
+      );
       return 0;
     } finally {
       await client.close();

@@ -22,7 +22,8 @@ interface InputStep {
 }
 
 function upDown(p: ParsedArgs): ('down' | 'up')[] {
-  if (p.options.has('down') && p.options.has('up')) throw new UsageError('--down and --up exclude each other');
+  if (p.options.has('down') && p.options.has('up'))
+    throw new UsageError('--down and --up exclude each other');
   if (p.options.has('down')) return ['down'];
   if (p.options.has('up')) return ['up'];
   return ['down', 'up'];
@@ -38,7 +39,10 @@ export function stepsFor(action: string | undefined, rest: string[], p: ParsedAr
     case 'key': {
       const name = one('key name');
       const code = keyCode(name);
-      if (code === undefined) throw new UsageError(`unknown key "${name}" (a character, a name like enter/esc/up/f1, or an evdev code)`);
+      if (code === undefined)
+        throw new UsageError(
+          `unknown key "${name}" (a character, a name like enter/esc/up/f1, or an evdev code)`,
+        );
       return upDown(p).map((d) => ({ kind: InputKind.KEY, code, value: d === 'down' ? 1 : 0 }));
     }
     case 'type': {
@@ -71,7 +75,14 @@ export function stepsFor(action: string | undefined, rest: string[], p: ParsedAr
     }
     case 'scroll': {
       const notches = intArg(one('number of notches'), 'notches', -64, 64);
-      return [{ kind: InputKind.SCROLL, code: p.options.has('horizontal') ? REL_HWHEEL : REL_WHEEL, value: 0, scroll: notches }];
+      return [
+        {
+          kind: InputKind.SCROLL,
+          code: p.options.has('horizontal') ? REL_HWHEEL : REL_WHEEL,
+          value: 0,
+          scroll: notches,
+        },
+      ];
     }
     default:
       throw new UsageError(`first argument must be key, type, move, click or scroll, got "${action ?? ''}"`);
@@ -81,11 +92,21 @@ export function stepsFor(action: string | undefined, rest: string[], p: ParsedAr
 async function sendSteps(client: WireClient, io: CliIo, vm: number, steps: InputStep[]): Promise<number> {
   const held = new Map<number, InputStep>();
   for (const s of steps) {
-    const r = await client.request({ kind: Kind.CMD_INPUT, endpoint: vm, inln: encodeInput({ kind: s.kind, code: s.code, value: s.value, scroll: s.scroll ?? 0 }) });
+    const r = await client.request({
+      kind: Kind.CMD_INPUT,
+      endpoint: vm,
+      inln: encodeInput({ kind: s.kind, code: s.code, value: s.value, scroll: s.scroll ?? 0 }),
+    });
     const status = checkAck(io, `input on VM ${vm}`, r);
     if (status !== 0) {
       for (const h of held.values()) {
-        await client.request({ kind: Kind.CMD_INPUT, endpoint: vm, inln: encodeInput({ kind: h.kind, code: h.code, value: 0, scroll: 0 }) }).catch(() => null);
+        await client
+          .request({
+            kind: Kind.CMD_INPUT,
+            endpoint: vm,
+            inln: encodeInput({ kind: h.kind, code: h.code, value: 0, scroll: 0 }),
+          })
+          .catch(() => null);
       }
       return status;
     }

@@ -3,9 +3,26 @@
  * connection, so `acquire` alone only shows that it can be had; `acquire --hold` keeps it
  * until SIGINT/SIGTERM, printing revocations as they happen.
  */
-import { Kind, LeaseClass, type VmsigEvent, decodeLeaseReq, decodeLeaseStatus, nameOf } from '../../shared/model';
+import {
+  Kind,
+  LeaseClass,
+  type VmsigEvent,
+  decodeLeaseReq,
+  decodeLeaseStatus,
+  nameOf,
+} from '../../shared/model';
 import { type CliCommand, UsageError, parseArgs } from '../command';
-import { CONNECT_OPTIONS, CONNECT_USAGE, acquireLease, checkAck, encodeLease, leaseClassArg, openSession, releaseLease, vmOption } from './session';
+import {
+  CONNECT_OPTIONS,
+  CONNECT_USAGE,
+  acquireLease,
+  checkAck,
+  encodeLease,
+  leaseClassArg,
+  openSession,
+  releaseLease,
+  vmOption,
+} from './session';
 
 export const leaseCommand: CliCommand = {
   name: 'lease',
@@ -14,7 +31,8 @@ export const leaseCommand: CliCommand = {
   async run(args, io) {
     const p = parseArgs(args, [...CONNECT_OPTIONS, 'vm'], ['hold']);
     const [action, clsArg, extra] = p.positionals;
-    if (!['acquire', 'release', 'status'].includes(action ?? '')) throw new UsageError(`first argument must be acquire, release or status, got "${action ?? ''}"`);
+    if (!['acquire', 'release', 'status'].includes(action ?? ''))
+      throw new UsageError(`first argument must be acquire, release or status, got "${action ?? ''}"`);
     if (extra !== undefined) throw new UsageError(`unexpected argument "${extra}"`);
     const cls = leaseClassArg(clsArg);
     const vm = vmOption(p);
@@ -27,7 +45,11 @@ export const leaseCommand: CliCommand = {
         const r = await client.request({ kind: Kind.CMD_LEASE_STATUS, endpoint: vm, inln: encodeLease(cls) });
         if (r.kind !== Kind.LEASE_STATUS) return checkAck(io, `${clsName} lease status on VM ${vm}`, r);
         const s = decodeLeaseStatus(r.inln);
-        io.out(s.busy ? `${clsName} lease on VM ${vm}: held by principal ${s.ownerPrincipal}` : `${clsName} lease on VM ${vm}: free`);
+        io.out(
+          s.busy
+            ? `${clsName} lease on VM ${vm}: held by principal ${s.ownerPrincipal}`
+            : `${clsName} lease on VM ${vm}: free`,
+        );
         return 0;
       }
       if (action === 'release') {
@@ -36,7 +58,9 @@ export const leaseCommand: CliCommand = {
         return 0;
       }
       if (!(await acquireLease(client, io, vm, cls))) return 1;
-      io.out(`${clsName} lease on VM ${vm}: granted${hold ? ' (holding; Ctrl-C releases it)' : ' (released again on exit: use --hold to keep it)'}`);
+      io.out(
+        `${clsName} lease on VM ${vm}: granted${hold ? ' (holding; Ctrl-C releases it)' : ' (released again on exit: use --hold to keep it)'}`,
+      );
       if (!hold) return 0;
       return await holdUntilInterrupted(client, io, vm, cls);
     } finally {
@@ -45,7 +69,12 @@ export const leaseCommand: CliCommand = {
   },
 };
 
-async function holdUntilInterrupted(client: Awaited<ReturnType<typeof openSession>>, io: { out(l: string): void; err(l: string): void }, vm: number, cls: number): Promise<number> {
+async function holdUntilInterrupted(
+  client: Awaited<ReturnType<typeof openSession>>,
+  io: { out(l: string): void; err(l: string): void },
+  vm: number,
+  cls: number,
+): Promise<number> {
   return new Promise<number>((resolve) => {
     let revoked = false;
     const onEvent = (ev: VmsigEvent): void => {
@@ -53,7 +82,9 @@ async function holdUntilInterrupted(client: Awaited<ReturnType<typeof openSessio
       const r = decodeLeaseReq(ev.inln);
       if (r.cls !== cls) return;
       revoked = true;
-      io.out(`${nameOf(LeaseClass, cls)} lease on VM ${vm}: REVOKED${r.reason ? ` by principal ${r.reason}` : ''}`);
+      io.out(
+        `${nameOf(LeaseClass, cls)} lease on VM ${vm}: REVOKED${r.reason ? ` by principal ${r.reason}` : ''}`,
+      );
     };
     const off = client.onEvent(onEvent);
     const stop = (): void => {

@@ -4,7 +4,18 @@
  * exit statuses. It never retries a refused command and never hides an error name.
  */
 import fs from 'node:fs';
-import { ErrorCode, Kind, LeaseClass, LeaseDeny, type VmsigEvent, decodeActAck, decodeLeaseReq, decodeLeaseStatus, encodeLeaseReq, nameOf } from '../../shared/model';
+import {
+  ErrorCode,
+  Kind,
+  LeaseClass,
+  LeaseDeny,
+  type VmsigEvent,
+  decodeActAck,
+  decodeLeaseReq,
+  decodeLeaseStatus,
+  encodeLeaseReq,
+  nameOf,
+} from '../../shared/model';
 import { defaultConfigPath, loadConfig } from '../../main/host/config';
 import { WireClient, defaultSocketPath } from '../../main/wire';
 import { type CliIo, type ParsedArgs, UsageError, intArg, opt } from '../command';
@@ -40,11 +51,16 @@ export function resolveConnection(p: ParsedArgs): { socket: string; token: strin
     try {
       token = fs.readFileSync(file, 'utf8').trim();
     } catch (e) {
-      throw new UsageError(`cannot read --token-file ${file}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
+      throw new UsageError(
+        `cannot read --token-file ${file}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`,
+      );
     }
   }
   token ??= process.env.VMSIG_TOKEN ?? fallback?.token ?? undefined;
-  if (!token) throw new UsageError(`no token: pass --token or --token-file, set VMSIG_TOKEN, or create ${defaultConfigPath()} with a console control`);
+  if (!token)
+    throw new UsageError(
+      `no token: pass --token or --token-file, set VMSIG_TOKEN, or create ${defaultConfigPath()} with a console control`,
+    );
   return { socket, token };
 }
 
@@ -120,7 +136,13 @@ export async function releaseLease(client: WireClient, io: CliIo, vm: number, cl
 }
 
 /** Runs `body` holding lease `cls` on `vm` for its duration; exit status 1 when the lease is refused. */
-export async function withLease(client: WireClient, io: CliIo, vm: number, cls: number, body: () => Promise<number>): Promise<number> {
+export async function withLease(
+  client: WireClient,
+  io: CliIo,
+  vm: number,
+  cls: number,
+  body: () => Promise<number>,
+): Promise<number> {
   if (!(await acquireLease(client, io, vm, cls))) return 1;
   try {
     return await body();
@@ -132,6 +154,9 @@ export async function withLease(client: WireClient, io: CliIo, vm: number, cls: 
 /** Parses a lease class name (INPUT, POWER, MEMWRITE; any case). */
 export function leaseClassArg(v: string | undefined): number {
   const name = (v ?? '').toUpperCase();
-  if (!Object.hasOwn(LeaseClass, name)) throw new UsageError(`lease class must be one of ${Object.keys(LeaseClass).join(', ')}, got "${v ?? ''}"`);
+  if (!Object.hasOwn(LeaseClass, name))
+    throw new UsageError(
+      `lease class must be one of ${Object.keys(LeaseClass).join(', ')}, got "${v ?? ''}"`,
+    );
   return LeaseClass[name as keyof typeof LeaseClass];
 }

@@ -24,14 +24,22 @@ export const vmCommand: CliCommand = {
     const p = parseArgs(args, [...CONNECT_OPTIONS, 'vm']);
     const [action, extra] = p.positionals;
     const spec = action !== undefined && Object.hasOwn(OPS, action) ? OPS[action]! : undefined;
-    if (!spec) throw new UsageError(`first argument must be one of ${Object.keys(OPS).join(', ')}, got "${action ?? ''}"`);
+    if (!spec)
+      throw new UsageError(
+        `first argument must be one of ${Object.keys(OPS).join(', ')}, got "${action ?? ''}"`,
+      );
     if (extra !== undefined) throw new UsageError(`unexpected argument "${extra}"`);
     const vm = vmOption(p);
     const client = await openSession(p, 'vm');
     const send = async (): Promise<number> => {
       const r = await client.request({ kind: Kind.CMD_VM, endpoint: vm, inln: encodeOp({ op: spec.op }) });
       const status = checkAck(io, `vm ${action} on VM ${vm}`, r);
-      if (status === 0) io.out(spec.op === VmOp.QUERY ? `VM ${vm}: ${nameOf(VmState, decodeActAck(r.inln).detail)}` : `VM ${vm}: ${action} done`);
+      if (status === 0)
+        io.out(
+          spec.op === VmOp.QUERY
+            ? `VM ${vm}: ${nameOf(VmState, decodeActAck(r.inln).detail)}`
+            : `VM ${vm}: ${action} done`,
+        );
       return status;
     };
     try {

@@ -78,7 +78,13 @@ export class HostService implements ConsoleHostPort {
       await Promise.all(
         [...host.runners.values()]
           .filter((r) => r.cfg.kind === 'attached' || opts.startManaged !== false)
-          .map((r) => r.start().catch((e: unknown) => opts.log('error', `VM ${r.cfg.id} (${r.cfg.name}) did not start: ${String(e)}`))),
+          .map((r) =>
+            r
+              .start()
+              .catch((e: unknown) =>
+                opts.log('error', `VM ${r.cfg.id} (${r.cfg.name}) did not start: ${String(e)}`),
+              ),
+          ),
       );
     } catch (e) {
       await host.stop();
@@ -122,10 +128,15 @@ export class HostService implements ConsoleHostPort {
 
   /** Adds and attaches a VM someone else started (runtime only: the file is not rewritten). Rejects INVAL/BUSY. */
   async addAttachedVm(vm: { id: number; name: string; qmp: string; ramFile?: string }): Promise<void> {
-    if (!Number.isInteger(vm.id) || vm.id < 1 || vm.id > ENDPOINT_MAX) throw new VmsigError(ErrorCode.INVAL, `VM id must be 1..${ENDPOINT_MAX}, got ${vm.id}`);
+    if (!Number.isInteger(vm.id) || vm.id < 1 || vm.id > ENDPOINT_MAX)
+      throw new VmsigError(ErrorCode.INVAL, `VM id must be 1..${ENDPOINT_MAX}, got ${vm.id}`);
     if (this.runners.has(vm.id)) throw new VmsigError(ErrorCode.BUSY, `VM id ${vm.id} is already used`);
-    if (!vm.name.trim() || !vm.qmp) throw new VmsigError(ErrorCode.INVAL, 'an attached VM needs a name and a QMP socket path');
-    const r = new VmRunner({ kind: 'attached', id: vm.id, name: vm.name, qmp: path.resolve(vm.qmp), ramFile: vm.ramFile }, this.runnerDeps());
+    if (!vm.name.trim() || !vm.qmp)
+      throw new VmsigError(ErrorCode.INVAL, 'an attached VM needs a name and a QMP socket path');
+    const r = new VmRunner(
+      { kind: 'attached', id: vm.id, name: vm.name, qmp: path.resolve(vm.qmp), ramFile: vm.ramFile },
+      this.runnerDeps(),
+    );
     this.core.addEndpoint(vm.id, vm.name);
     this.runners.set(vm.id, r);
     await r.start();
@@ -166,7 +177,8 @@ export class HostService implements ConsoleHostPort {
     this.stopping ??= (async () => {
       await this.server?.stop();
       const results = await Promise.allSettled([...this.runners.values()].map((r) => r.stop()));
-      for (const r of results) if (r.status === 'rejected') this.opts.log('error', `stopping a VM failed: ${String(r.reason)}`);
+      for (const r of results)
+        if (r.status === 'rejected') this.opts.log('error', `stopping a VM failed: ${String(r.reason)}`);
     })();
     return this.stopping;
   }

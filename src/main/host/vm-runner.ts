@@ -59,13 +59,27 @@ export class VmRunner {
       this.state = 'starting';
       try {
         if (this.cfg.kind === 'attached') {
-          this.attachment = await attachVm(core, { endpoint: this.cfg.id, name: this.cfg.name, qmpPath: this.cfg.qmp, ramFile: this.cfg.ramFile, log });
+          this.attachment = await attachVm(core, {
+            endpoint: this.cfg.id,
+            name: this.cfg.name,
+            qmpPath: this.cfg.qmp,
+            ramFile: this.cfg.ramFile,
+            log,
+          });
           this.state = 'attached';
           return;
         }
         const m = this.cfg.managed;
         const handle = await launchVm(
-          { id: this.cfg.id, name: this.cfg.name, memoryMiB: m.memoryMiB, kernel: m.kernel, initrd: m.initrd, append: m.append, extraArgs: m.extraArgs },
+          {
+            id: this.cfg.id,
+            name: this.cfg.name,
+            memoryMiB: m.memoryMiB,
+            kernel: m.kernel,
+            initrd: m.initrd,
+            append: m.append,
+            extraArgs: m.extraArgs,
+          },
           { runtimeDir: this.deps.runtimeDir, log, accel: this.deps.accel },
         );
         this.handle = handle;
@@ -73,9 +87,18 @@ export class VmRunner {
           if (this.handle !== handle || this.state === 'stopping') return;
           this.state = exit.code === 0 ? 'stopped' : 'failed';
           this.error = exit.code === 0 ? null : `QEMU exited (code ${exit.code}, signal ${exit.signal})`;
-          log(exit.code === 0 ? 'info' : 'warn', `VM ${this.cfg.id} (${this.cfg.name}): QEMU exited, code ${exit.code} signal ${exit.signal}`);
+          log(
+            exit.code === 0 ? 'info' : 'warn',
+            `VM ${this.cfg.id} (${this.cfg.name}): QEMU exited, code ${exit.code} signal ${exit.signal}`,
+          );
         });
-        this.attachment = await attachVm(core, { endpoint: this.cfg.id, name: this.cfg.name, qmpPath: handle.paths.qmp, ramFile: handle.paths.ram, log });
+        this.attachment = await attachVm(core, {
+          endpoint: this.cfg.id,
+          name: this.cfg.name,
+          qmpPath: handle.paths.qmp,
+          ramFile: handle.paths.ram,
+          log,
+        });
         if (this.state === 'starting') this.state = 'running';
       } catch (e) {
         this.state = 'failed';

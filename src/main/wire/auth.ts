@@ -17,7 +17,8 @@ export function tokenAuthenticator(entries: readonly { token: string; spec: Cont
   return (token) => {
     const h = digest(token);
     let found: ControlSpec | null = null;
-    for (const e of table) if (crypto.timingSafeEqual(h, e.hash) && !e.empty && found === null) found = e.spec;
+    for (const e of table)
+      if (crypto.timingSafeEqual(h, e.hash) && !e.empty && found === null) found = e.spec;
     return token.length === 0 ? null : found;
   };
 }

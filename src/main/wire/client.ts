@@ -6,8 +6,27 @@
  */
 import net from 'node:net';
 import type { SubscriptionFilter } from '../core';
-import { Dir, ErrorCode, type EventInit, Kind, type VmsigEvent, VmsigError, decodeEventBody, encodeEventBody, makeEvent } from '../../shared/model';
-import { type ErrorFrame, type Welcome, decodeError, decodeNonce, decodeWelcome, encodeHello, encodeNonce, encodeSubscribe } from './frame-bodies';
+import {
+  Dir,
+  ErrorCode,
+  type EventInit,
+  Kind,
+  type VmsigEvent,
+  VmsigError,
+  decodeEventBody,
+  encodeEventBody,
+  makeEvent,
+} from '../../shared/model';
+import {
+  type ErrorFrame,
+  type Welcome,
+  decodeError,
+  decodeNonce,
+  decodeWelcome,
+  encodeHello,
+  encodeNonce,
+  encodeSubscribe,
+} from './frame-bodies';
 import { FrameDecoder } from './frame-decoder';
 import { type Frame, FrameType, PROTOCOL_VERSION, encodeFrame } from './frame-header';
 
@@ -65,7 +84,10 @@ export class WireClient {
     this.closed = new Promise((resolve) => {
       socket.on('close', () => {
         this.isClosed = true;
-        const err = new VmsigError(this.lastFatal?.code ?? ErrorCode.IO, `connection closed${this.lastFatal ? `: ${this.lastFatal.msg}` : ''}`);
+        const err = new VmsigError(
+          this.lastFatal?.code ?? ErrorCode.IO,
+          `connection closed${this.lastFatal ? `: ${this.lastFatal.msg}` : ''}`,
+        );
         for (const p of this.pending.values()) {
           clearTimeout(p.timer);
           p.reject(err);
@@ -80,7 +102,10 @@ export class WireClient {
       try {
         this.decoder.push(chunk, (f) => this.onFrame(f));
       } catch (e) {
-        this.lastFatal = { code: (e as VmsigError).code ?? ErrorCode.BAD_FRAME, msg: `bad frame from server: ${String(e)}` };
+        this.lastFatal = {
+          code: (e as VmsigError).code ?? ErrorCode.BAD_FRAME,
+          msg: `bad frame from server: ${String(e)}`,
+        };
         socket.destroy();
       }
     });
@@ -102,16 +127,28 @@ export class WireClient {
       });
       socket.once('error', (e: NodeJS.ErrnoException) => {
         clearTimeout(timer);
-        reject(new VmsigError(ErrorCode.IO, `cannot connect to ${path}: ${e.code ?? e.message} (is vmsig serve or the console running?)`));
+        reject(
+          new VmsigError(
+            ErrorCode.IO,
+            `cannot connect to ${path}: ${e.code ?? e.message} (is vmsig serve or the console running?)`,
+          ),
+        );
       });
     });
   }
 
   /** Sends HELLO; resolves with WELCOME, rejects VmsigError(code) on AUTH/BAD_VERSION/... */
-  hello(token: string | Uint8Array, name: string, versions = { min: PROTOCOL_VERSION, max: PROTOCOL_VERSION }): Promise<Welcome> {
+  hello(
+    token: string | Uint8Array,
+    name: string,
+    versions = { min: PROTOCOL_VERSION, max: PROTOCOL_VERSION },
+  ): Promise<Welcome> {
     return new Promise((resolve, reject) => {
       this.helloWaiter = { resolve, reject };
-      this.writeFrame(FrameType.HELLO, encodeHello({ versionMin: versions.min, versionMax: versions.max, token, name }));
+      this.writeFrame(
+        FrameType.HELLO,
+        encodeHello({ versionMin: versions.min, versionMax: versions.max, token, name }),
+      );
     });
   }
 

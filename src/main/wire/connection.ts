@@ -7,11 +7,26 @@
 import type net from 'node:net';
 import type { Clock, Core, Log } from '../core';
 import { maskToBigInt } from '../core';
-import { ErrorCode, type VmsigEvent, decodeEventBody, eventBodySize, isVmsigError, nameOf, writeEventBody } from '../../shared/model';
+import {
+  ErrorCode,
+  type VmsigEvent,
+  decodeEventBody,
+  eventBodySize,
+  isVmsigError,
+  nameOf,
+  writeEventBody,
+} from '../../shared/model';
 import type { Authenticator } from './auth';
 import { decodeHello, decodeNonce, decodeSubscribe, encodeError, encodeWelcome } from './frame-bodies';
 import { FrameDecoder } from './frame-decoder';
-import { type Frame, FrameType, HEADER_SIZE, PROTOCOL_VERSION, encodeFrame, writeHeader } from './frame-header';
+import {
+  type Frame,
+  FrameType,
+  HEADER_SIZE,
+  PROTOCOL_VERSION,
+  encodeFrame,
+  writeHeader,
+} from './frame-header';
 
 /** What a connection needs from its server. */
 export interface ConnectionDeps {
@@ -46,7 +61,10 @@ export class Connection {
     private readonly deps: ConnectionDeps,
   ) {
     this.decoder = new FrameDecoder(deps.maxFrame);
-    this.helloTimer = setTimeout(() => this.fail(ErrorCode.FRAME_TIMEOUT, `no HELLO within ${deps.helloTimeoutMs} ms`), deps.helloTimeoutMs);
+    this.helloTimer = setTimeout(
+      () => this.fail(ErrorCode.FRAME_TIMEOUT, `no HELLO within ${deps.helloTimeoutMs} ms`),
+      deps.helloTimeoutMs,
+    );
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
     socket.on('drain', () => this.onDrain());
     socket.on('error', (e) => this.deps.log('debug', `control socket error (${this.label()}): ${e.message}`));
@@ -61,7 +79,10 @@ export class Connection {
   /** Closes with an ERROR frame `code` (SHUTDOWN on server stop); idempotent. */
   fail(code: number, msg: string): void {
     if (this.state === 'closed') return;
-    this.deps.log(code === ErrorCode.SHUTDOWN ? 'debug' : 'info', `closing control ${this.label()}: ${nameOf(ErrorCode, code)} ${msg}`);
+    this.deps.log(
+      code === ErrorCode.SHUTDOWN ? 'debug' : 'info',
+      `closing control ${this.label()}: ${nameOf(ErrorCode, code)} ${msg}`,
+    );
     this.socket.write(encodeFrame(FrameType.ERROR, encodeError({ code, msg })));
     this.teardown();
     this.socket.end();
@@ -97,7 +118,10 @@ export class Connection {
       this.deadlineTimer = null;
       const s = this.decoder.partialSince;
       if (s !== null && Date.now() - s >= this.deps.frameDeadlineMs) {
-        this.fail(ErrorCode.FRAME_TIMEOUT, `frame not complete within ${this.deps.frameDeadlineMs} ms of its first byte`);
+        this.fail(
+          ErrorCode.FRAME_TIMEOUT,
+          `frame not complete within ${this.deps.frameDeadlineMs} ms of its first byte`,
+        );
       } else this.armDeadline();
     }, wait);
   }
@@ -126,10 +150,14 @@ export class Connection {
   }
 
   private onHello(f: Frame): void {
-    if (f.type !== FrameType.HELLO) return this.fail(ErrorCode.HELLO_REQUIRED, `frame type ${f.type} before HELLO`);
+    if (f.type !== FrameType.HELLO)
+      return this.fail(ErrorCode.HELLO_REQUIRED, `frame type ${f.type} before HELLO`);
     const hello = decodeHello(f.body);
     if (hello.versionMin > PROTOCOL_VERSION || hello.versionMax < PROTOCOL_VERSION) {
-      return this.fail(ErrorCode.BAD_VERSION, `server speaks version ${PROTOCOL_VERSION}, client asked ${hello.versionMin}..${hello.versionMax}`);
+      return this.fail(
+        ErrorCode.BAD_VERSION,
+        `server speaks version ${PROTOCOL_VERSION}, client asked ${hello.versionMin}..${hello.versionMax}`,
+      );
     }
     const spec = this.deps.authenticate(hello.token);
     if (!spec) return this.fail(ErrorCode.AUTH, 'unknown token');
@@ -141,7 +169,10 @@ export class Connection {
       { ...spec, name: hello.name ? `${spec.name}/${hello.name}` : spec.name },
       { wake: () => this.scheduleDrain(), closed: (code, reason) => this.onCoreClosed(code, reason) },
     );
-    this.deps.log('info', `control ${this.controlId} attached: ${spec.name} (principal ${spec.principal}) as "${hello.name}"`);
+    this.deps.log(
+      'info',
+      `control ${this.controlId} attached: ${spec.name} (principal ${spec.principal}) as "${hello.name}"`,
+    );
     const welcome = encodeWelcome({
       version: PROTOCOL_VERSION,
       controlId: this.controlId,
@@ -158,7 +189,10 @@ export class Connection {
   private onEvent(ev: VmsigEvent): void {
     const out = this.deps.core.submit(this.controlId, ev);
     // Unanswered refusals (KIND for something that is not a command) get a non-fatal ERROR frame.
-    if (!out.replied) this.write(encodeFrame(FrameType.ERROR, encodeError({ code: out.err, msg: `event kind ${ev.kind} refused` })));
+    if (!out.replied)
+      this.write(
+        encodeFrame(FrameType.ERROR, encodeError({ code: out.err, msg: `event kind ${ev.kind} refused` })),
+      );
   }
 
   private onCoreClosed(code: number, reason: string): void {
@@ -196,7 +230,9 @@ export class Connection {
   /** Moves queued events into the socket in batches, stopping when the socket pushes back. */
   private drainNow(): void {
     if (this.state !== 'open') return;
-    let batch = Buffer.allocUnsafe(Math.min(BATCH_MAX, Math.max(4096, this.deps.core.pending(this.controlId) * 104)));
+    let batch = Buffer.allocUnsafe(
+      Math.min(BATCH_MAX, Math.max(4096, this.deps.core.pending(this.controlId) * 104)),
+    );
     let used = 0;
     const flush = (): void => {
       if (used === 0) return;

@@ -1,7 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { ALL_ENDPOINTS, kindSet, maskOf } from '../core';
 import { ErrorCode, isVmsigError } from '../../shared/model';
-import { decodeError, decodeHello, decodeNonce, decodeSubscribe, decodeWelcome, encodeError, encodeHello, encodeSubscribe, encodeWelcome } from './frame-bodies';
+import {
+  decodeError,
+  decodeHello,
+  decodeNonce,
+  decodeSubscribe,
+  decodeWelcome,
+  encodeError,
+  encodeHello,
+  encodeSubscribe,
+  encodeWelcome,
+} from './frame-bodies';
 
 const codeOf = (fn: () => unknown): number | null => {
   try {
@@ -17,7 +27,9 @@ describe('frame bodies', () => {
     // version_min 1, version_max 3, token "ab", name "x"
     const h = decodeHello(Uint8Array.of(1, 0, 3, 0, 2, 0, 1, 0, 0x61, 0x62, 0x78));
     expect(h).toEqual({ versionMin: 1, versionMax: 3, token: Uint8Array.of(0x61, 0x62), name: 'x' });
-    expect(encodeHello({ versionMin: 1, versionMax: 3, token: 'ab', name: 'x' })).toEqual(Uint8Array.of(1, 0, 3, 0, 2, 0, 1, 0, 0x61, 0x62, 0x78));
+    expect(encodeHello({ versionMin: 1, versionMax: 3, token: 'ab', name: 'x' })).toEqual(
+      Uint8Array.of(1, 0, 3, 0, 2, 0, 1, 0, 0x61, 0x62, 0x78),
+    );
   });
 
   it('refuses a HELLO whose lengths disagree with its size, or whose name exceeds 64 bytes', () => {
@@ -29,10 +41,25 @@ describe('frame bodies', () => {
   });
 
   it('lays WELCOME out as protocol §3 says', () => {
-    const b = encodeWelcome({ version: 1, controlId: 7, principal: 42, caps: 0x83, endpointMask: (1n << 63n) | 2n, leasePrio: 5, maxFrame: 1 << 20, tsNs: 0x0102030405060708n });
+    const b = encodeWelcome({
+      version: 1,
+      controlId: 7,
+      principal: 42,
+      caps: 0x83,
+      endpointMask: (1n << 63n) | 2n,
+      leasePrio: 5,
+      maxFrame: 1 << 20,
+      tsNs: 0x0102030405060708n,
+    });
     expect(b.length).toBe(40);
     const v = new DataView(b.buffer);
-    expect([v.getUint16(0, true), v.getUint16(2, true), v.getUint32(4, true), v.getUint32(8, true), v.getUint32(12, true)]).toEqual([1, 0, 7, 42, 0x83]);
+    expect([
+      v.getUint16(0, true),
+      v.getUint16(2, true),
+      v.getUint32(4, true),
+      v.getUint32(8, true),
+      v.getUint32(12, true),
+    ]).toEqual([1, 0, 7, 42, 0x83]);
     expect(v.getBigUint64(16, true)).toBe((1n << 63n) | 2n);
     expect([v.getUint32(24, true), v.getUint32(28, true)]).toEqual([5, 1 << 20]);
     expect(b.subarray(32)).toEqual(Uint8Array.of(8, 7, 6, 5, 4, 3, 2, 1));
@@ -54,7 +81,17 @@ describe('frame bodies', () => {
     expect(f.endpoints).toEqual(maskOf([1, 63]));
     expect(encodeSubscribe(f)).toEqual(b);
     expect(codeOf(() => decodeSubscribe(new Uint8Array(41)))).toBe(ErrorCode.BAD_FRAME);
-    expect(decodeSubscribe(encodeSubscribe({ kinds: new Uint8Array(16), sources: 0, dirs: 0, prioMin: 0, endpoints: ALL_ENDPOINTS })).endpoints).toEqual(ALL_ENDPOINTS);
+    expect(
+      decodeSubscribe(
+        encodeSubscribe({
+          kinds: new Uint8Array(16),
+          sources: 0,
+          dirs: 0,
+          prioMin: 0,
+          endpoints: ALL_ENDPOINTS,
+        }),
+      ).endpoints,
+    ).toEqual(ALL_ENDPOINTS);
   });
 
   it('round-trips ERROR and checks msg_len', () => {

@@ -45,7 +45,12 @@ const bad = (msg: string): VmsigError => new VmsigError(ErrorCode.BAD_FRAME, msg
 const view = (b: Uint8Array): DataView => new DataView(b.buffer, b.byteOffset, b.byteLength);
 
 /** Encodes HELLO; throws RangeError when the token or name does not fit a u16 / 64 bytes. */
-export function encodeHello(h: { versionMin: number; versionMax: number; token: Uint8Array | string; name: string }): Uint8Array {
+export function encodeHello(h: {
+  versionMin: number;
+  versionMax: number;
+  token: Uint8Array | string;
+  name: string;
+}): Uint8Array {
   const token = typeof h.token === 'string' ? utf8Encode(h.token) : h.token;
   const name = utf8Encode(h.name);
   if (token.length > 0xffff) throw new RangeError('token longer than 65535 bytes');
@@ -67,7 +72,8 @@ export function decodeHello(b: Uint8Array): Hello {
   const v = view(b);
   const tokenLen = v.getUint16(4, true);
   const nameLen = v.getUint16(6, true);
-  if (b.length !== 8 + tokenLen + nameLen) throw bad(`HELLO body is ${b.length} bytes, its lengths say ${8 + tokenLen + nameLen}`);
+  if (b.length !== 8 + tokenLen + nameLen)
+    throw bad(`HELLO body is ${b.length} bytes, its lengths say ${8 + tokenLen + nameLen}`);
   if (nameLen > HELLO_NAME_MAX) throw bad(`HELLO name is ${nameLen} bytes, at most ${HELLO_NAME_MAX}`);
   return {
     versionMin: v.getUint16(0, true),
@@ -122,7 +128,8 @@ export function encodeSubscribe(f: SubscriptionFilter): Uint8Array {
 
 /** Decodes SUBSCRIBE; BAD_FRAME unless exactly 40 bytes. The reserved word is ignored. */
 export function decodeSubscribe(b: Uint8Array): SubscriptionFilter {
-  if (b.length !== SUBSCRIBE_SIZE) throw bad(`SUBSCRIBE body is ${b.length} bytes, must be ${SUBSCRIBE_SIZE}`);
+  if (b.length !== SUBSCRIBE_SIZE)
+    throw bad(`SUBSCRIBE body is ${b.length} bytes, must be ${SUBSCRIBE_SIZE}`);
   const v = view(b);
   const endpoints: EndpointMask = maskFromBigInt(v.getBigUint64(32, true));
   return {

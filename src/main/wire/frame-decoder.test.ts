@@ -6,7 +6,17 @@ import type { Frame } from './frame-header';
 
 /** A frame built by hand, byte by byte: u32 len, u16 type, u16 flags, body. */
 function rawFrame(type: number, body: number[], flags = 0, len = body.length): Uint8Array {
-  return Uint8Array.from([len & 0xff, (len >> 8) & 0xff, (len >> 16) & 0xff, len >>> 24, type & 0xff, type >> 8, flags & 0xff, flags >> 8, ...body]);
+  return Uint8Array.from([
+    len & 0xff,
+    (len >> 8) & 0xff,
+    (len >> 16) & 0xff,
+    len >>> 24,
+    type & 0xff,
+    type >> 8,
+    flags & 0xff,
+    flags >> 8,
+    ...body,
+  ]);
 }
 
 function decodeAll(chunks: Uint8Array[], maxFrame = 1 << 20): { frames: Frame[]; error: number | null } {
@@ -41,7 +51,10 @@ describe('FrameDecoder', () => {
 
   it('decodes frames delivered one byte at a time and many in one chunk', () => {
     const a = rawFrame(6, [9, 9, 9, 9, 9, 9, 9, 9]);
-    const b = rawFrame(3, Array.from({ length: 96 }, (_, i) => i));
+    const b = rawFrame(
+      3,
+      Array.from({ length: 96 }, (_, i) => i),
+    );
     const c = rawFrame(7, [0, 0, 0, 0, 0, 0, 0, 1]);
     const all = Uint8Array.from([...a, ...b, ...c]);
     const bytewise = decodeAll([...all].map((x) => Uint8Array.of(x)));
@@ -87,27 +100,38 @@ describe('FrameDecoder', () => {
   });
 
   it('fuzz: any split of a valid stream yields the same frames (20 000 runs)', () => {
-    const frameArb = fc.record({ type: fc.integer({ min: 1, max: 7 }), body: fc.uint8Array({ maxLength: 300 }) });
+    const frameArb = fc.record({
+      type: fc.integer({ min: 1, max: 7 }),
+      body: fc.uint8Array({ maxLength: 300 }),
+    });
     fc.assert(
-      fc.property(fc.array(frameArb, { minLength: 1, maxLength: 6 }), fc.array(fc.nat(), { maxLength: 12 }), (frames, cuts) => {
-        const bytes = Uint8Array.from(frames.flatMap((f) => [...rawFrame(f.type, [...f.body])]));
-        const r = decodeAll(splitAt(bytes, cuts));
-        expect(r.error).toBeNull();
-        expect(r.frames).toEqual(frames.map((f) => ({ type: f.type, body: Uint8Array.from(f.body) })));
-      }),
+      fc.property(
+        fc.array(frameArb, { minLength: 1, maxLength: 6 }),
+        fc.array(fc.nat(), { maxLength: 12 }),
+        (frames, cuts) => {
+          const bytes = Uint8Array.from(frames.flatMap((f) => [...rawFrame(f.type, [...f.body])]));
+          const r = decodeAll(splitAt(bytes, cuts));
+          expect(r.error).toBeNull();
+          expect(r.frames).toEqual(frames.map((f) => ({ type: f.type, body: Uint8Array.from(f.body) })));
+        },
+      ),
       { numRuns: 20_000 },
     );
   });
 
   it('fuzz: random and mutated bytes only ever yield frames or a typed error (100 000 runs)', () => {
-    const valid = fc.array(fc.record({ type: fc.integer({ min: 1, max: 7 }), body: fc.uint8Array({ maxLength: 120 }) }), { maxLength: 4 }).map((fs) =>
-      Uint8Array.from(fs.flatMap((f) => [...rawFrame(f.type, [...f.body])])),
-    );
-    const mutated = fc.tuple(valid, fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })), { maxLength: 4 })).map(([b, muts]) => {
-      const out = Uint8Array.from(b);
-      for (const [at, v] of muts) if (out.length) out[at % out.length] = v;
-      return out;
-    });
+    const valid = fc
+      .array(fc.record({ type: fc.integer({ min: 1, max: 7 }), body: fc.uint8Array({ maxLength: 120 }) }), {
+        maxLength: 4,
+      })
+      .map((fs) => Uint8Array.from(fs.flatMap((f) => [...rawFrame(f.type, [...f.body])])));
+    const mutated = fc
+      .tuple(valid, fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })), { maxLength: 4 }))
+      .map(([b, muts]) => {
+        const out = Uint8Array.from(b);
+        for (const [at, v] of muts) if (out.length) out[at % out.length] = v;
+        return out;
+      });
     const input = fc.oneof(fc.uint8Array({ maxLength: 200 }), mutated);
     fc.assert(
       fc.property(input, fc.array(fc.nat(), { maxLength: 6 }), (bytes, cuts) => {

@@ -40,7 +40,9 @@ export class FrameDecoder {
     if (this.dead) throw new VmsigError(ErrorCode.BAD_FRAME, 'decoder already failed');
     if (chunk.length === 0) return;
     if (this.buffered === 0) this.startedAt = this.now();
-    this.chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length));
+    this.chunks.push(
+      Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length),
+    );
     this.buffered += chunk.length;
     for (;;) {
       if (this.bodyLen < 0) {
@@ -62,8 +64,13 @@ export class FrameDecoder {
     const type = head.readUInt16LE(4);
     const flags = head.readUInt16LE(6);
     this.dead = true;
-    if (len > this.maxFrame) throw new VmsigError(ErrorCode.TOO_LARGE, `frame body of ${len} bytes exceeds max_frame ${this.maxFrame}`);
-    if (flags !== 0) throw new VmsigError(ErrorCode.BAD_FRAME, `frame flags must be 0 in v1, got 0x${flags.toString(16)}`);
+    if (len > this.maxFrame)
+      throw new VmsigError(
+        ErrorCode.TOO_LARGE,
+        `frame body of ${len} bytes exceeds max_frame ${this.maxFrame}`,
+      );
+    if (flags !== 0)
+      throw new VmsigError(ErrorCode.BAD_FRAME, `frame flags must be 0 in v1, got 0x${flags.toString(16)}`);
     if (!isFrameType(type)) throw new VmsigError(ErrorCode.BAD_FRAME, `unknown frame type ${type}`);
     this.dead = false;
     this.bodyLen = len;

@@ -4,7 +4,15 @@
  */
 
 /** Frame types of protocol §2. */
-export const FrameType = { HELLO: 1, WELCOME: 2, EVENT: 3, SUBSCRIBE: 4, ERROR: 5, PING: 6, PONG: 7 } as const;
+export const FrameType = {
+  HELLO: 1,
+  WELCOME: 2,
+  EVENT: 3,
+  SUBSCRIBE: 4,
+  ERROR: 5,
+  PING: 6,
+  PONG: 7,
+} as const;
 export type FrameType = (typeof FrameType)[keyof typeof FrameType];
 
 /** Bytes of the frame header. */

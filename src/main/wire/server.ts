@@ -94,7 +94,8 @@ export class ControlServer {
     try {
       fs.unlinkSync(this.socketPath);
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') this.log('warn', `could not remove ${this.socketPath}: ${String(e)}`);
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT')
+        this.log('warn', `could not remove ${this.socketPath}: ${String(e)}`);
     }
   }
 }

@@ -47,9 +47,13 @@ export async function prepareSocketPath(p: string): Promise<void> {
   } catch {
     return;
   }
-  if (!st.isSocket()) throw new VmsigError(ErrorCode.INVAL, `${p} exists and is not a socket; refusing to replace it`);
+  if (!st.isSocket())
+    throw new VmsigError(ErrorCode.INVAL, `${p} exists and is not a socket; refusing to replace it`);
   if (await isSocketLive(p)) {
-    throw new VmsigError(ErrorCode.BUSY, `another vmsig server is already listening on ${p}; stop it first or pick another socket path`);
+    throw new VmsigError(
+      ErrorCode.BUSY,
+      `another vmsig server is already listening on ${p}; stop it first or pick another socket path`,
+    );
   }
   fs.unlinkSync(p);
 }

@@ -58,7 +58,10 @@ export function writeDefaultConfig(file: string, env: NodeJS.ProcessEnv = proces
     fs.chmodSync(dir, 0o700);
   }
   // 'wx' so that two first runs racing never clobber each other's token.
-  fs.writeFileSync(file, `${JSON.stringify(defaultConfigDocument(missing.length === 0), null, 2)}\n`, { mode: 0o600, flag: 'wx' });
+  fs.writeFileSync(file, `${JSON.stringify(defaultConfigDocument(missing.length === 0), null, 2)}\n`, {
+    mode: 0o600,
+    flag: 'wx',
+  });
   fs.chmodSync(file, 0o600);
   return { written: true, path: file, missing };
 }

@@ -17,12 +17,16 @@ export function checkKeys(o: Record<string, unknown>, known: readonly string[], 
   const unknown = Object.keys(o).filter((k) => !known.includes(k));
   if (unknown.length > 0) {
     const where = (k: string): string => (at ? `${at}.${k}` : k);
-    throw new ConfigError(where(unknown[0]!), `unknown field${unknown.length > 1 ? `s ${unknown.map((k) => `"${where(k)}"`).join(', ')}` : ''} (known: ${known.join(', ')})`);
+    throw new ConfigError(
+      where(unknown[0]!),
+      `unknown field${unknown.length > 1 ? `s ${unknown.map((k) => `"${where(k)}"`).join(', ')}` : ''} (known: ${known.join(', ')})`,
+    );
   }
 }
 
 /** A non-empty string, or ConfigError. */
 export function requireString(v: unknown, at: string): string {
-  if (typeof v !== 'string' || v.trim() === '') throw new ConfigError(at, `must be a non-empty string, got ${str(v)}`);
+  if (typeof v !== 'string' || v.trim() === '')
+    throw new ConfigError(at, `must be a non-empty string, got ${str(v)}`);
   return v;
 }

@@ -31,9 +31,13 @@ export const readTokenFile: TokenFileReader = (file, field) => {
   }
   if (!st.isFile()) throw new ConfigError(field, `${file} is not a regular file`);
   const uid = process.getuid?.();
-  if (uid !== undefined && st.uid !== uid) throw new ConfigError(field, `${file} is owned by uid ${st.uid}, not by you (uid ${uid})`);
+  if (uid !== undefined && st.uid !== uid)
+    throw new ConfigError(field, `${file} is owned by uid ${st.uid}, not by you (uid ${uid})`);
   if ((st.mode & 0o077) !== 0) {
-    throw new ConfigError(field, `${file} is accessible by group or others (mode ${(st.mode & 0o777).toString(8).padStart(4, '0')}); run chmod 600 ${file}`);
+    throw new ConfigError(
+      field,
+      `${file} is accessible by group or others (mode ${(st.mode & 0o777).toString(8).padStart(4, '0')}); run chmod 600 ${file}`,
+    );
   }
   const token = fs.readFileSync(file, 'utf8').trim();
   if (token === '') throw new ConfigError(field, `${file} is empty`);
@@ -41,12 +45,24 @@ export const readTokenFile: TokenFileReader = (file, field) => {
 };
 
 /** Validates a parsed JSON document; `file` locates relative paths and is reported as `path`. */
-export function parseConfig(doc: unknown, file: string | null, reader: TokenFileReader = readTokenFile): VmsigConfig {
+export function parseConfig(
+  doc: unknown,
+  file: string | null,
+  reader: TokenFileReader = readTokenFile,
+): VmsigConfig {
   if (!isObject(doc)) throw new ConfigError('', 'the configuration must be a JSON object');
   checkKeys(doc, ['socket', 'vms', 'controls'], '');
   const baseDir = file ? path.dirname(path.resolve(file)) : process.cwd();
-  const socket = doc.socket === undefined ? defaultSocketPath() : path.resolve(baseDir, requireString(doc.socket, 'socket'));
-  return { path: file, socket, vms: parseVms(doc.vms, baseDir), controls: parseControls(doc.controls, baseDir, reader) };
+  const socket =
+    doc.socket === undefined
+      ? defaultSocketPath()
+      : path.resolve(baseDir, requireString(doc.socket, 'socket'));
+  return {
+    path: file,
+    socket,
+    vms: parseVms(doc.vms, baseDir),
+    controls: parseControls(doc.controls, baseDir, reader),
+  };
 }
 
 /** Reads, parses and validates `file`. Throws ConfigError (INVAL) naming the file and the field. */
@@ -55,7 +71,10 @@ export function loadConfig(file: string): VmsigConfig {
   try {
     text = fs.readFileSync(file, 'utf8');
   } catch (e) {
-    throw new ConfigError('', `cannot read configuration ${file}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
+    throw new ConfigError(
+      '',
+      `cannot read configuration ${file}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`,
+    );
   }
   let doc: unknown;
   try {

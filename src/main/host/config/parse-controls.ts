@@ -18,11 +18,15 @@ const U32_MAX = 0xffff_ffff;
 export type TokenFileReader = (file: string, field: string) => string;
 
 function parseCaps(v: unknown, at: string): number {
-  if (!Array.isArray(v)) throw new ConfigError(at, `must be an array of capability names (${Object.keys(Cap).join(', ')})`);
+  if (!Array.isArray(v))
+    throw new ConfigError(at, `must be an array of capability names (${Object.keys(Cap).join(', ')})`);
   let caps = 0;
   v.forEach((name, i) => {
     if (typeof name !== 'string' || !Object.hasOwn(Cap, name)) {
-      throw new ConfigError(`${at}[${i}]`, `unknown capability ${str(name)} (known: ${Object.keys(Cap).join(', ')})`);
+      throw new ConfigError(
+        `${at}[${i}]`,
+        `unknown capability ${str(name)} (known: ${Object.keys(Cap).join(', ')})`,
+      );
     }
     caps |= Cap[name as CapName];
   });
@@ -31,15 +35,18 @@ function parseCaps(v: unknown, at: string): number {
 
 function parseEndpoints(v: unknown, at: string): EndpointMask {
   if (v === 'all') return ALL_ENDPOINTS;
-  if (!Array.isArray(v)) throw new ConfigError(at, `must be "all" or an array of endpoint ids 1..${ENDPOINT_MAX}, got ${str(v)}`);
+  if (!Array.isArray(v))
+    throw new ConfigError(at, `must be "all" or an array of endpoint ids 1..${ENDPOINT_MAX}, got ${str(v)}`);
   v.forEach((id, i) => {
-    if (!Number.isInteger(id) || id < 1 || id > ENDPOINT_MAX) throw new ConfigError(`${at}[${i}]`, `must be an endpoint id 1..${ENDPOINT_MAX}, got ${str(id)}`);
+    if (!Number.isInteger(id) || id < 1 || id > ENDPOINT_MAX)
+      throw new ConfigError(`${at}[${i}]`, `must be an endpoint id 1..${ENDPOINT_MAX}, got ${str(id)}`);
   });
   return maskOf(v as number[]);
 }
 
 function uint(v: unknown, at: string, min: number): number {
-  if (!Number.isInteger(v) || (v as number) < min || (v as number) > U32_MAX) throw new ConfigError(at, `must be an integer ${min}..${U32_MAX}, got ${str(v)}`);
+  if (!Number.isInteger(v) || (v as number) < min || (v as number) > U32_MAX)
+    throw new ConfigError(at, `must be an integer ${min}..${U32_MAX}, got ${str(v)}`);
   return v as number;
 }
 
@@ -55,7 +62,8 @@ export function parseControls(v: unknown, baseDir: string, readTokenFile: TokenF
     checkKeys(raw, CONTROL_KEYS, at);
     const name = requireString(raw.name, `${at}.name`);
     const principal = uint(raw.principal, `${at}.principal`, 1);
-    if ((raw.token === undefined) === (raw.tokenFile === undefined)) throw new ConfigError(at, 'needs exactly one of "token" or "tokenFile"');
+    if ((raw.token === undefined) === (raw.tokenFile === undefined))
+      throw new ConfigError(at, 'needs exactly one of "token" or "tokenFile"');
     let token: string;
     let tokenSource = 'inline';
     if (raw.token !== undefined) token = requireString(raw.token, `${at}.token`);
@@ -63,17 +71,27 @@ export function parseControls(v: unknown, baseDir: string, readTokenFile: TokenF
       tokenSource = path.resolve(baseDir, requireString(raw.tokenFile, `${at}.tokenFile`));
       token = readTokenFile(tokenSource, `${at}.tokenFile`);
     }
-    if (tokens.has(token)) throw new ConfigError(`${at}.token`, `is the same token as controls[${tokens.get(token)}] (each token must select one control)`);
+    if (tokens.has(token))
+      throw new ConfigError(
+        `${at}.token`,
+        `is the same token as controls[${tokens.get(token)}] (each token must select one control)`,
+      );
     tokens.set(token, i);
     if (raw.caps === undefined) throw new ConfigError(`${at}.caps`, 'is required');
     const caps = parseCaps(raw.caps, `${at}.caps`);
-    if (raw.endpoints === undefined) throw new ConfigError(`${at}.endpoints`, 'is required ("all" or a list of ids)');
+    if (raw.endpoints === undefined)
+      throw new ConfigError(`${at}.endpoints`, 'is required ("all" or a list of ids)');
     const grant = parseEndpoints(raw.endpoints, `${at}.endpoints`);
     const leasePrio = raw.leasePrio === undefined ? 0 : uint(raw.leasePrio, `${at}.leasePrio`, 0);
-    if (raw.console !== undefined && typeof raw.console !== 'boolean') throw new ConfigError(`${at}.console`, `must be true or false, got ${str(raw.console)}`);
+    if (raw.console !== undefined && typeof raw.console !== 'boolean')
+      throw new ConfigError(`${at}.console`, `must be true or false, got ${str(raw.console)}`);
     const isConsole = raw.console === true;
     if (isConsole) {
-      if (consoleAt >= 0) throw new ConfigError(`${at}.console`, `only one control may be the console; controls[${consoleAt}] already is`);
+      if (consoleAt >= 0)
+        throw new ConfigError(
+          `${at}.console`,
+          `only one control may be the console; controls[${consoleAt}] already is`,
+        );
       consoleAt = i;
     }
     return { spec: { name, principal, caps, grant, leasePrio }, token, tokenSource, console: isConsole };

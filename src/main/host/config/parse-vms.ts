@@ -29,7 +29,8 @@ function parseManaged(v: unknown, at: string, baseDir: string): ManagedConfig {
   if (v.extraArgs !== undefined) {
     if (!Array.isArray(v.extraArgs)) throw new ConfigError(`${at}.extraArgs`, 'must be an array of strings');
     out.extraArgs = v.extraArgs.map((a, i) => {
-      if (typeof a !== 'string') throw new ConfigError(`${at}.extraArgs[${i}]`, `must be a string, got ${str(a)}`);
+      if (typeof a !== 'string')
+        throw new ConfigError(`${at}.extraArgs[${i}]`, `must be a string, got ${str(a)}`);
       return a;
     });
   }
@@ -49,20 +50,39 @@ export function parseVms(v: unknown, baseDir: string): VmConfig[] {
     if (!Number.isInteger(id) || (id as number) < 1 || (id as number) > ENDPOINT_MAX) {
       throw new ConfigError(`${at}.id`, `must be an integer 1..${ENDPOINT_MAX}, got ${str(id)}`);
     }
-    if (seen.has(id as number)) throw new ConfigError(`${at}.id`, `${id} is already used by vms[${seen.get(id as number)}]`);
+    if (seen.has(id as number))
+      throw new ConfigError(`${at}.id`, `${id} is already used by vms[${seen.get(id as number)}]`);
     seen.set(id as number, i);
     const name = requireString(raw.name, `${at}.name`);
     if (/[,\n\r]/.test(name)) throw new ConfigError(`${at}.name`, 'must not contain commas or newlines');
     if ((raw.managed === undefined) === (raw.qmp === undefined)) {
-      throw new ConfigError(at, 'needs exactly one of "managed" (the host starts QEMU) or "qmp" (attach to a running QEMU)');
+      throw new ConfigError(
+        at,
+        'needs exactly one of "managed" (the host starts QEMU) or "qmp" (attach to a running QEMU)',
+      );
     }
     if (raw.managed !== undefined) {
-      if (raw.memctx !== undefined) throw new ConfigError(`${at}.memctx`, 'is only for attached VMs (a managed VM gets its RAM file from the launcher)');
-      return { kind: 'managed', id: id as number, name, managed: parseManaged(raw.managed, `${at}.managed`, baseDir) };
+      if (raw.memctx !== undefined)
+        throw new ConfigError(
+          `${at}.memctx`,
+          'is only for attached VMs (a managed VM gets its RAM file from the launcher)',
+        );
+      return {
+        kind: 'managed',
+        id: id as number,
+        name,
+        managed: parseManaged(raw.managed, `${at}.managed`, baseDir),
+      };
     }
-    const vm: VmConfig = { kind: 'attached', id: id as number, name, qmp: path.resolve(baseDir, requireString(raw.qmp, `${at}.qmp`)) };
+    const vm: VmConfig = {
+      kind: 'attached',
+      id: id as number,
+      name,
+      qmp: path.resolve(baseDir, requireString(raw.qmp, `${at}.qmp`)),
+    };
     if (raw.memctx !== undefined) {
-      if (!isObject(raw.memctx)) throw new ConfigError(`${at}.memctx`, 'must be an object { "ramFile": path }');
+      if (!isObject(raw.memctx))
+        throw new ConfigError(`${at}.memctx`, 'must be an object { "ramFile": path }');
       checkKeys(raw.memctx, ['ramFile'], `${at}.memctx`);
       vm.ramFile = path.resolve(baseDir, requireString(raw.memctx.ramFile, `${at}.memctx.ramFile`));
     }
