@@ -112,8 +112,8 @@ describe.skipIf(!guest.ok)('adapters on real QEMU', () => {
         expect(utf8Decode(up.payload!.bytes)).toBe(name);
         expect(up.source).toBe(seam);
       }
-      const life = await observer.waitFor((e) => e.kind === Kind.VM_LIFECYCLE && e.endpoint === ep);
-      expect(decodeVmState(life.inln).state).toBe(VmState.RUNNING);
+      // Before QMP answered the state was UNKNOWN; query-status at seam up says RUNNING.
+      await observer.waitFor((e) => e.kind === Kind.VM_LIFECYCLE && e.endpoint === ep && decodeVmState(e.inln).state === VmState.RUNNING);
     }
   });
 
@@ -358,5 +358,17 @@ describe.skipIf(!guest.ok)('adapters on real QEMU', () => {
     await life(VmState.SHUTDOWN);
     const inv = await observer.waitFor((e) => e.kind === Kind.MEMCTX_INVALIDATED && e.endpoint === 2, { since, timeoutMs: 5000 });
     expect(decodeMemCtxInvalidated(inv.inln).reason).toBe(InvalidateReason.SHUTDOWN);
+  });
+
+  it('detach reports the seams down, voids the context and forgets the endpoint it declared', async () => {
+    const since = observer.events.length;
+    await a1.detach();
+    const mine = observer.events.slice(since).filter((e) => e.endpoint === 1);
+    expect(mine.filter((e) => e.kind === Kind.SEAM_DOWN).map((e) => decodeSeam(e.inln))).toEqual(
+      expect.arrayContaining([Source.VMHOST, Source.INPUT, Source.MEMCTX].map((seam) => ({ seam, reason: SeamReason.CLOSED }))),
+    );
+    expect(mine.some((e) => e.kind === Kind.MEMCTX_INVALIDATED)).toBe(true);
+    expect(core.endpoints().map((e) => e.id)).not.toContain(1);
+    expect((await robot.ack({ kind: Kind.CMD_VM, endpoint: 1, inln: encodeOp({ op: VmOp.QUERY }) })).err).toBe(ErrorCode.NOENT);
   });
 });

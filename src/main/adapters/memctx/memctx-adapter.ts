@@ -87,6 +87,8 @@ export class MemctxAdapter {
   /** Stops polling, closes the RAM file and unregisters the seam. */
   dispose(): void {
     if (this.disposed) return;
+    // The core would otherwise replay this context to new subscribers after the seam is gone.
+    this.invalidate(InvalidateReason.SEAM_DOWN);
     this.disposed = true;
     clearTimeout(this.timer);
     for (const d of this.disposers.splice(0)) d();
