@@ -10,7 +10,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/main/host/config';
 import { HostService } from '../../src/main/host/host-service';
-import { GUEST_READY, ensureGuest } from '../helpers/guest';
+import { GUEST_READY, bootTestVm, ensureGuest } from '../helpers/guest';
 
 const BIN = path.resolve(__dirname, '../../bin/vmsig.mjs');
 const TOKEN = 'cli-qemu-operator';
@@ -107,5 +107,58 @@ describe.skipIf(!guest.ok)('vmsig CLI on a real managed VM', () => {
     expect(fs.existsSync(host.socketPath)).toBe(false);
     const vmsDir = path.join(dir, 'vms');
     expect(fs.existsSync(vmsDir) ? fs.readdirSync(vmsDir) : []).toEqual([]);
+  });
+});
+
+describe.skipIf(!guest.ok)('an attached VM (QEMU started by someone else)', () => {
+  it('is driven through its QMP socket and left running when the host stops', async () => {
+    const vm = await bootTestVm({ spec: { id: 2, name: 'outside' } });
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vmsig-cli-attached-'));
+    try {
+      const cfg = path.join(dir, 'config.json');
+      fs.writeFileSync(
+        cfg,
+        JSON.stringify({
+          socket: 'run/control.sock',
+          vms: [
+            { id: 2, name: 'build-box', qmp: vm.handle.paths.qmp, memctx: { ramFile: vm.handle.paths.ram } },
+          ],
+          controls: [
+            {
+              name: 'operator',
+              principal: 1,
+              token: TOKEN,
+              caps: ['OBSERVE', 'VM'],
+              endpoints: [2],
+              leasePrio: 1,
+              console: true,
+            },
+          ],
+        }),
+      );
+      const host = await HostService.start({ config: loadConfig(cfg), log: () => {} });
+      try {
+        expect(host.vms()[0]).toMatchObject({
+          id: 2,
+          kind: 'attached',
+          state: 'attached',
+          qmpPath: vm.handle.paths.qmp,
+          pid: null,
+        });
+        let r = await vmsig(host.socketPath, ['vm', 'status', '--vm', '2']);
+        for (let i = 0; i < 20 && r.code !== 0; i++) {
+          await new Promise((res) => setTimeout(res, 500));
+          r = await vmsig(host.socketPath, ['vm', 'status', '--vm', '2']);
+        }
+        expect(r.out.trim()).toBe('VM 2: RUNNING');
+      } finally {
+        await host.stop();
+      }
+      expect(vm.handle.running).toBe(true);
+      expect(fs.existsSync(vm.handle.paths.qmp)).toBe(true);
+    } finally {
+      await vm.stop();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
