@@ -1,8 +1,9 @@
 /*
  * Journal benchmarks, each beside its baseline from the same run: write throughput with
  * the durability policy on (os, and fsync) against plain buffered appends of the same
- * bytes (the ceiling), and the command round trip (submit → adapter ack → drained) with
- * and without the journal. Runs on the file system of os.tmpdir().
+ * bytes (the ceiling), the same through a core against the core alone, and the command
+ * round trip (submit → adapter ack → drained) with and without the journal. Runs on the
+ * file system of os.tmpdir().
  */
 import { closeSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,6 +11,7 @@ import { join } from 'node:path';
 import { ErrorCode, Kind, Source, VmState, encodeVmState } from '../src/shared/model';
 import { type Durability, openJournal } from '../src/main/host/journal';
 import { RecordEncoder } from '../src/main/host/journal/journal-record';
+import { SegmentWriter } from '../src/main/host/journal/segment-writer';
 import { makeJournalRig } from '../test/integration/fixtures/journal-rig';
 
 /** The runner's reporter: one figure with its unit and an optional note. */
@@ -32,6 +34,25 @@ function journalThroughput(durability: Durability | 'none', n: number): number {
     const dt = now() - t0;
     if (journal && journal.stats().written !== n) throw new Error(`journal wrote ${journal.stats().written} of ${n}`);
     journal?.close();
+    return (n / dt) * 1000;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Records/s of the journal's segment writer alone (same encoder, same bytes as the ceiling), one write() per record. */
+function writerOnly(durability: Durability, n: number): number {
+  const dir = mkdtempSync(join(tmpdir(), 'vmsig-bench-writer-'));
+  try {
+    const rig = makeJournalRig('sync');
+    const ev = rig.adapter.emit({ kind: Kind.VM_LIFECYCLE, inln: encodeVmState({ state: VmState.RUNNING, detail: 0 }) });
+    const meta = { rec: 1, wallMs: Date.now(), principal: 0, controlId: 0, controlName: '', refused: null };
+    const encoder = new RecordEncoder();
+    const { writer } = SegmentWriter.open({ dir, durability, maxSegmentBytes: 4 << 20, maxSegmentAgeMs: 86_400_000, maxTotalBytes: 1 << 30, maxAgeMs: 86_400_000, now: Date.now });
+    const t0 = now();
+    for (let i = 0; i < n; i++) writer.append(encoder.encode({ ...meta, rec: writer.nextRec }, ev), true);
+    const dt = now() - t0;
+    writer.close();
     return (n / dt) * 1000;
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -99,12 +120,16 @@ export async function run(report: Report): Promise<void> {
   journalThroughput('os', 20_000); // warm-up: JIT and page cache
   const ceiling = bufferedCeiling(N);
   report('journal.ceiling.buffered-append', Math.round(ceiling), 'records/s', 'same encoded records, 64 KiB buffered writes, no core');
+  const wOs = writerOnly('os', N);
+  report('journal.writer.os', Math.round(wOs), 'records/s', `segment writer alone, durability os (write() per record, 4 MiB rotation); ${((wOs / ceiling) * 100).toFixed(0)}% of the ceiling ${Math.round(ceiling)}`);
+  const wSync = writerOnly('fsync', NSYNC);
+  report('journal.writer.fsync', Math.round(wSync), 'records/s', `segment writer alone, durability fsync (write()+fdatasync per record); ceiling ${Math.round(ceiling)}`);
   const coreOnly = journalThroughput('none', N);
   report('journal.core-only.emit', Math.round(coreOnly), 'events/s', 'the same emits routed by the core without a journal');
   const os = journalThroughput('os', N);
-  report('journal.write.os', Math.round(os), 'records/s', `durability os: one write() per record, via core taps; ${((os / ceiling) * 100).toFixed(0)}% of the buffered ceiling ${Math.round(ceiling)}`);
+  report('journal.core+journal.os', Math.round(os), 'records/s', `events routed by the core and journaled (os); core alone ${Math.round(coreOnly)} events/s`);
   const fsync = journalThroughput('fsync', NSYNC);
-  report('journal.write.fsync', Math.round(fsync), 'records/s', `durability fsync: write()+fdatasync per record; ${((fsync / ceiling) * 100).toFixed(2)}% of the buffered ceiling`);
+  report('journal.core+journal.fsync', Math.round(fsync), 'records/s', `events routed by the core and journaled (fsync); core alone ${Math.round(coreOnly)} events/s`);
   const NRT = 50_000;
   roundTrip('none', 5_000);
   const rtNone = roundTrip('none', NRT);
