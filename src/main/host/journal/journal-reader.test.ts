@@ -70,3 +70,23 @@ describe('journal reader', () => {
     expect(new JournalReader(join(tempDir(), 'none')).query({ limit: 5 })).toEqual({ records: [], cursor: null, damage: [] });
   });
 });
+
+describe('history and live tail', () => {
+  it('nextRec() taken with a subscription splits journaled history from live events exactly', () => {
+    const dir = tempDir();
+    const rig = makeJournalRig('sync');
+    const j = openJournal(rig.core, { dir });
+    for (let i = 1; i <= 5; i++) rig.submitVm(i);
+    rig.drain();
+    // The console's start: mark the journal and take the live tail from here on.
+    const mark = j.nextRec();
+    rig.received.length = 0;
+    for (let i = 6; i <= 8; i++) rig.submitVm(i);
+    rig.drain();
+    const history = j.reader().query({ limit: 100, before: mark, kinds: [Kind.CMD_VM] }).records.map((r) => r.event.corr);
+    const live = rig.received.filter((e) => e.kind === Kind.ACT_ACK).map((e) => e.corr);
+    j.close();
+    expect(history).toEqual([5, 4, 3, 2, 1]);
+    expect(live).toEqual([6, 7, 8]);
+  });
+});

@@ -6,6 +6,7 @@
  */
 import { type Core, type Log, silentLog } from '../../core';
 import { ErrorCode, Kind, Prio, type VmsigEvent, VmsigError, encodeErrorInl } from '../../../shared/model';
+import { JournalReader } from './journal-reader';
 import { RecordEncoder } from './journal-record';
 import { DEFAULT_JOURNAL_POLICY, type JournalPolicy, RecordPolicy } from './record-policy';
 import { type Durability, type OpenFindings, SegmentWriter } from './segment-writer';
@@ -56,6 +57,13 @@ export interface Journal {
   /** What opening found: damage in the last segment and the bytes of a torn tail that were cut. */
   readonly findings: OpenFindings;
   stats(): JournalStats;
+  /**
+   * Record number the next journaled event will get. Taken in the same synchronous step as
+   * a live subscription, it splits history (`before: nextRec()`) from the live tail exactly.
+   */
+  nextRec(): number;
+  /** A reader on this journal's directory (one per journal: it caches segment scans). */
+  reader(): JournalReader;
   /** Detaches from the core, flushes (fsync mode) and closes the segment. Idempotent. */
   close(): void;
 }
@@ -175,6 +183,7 @@ export function openJournal(core: Core, opts: JournalOptions): Journal {
   };
 
   const untap = core.addTap(tap);
+  let reader: JournalReader | undefined;
   for (const d of findings.damage) {
     const what = d.tail ? `torn tail cut (${d.length} bytes)` : `corrupt bytes skipped (${d.length} bytes)`;
     log('error', `journal: ${what} in ${opts.dir}/${d.segment} at byte ${d.offset}: ${d.reason}`);
@@ -188,6 +197,8 @@ export function openJournal(core: Core, opts: JournalOptions): Journal {
     },
     findings,
     stats: () => ({ state, written, skipped: policy.skipped, lost, nextRec: writer.nextRec, segment: writer.segment }),
+    nextRec: () => writer.nextRec,
+    reader: () => (reader ??= new JournalReader(opts.dir)),
     close() {
       if (state === 'closed') return;
       state = 'closed';
