@@ -360,6 +360,14 @@ describe.skipIf(!guest.ok)('adapters on real QEMU', () => {
     expect(decodeMemCtxInvalidated(inv.inln).reason).toBe(InvalidateReason.SHUTDOWN);
   });
 
+  it('quits QEMU on CMD_VM QUIT under the POWER lease: acked, the process exits, the seam goes down', async () => {
+    const since = observer.events.length;
+    expect(await operator.ack({ kind: Kind.CMD_VM, endpoint: 2, inln: encodeOp({ op: VmOp.QUIT }) })).toMatchObject({ ok: 1, err: ErrorCode.OK });
+    expect(await vm2Handle.exited).toMatchObject({ code: 0 });
+    const down = await observer.waitFor((e) => e.kind === Kind.SEAM_DOWN && e.endpoint === 2 && decodeSeam(e.inln).seam === Source.VMHOST, { since, timeoutMs: 2000 });
+    expect(decodeSeam(down.inln).reason).toBe(SeamReason.CLOSED);
+  });
+
   it('detach reports the seams down, voids the context and forgets the endpoint it declared', async () => {
     const since = observer.events.length;
     await a1.detach();

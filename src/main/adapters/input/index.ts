@@ -2,7 +2,7 @@
  * Public surface of the INPUT adapter: the adapter, the evdev → QEMU tables and the pure
  * translation of vmsig_input. Importers use this file, never the internals.
  */
-export { InputAdapter } from './input-adapter';
+export { InputAdapter, DEFAULT_KEY_GAP_MS } from './input-adapter';
 export { translateInput, MAX_SCROLL_NOTCHES } from './input-translate';
 export type { QmpInputEvent, Translation, HeldChange } from './input-translate';
 export { HeldRecord } from './held-record';

@@ -7,6 +7,7 @@
 import {
   Codec,
   ErrorCode,
+  InputKind,
   Kind,
   LifecycleOp,
   Prio,
@@ -33,6 +34,9 @@ const LIFECYCLE_COMMAND: Record<number, string> = {
   [LifecycleOp.RESUME]: 'cont',
 };
 
+/** Least time between two key events sent to QEMU (QEMU's own send-key default delay). */
+export const DEFAULT_KEY_GAP_MS = 10;
+
 /** The INPUT adapter of one endpoint. */
 export class InputAdapter {
   private readonly port: AdapterPort;
@@ -40,6 +44,9 @@ export class InputAdapter {
   private readonly disposers: Disposer[] = [];
   /** Settles after every input sent so far was answered: a held query waits for it. */
   private tail: Promise<unknown> = Promise.resolve();
+  /** Orders submissions to QMP (a paced key must not be overtaken by a later event). */
+  private lane: Promise<void> = Promise.resolve();
+  private lastKeyAt = 0;
   private disposed = false;
 
   /** Registers the seam with the core (throws when the endpoint is undeclared or the seam owned). */
@@ -49,6 +56,7 @@ export class InputAdapter {
     name: string,
     private readonly link: VmLink,
     private readonly log: Log,
+    private readonly keyGapMs = DEFAULT_KEY_GAP_MS,
   ) {
     this.port = core.registerAdapter({
       source: Source.INPUT,
@@ -99,8 +107,20 @@ export class InputAdapter {
       this.port.ack(cmd, isVmsigError(e) ? e.code : ErrorCode.INVAL);
       return;
     }
-    // Submitted at once and in order: the QMP queue keeps FIFO order and pipelines them.
-    const sent = Promise.all(translation.commands.map((events) => this.link.qmp.execute('input-send-event', { events })));
+    const paced = translation.held?.kind === InputKind.KEY;
+    // One lane orders every submission; the QMP queue then keeps FIFO order and pipelines
+    // them. Key events are spaced by keyGapMs because QEMU's PS/2 queue holds 16 bytes and
+    // drops what a slow (TCG, loaded) guest has not read: QEMU's own send-key waits 10 ms too.
+    const submitted = this.lane.then(async () => {
+      if (paced) {
+        const wait = this.lastKeyAt + this.keyGapMs - Date.now();
+        if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+        this.lastKeyAt = Date.now();
+      }
+      return { replies: Promise.all(translation.commands.map((events) => this.link.qmp.execute('input-send-event', { events }))) };
+    });
+    this.lane = submitted.then(() => undefined);
+    const sent = submitted.then((s) => s.replies);
     this.tail = sent.catch(() => undefined);
     sent.then(
       () => {
