@@ -61,7 +61,8 @@ export class SegmentWriter {
    * for appending. Throws the file system's error when the directory is unusable.
    */
   static open(opts: SegmentWriterOptions): { writer: SegmentWriter; findings: OpenFindings } {
-    mkdirSync(opts.dir, { recursive: true });
+    // Who did what to which VM is private to the user, like the control socket's directory.
+    mkdirSync(opts.dir, { recursive: true, mode: 0o700 });
     const last = listSegments(opts.dir).at(-1);
     const findings: OpenFindings = { damage: [], truncatedBytes: 0 };
     if (!last) {
@@ -138,7 +139,7 @@ export class SegmentWriter {
   private create(firstRec: number): void {
     const name = segmentName(firstRec);
     // 'a' rather than 'wx': after a failed rotation the retry reopens the same empty file.
-    this.fd = openSync(join(this.opts.dir, name), 'a');
+    this.fd = openSync(join(this.opts.dir, name), 'a', 0o600);
     this.current = name;
     this.size = 0;
     this.startMs = this.opts.now();
