@@ -91,6 +91,7 @@ export async function startHost(): Promise<RunningHost> {
   const pid = child.pid!;
   const qemuPid = (): number | null => childrenOf(pid).find((p) => path.basename(exeOf(p)).startsWith('qemu-system')) ?? null;
   const stop = async (): Promise<void> => {
+    fs.writeFileSync(path.join(repo, 'e2e/artifacts/serve.log'), `${out}\n--- stderr ---\n${err}`);
     if (exited) return;
     const qemu = qemuPid();
     child.kill('SIGTERM');

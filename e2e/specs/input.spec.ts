@@ -30,8 +30,8 @@ export const inputSpecs: Spec[] = [
       await hasText(ui.leaseOwner(), 'INPUT lease: you');
       const robot = vmsigBackground(host, ['lease', 'acquire', 'INPUT', '--vm', '1', '--hold']);
       try {
-        await hasText(ui.preemptedNotice(), 'preempted by robot (principal 7)');
-        await hasText(ui.leaseOwner(), 'held by robot (principal 7)');
+        await hasText(ui.preemptedNotice(), /preempted by robot.* \(principal 7\)/);
+        await hasText(ui.leaseOwner(), /held by robot.* \(principal 7\)/);
         await ui.grabButton().waitFor();
         await ui.openTab('Leases');
         await hasText(ui.table('Leases'), 'robot');
