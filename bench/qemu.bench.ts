@@ -139,6 +139,10 @@ export async function run(report: Reporter): Promise<void> {
       report('input.core.cmds_per_s', coreRate, 'cmd/s', `CMD_INPUT → ACT_ACK through the core, ${WINDOW} in flight (QMP keeps ≤ 8)`);
       report('input.core_sequential.cmds_per_s', seqRate, 'cmd/s', 'one CMD_INPUT at a time, each awaiting its ACT_ACK');
       report('input.core_vs_raw.ratio', coreRate / rawRate, 'x', 'core rate / raw QMP rate');
+      // Shift pressed and released: a key the guest's shell ignores. Keys are paced (10 ms).
+      const shift = (i: number) => encodeInput({ kind: InputKind.KEY, code: 42, value: i % 2 ? 0 : 1, scroll: 0 });
+      const keyRate = await throughput(1, WINDOW, async (i) => send(Kind.CMD_INPUT, shift(i)));
+      report('input.core_keys.cmds_per_s', keyRate, 'cmd/s', 'KEY commands: the INPUT adapter spaces keys 10 ms apart (PS/2 queue), ceiling 100/s');
     } finally {
       await att.detach();
     }

@@ -2,7 +2,9 @@
  * The MEMCTX seam of one VM: publishes MEMCTX (epoch, kcr3, RAM size, segments, RAM path)
  * when the VM runs with paging on, MEMCTX_INVALIDATED on reset, shutdown, seam loss or a
  * changed context, and executes CMD_MEMWRITE under the published context. A write that
- * spans pages is done with the vCPUs stopped, so the guest never sees it half done.
+ * spans pages is done with the vCPUs stopped, so the guest never sees it half done; a
+ * write within one page is one pwrite (a vCPU reading those very bytes at that instant
+ * could see a torn copy, as with DMA). Only the `pc` machine's RAM layout is known.
  * It shares the VM's QMP link and never writes outside the extent check's chunks.
  */
 import {
