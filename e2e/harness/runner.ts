@@ -52,6 +52,7 @@ export async function main(filters: string[]): Promise<number> {
   const chosen = filters.length ? specs.filter((s) => filters.some((f) => s.name.includes(f))) : specs;
   buildIfNeeded();
   fs.mkdirSync(ARTIFACTS, { recursive: true });
+  for (const f of fs.readdirSync(ARTIFACTS)) if (f.startsWith('FAILED-')) fs.rmSync(path.join(ARTIFACTS, f));
   console.log('[e2e] starting vmsig serve with a managed VM');
   const host = await startHost();
   const browser = await launchBrowser();

@@ -29,9 +29,14 @@ export function appendNotice(list: readonly Notice[], level: Notice['level'], te
   return [...list, { id: nextId++, level, text, atMs }].slice(-50);
 }
 
+/** How long a success notice stays; errors and warnings stay until dismissed. */
+const INFO_TTL_MS = 6000;
+
 /** Records a notice. */
 export function notify(level: Notice['level'], text: string): void {
+  const before = nextId;
   useNotices.setState((s) => ({ notices: appendNotice(s.notices, level, text, Date.now()) }));
+  if (level === 'info') setTimeout(() => dismiss(before), INFO_TTL_MS);
 }
 
 /** Removes one notice. */

@@ -1,0 +1,112 @@
+import fs from 'node:fs';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { WebSocket } from 'ws';
+import { unpackEventRecords } from '../../shared/ipc-records';
+import { Cap, Kind } from '../../shared/model';
+import { Core, ManualClock, maskOf } from '../core';
+import { type WebHost, startWebHost } from './web-host';
+
+let dir: string;
+let web: WebHost;
+
+beforeEach(async () => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vmsig-web-'));
+  fs.writeFileSync(path.join(dir, 'index.html'), '<!doctype html><title>console</title>');
+  fs.writeFileSync(path.join(os.tmpdir(), 'vmsig-web-secret.txt'), 'secret');
+  const clock = new ManualClock(1);
+  const core = new Core({ clock });
+  core.addEndpoint(1, 'demo');
+  web = await startWebHost({
+    rendererDir: dir,
+    log: () => {},
+    host: {
+      core,
+      vms: () => [],
+      startVm: async () => {},
+      stopVm: async () => {},
+      addAttachedVm: async () => {},
+      removeVm: async () => {},
+      consoleControl: () => ({ name: 'operator', principal: 1, caps: Cap.OBSERVE | Cap.INPUT, grant: maskOf([1]), leasePrio: 10 }),
+      readiness: () => ({ qemu: null, guest: null }),
+      nowNs: () => clock.nowNs(),
+    },
+  });
+});
+
+afterEach(async () => {
+  await web.stop();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+const origin = () => `http://127.0.0.1:${web.port}`;
+
+/** GET / with the token but a chosen Host header (fetch will not let a caller set Host). */
+function statusWithHost(host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    http
+      .get({ host: '127.0.0.1', port: web.port, path: `/?token=${web.token}`, headers: { host } }, (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      })
+      .on('error', reject);
+  });
+}
+
+function connect(query: string, headers: Record<string, string> = { Origin: origin() }): Promise<WebSocket> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(`ws://127.0.0.1:${web.port}/api${query}`, { headers });
+    ws.once('open', () => resolve(ws));
+    ws.once('unexpected-response', (_req, res) => reject(new Error(`HTTP ${res.statusCode}`)));
+    ws.once('error', reject);
+  });
+}
+
+describe('headless web host', () => {
+  it('prints a loopback URL with a long random token', () => {
+    expect(web.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/\?token=[\w-]{40,}$/);
+  });
+
+  it('serves the page with the token, sets the token cookie and a strict CSP', async () => {
+    const res = await fetch(web.url);
+    expect(res.status).toBe(200);
+    expect(await res.text()).toContain('<title>console</title>');
+    expect(res.headers.get('content-security-policy')).toContain("script-src 'self'");
+    expect(res.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
+    expect(res.headers.get('set-cookie')).toMatch(/^vmsig_token=.+HttpOnly; SameSite=Strict/);
+    const cookie = res.headers.get('set-cookie')!.split(';')[0]!;
+    expect((await fetch(`${origin()}/index.html`, { headers: { cookie } })).status).toBe(200);
+  });
+
+  it('refuses requests without the right token, and paths outside the renderer', async () => {
+    expect((await fetch(`${origin()}/`)).status).toBe(403);
+    expect((await fetch(`${origin()}/?token=wrong`)).status).toBe(403);
+    expect((await fetch(`${origin()}/..%2fvmsig-web-secret.txt?token=${web.token}`)).status).toBe(404);
+    expect(await statusWithHost('evil.example:80')).toBe(403);
+    expect(await statusWithHost(`localhost:${web.port}`)).toBe(200);
+  });
+
+  it('refuses WebSocket upgrades without the token or from another origin', async () => {
+    await expect(connect('')).rejects.toThrow('HTTP 403');
+    await expect(connect(`?token=${web.token}`, { Origin: 'http://evil.example' })).rejects.toThrow('HTTP 403');
+  });
+
+  it('implements the API over the socket: invokes answer by id, events arrive as packed binary batches', async () => {
+    const ws = await connect(`?token=${web.token}`);
+    const texts: { t: string; id?: number; result?: { ok: boolean; value?: { kind?: string } } }[] = [];
+    const batches: Buffer[] = [];
+    ws.on('message', (data: Buffer, binary) => (binary ? batches.push(data) : texts.push(JSON.parse(String(data)))));
+    ws.send(JSON.stringify({ t: 'invoke', id: 1, channel: 'events.subscribe', request: { enabled: true } }));
+    ws.send(JSON.stringify({ t: 'invoke', id: 2, channel: 'lease.acquire', request: { endpoint: 1, cls: 'INPUT' } }));
+    ws.send(JSON.stringify({ t: 'invoke', id: 3, channel: 'lease.acquire', request: { endpoint: 99, cls: 'INPUT' } }));
+    await new Promise((r) => setTimeout(r, 200));
+    expect(texts.find((m) => m.id === 2)?.result).toMatchObject({ ok: true, value: { kind: 'LEASE_GRANTED' } });
+    expect(texts.find((m) => m.id === 3)?.result).toMatchObject({ ok: false });
+    expect(texts.some((m) => m.t === 'snapshot')).toBe(true);
+    const kinds = batches.flatMap((b) => unpackEventRecords(new Uint8Array(b)).map((e) => e.kind));
+    expect(kinds).toContain(Kind.LEASE_GRANTED);
+    ws.close();
+  });
+});
