@@ -7,26 +7,12 @@
 import type net from 'node:net';
 import type { Clock, Core, Log } from '../core';
 import { maskToBigInt } from '../core';
-import {
-  ErrorCode,
-  type VmsigEvent,
-  decodeEventBody,
-  eventBodySize,
-  isVmsigError,
-  nameOf,
-  writeEventBody,
-} from '../../shared/model';
+import { ErrorCode, type VmsigEvent, decodeEventBody, isVmsigError, nameOf } from '../../shared/model';
 import type { Authenticator } from './auth';
 import { decodeHello, decodeNonce, decodeSubscribe, encodeError, encodeWelcome } from './frame-bodies';
 import { FrameDecoder } from './frame-decoder';
-import {
-  type Frame,
-  FrameType,
-  HEADER_SIZE,
-  PROTOCOL_VERSION,
-  encodeFrame,
-  writeHeader,
-} from './frame-header';
+import { eventFrameSize, writeEventFrame } from './event-frame';
+import { type Frame, FrameType, PROTOCOL_VERSION, encodeFrame } from './frame-header';
 
 /** What a connection needs from its server. */
 export interface ConnectionDeps {
@@ -43,6 +29,12 @@ export interface ConnectionDeps {
 const BATCH_MAX = 64 * 1024;
 /** Grace for a closing peer to read our last ERROR frame before the socket is destroyed. */
 const LINGER_MS = 2000;
+
+function bigFrame(ev: VmsigEvent, size: number): Buffer {
+  const out = Buffer.allocUnsafe(size);
+  writeEventFrame(out, 0, ev);
+  return out;
+}
 
 /** A connected peer, from accept to close. */
 export class Connection {
@@ -241,18 +233,10 @@ export class Connection {
       used = 0;
     };
     this.deps.core.drain(this.controlId, (ev) => {
-      const size = HEADER_SIZE + eventBodySize(ev);
+      const size = eventFrameSize(ev);
       if (used + size > batch.length) flush();
-      if (size > batch.length) {
-        const big = Buffer.allocUnsafe(size);
-        writeHeader(big, 0, FrameType.EVENT, size - HEADER_SIZE);
-        writeEventBody(ev, big, HEADER_SIZE);
-        this.write(big);
-      } else {
-        writeHeader(batch, used, FrameType.EVENT, size - HEADER_SIZE);
-        writeEventBody(ev, batch, used + HEADER_SIZE);
-        used += size;
-      }
+      if (size > batch.length) this.write(bigFrame(ev, size));
+      else used += writeEventFrame(batch, used, ev);
       return !this.blocked;
     });
     flush();

@@ -7,9 +7,13 @@
 import { ErrorCode, VmsigError } from '../../shared/model';
 import { DEFAULT_MAX_FRAME, type Frame, HEADER_SIZE, isFrameType } from './frame-header';
 
+const EMPTY: Buffer = Buffer.alloc(0);
+
 /** Reassembles frames from a byte stream; after a thrown error the decoder is dead. */
 export class FrameDecoder {
   private chunks: Buffer[] = [];
+  /** Read offset into chunks[0]: consumed bytes are skipped, never re-sliced. */
+  private off = 0;
   private buffered = 0;
   /** Body length of the frame whose header has been read, or -1. */
   private bodyLen = -1;
@@ -47,11 +51,16 @@ export class FrameDecoder {
     for (;;) {
       if (this.bodyLen < 0) {
         if (this.buffered < HEADER_SIZE) return;
-        const head = this.take(HEADER_SIZE);
-        this.readHeader(head);
+        this.readHeader(this.contiguous(HEADER_SIZE), this.off);
+        this.skip(HEADER_SIZE);
       }
       if (this.buffered < this.bodyLen) return;
-      const body = this.take(this.bodyLen);
+      let body = EMPTY;
+      if (this.bodyLen > 0) {
+        const first = this.contiguous(this.bodyLen);
+        body = first.subarray(this.off, this.off + this.bodyLen);
+        this.skip(this.bodyLen);
+      }
       const type = this.type;
       this.bodyLen = -1;
       this.startedAt = this.buffered > 0 ? this.now() : null;
@@ -59,10 +68,10 @@ export class FrameDecoder {
     }
   }
 
-  private readHeader(head: Buffer): void {
-    const len = head.readUInt32LE(0);
-    const type = head.readUInt16LE(4);
-    const flags = head.readUInt16LE(6);
+  private readHeader(buf: Buffer, at: number): void {
+    const len = buf.readUInt32LE(at);
+    const type = buf.readUInt16LE(at + 4);
+    const flags = buf.readUInt16LE(at + 6);
     this.dead = true;
     if (len > this.maxFrame)
       throw new VmsigError(
@@ -77,14 +86,22 @@ export class FrameDecoder {
     this.type = type;
   }
 
-  /** Removes and returns the first `n` buffered bytes (joining chunks only when they span). */
-  private take(n: number): Buffer {
-    if (this.chunks.length > 1 && this.chunks[0]!.length < n) this.chunks = [Buffer.concat(this.chunks)];
+  /** chunks[0] holding at least `n` unread bytes from `off` (joining chunks only when they span). */
+  private contiguous(n: number): Buffer {
+    const first = this.chunks[0]!;
+    if (first.length - this.off >= n) return first;
+    this.chunks = [Buffer.concat([first.subarray(this.off), ...this.chunks.slice(1)])];
+    this.off = 0;
+    return this.chunks[0]!;
+  }
+
+  /** Consumes `n` bytes of chunks[0] (which holds them). */
+  private skip(n: number): void {
+    this.off += n;
     this.buffered -= n;
-    const first = this.chunks[0] ?? Buffer.alloc(0);
-    const out = first.subarray(0, n);
-    if (first.length === n) this.chunks.shift();
-    else this.chunks[0] = first.subarray(n);
-    return out;
+    if (this.off === this.chunks[0]!.length) {
+      this.chunks.shift();
+      this.off = 0;
+    }
   }
 }
