@@ -196,6 +196,15 @@ describe.skipIf(!guest.ok)('adapters on real QEMU', () => {
       const { segs, ramPath } = decodeMemCtxPayload(replayed.payload!.bytes, ctx.nseg)!;
       expect(ramPath).toBe(vm1.handle.paths.ram);
       expect(ctx).toMatchObject({ levels: 4, ramSize: BigInt(MEM_MIB) * 1024n * 1024n });
+      // QEMU's own flat memory map holds every segment we computed from the RAM size.
+      const flat = (await hmp(a1.qmp, 'info mtree -f')).split('\n');
+      const ramRanges = new Set(
+        flat.flatMap((l) => {
+          const m = /^\s*([0-9a-f]{16})-([0-9a-f]{16}) \(prio \d+, ram\): ram0(?: @([0-9a-f]{16}))?\s*$/.exec(l);
+          return m ? [`${BigInt(`0x${m[1]}`)}+${BigInt(`0x${m[2]}`) - BigInt(`0x${m[1]}`) + 1n}@${BigInt(`0x${m[3] ?? m[1]}`)}`] : [];
+        }),
+      );
+      expect(segs.map((g) => `${g.gpa}+${g.size}@${g.fileOff}`).filter((k) => !ramRanges.has(k))).toEqual([]);
       expect(segs.at(-1)).toMatchObject({ gpa: 0x100000n, fileOff: 0x100000n });
       const ram = RamFile.open(ramPath);
       try {
