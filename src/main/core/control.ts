@@ -35,6 +35,10 @@ export const DEFAULT_QUEUE_LIMITS: QueueLimits = [1024, 4096, 4096, 1024];
 /** What happened when an event was offered to a control's queue. */
 export type OfferResult = { kind: 'queued'; dropped?: VmsigEvent } | { kind: 'overflow' };
 
+// Shared results: offer() runs once per delivery, so the common answers allocate nothing.
+const QUEUED: OfferResult = Object.freeze({ kind: 'queued' });
+const OVERFLOW: OfferResult = Object.freeze({ kind: 'overflow' });
+
 /** A connected control's routing state. */
 export class Control {
   /** Effective filter (request ∩ caps ∩ grant), or null before the first SUBSCRIBE. */
@@ -44,6 +48,8 @@ export class Control {
   droppedUnreported = 0;
   droppedTotal = 0;
   delivered = 0;
+  /** Set once the core detached it; routing skips it without a map lookup. */
+  detached = false;
   private readonly queues: ClassQueue<VmsigEvent>[];
   private pending = 0;
 
@@ -80,7 +86,7 @@ export class Control {
     const q = this.queues[cls]!;
     let dropped: VmsigEvent | undefined;
     if (q.full) {
-      if (cls >= Prio.HIGH) return { kind: 'overflow' };
+      if (cls >= Prio.HIGH) return OVERFLOW;
       dropped = q.shift();
       this.pending--;
       this.droppedUnreported++;
@@ -88,18 +94,17 @@ export class Control {
     }
     q.push(ev);
     this.pending++;
-    return dropped ? { kind: 'queued', dropped } : { kind: 'queued' };
+    return dropped ? { kind: 'queued', dropped } : QUEUED;
   }
 
   /** Removes the next event: highest class first, FIFO within a class. */
   take(): VmsigEvent | undefined {
     if (this.pending === 0) return undefined;
     for (let p = PRIO_MAX - 1; p >= 0; p--) {
-      const ev = this.queues[p]!.shift();
-      if (ev) {
-        this.pending--;
-        return ev;
-      }
+      const q = this.queues[p]!;
+      if (q.size === 0) continue;
+      this.pending--;
+      return q.shift();
     }
     return undefined;
   }

@@ -178,6 +178,7 @@ export class Core {
     const c = this.controlsById.get(id);
     if (!c) return;
     this.controlsById.delete(id);
+    c.detached = true;
     this.controlList = this.controlList.filter((x) => x !== c);
     for (const ev of c.clear()) this.ledger.drop(ev);
     this.leaseDesk.revokeAll(this.arbiter.dropControl(id), 0);
@@ -262,7 +263,7 @@ export class Core {
       try {
         more = deliver(ev);
       } finally {
-        this.ledger.drop(ev);
+        if (ev.payload !== null) this.ledger.drop(ev);
       }
       if (!more) break;
     }
@@ -421,14 +422,14 @@ export class Core {
   }
 
   private deliverTo(c: Control, ev: VmsigEvent): void {
-    if (!this.controlsById.has(c.id)) return;
+    if (c.detached) return;
     const r = c.offer(ev);
     if (r.kind === 'overflow') {
       this.log('warn', `control ${c.id} (${c.spec.name}) is too slow: disconnecting`);
       this.detachControl(c.id, ErrorCode.SLOW_CONSUMER, 'HIGH/URGENT queue overflow');
       return;
     }
-    this.ledger.retain(ev);
+    if (ev.payload !== null) this.ledger.retain(ev);
     if (r.dropped) this.ledger.drop(r.dropped);
     if (c.queued === 1) c.sink.wake();
   }
