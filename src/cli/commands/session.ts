@@ -26,14 +26,19 @@ export const CONNECT_OPTIONS = ['socket', 'token', 'token-file'] as const;
 /** Usage text of the connection options. */
 export const CONNECT_USAGE = '[--socket PATH] [--token T | --token-file F]';
 
-function consoleFromDefaultConfig(): { socket: string; token: string | null } | null {
+/** What the default configuration offers as defaults, or why it offers nothing. */
+function consoleFromDefaultConfig(): { socket?: string; token?: string; problem?: string } {
   const file = defaultConfigPath();
-  if (!fs.existsSync(file)) return null;
+  if (!fs.existsSync(file)) return { problem: `${file} does not exist` };
   try {
     const cfg = loadConfig(file);
-    return { socket: cfg.socket, token: cfg.controls.find((c) => c.console)?.token ?? null };
-  } catch {
-    return null; // an unreadable default config simply offers no defaults; explicit options still work
+    const token = cfg.controls.find((c) => c.console)?.token;
+    return token
+      ? { socket: cfg.socket, token }
+      : { socket: cfg.socket, problem: `${file} has no console control` };
+  } catch (e) {
+    // An unusable default config only takes the defaults away; explicit options still work.
+    return { problem: (e as Error).message };
   }
 }
 
@@ -44,7 +49,7 @@ function consoleFromDefaultConfig(): { socket: string; token: string | null } | 
  */
 export function resolveConnection(p: ParsedArgs): { socket: string; token: string } {
   const fallback = consoleFromDefaultConfig();
-  const socket = opt(p, 'socket') ?? process.env.VMSIG_SOCKET ?? fallback?.socket ?? defaultSocketPath();
+  const socket = opt(p, 'socket') ?? (process.env.VMSIG_SOCKET || fallback.socket) ?? defaultSocketPath();
   const file = opt(p, 'token-file');
   let token = opt(p, 'token');
   if (token === undefined && file !== undefined) {
@@ -56,11 +61,12 @@ export function resolveConnection(p: ParsedArgs): { socket: string; token: strin
       );
     }
   }
-  token ??= process.env.VMSIG_TOKEN ?? fallback?.token ?? undefined;
-  if (!token)
+  token ??= process.env.VMSIG_TOKEN || fallback.token;
+  if (!token) {
     throw new UsageError(
-      `no token: pass --token or --token-file, set VMSIG_TOKEN, or create ${defaultConfigPath()} with a console control`,
+      `no token: pass --token or --token-file, or set VMSIG_TOKEN (no default: ${fallback.problem})`,
     );
+  }
   return { socket, token };
 }
 

@@ -75,6 +75,7 @@ export class WireClient {
   private nextCorr = (Math.random() * 0x7fff_0000) >>> 0 || 1;
   private nextNonce = 1n;
   private isClosed = false;
+  private socketError: string | null = null;
 
   private constructor(
     private readonly socket: net.Socket,
@@ -86,7 +87,7 @@ export class WireClient {
         this.isClosed = true;
         const err = new VmsigError(
           this.lastFatal?.code ?? ErrorCode.IO,
-          `connection closed${this.lastFatal ? `: ${this.lastFatal.msg}` : ''}`,
+          `connection closed${this.lastFatal ? `: ${this.lastFatal.msg}` : this.socketError ? `: ${this.socketError}` : ''}`,
         );
         for (const p of this.pending.values()) {
           clearTimeout(p.timer);
@@ -109,7 +110,8 @@ export class WireClient {
         socket.destroy();
       }
     });
-    socket.on('error', () => {}); // surfaced through `closed` and the rejected requests
+    // A socket error ends in 'close'; its reason is carried into the rejections there.
+    socket.on('error', (e) => (this.socketError = e.message));
   }
 
   /** Connects to the Unix socket `path`; rejects VmsigError IO with the system's reason. */
