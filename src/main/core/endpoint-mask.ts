@@ -22,10 +22,12 @@ export function maskToBigInt(m: EndpointMask): bigint {
   return (BigInt(m.hi >>> 0) << 32n) | BigInt(m.lo >>> 0);
 }
 
-/** Builds a mask from endpoint ids. */
+/** Builds a mask from endpoint ids; ids outside 0..63 (or not integers) are ignored. */
 export function maskOf(ids: readonly number[]): EndpointMask {
   const m = { lo: 0, hi: 0 };
   for (const id of ids) {
+    // `1 << -1` is bit 31: without this guard a bad id would grant endpoint 31.
+    if (!Number.isInteger(id) || id < 0) continue;
     if (id < 32) m.lo = (m.lo | (1 << id)) >>> 0;
     else if (id < 64) m.hi = (m.hi | (1 << (id - 32))) >>> 0;
   }
