@@ -1,0 +1,28 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { ClassQueue } from './class-queue';
+
+describe('ClassQueue', () => {
+  it('is a FIFO that never holds more than its capacity, across wrap-around', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 8 }), fc.array(fc.boolean(), { maxLength: 200 }), (cap, ops) => {
+        const q = new ClassQueue<number>(cap);
+        const ref: number[] = [];
+        let next = 0;
+        for (const push of ops) {
+          if (push && !q.full) {
+            q.push(next);
+            ref.push(next++);
+          } else expect(q.shift()).toBe(ref.shift());
+          expect(q.size).toBe(ref.length);
+          expect(q.full).toBe(ref.length === cap);
+        }
+      }),
+    );
+  });
+
+  it('refuses a capacity below 1', () => {
+    expect(() => new ClassQueue(0)).toThrow(RangeError);
+    expect(() => new ClassQueue(1.5)).toThrow(RangeError);
+  });
+});
