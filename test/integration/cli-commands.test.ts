@@ -1,5 +1,6 @@
 /* The real `node bin/vmsig.mjs ...` against a real server: exit statuses, printed refusals, what reached the VM. */
 import { execFile, spawn } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WireClient } from '../../src/main/wire';
@@ -168,6 +169,31 @@ describe('vmsig CLI against a live server', () => {
     expect(lines.every((l) => l.kind === 'SEAM_UP' && l.endpoint === 1 && l.fields.name === 'vm-one')).toBe(
       true,
     );
+  });
+
+  it('without --socket/--token it uses the default configuration: its socket and console token', async () => {
+    const cfgDir = path.join(h.dir, 'vmsig');
+    fs.mkdirSync(cfgDir, { recursive: true, mode: 0o700 });
+    const console = {
+      name: 'operator',
+      principal: 1,
+      token: TOKENS.op,
+      caps: ['OBSERVE', 'VM'],
+      endpoints: 'all',
+      leasePrio: 10,
+      console: true,
+    };
+    fs.writeFileSync(
+      path.join(cfgDir, 'config.json'),
+      JSON.stringify({ socket: h.socket, controls: [console] }),
+      { mode: 0o600 },
+    );
+    const r = await vmsig(['vm', 'status', '--vm', '1'], null);
+    expect([r.code, r.out.trim()]).toEqual([0, 'VM 1: RUNNING']);
+    fs.rmSync(cfgDir, { recursive: true });
+    const none = await vmsig(['vm', 'status', '--vm', '1'], null);
+    expect(none.code).toBe(2);
+    expect(none.err).toContain('no token');
   });
 
   it('bad arguments are usage errors (exit 2); a bad token prints AUTH (exit 1)', async () => {

@@ -151,6 +151,17 @@ describe.skipIf(!guest.ok)('an attached VM (QEMU started by someone else)', () =
           r = await vmsig(host.socketPath, ['vm', 'status', '--vm', '2']);
         }
         expect(r.out.trim()).toBe('VM 2: RUNNING');
+        await host.removeVm(2);
+        expect(host.vms()).toEqual([]);
+        const gone = await vmsig(host.socketPath, ['vm', 'status', '--vm', '2']);
+        expect([gone.code, gone.err.trim()]).toEqual([1, 'vm status on VM 2: refused: NOENT']);
+        await host.addAttachedVm({ id: 2, name: 'again', qmp: vm.handle.paths.qmp });
+        r = await vmsig(host.socketPath, ['vm', 'status', '--vm', '2']);
+        for (let i = 0; i < 20 && r.code !== 0; i++) {
+          await new Promise((res) => setTimeout(res, 500));
+          r = await vmsig(host.socketPath, ['vm', 'status', '--vm', '2']);
+        }
+        expect(r.out.trim()).toBe('VM 2: RUNNING');
       } finally {
         await host.stop();
       }
