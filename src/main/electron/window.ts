@@ -3,7 +3,7 @@
  * Node in the page, no webview, no navigation, no new windows, no permission grants, the
  * app loaded from files. It creates the window; it never talks to the service.
  */
-import { BrowserWindow, session, shell } from 'electron';
+import { BrowserWindow, session } from 'electron';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 
@@ -27,6 +27,9 @@ export function createWindow(paths: AppPaths): BrowserWindow {
     show: false,
     title: 'vmsig console',
     webPreferences: {
+      // electronegativity PRELOAD_JS_CHECK (medium) asks to review the preload: it is
+      // src/preload/index.ts, which exposes only the typed VmsigApi through contextBridge
+      // (never ipcRenderer) and runs sandboxed; it is the page's only way to main.
       preload: paths.preload,
       contextIsolation: true,
       sandbox: true,
@@ -39,6 +42,8 @@ export function createWindow(paths: AppPaths): BrowserWindow {
       webviewTag: false,
       navigateOnDragDrop: false,
       spellcheck: false,
+      // Middle-click must not open links in new windows (electronegativity AUXCLICK_JS_CHECK).
+      disableBlinkFeatures: 'Auxclick',
     },
   });
   const appUrl = pathToFileURL(path.join(paths.rendererDir, 'index.html')).href;
@@ -47,11 +52,8 @@ export function createWindow(paths: AppPaths): BrowserWindow {
   });
   win.webContents.on('will-redirect', (e) => e.preventDefault());
   win.webContents.on('will-attach-webview', (e) => e.preventDefault());
-  win.webContents.setWindowOpenHandler(({ url }) => {
-    // Links to documentation open in the system browser, never inside the app.
-    if (url.startsWith('https://')) void shell.openExternal(url);
-    return { action: 'deny' };
-  });
+  // The console opens no windows and no external links: every request is denied.
+  win.webContents.setWindowOpenHandler(() => ({ action: 'deny' }));
   win.once('ready-to-show', () => win.show());
   void win.loadFile(path.join(paths.rendererDir, 'index.html'));
   return win;

@@ -15,13 +15,24 @@ import { notify, useNotices } from './notices';
 import { scheduleTimelineFrame, timelineData } from './timeline';
 import { reduceSnapshot, useVms } from './vms';
 
-/** Folds a snapshot into every store. */
+const lastSlice = new Map<string, string>();
+
+/** Whether a snapshot slice differs from the last one seen (so unchanged slices keep their objects and subscribers stay quiet). */
+function changed(name: string, value: unknown): boolean {
+  const json = JSON.stringify(value);
+  if (lastSlice.get(name) === json) return false;
+  lastSlice.set(name, json);
+  return true;
+}
+
+/** Folds a snapshot into every store, touching only the slices that changed. */
 export function applySnapshot(snap: Snapshot): void {
-  useVms.setState((s) => reduceSnapshot(s, snap));
-  useLeases.setState({ leases: snap.leases });
-  useControls.setState({ controls: snap.controls });
+  if (changed('vms', [snap.vms, snap.readiness, snap.self])) useVms.setState((s) => reduceSnapshot(s, snap));
+  else useVms.setState({ clock: snap.clock });
+  if (changed('leases', snap.leases)) useLeases.setState({ leases: snap.leases });
+  if (changed('controls', snap.controls)) useControls.setState({ controls: snap.controls });
   useCursor.setState((s) => ({ cursors: reduceCursors(s.cursors, snap.cursors) }));
-  useInput.setState({ held: reduceHeld(snap.held) });
+  if (changed('held', snap.held)) useInput.setState({ held: reduceHeld(snap.held) });
 }
 
 function onRevoked(endpoint: number, inln: Uint8Array): void {

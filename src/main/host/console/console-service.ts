@@ -44,6 +44,8 @@ export interface ConsoleServiceOptions {
 }
 
 const COUNTER_REFRESH_MS = 1000;
+/** Cursor moves alone refresh the snapshot at most this often (~30 Hz), so a sensor at full rate does not flood renderers. */
+const CURSOR_REFRESH_MS = 33;
 
 type Handler<C extends InvokeChannel> = (req: InvokeRequest<C>, sink?: PushSink) => Promise<InvokeResponse<C>> | InvokeResponse<C>;
 
@@ -60,6 +62,7 @@ export class ConsoleService {
   private drainScheduled = false;
   private tickTimer: ReturnType<typeof setInterval> | null = null;
   private dirty = true;
+  private cursorDirty = false;
   private lastKey = '';
   private lastSentMs = 0;
 
@@ -204,7 +207,10 @@ export class ConsoleService {
     this.drainScheduled = false;
     if (!this.controlId) return;
     this.host.core.drain(this.controlId, (ev) => {
-      if (this.tracker.apply(ev) || (ev.kind >= Kind.LEASE_GRANTED && ev.kind <= Kind.LEASE_REVOKED)) this.dirty = true;
+      if (this.tracker.apply(ev) || (ev.kind >= Kind.LEASE_GRANTED && ev.kind <= Kind.LEASE_REVOKED)) {
+        if (ev.kind === Kind.CURSOR_STATE) this.cursorDirty = true;
+        else this.dirty = true;
+      }
       if (ev.origin === this.controlId) this.replies.offer(ev);
       this.writer.append(ev);
       return true;
@@ -222,8 +228,11 @@ export class ConsoleService {
 
   private pushSnapshotIfChanged(): void {
     const now = Date.now();
-    if (this.sinks.size === 0 || (!this.dirty && now - this.lastSentMs < COUNTER_REFRESH_MS)) return;
+    const since = now - this.lastSentMs;
+    const due = this.dirty || (this.cursorDirty && since >= CURSOR_REFRESH_MS) || since >= COUNTER_REFRESH_MS;
+    if (this.sinks.size === 0 || !due) return;
     this.dirty = false;
+    this.cursorDirty = false;
     const snap = this.snapshot();
     const key = JSON.stringify({ ...snap, clock: 0, controls: snap.controls.map((c) => ({ ...c, queued: 0, delivered: 0 })) });
     if (key === this.lastKey && now - this.lastSentMs < COUNTER_REFRESH_MS) return;

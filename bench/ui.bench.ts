@@ -1,0 +1,185 @@
+/*
+ * The console UI under load, in real Chromium against the real headless web host:
+ * (1) the timeline at 10 000 events/s for 10 s — frames/s and long tasks measured in the
+ * page, renderer heap before/after — beside the same page idle; (2) input latency from a
+ * key press in the page to QMP `input-send-event` reaching the QMP socket (real INPUT
+ * adapter and QMP client, a scripted QMP peer), beside the same path from a Node WebSocket
+ * client without the browser. Needs `npm run build` (out/renderer).
+ */
+import { performance } from 'node:perf_hooks';
+import type { Page } from 'playwright-core';
+import { WebSocket } from 'ws';
+import { Cap, ErrorCode, Kind, Prio, Source, encodeActAck, encodeCursor } from '../src/shared/model';
+import { Core, maskOf } from '../src/main/core';
+import { attachVm } from '../src/main/adapters/attach-vm';
+import type { ConsoleHostPort } from '../src/main/host/console';
+import { startWebHost } from '../src/main/serve';
+import { FakeQmpServer } from '../test/helpers/fake-qmp-server';
+import { launchBrowser } from '../e2e/harness/browser';
+import { ConsolePage } from '../e2e/pages/console-page';
+import type { Reporter } from './lib/reporter';
+
+const RATE = 10_000;
+const FLOOD_S = 10;
+const IDLE_S = 5;
+const PRESSES = 200;
+/** Presses are spaced wider than the INPUT adapter's 10 ms key pacing (kept for QEMU's PS/2 queue), so each measures one isolated key. */
+const KEY_SPACING_MS = 25;
+const clock = { nowNs: () => Number(process.hrtime.bigint()) };
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function quantile(xs: number[], q: number): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor(q * s.length))]!;
+}
+
+// In-page code is passed as source text: it runs in Chromium, not under tsx (whose helpers
+// it must not reference) and not under this file's Node typings.
+const INSTALL_PROBE = `(() => {
+  const p = (window.__probe = { frames: 0, long: [], t0: performance.now() });
+  const tick = () => { p.frames++; requestAnimationFrame(tick); };
+  requestAnimationFrame(tick);
+  new PerformanceObserver((list) => list.getEntries().forEach((e) => window.__probe.long.push(e.duration))).observe({ type: 'longtask' });
+})()`;
+const READ_PROBE = `(() => {
+  const p = window.__probe;
+  const s = (performance.now() - p.t0) / 1000;
+  const out = { fps: p.frames / s, longTasks: p.long.length, longestMs: Math.max(0, ...p.long) };
+  p.frames = 0; p.long = []; p.t0 = performance.now();
+  return out;
+})()`;
+
+/** Installs frame and long-task counters in the page; returns a reader (and reset) of fps, long tasks, longest. */
+async function pageProbe(page: Page): Promise<() => Promise<{ fps: number; longTasks: number; longestMs: number }>> {
+  await page.evaluate(INSTALL_PROBE);
+  return () => page.evaluate(READ_PROBE) as Promise<{ fps: number; longTasks: number; longestMs: number }>;
+}
+
+async function heapMiB(page: Page): Promise<number> {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('HeapProfiler.collectGarbage');
+  const { usedSize } = (await cdp.send('Runtime.getHeapUsage')) as { usedSize: number };
+  await cdp.detach();
+  return usedSize / (1024 * 1024);
+}
+
+/** Emits `rate` events/s (ACT_ACK, every 10th a CURSOR_STATE) on endpoint 2 for `seconds`. */
+async function flood(core: Core, rate: number, seconds: number): Promise<number> {
+  const acks = core.registerAdapter({ source: Source.VMHOST, endpoint: 2, defaultPrio: Prio.NORMAL, codec: 0, handle: () => {} });
+  const cursor = core.registerAdapter({ source: Source.FRAME, endpoint: 2, defaultPrio: Prio.BULK, codec: 0, handle: () => {} });
+  const start = performance.now();
+  let sent = 0;
+  while (performance.now() - start < seconds * 1000) {
+    const due = Math.floor(((performance.now() - start) / 1000) * rate);
+    for (; sent < due; sent++) {
+      if (sent % 10 === 0) cursor.emit({ kind: Kind.CURSOR_STATE, inln: encodeCursor({ x: sent % 640, y: sent % 480, visible: 1, seq: sent }) });
+      else acks.emit({ kind: Kind.ACT_ACK, inln: encodeActAck({ ok: 1, err: ErrorCode.OK, cmdKind: Kind.CMD_INPUT, detail: sent }) });
+    }
+    await sleep(5);
+  }
+  acks.unregister();
+  cursor.unregister();
+  return sent;
+}
+
+/** Runs the benchmark. */
+export async function run(report: Reporter): Promise<void> {
+  const fake = await FakeQmpServer.start();
+  let keyWaiter: ((t: number) => void) | null = null;
+  fake.script = (cmd, conn) => {
+    if (cmd.execute === 'input-send-event') keyWaiter?.(performance.now());
+    if (cmd.execute === 'query-status') return conn.reply(cmd, { status: 'running', running: true, singlestep: false });
+    conn.reply(cmd);
+  };
+  const core = new Core({ clock });
+  core.addEndpoint(2, 'flood');
+  const vm = await attachVm(core, { endpoint: 1, name: 'bench', qmpPath: fake.path, log: () => {} });
+  const operator = { name: 'operator', principal: 1, caps: Cap.OBSERVE | Cap.INPUT | Cap.VM, grant: maskOf([1, 2]), leasePrio: 10 };
+  const host: ConsoleHostPort = {
+    core,
+    vms: () => [{ id: 1, name: 'bench', kind: 'attached', state: 'attached', error: null, vncWebsocketPort: null, serialPath: null }],
+    startVm: async () => {},
+    stopVm: async () => {},
+    addAttachedVm: async () => {},
+    removeVm: async () => {},
+    consoleControl: () => operator,
+    readiness: () => ({ qemu: null, guest: null }),
+    nowNs: () => clock.nowNs(),
+  };
+  const web = await startWebHost({ host, log: () => {} });
+  const browser = await launchBrowser();
+  try {
+    const page = await browser.context.newPage();
+    const ui = new ConsolePage(page);
+    await ui.open(web.url);
+    for (let i = 0; i < 100 && !core.seamUp(1, Source.INPUT); i++) await sleep(50);
+    if (!core.seamUp(1, Source.INPUT)) throw new Error('the INPUT seam of the bench VM never came up');
+
+    const probe = await pageProbe(page);
+    const heapBefore = await heapMiB(page);
+    await probe();
+    await sleep(IDLE_S * 1000);
+    const idle = await probe();
+    const sent = await flood(core, RATE, FLOOD_S);
+    const loaded = await probe();
+    await sleep(500);
+    const received = Number(/(\d+) received/.exec((await page.getByLabel('Event count').textContent()) ?? '')?.[1] ?? NaN);
+    const heapAfter = await heapMiB(page);
+    report('ui.timeline.fps', loaded.fps, 'frames/s', `idle page ${idle.fps.toFixed(1)}; ${RATE} events/s for ${FLOOD_S} s`);
+    report('ui.timeline.long_tasks', loaded.longTasks, 'tasks', `idle page ${idle.longTasks}; longest ${loaded.longestMs.toFixed(0)} ms (idle ${idle.longestMs.toFixed(0)} ms)`);
+    report('ui.timeline.events_shown', received, 'events', `sent ${sent} (the ring keeps the last 100 000)`);
+    report('ui.renderer.heap_before', heapBefore, 'MiB', 'after load, after GC');
+    report('ui.renderer.heap_after', heapAfter, 'MiB', `after ${sent} events, after GC`);
+
+    await ui.grabButton().click();
+    await ui.releaseButton().waitFor();
+    await ui.screen('bench').click();
+    const fromPage: number[] = [];
+    for (let i = 0; i < PRESSES; i++) {
+      for (const down of [true, false]) {
+        const got = new Promise<number>((r) => (keyWaiter = r));
+        const t0 = performance.now();
+        await (down ? page.keyboard.down('KeyA') : page.keyboard.up('KeyA'));
+        fromPage.push((await got) - t0);
+        await sleep(KEY_SPACING_MS);
+      }
+    }
+    await ui.releaseButton().click();
+
+    const ws = new WebSocket(`ws://127.0.0.1:${web.port}/api?token=${web.token}`, { headers: { Origin: `http://127.0.0.1:${web.port}` } });
+    await new Promise((r, j) => ws.once('open', r).once('error', j));
+    let id = 0;
+    const call = (channel: string, request: unknown): Promise<unknown> =>
+      new Promise((resolve) => {
+        const my = ++id;
+        const on = (d: Buffer, bin: boolean): void => {
+          if (bin) return;
+          const m = JSON.parse(String(d)) as { id?: number; result?: unknown };
+          if (m.id === my) {
+            ws.off('message', on);
+            resolve(m.result);
+          }
+        };
+        ws.on('message', on);
+        ws.send(JSON.stringify({ t: 'invoke', id: my, channel, request }));
+      });
+    await call('lease.acquire', { endpoint: 1, cls: 'INPUT' });
+    const fromSocket: number[] = [];
+    for (let i = 0; i < PRESSES * 2; i++) {
+      const got = new Promise<number>((r) => (keyWaiter = r));
+      const t0 = performance.now();
+      ws.send(JSON.stringify({ t: 'invoke', id: ++id, channel: 'input.send', request: { endpoint: 1, type: 'key', code: 30, down: i % 2 === 0 } }));
+      fromSocket.push((await got) - t0);
+      await sleep(KEY_SPACING_MS);
+    }
+    ws.close();
+    const base = `Node WS client, no browser: median ${quantile(fromSocket, 0.5).toFixed(2)} ms, p99 ${quantile(fromSocket, 0.99).toFixed(2)} ms`;
+    report('ui.input_latency.median', quantile(fromPage, 0.5), 'ms', `key press in Chromium → input-send-event on the QMP socket; ${base}`);
+    report('ui.input_latency.p99', quantile(fromPage, 0.99), 'ms', `${fromPage.length} key events, ${KEY_SPACING_MS} ms apart`);
+  } finally {
+    await browser.close();
+    await web.stop();
+    await vm.detach();
+    await fake.dispose();
+  }
+}
