@@ -16,7 +16,10 @@ export interface AttachVmOptions {
   /** Display name: the SEAM_UP payload. */
   name: string;
   qmpPath: string;
-  /** Guest RAM backing file (memory-backend-file,share=on); without it there is no MEMCTX seam. */
+  /**
+   * Guest RAM backing file (memory-backend-file,share=on) of a `pc` machine (the segment
+   * layout is computed for it); without it there is no MEMCTX seam.
+   */
   ramFile?: string;
   log: Log;
   /** Heartbeat period (default 500 ms); the link is stale after 3 unanswered periods. */
@@ -43,13 +46,19 @@ const RECONNECT = { initialMs: 100, maxMs: 1000, factor: 2 };
 export async function attachVm(core: Core, opts: AttachVmOptions): Promise<VmAttachment> {
   const declared = !core.endpoints().some((e) => e.id === opts.endpoint);
   if (declared) core.addEndpoint(opts.endpoint, opts.name);
-  const qmp = new QmpClient({ path: opts.qmpPath, log: opts.log, reconnect: RECONNECT, commandTimeoutMs: 5000 });
+  const qmp = new QmpClient({
+    path: opts.qmpPath,
+    log: opts.log,
+    reconnect: RECONNECT,
+    commandTimeoutMs: 5000,
+  });
   const link = new VmLink(qmp, { log: opts.log, heartbeatMs: opts.heartbeatMs });
   const adapters: { dispose(): void }[] = [];
   try {
     adapters.push(new VmHostAdapter(core, opts.endpoint, opts.name, link, opts.log));
     adapters.push(new InputAdapter(core, opts.endpoint, opts.name, link, opts.log));
-    if (opts.ramFile !== undefined) adapters.push(new MemctxAdapter(core, opts.endpoint, opts.name, opts.ramFile, link, opts.log));
+    if (opts.ramFile !== undefined)
+      adapters.push(new MemctxAdapter(core, opts.endpoint, opts.name, opts.ramFile, link, opts.log));
   } catch (e) {
     for (const a of adapters) a.dispose();
     if (declared) core.removeEndpoint(opts.endpoint);
