@@ -29,6 +29,7 @@ import { PayloadLedger } from './payload-ledger';
 import type { Clock, Log } from './ports';
 import { silentLog } from './ports';
 import { ReplayState } from './replay-state';
+import { RouteIndex } from './route-index';
 
 /** An adapter's claim on one seam of one endpoint. */
 export interface AdapterSpec {
@@ -88,6 +89,7 @@ export class Core {
   private readonly limits: QueueLimits;
   private readonly controlsById = new Map<number, Control>();
   private controlList: Control[] = [];
+  private readonly routeIndex = new RouteIndex();
   private readonly adapters = new Map<number, AdapterEntry>();
   private readonly endpointNames = new Map<number, string>();
   private taps: Tap[] = [];
@@ -170,6 +172,7 @@ export class Core {
     const c = new Control(id, spec, sink, this.limits);
     this.controlsById.set(id, c);
     this.controlList = [...this.controlList, c];
+    this.routeIndex.invalidate();
     return id;
   }
 
@@ -180,6 +183,7 @@ export class Core {
     this.controlsById.delete(id);
     c.detached = true;
     this.controlList = this.controlList.filter((x) => x !== c);
+    this.routeIndex.invalidate();
     for (const ev of c.clear()) this.ledger.drop(ev);
     this.leaseDesk.revokeAll(this.arbiter.dropControl(id), 0);
     if (code !== undefined) {
@@ -196,6 +200,7 @@ export class Core {
     const c = this.controlsById.get(id);
     if (!c) return;
     c.subscribe(filter);
+    this.routeIndex.invalidate();
     for (const ev of this.replay.snapshot()) if (c.wants(ev)) this.deliverTo(c, ev);
   }
 
@@ -412,10 +417,12 @@ export class Core {
       const c = this.controlsById.get(privateTo);
       if (c) this.deliverTo(c, ev);
     } else {
-      const list = this.controlList;
-      for (let i = 0; i < list.length; i++) {
-        const c = list[i]!;
-        if (c.wants(ev)) this.deliverTo(c, ev);
+      const list = this.routeIndex.subscribers(ev, this.controlList);
+      for (let i = 0; i < list.length; i++) this.deliverTo(list[i]!, ev);
+      // Replies addressed to a control reach it whatever its filter (§5).
+      if (ev.origin !== 0 && ev.dir === Dir.UP) {
+        const o = this.controlsById.get(ev.origin);
+        if (o !== undefined && !list.includes(o)) this.deliverTo(o, ev);
       }
     }
     this.ledger.drop(ev);
