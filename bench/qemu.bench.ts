@@ -60,7 +60,11 @@ function quantile(sorted: readonly number[], q: number): number {
 }
 
 /** Runs `a` and `b` alternately n times each (so both see the same load); per-call µs, sorted. */
-async function roundTrips(n: number, a: () => Promise<unknown>, b: () => Promise<unknown>): Promise<[number[], number[]]> {
+async function roundTrips(
+  n: number,
+  a: () => Promise<unknown>,
+  b: () => Promise<unknown>,
+): Promise<[number[], number[]]> {
   const out: [number[], number[]] = [[], []];
   for (let i = 0; i < n; i++) {
     for (const [k, once] of [a, b].entries()) {
@@ -73,7 +77,11 @@ async function roundTrips(n: number, a: () => Promise<unknown>, b: () => Promise
 }
 
 /** Keeps `window` calls in flight for `seconds`; returns completed calls per second. */
-async function throughput(seconds: number, window: number, once: (i: number) => Promise<unknown>): Promise<number> {
+async function throughput(
+  seconds: number,
+  window: number,
+  once: (i: number) => Promise<unknown>,
+): Promise<number> {
   let done = 0;
   let i = 0;
   const start = nowNs();
@@ -105,13 +113,19 @@ export async function run(report: Reporter): Promise<void> {
   const vm = await launchVm({ id: 1, name: 'bench', memoryMiB: 128 }, { runtimeDir });
   try {
     await vm.serial.waitFor('VMSIG-GUEST-READY', { timeoutMs: 60_000, abort: vm.exited });
-    report('qemu.boot_to_ready', Date.now() - t0, 'ms', `${vm.accel}, 128 MiB, launch to serial ready marker`);
+    report(
+      'qemu.boot_to_ready',
+      Date.now() - t0,
+      'ms',
+      `${vm.accel}, 128 MiB, launch to serial ready marker`,
+    );
     const core = new Core({ clock: hrClock });
     const att = await attachVm(core, { endpoint: 1, name: 'bench', qmpPath: vm.paths.qmp, log: () => {} });
     try {
       const send = benchControl(core);
       const granted = await send(Kind.CMD_ACQUIRE, encodeLeaseReq({ cls: LeaseClass.INPUT, reason: 0 }));
-      if (granted.kind !== Kind.LEASE_GRANTED) throw new Error(`INPUT lease not granted (kind ${granted.kind})`);
+      if (granted.kind !== Kind.LEASE_GRANTED)
+        throw new Error(`INPUT lease not granted (kind ${granted.kind})`);
       const query = async (): Promise<void> => {
         const ack = decodeActAck((await send(Kind.CMD_VM, encodeOp({ op: VmOp.QUERY }))).inln);
         if (!ack.ok) throw new Error(`CMD_VM QUERY failed: err ${ack.err}`);
@@ -121,28 +135,62 @@ export async function run(report: Reporter): Promise<void> {
       const [raw, viaCore] = await roundTrips(ROUND_TRIPS, rawQuery, query);
       const rawP50 = quantile(raw, 0.5);
       const coreP50 = quantile(viaCore, 0.5);
-      report('qmp.raw_query_status.p50', rawP50, 'µs', `p99 ${quantile(raw, 0.99).toFixed(0)} µs; baseline: raw QMP on the same socket`);
-      report('qmp.core_cmd_vm_query.p50', coreP50, 'µs', `p99 ${quantile(viaCore, 0.99).toFixed(0)} µs; core → VMHOST → QMP → ACT_ACK`);
+      report(
+        'qmp.raw_query_status.p50',
+        rawP50,
+        'µs',
+        `p99 ${quantile(raw, 0.99).toFixed(0)} µs; baseline: raw QMP on the same socket`,
+      );
+      report(
+        'qmp.core_cmd_vm_query.p50',
+        coreP50,
+        'µs',
+        `p99 ${quantile(viaCore, 0.99).toFixed(0)} µs; core → VMHOST → QMP → ACT_ACK`,
+      );
       report('qmp.core_vs_raw.ratio', coreP50 / rawP50, 'x', 'p50 core round trip / p50 raw QMP round trip');
 
       // REL ±1: a mouse nudge back and forth, harmless to the guest.
-      const rel = (i: number) => encodeInput({ kind: InputKind.REL, code: 0, value: i % 2 ? 1 : -1, scroll: 0 });
+      const rel = (i: number) =>
+        encodeInput({ kind: InputKind.REL, code: 0, value: i % 2 ? 1 : -1, scroll: 0 });
       const rawRate = await throughput(INPUT_SECONDS, WINDOW, (i) =>
-        att.qmp.execute('input-send-event', { events: [{ type: 'rel', data: { axis: 'x', value: i % 2 ? 1 : -1 } }] }),
+        att.qmp.execute('input-send-event', {
+          events: [{ type: 'rel', data: { axis: 'x', value: i % 2 ? 1 : -1 } }],
+        }),
       );
       const coreRate = await throughput(INPUT_SECONDS, WINDOW, async (i) => {
         const ack = decodeActAck((await send(Kind.CMD_INPUT, rel(i))).inln);
         if (!ack.ok) throw new Error(`CMD_INPUT failed: err ${ack.err}`);
       });
       const seqRate = await throughput(INPUT_SECONDS, 1, async (i) => send(Kind.CMD_INPUT, rel(i)));
-      report('input.raw_qmp.cmds_per_s', rawRate, 'cmd/s', `baseline: raw input-send-event, ${WINDOW} in flight`);
-      report('input.core.cmds_per_s', coreRate, 'cmd/s', `CMD_INPUT → ACT_ACK through the core, ${WINDOW} in flight (QMP keeps ≤ 8)`);
-      report('input.core_sequential.cmds_per_s', seqRate, 'cmd/s', 'one CMD_INPUT at a time, each awaiting its ACT_ACK');
+      report(
+        'input.raw_qmp.cmds_per_s',
+        rawRate,
+        'cmd/s',
+        `baseline: raw input-send-event, ${WINDOW} in flight`,
+      );
+      report(
+        'input.core.cmds_per_s',
+        coreRate,
+        'cmd/s',
+        `CMD_INPUT → ACT_ACK through the core, ${WINDOW} in flight (QMP keeps ≤ 8)`,
+      );
+      report(
+        'input.core_sequential.cmds_per_s',
+        seqRate,
+        'cmd/s',
+        'one CMD_INPUT at a time, each awaiting its ACT_ACK',
+      );
       report('input.core_vs_raw.ratio', coreRate / rawRate, 'x', 'core rate / raw QMP rate');
       // Shift pressed and released: a key the guest's shell ignores. Keys are paced (10 ms).
-      const shift = (i: number) => encodeInput({ kind: InputKind.KEY, code: 42, value: i % 2 ? 0 : 1, scroll: 0 });
+      const shift = (i: number) =>
+        encodeInput({ kind: InputKind.KEY, code: 42, value: i % 2 ? 0 : 1, scroll: 0 });
       const keyRate = await throughput(1, WINDOW, async (i) => send(Kind.CMD_INPUT, shift(i)));
-      report('input.core_keys.cmds_per_s', keyRate, 'cmd/s', 'KEY commands: the INPUT adapter spaces keys 10 ms apart (PS/2 queue), ceiling 100/s');
+      report(
+        'input.core_keys.cmds_per_s',
+        keyRate,
+        'cmd/s',
+        'KEY commands: the INPUT adapter spaces keys 10 ms apart (PS/2 queue), ceiling 100/s',
+      );
     } finally {
       await att.detach();
     }

@@ -117,7 +117,11 @@ export class InputAdapter {
         if (wait > 0) await new Promise((r) => setTimeout(r, wait));
         this.lastKeyAt = Date.now();
       }
-      return { replies: Promise.all(translation.commands.map((events) => this.link.qmp.execute('input-send-event', { events }))) };
+      return {
+        replies: Promise.all(
+          translation.commands.map((events) => this.link.qmp.execute('input-send-event', { events })),
+        ),
+      };
     });
     this.lane = submitted.then(() => undefined);
     const sent = submitted.then((s) => s.replies);
@@ -152,7 +156,8 @@ export class InputAdapter {
 
   private queryHeld(cmd: VmsigEvent): void {
     void this.tail.then(() => {
-      if (!this.disposed) this.port.reply(cmd, { kind: Kind.INPUT_HELD, inln: encodeInputHeld(this.held.entries()) });
+      if (!this.disposed)
+        this.port.reply(cmd, { kind: Kind.INPUT_HELD, inln: encodeInputHeld(this.held.entries()) });
     });
   }
 

@@ -12,13 +12,36 @@ describe('vmsig_input → input-send-event', () => {
       commands: [[{ type: 'key', data: { down: true, key: { type: 'qcode', data: 'a' } } }]],
       held: { kind: InputKind.KEY, code: 30, down: true },
     });
-    expect(translateInput(inp(InputKind.KEY, 86, 0)).commands[0]![0]).toMatchObject({ data: { down: false, key: { data: 'less' } } });
+    expect(translateInput(inp(InputKind.KEY, 86, 0)).commands[0]![0]).toMatchObject({
+      data: { down: false, key: { data: 'less' } },
+    });
   });
 
   it('covers every key of a 105-key keyboard and the media keys', () => {
     const keys105 = [
       ...Array.from({ length: 83 }, (_, i) => i + 1), // ESC .. KPDOT
-      86, 87, 88, 96, 97, 98, 99, 100, 102, 103, 104, 105, 106, 107, 108, 109, 110, 111, 119, 125, 126, 127,
+      86,
+      87,
+      88,
+      96,
+      97,
+      98,
+      99,
+      100,
+      102,
+      103,
+      104,
+      105,
+      106,
+      107,
+      108,
+      109,
+      110,
+      111,
+      119,
+      125,
+      126,
+      127,
     ];
     const media = [113, 114, 115, 163, 164, 165, 166, 140, 155, 158, 159, 172, 173];
     expect(keys105.length).toBe(105);
@@ -26,13 +49,25 @@ describe('vmsig_input → input-send-event', () => {
   });
 
   it('maps BTN_LEFT..BTN_EXTRA to QEMU buttons', () => {
-    const names = [0x110, 0x111, 0x112, 0x113, 0x114].map((c) => translateInput(inp(InputKind.BTN, c, 1)).commands[0]![0]!.data);
-    expect(names.map((d) => (d as { button: string }).button)).toEqual(['left', 'right', 'middle', 'side', 'extra']);
+    const names = [0x110, 0x111, 0x112, 0x113, 0x114].map(
+      (c) => translateInput(inp(InputKind.BTN, c, 1)).commands[0]![0]!.data,
+    );
+    expect(names.map((d) => (d as { button: string }).button)).toEqual([
+      'left',
+      'right',
+      'middle',
+      'side',
+      'extra',
+    ]);
   });
 
   it('passes relative deltas and absolute coordinates 0..32767 through', () => {
-    expect(translateInput(inp(InputKind.REL, 1, -5)).commands).toEqual([[{ type: 'rel', data: { axis: 'y', value: -5 } }]]);
-    expect(translateInput(inp(InputKind.ABS, 0, 32767)).commands).toEqual([[{ type: 'abs', data: { axis: 'x', value: 32767 } }]]);
+    expect(translateInput(inp(InputKind.REL, 1, -5)).commands).toEqual([
+      [{ type: 'rel', data: { axis: 'y', value: -5 } }],
+    ]);
+    expect(translateInput(inp(InputKind.ABS, 0, 32767)).commands).toEqual([
+      [{ type: 'abs', data: { axis: 'x', value: 32767 } }],
+    ]);
   });
 
   it('turns a scroll into one wheel press+release command per notch', () => {
@@ -42,7 +77,9 @@ describe('vmsig_input → input-send-event', () => {
       { type: 'btn', data: { down: true, button: 'wheel-down' } },
       { type: 'btn', data: { down: false, button: 'wheel-down' } },
     ]);
-    expect(translateInput(inp(InputKind.SCROLL, 6, 0, 1)).commands[0]![0]).toMatchObject({ data: { button: 'wheel-right' } });
+    expect(translateInput(inp(InputKind.SCROLL, 6, 0, 1)).commands[0]![0]).toMatchObject({
+      data: { button: 'wheel-right' },
+    });
   });
 
   it('refuses unknown keys, buttons, axes, out-of-range coordinates and kinds with INVAL', () => {
@@ -57,7 +94,9 @@ describe('vmsig_input → input-send-event', () => {
       inp(InputKind.SCROLL, 8, 0, Number.NaN),
       inp(9, 0, 0),
     ]) {
-      expect(() => translateInput(bad), JSON.stringify(bad)).toThrow(expect.objectContaining({ code: ErrorCode.INVAL }));
+      expect(() => translateInput(bad), JSON.stringify(bad)).toThrow(
+        expect.objectContaining({ code: ErrorCode.INVAL }),
+      );
     }
   });
 });

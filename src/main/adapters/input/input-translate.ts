@@ -57,14 +57,19 @@ export function translateInput(input: InputEv): Translation {
     }
     case InputKind.BTN: {
       const button = EVDEV_BUTTON.get(input.code);
-      if (button === undefined) throw inval(`evdev button ${input.code} is not BTN_LEFT..BTN_EXTRA (0x110..0x114)`);
+      if (button === undefined)
+        throw inval(`evdev button ${input.code} is not BTN_LEFT..BTN_EXTRA (0x110..0x114)`);
       const down = pressed(input.value);
-      return { commands: [[{ type: 'btn', data: { down, button } }]], held: { kind: InputKind.BTN, code: input.code, down } };
+      return {
+        commands: [[{ type: 'btn', data: { down, button } }]],
+        held: { kind: InputKind.BTN, code: input.code, down },
+      };
     }
     case InputKind.REL:
       return { commands: [[{ type: 'rel', data: { axis: axisName(input.code), value: input.value } }]] };
     case InputKind.ABS: {
-      if (input.value < 0 || input.value > ABS_MAX) throw inval(`absolute coordinate ${input.value} is outside 0..${ABS_MAX}`);
+      if (input.value < 0 || input.value > ABS_MAX)
+        throw inval(`absolute coordinate ${input.value} is outside 0..${ABS_MAX}`);
       return { commands: [[{ type: 'abs', data: { axis: axisName(input.code), value: input.value } }]] };
     }
     case InputKind.SCROLL:
@@ -82,10 +87,17 @@ export function translateInput(input: InputEv): Translation {
 function scrollCommands(code: number, scroll: number): QmpInputEvent[][] {
   if (!Number.isFinite(scroll)) throw inval('scroll magnitude is not a finite number');
   const vertical = code === WHEEL.WHEEL || code === AXIS.Y;
-  if (!vertical && code !== WHEEL.HWHEEL && code !== AXIS.X) throw inval(`scroll axis ${code} is not REL_WHEEL (8) or REL_HWHEEL (6)`);
+  if (!vertical && code !== WHEEL.HWHEEL && code !== AXIS.X)
+    throw inval(`scroll axis ${code} is not REL_WHEEL (8) or REL_HWHEEL (6)`);
   const notches = Math.round(Math.abs(scroll));
   if (notches > MAX_SCROLL_NOTCHES) throw inval(`scroll of ${notches} notches exceeds ${MAX_SCROLL_NOTCHES}`);
-  const button = vertical ? (scroll > 0 ? 'wheel-up' : 'wheel-down') : scroll > 0 ? 'wheel-right' : 'wheel-left';
+  const button = vertical
+    ? scroll > 0
+      ? 'wheel-up'
+      : 'wheel-down'
+    : scroll > 0
+      ? 'wheel-right'
+      : 'wheel-left';
   return Array.from({ length: notches }, () => [
     { type: 'btn', data: { down: true, button } },
     { type: 'btn', data: { down: false, button } },

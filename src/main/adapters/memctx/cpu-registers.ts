@@ -24,7 +24,12 @@ function field(text: string, name: string): bigint {
 
 /** Parses CR0, CR3, CR4 and EFER; throws VmsigError IO when one is missing. */
 export function parseRegisters(text: string): PagingRegisters {
-  return { cr0: field(text, 'CR0'), cr3: field(text, 'CR3'), cr4: field(text, 'CR4'), efer: field(text, 'EFER') };
+  return {
+    cr0: field(text, 'CR0'),
+    cr3: field(text, 'CR3'),
+    cr4: field(text, 'CR4'),
+    efer: field(text, 'EFER'),
+  };
 }
 
 /** Paging levels in force (4 or 5), or undefined when the vCPU is not in long mode with paging. */

@@ -131,16 +131,33 @@ export class MemctxAdapter {
     this.epoch++;
     this.port.emit({
       kind: Kind.MEMCTX,
-      inln: encodeMemCtx({ epoch: this.epoch, nseg: ram.segments.length, kcr3: ctx.kcr3, ramSize: ram.size, levels: ctx.levels, flags: 0 }),
-      payload: { bytes: encodeMemCtxPayload(ram.segments, ram.path), codec: Codec.MEMCTX, flags: PayloadFlag.OWNED },
+      inln: encodeMemCtx({
+        epoch: this.epoch,
+        nseg: ram.segments.length,
+        kcr3: ctx.kcr3,
+        ramSize: ram.size,
+        levels: ctx.levels,
+        flags: 0,
+      }),
+      payload: {
+        bytes: encodeMemCtxPayload(ram.segments, ram.path),
+        codec: Codec.MEMCTX,
+        flags: PayloadFlag.OWNED,
+      },
     });
-    this.log('info', `memctx ${this.endpoint}: epoch ${this.epoch}, kcr3 0x${ctx.kcr3.toString(16)}, ${ctx.levels}-level`);
+    this.log(
+      'info',
+      `memctx ${this.endpoint}: epoch ${this.epoch}, kcr3 0x${ctx.kcr3.toString(16)}, ${ctx.levels}-level`,
+    );
   }
 
   private invalidate(reason: number): void {
     if (!this.ctx || this.disposed) return;
     this.ctx = undefined;
-    this.port.emit({ kind: Kind.MEMCTX_INVALIDATED, inln: encodeMemCtxInvalidated({ epoch: this.epoch, reason }) });
+    this.port.emit({
+      kind: Kind.MEMCTX_INVALIDATED,
+      inln: encodeMemCtxInvalidated({ epoch: this.epoch, reason }),
+    });
     if (this.link.up) this.schedule(this.timing.seekMs ?? 250);
   }
 

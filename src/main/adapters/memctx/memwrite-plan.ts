@@ -29,10 +29,16 @@ export function planWrite(
     const inPage = Number(PAGE - (va % PAGE));
     const len = Math.min(inPage, data.length - done);
     const m = walk(reader, cr3, va, levels);
-    if (isFault(m)) return { ok: false, err: ErrorCode.EXTENT, why: `0x${va.toString(16)}: ${m.fault} at level ${m.level}` };
+    if (isFault(m))
+      return {
+        ok: false,
+        err: ErrorCode.EXTENT,
+        why: `0x${va.toString(16)}: ${m.fault} at level ${m.level}`,
+      };
     if (!m.writable) return { ok: false, err: ErrorCode.EXTENT, why: `0x${va.toString(16)} is read-only` };
     const at = locateGpa(segments, m.gpa);
-    if (!at || at.left < BigInt(len)) return { ok: false, err: ErrorCode.EXTENT, why: `gpa 0x${m.gpa.toString(16)} is not guest RAM` };
+    if (!at || at.left < BigInt(len))
+      return { ok: false, err: ErrorCode.EXTENT, why: `gpa 0x${m.gpa.toString(16)} is not guest RAM` };
     chunks.push({ fileOff: at.fileOff, bytes: data.subarray(done, done + len) });
     done += len;
   }

@@ -51,7 +51,13 @@ describe('x86-64 page walk', () => {
   const { ram, cr3 } = build();
 
   it('translates a 4 KiB page with its offset, writable and executable', () => {
-    expect(walk(ram, cr3, kva + 0x123n)).toEqual({ gpa: 0x10_0123n, pageSize: 4096n, writable: true, nx: false, user: false });
+    expect(walk(ram, cr3, kva + 0x123n)).toEqual({
+      gpa: 0x10_0123n,
+      pageSize: 4096n,
+      writable: true,
+      nx: false,
+      user: false,
+    });
   });
 
   it('reports a read-only 4 KiB page and an NX page', () => {
@@ -69,11 +75,23 @@ describe('x86-64 page walk', () => {
   });
 
   it('translates a 2 MiB page, masking the PAT bit', () => {
-    expect(walk(ram, cr3, kva + 0x20_0000n + 0x1_2345n)).toEqual({ gpa: 0x61_2345n, pageSize: 0x20_0000n, writable: true, nx: false, user: false });
+    expect(walk(ram, cr3, kva + 0x20_0000n + 0x1_2345n)).toEqual({
+      gpa: 0x61_2345n,
+      pageSize: 0x20_0000n,
+      writable: true,
+      nx: false,
+      user: false,
+    });
   });
 
   it('translates a 1 GiB page with NX', () => {
-    expect(walk(ram, cr3, kva + 0x4000_0000n + 0x123_4567n)).toEqual({ gpa: 0x4123_4567n, pageSize: 0x4000_0000n, writable: true, nx: true, user: false });
+    expect(walk(ram, cr3, kva + 0x4000_0000n + 0x123_4567n)).toEqual({
+      gpa: 0x4123_4567n,
+      pageSize: 0x4000_0000n,
+      writable: true,
+      nx: true,
+      user: false,
+    });
   });
 
   it('makes a page read-only when an upper level is read-only', () => {
@@ -115,7 +133,10 @@ describe('memory write planning', () => {
 
   it('refuses EXTENT when any page is read-only, absent or outside RAM', () => {
     for (const gva of [kva + 0xff8n /* runs into the read-only page */, kva + 0x2000n, kva + 0x4000_0000n]) {
-      expect(planWrite(ram, segs, cr3, 4, gva, bytes(16))).toMatchObject({ ok: false, err: ErrorCode.EXTENT });
+      expect(planWrite(ram, segs, cr3, 4, gva, bytes(16))).toMatchObject({
+        ok: false,
+        err: ErrorCode.EXTENT,
+      });
     }
   });
 });

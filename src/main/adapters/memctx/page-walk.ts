@@ -40,7 +40,8 @@ export function isCanonical(gva: bigint, levels: 4 | 5): boolean {
 
 /** Walks `gva` under `cr3`; returns the mapping or the fault. */
 export function walk(reader: PhysReader, cr3: bigint, gva: bigint, levels: 4 | 5 = 4): Mapping | WalkFault {
-  if (gva < 0n || gva >= 1n << 64n || !isCanonical(gva, levels)) return { fault: 'non-canonical', level: levels };
+  if (gva < 0n || gva >= 1n << 64n || !isCanonical(gva, levels))
+    return { fault: 'non-canonical', level: levels };
   let table = cr3 & ADDR;
   let writable = true;
   let nx = false;

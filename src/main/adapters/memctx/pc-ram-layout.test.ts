@@ -14,7 +14,11 @@ describe('pc machine RAM layout', () => {
   });
 
   it('keeps 3 GiB below 4 GiB when RAM is 3 GiB', () => {
-    expect(pcRamSegments(3n * GiB).at(-1)).toEqual({ gpa: 0x100000n, size: 3n * GiB - 0x100000n, fileOff: 0x100000n });
+    expect(pcRamSegments(3n * GiB).at(-1)).toEqual({
+      gpa: 0x100000n,
+      size: 3n * GiB - 0x100000n,
+      fileOff: 0x100000n,
+    });
   });
 
   it('splits RAM of 3.5 GiB and more at 3 GiB and maps the rest from 4 GiB', () => {
@@ -26,7 +30,10 @@ describe('pc machine RAM layout', () => {
   });
 
   it('keeps RAM just below the hole in one low segment', () => {
-    expect(pcRamSegments(0xd0000000n).at(-1)).toMatchObject({ gpa: 0x100000n, size: 0xd0000000n - 0x100000n });
+    expect(pcRamSegments(0xd0000000n).at(-1)).toMatchObject({
+      gpa: 0x100000n,
+      size: 0xd0000000n - 0x100000n,
+    });
   });
 });
 

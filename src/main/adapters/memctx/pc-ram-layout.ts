@@ -33,9 +33,13 @@ export function pcRamSegments(ramBytes: bigint): MemSeg[] {
 }
 
 /** The file offset of guest-physical `gpa` and the bytes left in its segment, or undefined when unbacked. */
-export function locateGpa(segs: readonly MemSeg[], gpa: bigint): { fileOff: bigint; left: bigint } | undefined {
+export function locateGpa(
+  segs: readonly MemSeg[],
+  gpa: bigint,
+): { fileOff: bigint; left: bigint } | undefined {
   for (const s of segs) {
-    if (gpa >= s.gpa && gpa < s.gpa + s.size) return { fileOff: s.fileOff + (gpa - s.gpa), left: s.gpa + s.size - gpa };
+    if (gpa >= s.gpa && gpa < s.gpa + s.size)
+      return { fileOff: s.fileOff + (gpa - s.gpa), left: s.gpa + s.size - gpa };
   }
   return undefined;
 }

@@ -60,7 +60,8 @@ export class RamFile implements PhysReader {
     const fd = this.openFd();
     for (const c of chunks) {
       const n = fs.writeSync(fd, c.bytes, 0, c.bytes.length, Number(c.fileOff));
-      if (n !== c.bytes.length) throw new VmsigError(ErrorCode.IO, `short write to ${this.path}: ${n} of ${c.bytes.length}`);
+      if (n !== c.bytes.length)
+        throw new VmsigError(ErrorCode.IO, `short write to ${this.path}: ${n} of ${c.bytes.length}`);
     }
   }
 

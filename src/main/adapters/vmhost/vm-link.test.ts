@@ -102,7 +102,10 @@ describe('QEMU run states and events → vmsig_vm_state', () => {
 
   it('maps lifecycle events, marking guest-initiated ones', () => {
     expect(stateFromEvent('RESET', { guest: true })).toEqual({ state: VmState.RESET, detail: 1 });
-    expect(stateFromEvent('SHUTDOWN', { guest: false, reason: 'host-qmp-quit' })).toEqual({ state: VmState.SHUTDOWN, detail: 0 });
+    expect(stateFromEvent('SHUTDOWN', { guest: false, reason: 'host-qmp-quit' })).toEqual({
+      state: VmState.SHUTDOWN,
+      detail: 0,
+    });
     expect(stateFromEvent('STOP')).toEqual({ state: VmState.PAUSED, detail: 0 });
     expect(stateFromEvent('GUEST_PANICKED')).toEqual({ state: VmState.CRASHED, detail: 0 });
     expect(stateFromEvent('BLOCK_JOB_COMPLETED')).toBeUndefined();

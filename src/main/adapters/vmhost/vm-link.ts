@@ -133,7 +133,8 @@ export class VmLink {
         (e: unknown) => {
           if (isQmpError(e, 'timeout')) this.set({ up: false, reason: SeamReason.HEARTBEAT_STALE });
           // A close is reported by the state handler; anything else is logged, not hidden.
-          else if (!isQmpError(e, 'closed')) this.options.log('warn', `vm-link: heartbeat failed: ${String(e)}`);
+          else if (!isQmpError(e, 'closed'))
+            this.options.log('warn', `vm-link: heartbeat failed: ${String(e)}`);
         },
       )
       .finally(() => {

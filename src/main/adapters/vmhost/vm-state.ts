@@ -40,7 +40,10 @@ export function stateFromRunState(status: string): VmState {
 }
 
 /** vmsig state and detail for a QMP event, or undefined when the event is not a lifecycle change. */
-export function stateFromEvent(event: string, data?: Record<string, unknown>): { state: VmState; detail: number } | undefined {
+export function stateFromEvent(
+  event: string,
+  data?: Record<string, unknown>,
+): { state: VmState; detail: number } | undefined {
   const detail = data?.guest === true ? LIFECYCLE_DETAIL_GUEST : 0;
   switch (event) {
     case 'STOP':

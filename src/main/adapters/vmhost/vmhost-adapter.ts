@@ -4,7 +4,18 @@
  * over QMP and acknowledged with ACT_ACK once QEMU answered. It never opens its own QMP
  * connection (a second client gets no greeting) and never acks before QEMU replied.
  */
-import { Codec, ErrorCode, Kind, Prio, Source, VmOp, VmState, type VmsigEvent, decodeOp, encodeVmState } from '../../../shared/model';
+import {
+  Codec,
+  ErrorCode,
+  Kind,
+  Prio,
+  Source,
+  VmOp,
+  VmState,
+  type VmsigEvent,
+  decodeOp,
+  encodeVmState,
+} from '../../../shared/model';
 import type { AdapterPort, Core } from '../../core';
 import type { Log } from '../../core/ports';
 import type { Disposer } from '../qmp';
@@ -47,9 +58,16 @@ export class VmHostAdapter {
         if (st && link.up) this.port.emit({ kind: Kind.VM_LIFECYCLE, inln: encodeVmState(st) });
       }),
       reportSeam(this.port, Source.VMHOST, Codec.VMHOST, name, link, (status) => {
-        if (status.up) this.publishStatus().catch((e: unknown) => this.log('warn', describeFailure(`vmhost ${endpoint}: query-status at seam up`, e)));
+        if (status.up)
+          this.publishStatus().catch((e: unknown) =>
+            this.log('warn', describeFailure(`vmhost ${endpoint}: query-status at seam up`, e)),
+          );
         // Without QMP nobody knows the VM's state: say so, so replay never shows a stale RUNNING.
-        else this.port.emit({ kind: Kind.VM_LIFECYCLE, inln: encodeVmState({ state: VmState.UNKNOWN, detail: 0 }) });
+        else
+          this.port.emit({
+            kind: Kind.VM_LIFECYCLE,
+            inln: encodeVmState({ state: VmState.UNKNOWN, detail: 0 }),
+          });
       }),
     );
   }
@@ -57,7 +75,8 @@ export class VmHostAdapter {
   /** Unregisters the seam (the core reports it down, CLOSED). */
   dispose(): void {
     if (this.disposed) return;
-    if (this.link.up) this.port.emit({ kind: Kind.VM_LIFECYCLE, inln: encodeVmState({ state: VmState.UNKNOWN, detail: 0 }) });
+    if (this.link.up)
+      this.port.emit({ kind: Kind.VM_LIFECYCLE, inln: encodeVmState({ state: VmState.UNKNOWN, detail: 0 }) });
     this.disposed = true;
     for (const d of this.disposers.splice(0)) d();
     this.port.unregister();
@@ -100,7 +119,8 @@ export class VmHostAdapter {
   private async publishStatus(): Promise<number> {
     const status = await this.link.qmp.execute<{ status: string }>('query-status');
     const state = stateFromRunState(status.status);
-    if (!this.disposed) this.port.emit({ kind: Kind.VM_LIFECYCLE, inln: encodeVmState({ state, detail: 0 }) });
+    if (!this.disposed)
+      this.port.emit({ kind: Kind.VM_LIFECYCLE, inln: encodeVmState({ state, detail: 0 }) });
     return state;
   }
 }
