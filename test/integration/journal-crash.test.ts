@@ -8,7 +8,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JournalReader } from '../../src/main/host/journal';
 import { WireClient } from '../../src/main/wire';
 import { Dir, Kind, VmOp, decodeActAck, encodeOp } from '../../src/shared/model';
@@ -27,6 +27,26 @@ function prng(seed: number): () => number {
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
+}
+
+/** How to start the host: tsx by default, a pre-built bundle when esbuild is at hand (beforeAll). */
+let hostCommand: string[] = ['--import', 'tsx', FIXTURE];
+
+/**
+ * Node + tsx take 1-2 s to start the host on a loaded machine; the test starts 20 of
+ * them. esbuild (installed with tsx and vite) bundles the fixture once, so each start is a
+ * plain `node host.mjs`. Without esbuild the test still runs, through tsx, only slower.
+ */
+async function bundleHost(outDir: string): Promise<void> {
+  let esbuild: typeof import('esbuild');
+  try {
+    esbuild = await import('esbuild');
+  } catch {
+    return;
+  }
+  const outfile = join(outDir, 'journal-crash-host.mjs');
+  await esbuild.build({ entryPoints: [FIXTURE], bundle: true, platform: 'node', format: 'esm', target: 'node20', outfile, logLevel: 'error' });
+  hostCommand = [outfile];
 }
 
 /** Runs one host, drives it as a socket client, kills it `delayMs` into the burst; resolves to the corrs whose ACT_ACK arrived. */
@@ -70,6 +90,7 @@ describe('journal survives kill -9', () => {
   const root = mkdtempSync(join(tmpdir(), 'vmsig-journal-crash-'));
   const dir = join(root, 'journal');
   afterAll(() => rmSync(root, { recursive: true, force: true }));
+  beforeAll(() => bundleHost(root));
 
   it(`every acknowledged command is journaled once, in order, across ${ITERATIONS} random kills`, async () => {
     const seed = Number(process.env.JOURNAL_CRASH_SEED ?? Date.now() % 1e9);
@@ -110,6 +131,6 @@ describe('journal survives kill -9', () => {
     expect(ackedAll.length).toBeGreaterThan(ITERATIONS);
     // Record numbers are contiguous across all the restarts: nothing was cut but torn bytes.
     page.records.forEach((r, k) => expect(r.rec).toBe(page.records[0]!.rec + k));
-    console.log(`journal crash: seed ${seed}, ${ITERATIONS} kills in ${elapsed} ms, ${ackedAll.length} acked commands, ${page.records.length} records`);
+    console.log(`journal crash: seed ${seed}, host ${hostCommand.at(-1)}, ${ITERATIONS} kills in ${elapsed} ms, ${ackedAll.length} acked commands, ${page.records.length} records`);
   }, 120_000);
 });
