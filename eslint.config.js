@@ -4,7 +4,26 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import reactHooks from 'eslint-plugin-react-hooks';
 
-const nodeBuiltins = ['node:*', 'fs', 'fs/*', 'path', 'os', 'net', 'child_process', 'crypto', 'http', 'https', 'stream', 'events', 'url', 'util', 'worker_threads', 'timers', 'process', 'buffer'];
+const nodeBuiltins = [
+  'node:*',
+  'fs',
+  'fs/*',
+  'path',
+  'os',
+  'net',
+  'child_process',
+  'crypto',
+  'http',
+  'https',
+  'stream',
+  'events',
+  'url',
+  'util',
+  'worker_threads',
+  'timers',
+  'process',
+  'buffer',
+];
 
 const restrict = (patterns) => ['error', { patterns }];
 
@@ -15,7 +34,10 @@ export default tseslint.config(
   {
     files: ['**/*.ts', '**/*.tsx'],
     languageOptions: {
-      parserOptions: { project: ['./tsconfig.node.json', './tsconfig.web.json'], tsconfigRootDir: import.meta.dirname },
+      parserOptions: {
+        project: ['./tsconfig.node.json', './tsconfig.web.json'],
+        tsconfigRootDir: import.meta.dirname,
+      },
     },
     rules: {
       '@typescript-eslint/consistent-type-imports': 'error',
@@ -31,7 +53,10 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': restrict([
         { group: nodeBuiltins, message: 'shared/ is imported by every process: no Node I/O.' },
-        { group: ['electron', '**/main/**', '**/renderer/**', '**/preload/**', '**/cli/**'], message: 'shared/ imports nothing but itself.' },
+        {
+          group: ['electron', '**/main/**', '**/renderer/**', '**/preload/**', '**/cli/**'],
+          message: 'shared/ imports nothing but itself.',
+        },
       ]),
     },
   },
@@ -40,7 +65,18 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': restrict([
         { group: nodeBuiltins, message: 'The core is pure: time and logging come in through Clock and Log.' },
-        { group: ['electron', '**/adapters/**', '**/wire/**', '**/host/**', '**/electron/**', '**/serve/**', '**/renderer/**'], message: 'The core imports only shared/ and itself.' },
+        {
+          group: [
+            'electron',
+            '**/adapters/**',
+            '**/wire/**',
+            '**/host/**',
+            '**/electron/**',
+            '**/serve/**',
+            '**/renderer/**',
+          ],
+          message: 'The core imports only shared/ and itself.',
+        },
       ]),
     },
   },
@@ -48,7 +84,10 @@ export default tseslint.config(
     files: ['src/main/adapters/**/*.ts', 'src/main/wire/**/*.ts'],
     rules: {
       'no-restricted-imports': restrict([
-        { group: ['electron', '**/host/**', '**/electron/**', '**/serve/**', '**/renderer/**', '**/cli/**'], message: 'Adapters and wire sit below host: they import core and shared only.' },
+        {
+          group: ['electron', '**/host/**', '**/electron/**', '**/serve/**', '**/renderer/**', '**/cli/**'],
+          message: 'Adapters and wire sit below host: they import core and shared only.',
+        },
       ]),
     },
   },
@@ -56,7 +95,10 @@ export default tseslint.config(
     files: ['src/main/host/**/*.ts'],
     rules: {
       'no-restricted-imports': restrict([
-        { group: ['electron', '**/electron/**', '**/serve/**', '**/renderer/**'], message: 'host/ is shared by both shells: no Electron, no shell code.' },
+        {
+          group: ['electron', '**/electron/**', '**/serve/**', '**/renderer/**'],
+          message: 'host/ is shared by both shells: no Electron, no shell code.',
+        },
       ]),
     },
   },
@@ -64,7 +106,10 @@ export default tseslint.config(
     files: ['src/main/serve/**/*.ts', 'src/cli/**/*.ts'],
     rules: {
       'no-restricted-imports': restrict([
-        { group: ['electron', '**/electron/**', '**/renderer/**'], message: 'The headless host and CLI run under plain Node.' },
+        {
+          group: ['electron', '**/electron/**', '**/renderer/**'],
+          message: 'The headless host and CLI run under plain Node.',
+        },
       ]),
     },
   },
@@ -72,7 +117,10 @@ export default tseslint.config(
     files: ['src/renderer/**/*.ts', 'src/renderer/**/*.tsx', 'src/preload/**/*.ts'],
     rules: {
       'no-restricted-imports': restrict([
-        { group: ['**/main/**', '**/cli/**', ...nodeBuiltins], message: 'Renderer and preload import only shared/ (and themselves).' },
+        {
+          group: ['**/main/**', '**/cli/**', ...nodeBuiltins],
+          message: 'Renderer and preload import only shared/ (and themselves).',
+        },
       ]),
     },
   },
@@ -80,6 +128,21 @@ export default tseslint.config(
     files: ['src/renderer/**/*.ts', 'src/renderer/**/*.tsx'],
     plugins: { 'react-hooks': reactHooks },
     rules: { ...reactHooks.configs.recommended.rules },
+  },
+  {
+    // Plain Node scripts (runners, bins): Node's globals, no type-aware rules.
+    files: ['**/*.mjs', '**/*.js'],
+    ...tseslint.configs.disableTypeChecked,
+    languageOptions: {
+      globals: {
+        process: 'readonly',
+        console: 'readonly',
+        URL: 'readonly',
+        setTimeout: 'readonly',
+        clearTimeout: 'readonly',
+        Buffer: 'readonly',
+      },
+    },
   },
   {
     files: ['src/cli/**/*.ts', 'bench/**/*.ts', 'scripts/**', 'e2e/**', 'test/**'],

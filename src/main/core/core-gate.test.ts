@@ -63,7 +63,15 @@ describe('the command gate (§6)', () => {
         continue;
       }
       expect(out, JSON.stringify(c)).toEqual({ accepted: false, err: c.err, replied: true });
-      expect(refusal(ctl.take())).toEqual({ ok: 0, err: c.err, cmdKind: Kind.CMD_INPUT, detail: 0, corr: 77, origin: ctl.id, endpoint: c.endpoint });
+      expect(refusal(ctl.take())).toEqual({
+        ok: 0,
+        err: c.err,
+        cmdKind: Kind.CMD_INPUT,
+        detail: 0,
+        corr: 77,
+        origin: ctl.id,
+        endpoint: c.endpoint,
+      });
       expect(input1.handled, 'a refused command never reaches an adapter').toEqual([]);
       expect(observer.take(), 'a refusal is addressed to the sender only').toEqual([]);
     }
@@ -78,10 +86,13 @@ describe('the command gate (§6)', () => {
     const life = (op: number) => cmd(Kind.CMD_LIFECYCLE, 1, { inln: encodeOp({ op }) });
     const vm = (op: number) => cmd(Kind.CMD_VM, 1, { inln: encodeOp({ op }) });
 
-    for (const op of [LifecycleOp.WAKEUP, LifecycleOp.PAUSE, LifecycleOp.RESUME]) expect(safe.send(life(op)).err).toBe(ErrorCode.OK);
+    for (const op of [LifecycleOp.WAKEUP, LifecycleOp.PAUSE, LifecycleOp.RESUME])
+      expect(safe.send(life(op)).err).toBe(ErrorCode.OK);
     for (const op of [VmOp.QUERY, VmOp.CONT, VmOp.STOP]) expect(safe.send(vm(op)).err).toBe(ErrorCode.OK);
-    for (const op of [LifecycleOp.POWERDOWN, LifecycleOp.RESET]) expect(safe.send(life(op)).err).toBe(ErrorCode.PERM);
-    for (const op of [VmOp.RESET, VmOp.POWERDOWN, VmOp.QUIT]) expect(safe.send(vm(op)).err).toBe(ErrorCode.PERM);
+    for (const op of [LifecycleOp.POWERDOWN, LifecycleOp.RESET])
+      expect(safe.send(life(op)).err).toBe(ErrorCode.PERM);
+    for (const op of [VmOp.RESET, VmOp.POWERDOWN, VmOp.QUIT])
+      expect(safe.send(vm(op)).err).toBe(ErrorCode.PERM);
     expect(power.send(life(LifecycleOp.PAUSE)).err).toBe(ErrorCode.PERM);
     expect(power.send(vm(VmOp.QUERY)).err).toBe(ErrorCode.PERM);
     expect(power.send(life(LifecycleOp.RESET)).err).toBe(ErrorCode.LEASE);
@@ -89,7 +100,12 @@ describe('the command gate (§6)', () => {
     expect(power.send(leaseCmd(Kind.CMD_ACQUIRE, 1, LeaseClass.POWER)).accepted).toBe(true);
     expect(power.send(life(LifecycleOp.RESET)).err).toBe(ErrorCode.OK);
     expect(power.send(vm(VmOp.QUIT)).err).toBe(ErrorCode.OK);
-    expect(input.handled.map((e) => e.inln[0])).toEqual([LifecycleOp.WAKEUP, LifecycleOp.PAUSE, LifecycleOp.RESUME, LifecycleOp.RESET]);
+    expect(input.handled.map((e) => e.inln[0])).toEqual([
+      LifecycleOp.WAKEUP,
+      LifecycleOp.PAUSE,
+      LifecycleOp.RESUME,
+      LifecycleOp.RESET,
+    ]);
     expect(vmhost.handled.map((e) => e.inln[0])).toEqual([VmOp.QUERY, VmOp.CONT, VmOp.STOP, VmOp.QUIT]);
   });
 
@@ -101,9 +117,43 @@ describe('the command gate (§6)', () => {
     expect(ctl.take().map((e) => decodeActAck(e.inln).err)).toEqual([ErrorCode.INVAL, ErrorCode.INVAL]);
   });
 
+  it('answers a bad op outside the grant with GRANT, so it learns nothing about the endpoint', () => {
+    const { core } = gateRig();
+    const ctl = attach(core, { grant: maskOf([2]) });
+    expect(ctl.send(cmd(Kind.CMD_VM, 1, { inln: encodeOp({ op: 6 }) })).err).toBe(ErrorCode.GRANT);
+    expect(ctl.send(cmd(Kind.CMD_VM, 2, { inln: encodeOp({ op: 6 }) })).err).toBe(ErrorCode.INVAL);
+  });
+
+  it("shows another control's CMD_MEMWRITE (guest bytes inline) only to observers with MEMREAD", () => {
+    const { core } = newRig({ endpoints: [1] });
+    const mem = core.registerAdapter({
+      source: Source.MEMCTX,
+      endpoint: 1,
+      defaultPrio: Prio.NORMAL,
+      codec: 3,
+      handle: () => {},
+    });
+    mem.emit({ kind: Kind.SEAM_UP, inln: encodeSeam({ seam: Source.MEMCTX, reason: 0 }) });
+    const writer = attach(core, { caps: Cap.MEMWRITE });
+    const watcher = attach(core, { caps: Cap.OBSERVE });
+    const reader = attach(core, { caps: Cap.OBSERVE | Cap.MEMREAD });
+    watcher.subscribe(everything());
+    reader.subscribe(everything());
+    writer.send(leaseCmd(Kind.CMD_ACQUIRE, 1, LeaseClass.MEMWRITE));
+    expect(writer.send(cmd(Kind.CMD_MEMWRITE, 1)).err).toBe(ErrorCode.OK);
+    expect(watcher.take().some((e) => e.kind === Kind.CMD_MEMWRITE)).toBe(false);
+    expect(reader.take().some((e) => e.kind === Kind.CMD_MEMWRITE)).toBe(true);
+  });
+
   it('needs MEMWRITE cap, grant, lease and an up MEMCTX seam for CMD_MEMWRITE', () => {
     const { core } = newRig({ endpoints: [1] });
-    const mem = core.registerAdapter({ source: Source.MEMCTX, endpoint: 1, defaultPrio: Prio.NORMAL, codec: 3, handle: () => {} });
+    const mem = core.registerAdapter({
+      source: Source.MEMCTX,
+      endpoint: 1,
+      defaultPrio: Prio.NORMAL,
+      codec: 3,
+      handle: () => {},
+    });
     const writer = attach(core, { caps: Cap.MEMWRITE });
     const reader = attach(core, { caps: Cap.MEMREAD | Cap.OBSERVE });
     expect(reader.send(cmd(Kind.CMD_MEMWRITE, 1)).err).toBe(ErrorCode.PERM);
@@ -120,7 +170,11 @@ describe('kinds a control may not send (§4)', () => {
     const { core, input1, observer } = gateRig();
     const ctl = attach(core);
     for (const kind of [...RETIRED_KINDS, 99, 127, 1000, Kind.NONE, Kind.ACT_ACK]) {
-      expect(ctl.send(cmd(kind, 1, { corr: kind })), `kind ${kind}`).toEqual({ accepted: false, err: ErrorCode.KIND, replied: true });
+      expect(ctl.send(cmd(kind, 1, { corr: kind })), `kind ${kind}`).toEqual({
+        accepted: false,
+        err: ErrorCode.KIND,
+        replied: true,
+      });
       expect(refusal(ctl.take())).toMatchObject({ ok: 0, err: ErrorCode.KIND, cmdKind: kind, corr: kind });
     }
     expect(input1.handled).toEqual([]);
@@ -131,12 +185,21 @@ describe('kinds a control may not send (§4)', () => {
     const { core, observer } = gateRig();
     const plain = attach(core, { caps: ALL_CAPS & ~Cap.SENSOR });
     const sensor = attach(core, { caps: Cap.SENSOR });
-    const cursor = () => cmd(Kind.CURSOR_STATE, 1, { dir: Dir.UP, inln: encodeCursor({ x: 1, y: 1, visible: 1, seq: 1 }) });
+    const cursor = () =>
+      cmd(Kind.CURSOR_STATE, 1, { dir: Dir.UP, inln: encodeCursor({ x: 1, y: 1, visible: 1, seq: 1 }) });
     expect(plain.send(cursor())).toEqual({ accepted: false, err: ErrorCode.KIND, replied: false });
     for (const kind of [...RETIRED_KINDS, Kind.VM_LIFECYCLE, Kind.LEASE_GRANTED, Kind.SEAM_UP, 200]) {
-      expect(sensor.send(cmd(kind, 1, { dir: Dir.UP })), `kind ${kind}`).toEqual({ accepted: false, err: ErrorCode.KIND, replied: false });
+      expect(sensor.send(cmd(kind, 1, { dir: Dir.UP })), `kind ${kind}`).toEqual({
+        accepted: false,
+        err: ErrorCode.KIND,
+        replied: false,
+      });
     }
-    expect(sensor.send(cmd(Kind.CMD_INPUT, 1, { dir: 7 }))).toEqual({ accepted: false, err: ErrorCode.KIND, replied: false });
+    expect(sensor.send(cmd(Kind.CMD_INPUT, 1, { dir: 7 }))).toEqual({
+      accepted: false,
+      err: ErrorCode.KIND,
+      replied: false,
+    });
     expect(plain.take()).toEqual([]);
     expect(sensor.take()).toEqual([]);
     expect(observer.take()).toEqual([]);
@@ -181,8 +244,16 @@ describe('client prio on commands (§7)', () => {
   it('may lower a command prio, raise it at most to HIGH, never to URGENT', () => {
     const { core, input1 } = gateRig();
     const ctl = attach(core);
-    for (const prio of [Prio.BULK, Prio.NORMAL, Prio.HIGH, Prio.URGENT, 7, 0xffffffff]) ctl.send(cmd(Kind.CMD_QUERY_INPUT, 1, { prio }));
-    expect(input1.handled.map((e) => e.prio)).toEqual([Prio.BULK, Prio.NORMAL, Prio.HIGH, Prio.HIGH, Prio.HIGH, Prio.HIGH]);
+    for (const prio of [Prio.BULK, Prio.NORMAL, Prio.HIGH, Prio.URGENT, 7, 0xffffffff])
+      ctl.send(cmd(Kind.CMD_QUERY_INPUT, 1, { prio }));
+    expect(input1.handled.map((e) => e.prio)).toEqual([
+      Prio.BULK,
+      Prio.NORMAL,
+      Prio.HIGH,
+      Prio.HIGH,
+      Prio.HIGH,
+      Prio.HIGH,
+    ]);
   });
 
   it('clamps non-integers and negatives to BULK', () => {

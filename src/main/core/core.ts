@@ -20,7 +20,13 @@ import {
   makeEvent,
 } from '../../shared/model';
 import { LEASE_COMMANDS, clampClientPrio, ruleFor } from './command-rules';
-import { Control, type ControlSink, type ControlSpec, DEFAULT_QUEUE_LIMITS, type QueueLimits } from './control';
+import {
+  Control,
+  type ControlSink,
+  type ControlSpec,
+  DEFAULT_QUEUE_LIMITS,
+  type QueueLimits,
+} from './control';
 import { maskHas } from './endpoint-mask';
 import type { SubscriptionFilter } from './filter';
 import { LeaseArbiter } from './lease-arbiter';
@@ -71,7 +77,13 @@ export interface CoreOptions {
   queueLimits?: QueueLimits;
 }
 
-const URGENT_KINDS = new Set<number>([Kind.SEAM_DOWN, Kind.SEAM_UP, Kind.ERROR, Kind.VM_LIFECYCLE, Kind.MEMCTX_INVALIDATED]);
+const URGENT_KINDS = new Set<number>([
+  Kind.SEAM_DOWN,
+  Kind.SEAM_UP,
+  Kind.ERROR,
+  Kind.VM_LIFECYCLE,
+  Kind.MEMCTX_INVALIDATED,
+]);
 
 interface AdapterEntry {
   spec: AdapterSpec;
@@ -101,14 +113,17 @@ export class Core {
     this.clock = opts.clock;
     this.log = opts.log ?? silentLog;
     this.limits = opts.queueLimits ?? DEFAULT_QUEUE_LIMITS;
-    this.leaseDesk = new LeaseDesk(this.arbiter, this.clock, (init, privateTo) => this.emitCore(init, privateTo));
+    this.leaseDesk = new LeaseDesk(this.arbiter, this.clock, (init, privateTo) =>
+      this.emitCore(init, privateTo),
+    );
   }
 
   // ---- endpoints ----
 
   /** Declares an endpoint (VM) 1..63 with its display name. */
   addEndpoint(id: number, name: string): void {
-    if (!Number.isInteger(id) || id < 1 || id > 63) throw new RangeError(`endpoint id ${id} is outside 1..63`);
+    if (!Number.isInteger(id) || id < 1 || id > 63)
+      throw new RangeError(`endpoint id ${id} is outside 1..63`);
     this.endpointNames.set(id, name);
   }
 
@@ -131,7 +146,8 @@ export class Core {
   registerAdapter(spec: AdapterSpec): AdapterPort {
     const k = spec.endpoint * 16 + spec.source;
     if (!this.endpointNames.has(spec.endpoint)) throw new Error(`endpoint ${spec.endpoint} is not declared`);
-    if (this.adapters.get(k)?.active) throw new Error(`seam ${spec.source} of endpoint ${spec.endpoint} is already owned`);
+    if (this.adapters.get(k)?.active)
+      throw new Error(`seam ${spec.source} of endpoint ${spec.endpoint} is already owned`);
     const entry: AdapterEntry = { spec, active: true };
     this.adapters.set(k, entry);
     // Fields are assigned after makeEvent rather than spread into it: V8 (Node 20) takes a
@@ -154,7 +170,13 @@ export class Core {
       emit: (init) => emit(init),
       reply: (cmd, init) => emit(init, cmd),
       ack: (cmd, err, detail = 0) =>
-        emit({ kind: Kind.ACT_ACK, inln: encodeActAck({ ok: err === ErrorCode.OK ? 1 : 0, err, cmdKind: cmd.kind, detail }) }, cmd),
+        emit(
+          {
+            kind: Kind.ACT_ACK,
+            inln: encodeActAck({ ok: err === ErrorCode.OK ? 1 : 0, err, cmdKind: cmd.kind, detail }),
+          },
+          cmd,
+        ),
       unregister: () => this.dropAdapter(k, entry),
     };
   }
@@ -216,7 +238,8 @@ export class Core {
     ev.seq = 0;
     ev.tsNs = 0;
     if (ev.dir === Dir.UP) return this.submitSensor(c, ev);
-    if (ev.dir !== Dir.DOWN) return this.unrouted(ev, { accepted: false, err: ErrorCode.KIND, replied: false });
+    if (ev.dir !== Dir.DOWN)
+      return this.unrouted(ev, { accepted: false, err: ErrorCode.KIND, replied: false });
     ev.source = Source.CONTROL;
     if (isRetiredKind(ev.kind) || !isKnownKind(ev.kind)) return this.refuse(c, ev, ErrorCode.KIND);
     if (LEASE_COMMANDS.has(ev.kind)) {
@@ -231,7 +254,11 @@ export class Core {
       return { accepted: true, err: ErrorCode.OK, replied: true };
     }
     const rule = ruleFor(ev.kind, ev.inln);
-    if (!rule.ok) return this.refuse(c, ev, ErrorCode[rule.err]);
+    if (!rule.ok) {
+      // A bad op says nothing about endpoints; still, outside the grant GRANT answers first (§6).
+      const err = maskHas(c.spec.grant, ev.endpoint) ? ErrorCode[rule.err] : ErrorCode.GRANT;
+      return this.refuse(c, ev, err);
+    }
     const err = this.gate(c, ev, rule.cap, rule.lease, rule.seam);
     if (err !== ErrorCode.OK) return this.refuse(c, ev, err);
     ev.prio = clampClientPrio(ev.prio);
@@ -243,7 +270,13 @@ export class Core {
       adapter.spec.handle(ev);
     } catch (e) {
       this.log('error', `adapter ${rule.seam}@${ev.endpoint} threw on kind ${ev.kind}: ${String(e)}`);
-      this.emitCore({ kind: Kind.ACT_ACK, endpoint: ev.endpoint, corr: ev.corr, origin: id, inln: encodeActAck({ ok: 0, err: ErrorCode.IO, cmdKind: ev.kind, detail: 0 }) });
+      this.emitCore({
+        kind: Kind.ACT_ACK,
+        endpoint: ev.endpoint,
+        corr: ev.corr,
+        origin: id,
+        inln: encodeActAck({ ok: 0, err: ErrorCode.IO, cmdKind: ev.kind, detail: 0 }),
+      });
     } finally {
       this.ledger.drop(ev);
     }
@@ -310,7 +343,12 @@ export class Core {
 
   /** Counters for tests, benchmarks and the UI. */
   stats(): { seq: number; routed: number; controls: number; payloads: ReturnType<PayloadLedger['stats']> } {
-    return { seq: this.seq, routed: this.routedCount, controls: this.controlList.length, payloads: this.ledger.stats() };
+    return {
+      seq: this.seq,
+      routed: this.routedCount,
+      controls: this.controlList.length,
+      payloads: this.ledger.stats(),
+    };
   }
 
   // ---- internals ----
@@ -336,7 +374,14 @@ export class Core {
     else if (!this.endpointNames.has(ev.endpoint)) err = ErrorCode.NOENT;
     if (err !== ErrorCode.OK) {
       this.emitCore(
-        { kind: Kind.ERROR, endpoint: ev.endpoint, origin: c.id, corr: ev.corr, prio: Prio.NORMAL, inln: encodeErrorInl({ code: err, detail: Kind.CURSOR_STATE, msg: 'cursor refused' }) },
+        {
+          kind: Kind.ERROR,
+          endpoint: ev.endpoint,
+          origin: c.id,
+          corr: ev.corr,
+          prio: Prio.NORMAL,
+          inln: encodeErrorInl({ code: err, detail: Kind.CURSOR_STATE, msg: 'cursor refused' }),
+        },
         c.id,
       );
       return this.unrouted(ev, { accepted: false, err, replied: true });
@@ -350,7 +395,13 @@ export class Core {
   private refuse(c: Control, ev: VmsigEvent, err: number): SubmitOutcome {
     this.runTaps(this.stamp(ev), err);
     this.emitCore(
-      { kind: Kind.ACT_ACK, endpoint: ev.endpoint, corr: ev.corr, origin: c.id, inln: encodeActAck({ ok: 0, err, cmdKind: ev.kind, detail: 0 }) },
+      {
+        kind: Kind.ACT_ACK,
+        endpoint: ev.endpoint,
+        corr: ev.corr,
+        origin: c.id,
+        inln: encodeActAck({ ok: 0, err, cmdKind: ev.kind, detail: 0 }),
+      },
       c.id,
     );
     return this.unrouted(ev, { accepted: false, err, replied: true });

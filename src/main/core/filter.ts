@@ -30,8 +30,11 @@ export function kindSet(kinds: readonly number[]): Uint8Array {
   return set;
 }
 
-/** The UP kinds OBSERVE does not cover: guest memory needs MEMREAD. */
-const MEMREAD_KINDS = [Kind.MEMCTX, Kind.MEMCTX_INVALIDATED];
+/**
+ * Kinds OBSERVE does not cover because they carry guest memory: the context (and its
+ * invalidation) and other controls' memory writes, whose bytes ride inline. They need MEMREAD.
+ */
+const MEMREAD_KINDS = [Kind.MEMCTX, Kind.MEMCTX_INVALIDATED, Kind.CMD_MEMWRITE];
 
 /** Kind bits a control with `caps` may receive at all (addressed replies aside). */
 export function kindsAllowedByCaps(caps: number): Uint8Array {
@@ -47,7 +50,11 @@ export function kindsAllowedByCaps(caps: number): Uint8Array {
 }
 
 /** The filter a control actually gets: its request intersected with caps and grant. */
-export function effectiveFilter(req: SubscriptionFilter, caps: number, grant: EndpointMask): SubscriptionFilter {
+export function effectiveFilter(
+  req: SubscriptionFilter,
+  caps: number,
+  grant: EndpointMask,
+): SubscriptionFilter {
   const allowed = kindsAllowedByCaps(caps);
   const kinds = new Uint8Array(16);
   for (let i = 0; i < 16; i++) kinds[i] = req.kinds[i]! & allowed[i]!;
