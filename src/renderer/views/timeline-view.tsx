@@ -1,15 +1,18 @@
 /*
- * The live event timeline: a virtualized list over the ring (only visible rows decode),
+ * The live event timeline: a windowed list over the ring (only visible rows decode),
  * filters, pause/follow, a detail pane for the clicked event and JSONL export. It
  * re-renders when the timeline version bumps (once per frame at most), never per event.
  */
-import { useVirtualizer } from '@tanstack/react-virtual';
-import { useEffect, useRef } from 'react';
+import { useLayoutEffect, useRef, useState } from 'react';
 import { describeEvent } from '../../shared/model';
 import { fieldsText, wallTime } from '../timeline/row-text';
+import { atBottom, rowWindow } from '../timeline/row-window';
 import { setPaused, setTimelineFilter, timelineData, useTimeline, visibleLength } from '../stores/timeline';
 import { useVms } from '../stores/vms';
 import { TimelineFilters } from './timeline-filters';
+
+/** Height of one timeline row in px (the CSS says the same). */
+const ROW_HEIGHT = 22;
 
 function Row({ row, selected, clock }: { row: number; selected: boolean; clock: { ns: number; ms: number } | null }) {
   const n = timelineData.index.at(row);
@@ -69,11 +72,32 @@ export function TimelineView() {
   const clock = useVms((s) => s.clock);
   const count = visibleLength(state);
   const scroller = useRef<HTMLDivElement>(null);
-  const v = useVirtualizer({ count, getScrollElement: () => scroller.current, estimateSize: () => 22, overscan: 8 });
+  const [view, setView] = useState({ top: 0, height: 400 });
+  const following = state.follow && !state.paused;
+  const win = rowWindow(view.top, view.height, count, ROW_HEIGHT, 8, following);
 
-  useEffect(() => {
-    if (state.follow && !state.paused && count > 0) v.scrollToIndex(count - 1, { align: 'end' });
-  }, [state.version, state.follow, state.paused, count, v]);
+  // Following: one scrollTop write after the rows are in place; no layout read per frame.
+  useLayoutEffect(() => {
+    const el = scroller.current;
+    if (el && following) el.scrollTop = win.totalHeight;
+  }, [following, win.totalHeight, state.version]);
+
+  useLayoutEffect(() => {
+    const el = scroller.current;
+    if (!el) return;
+    const ro = new ResizeObserver(() => setView((v) => ({ ...v, height: el.clientHeight })));
+    ro.observe(el);
+    return () => ro.disconnect();
+  }, []);
+
+  const onScroll = (): void => {
+    const el = scroller.current;
+    if (!el) return;
+    const bottom = atBottom(el.scrollTop, el.clientHeight, count * ROW_HEIGHT, ROW_HEIGHT);
+    if (following && bottom) return;
+    if (following !== bottom && !state.paused) useTimeline.setState({ follow: bottom });
+    setView({ top: el.scrollTop, height: el.clientHeight });
+  };
 
   return (
     <div className="timeline">
@@ -100,16 +124,19 @@ export function TimelineView() {
         <span className="c-prio">prio</span>
         <span className="c-fields">fields</span>
       </div>
-      <div ref={scroller} className="tscroll" role="grid" aria-label="Event timeline" aria-rowcount={count}>
+      <div ref={scroller} className="tscroll" role="grid" aria-label="Event timeline" aria-rowcount={count} onScroll={onScroll}>
         {count === 0 ? (
           <p className="empty">No events yet{state.filter.text || state.filter.kinds.length ? ' match the filter' : ''}.</p>
         ) : (
-          <div style={{ height: v.getTotalSize(), position: 'relative' }}>
-            {v.getVirtualItems().map((item) => (
-              <div key={item.key} className="tslot" style={{ transform: `translateY(${item.start}px)` }}>
-                <Row row={item.index} clock={clock} selected={state.selected === timelineData.index.at(item.index)} />
-              </div>
-            ))}
+          <div style={{ height: win.totalHeight, position: 'relative' }}>
+            {Array.from({ length: win.end - win.start }, (_, k) => {
+              const i = win.start + k;
+              return (
+                <div key={i} className="tslot" style={{ transform: `translateY(${i * ROW_HEIGHT}px)` }}>
+                  <Row row={i} clock={clock} selected={state.selected === timelineData.index.at(i)} />
+                </div>
+              );
+            })}
           </div>
         )}
       </div>
