@@ -13,6 +13,16 @@ export const overviewSpecs: Spec[] = [
     },
   },
   {
+    name: 'the theme follows the system colour scheme (dark)',
+    async run({ page, shot }) {
+      await page.emulateMedia({ colorScheme: 'dark' });
+      const bg = await page.evaluate('getComputedStyle(document.body).backgroundColor');
+      await shot('01b-main-view-dark');
+      await page.emulateMedia({ colorScheme: 'light' });
+      if (bg !== 'rgb(18, 21, 27)') throw new Error(`dark background expected, got ${String(bg)}`);
+    },
+  },
+  {
     name: 'the controls panel lists the console itself with its principal and caps',
     async run({ ui, shot }) {
       await ui.openTab('Controls');

@@ -6,7 +6,7 @@
 import { app, type WebContents } from 'electron';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { defaultConfigPath, loadConfig } from '../host/config';
+import { defaultConfigPath, loadConfig, writeDefaultConfig } from '../host/config';
 import { ConsoleService, type PushSink } from '../host/console';
 import { HostService } from '../host/host-service';
 import { bindIpc, webContentsSink } from './ipc-bindings';
@@ -25,7 +25,11 @@ async function main(): Promise<void> {
   app.enableSandbox();
   await app.whenReady();
   lockSession();
-  const host = await HostService.start({ config: loadConfig(configArg()), log });
+  const file = configArg();
+  // First run: a default configuration (operator control, demo VM when QEMU and the guest exist).
+  const first = writeDefaultConfig(file);
+  if (first.written) log('info', `wrote a default configuration to ${file}${first.missing.length ? ` (no demo VM: ${first.missing.join('; ')})` : ''}`);
+  const host = await HostService.start({ config: loadConfig(file), log });
   const service = new ConsoleService(host, { log });
   service.start();
   const sinks = new Map<WebContents, PushSink>();
