@@ -1,7 +1,6 @@
 #!/usr/bin/env node
 // `npm run test:e2e`: runs the Playwright specs (TypeScript, through tsx) against the real
 // headless host, real QEMU and Debian's Chromium. Exit status 0 only when every spec passed.
-/* global process, URL */
 import { register } from 'tsx/esm/api';
 import { fileURLToPath } from 'node:url';
 
