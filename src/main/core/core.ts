@@ -244,10 +244,12 @@ export class Core {
     if (isRetiredKind(ev.kind) || !isKnownKind(ev.kind)) return this.refuse(c, ev, ErrorCode.KIND);
     if (LEASE_COMMANDS.has(ev.kind)) {
       ev.prio = clampClientPrio(ev.prio);
-      const admitted = this.leaseDesk.check(c, ev, this.endpointNames.has(ev.endpoint));
-      if (admitted !== ErrorCode.OK) {
-        this.runTaps(ev, admitted);
-        return this.unrouted(ev, { accepted: false, err: admitted, replied: true });
+      const verdict = this.leaseDesk.check(c, ev, this.endpointNames.has(ev.endpoint));
+      if (verdict.err !== ErrorCode.OK) {
+        // Observers (the journal) see the refused command, stamped, before its answer.
+        this.runTaps(this.stamp(ev), verdict.err);
+        this.leaseDesk.refuse(c, ev, verdict);
+        return this.unrouted(ev, { accepted: false, err: verdict.err, replied: true });
       }
       this.route(ev);
       this.leaseDesk.handle(c, ev);

@@ -32,22 +32,21 @@ export class LeaseDesk {
     private readonly emit: EmitCore,
   ) {}
 
-  /** Runs the checks in §6 order; on failure answers the asker privately and returns the error. */
-  check(c: Control, ev: VmsigEvent, endpointExists: boolean): number {
-    const { cls } = decodeLeaseReq(ev.inln);
-    const cap = capForLeaseClass(cls);
-    let deny: LeaseDeny | undefined;
-    let err: number = ErrorCode.OK;
-    if (cap === undefined) [deny, err] = [LeaseDeny.BADCLASS, ErrorCode.INVAL];
-    else if ((c.spec.caps & cap) === 0) [deny, err] = [LeaseDeny.NOCAP, ErrorCode.PERM];
-    else if (!maskHas(c.spec.grant, ev.endpoint)) [deny, err] = [LeaseDeny.NOGRANT, ErrorCode.GRANT];
-    else if (!endpointExists) err = ErrorCode.NOENT;
-    if (deny !== undefined) this.denied(c, ev, cls, deny);
-    else if (err !== ErrorCode.OK) {
-      const inln = encodeActAck({ ok: 0, err, cmdKind: ev.kind, detail: 0 });
-      this.emit({ kind: Kind.ACT_ACK, endpoint: ev.endpoint, origin: c.id, corr: ev.corr, inln }, c.id);
-    }
-    return err;
+  /** Runs the checks in §6 order; returns OK or the refusal (with the LEASE_DENIED reason, if any). */
+  check(c: Control, ev: VmsigEvent, endpointExists: boolean): { err: number; deny?: LeaseDeny } {
+    const cap = capForLeaseClass(decodeLeaseReq(ev.inln).cls);
+    if (cap === undefined) return { err: ErrorCode.INVAL, deny: LeaseDeny.BADCLASS };
+    if ((c.spec.caps & cap) === 0) return { err: ErrorCode.PERM, deny: LeaseDeny.NOCAP };
+    if (!maskHas(c.spec.grant, ev.endpoint)) return { err: ErrorCode.GRANT, deny: LeaseDeny.NOGRANT };
+    if (!endpointExists) return { err: ErrorCode.NOENT };
+    return { err: ErrorCode.OK };
+  }
+
+  /** Answers a refused lease command privately: LEASE_DENIED with its reason, else ACT_ACK. */
+  refuse(c: Control, ev: VmsigEvent, verdict: { err: number; deny?: LeaseDeny }): void {
+    if (verdict.deny !== undefined) return this.denied(c, ev, decodeLeaseReq(ev.inln).cls, verdict.deny);
+    const inln = encodeActAck({ ok: 0, err: verdict.err, cmdKind: ev.kind, detail: 0 });
+    this.emit({ kind: Kind.ACT_ACK, endpoint: ev.endpoint, origin: c.id, corr: ev.corr, inln }, c.id);
   }
 
   /** Executes an admitted lease command. */

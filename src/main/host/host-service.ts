@@ -11,6 +11,7 @@ import { ControlServer, tokenAuthenticator } from '../wire';
 import type { VmsigConfig } from './config';
 import type { ConsoleHostPort, HostVm } from './console/host-port';
 import { type Accel, findQemu, guestPaths } from './launcher';
+import { type Journal, type Durability, lockJournalDir, openJournal } from './journal';
 import { VmRunner } from './vm-runner';
 
 /** How to start the host. */
@@ -26,6 +27,12 @@ export interface HostServiceOptions {
   /** Protocol timeouts, shortened by tests (defaults: 5 s HELLO, 10 s whole frame). */
   helloTimeoutMs?: number;
   frameDeadlineMs?: number;
+  /**
+   * The durable journal of commands, acks, leases and lifecycle (none when absent). A
+   * directory another live host is writing to is not shared: the host then runs without a
+   * journal and logs why.
+   */
+  journal?: { dir: string; durability?: Durability };
 }
 
 /** A VM as the host reports it (the console's HostVm plus paths). */
@@ -45,6 +52,7 @@ export class HostService implements ConsoleHostPort {
   private readonly runners = new Map<number, VmRunner>();
   private stopping: Promise<void> | null = null;
   private readonly runtimeDir: string;
+  private journalHandle: { journal: Journal; unlock: () => void } | null = null;
 
   private constructor(
     readonly config: VmsigConfig,
@@ -62,6 +70,8 @@ export class HostService implements ConsoleHostPort {
   static async start(opts: HostServiceOptions): Promise<HostService> {
     const host = new HostService(opts.config, opts);
     try {
+      // Before the socket opens: the journal is a core tap, written ahead of every delivery.
+      if (opts.journal) host.openJournal(opts.journal.dir, opts.journal.durability);
       host.server = await ControlServer.start({
         core: host.core,
         clock: HostService.clock,
@@ -167,6 +177,11 @@ export class HostService implements ConsoleHostPort {
     return { qemu, guest: g.built ? null : `test guest not built: run npm run guest (looked in ${g.dir})` };
   }
 
+  /** The open journal, or null when the host runs without one. */
+  journal(): Journal | null {
+    return this.journalHandle?.journal ?? null;
+  }
+
   /** The core's clock now, in ns. */
   nowNs(): number {
     return HostService.clock.nowNs();
@@ -179,8 +194,27 @@ export class HostService implements ConsoleHostPort {
       const results = await Promise.allSettled([...this.runners.values()].map((r) => r.stop()));
       for (const r of results)
         if (r.status === 'rejected') this.opts.log('error', `stopping a VM failed: ${String(r.reason)}`);
+      this.journalHandle?.journal.close();
+      this.journalHandle?.unlock();
+      this.journalHandle = null;
     })();
     return this.stopping;
+  }
+
+  private openJournal(dir: string, durability: Durability | undefined): void {
+    const unlock = lockJournalDir(dir);
+    if (!unlock) {
+      this.opts.log('warn', `journal disabled: another live host is writing to ${dir}`);
+      return;
+    }
+    try {
+      const journal = openJournal(this.core, { dir, durability, log: this.opts.log });
+      this.journalHandle = { journal, unlock };
+      this.opts.log('info', `journal: ${dir} (${durability ?? 'os'} durability)`);
+    } catch (e) {
+      unlock();
+      throw e;
+    }
   }
 
   private runner(id: number): VmRunner {

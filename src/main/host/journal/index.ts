@@ -5,3 +5,4 @@ export type { JournalRecord, RecordMeta } from './journal-record';
 export { DEFAULT_JOURNAL_POLICY, type JournalPolicy, type KindPolicy } from './record-policy';
 export type { Durability, OpenFindings, SegmentDamage } from './segment-writer';
 export { defaultJournalDir } from './journal-paths';
+export { lockJournalDir } from './dir-lock';
