@@ -45,7 +45,9 @@ describe('vmsig serve', () => {
         ],
       }),
     );
-    const child = spawn(process.execPath, [BIN, 'serve', '--config', cfg]);
+    const child = spawn(process.execPath, [BIN, 'serve', '--config', cfg], {
+      env: { ...process.env, XDG_STATE_HOME: path.join(dir, 'state') },
+    });
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     const exited = new Promise<number | null>((r) => child.on('exit', (c) => r(c)));
@@ -63,6 +65,47 @@ describe('vmsig serve', () => {
     expect(closed.error?.code).toBe(ErrorCode.SHUTDOWN);
     expect(await exited).toBe(0);
     expect(fs.existsSync(sock)).toBe(false);
+  });
+
+  it('on first run writes a private default configuration and a journal, then serves it', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vmsig-first-'));
+    dirs.push(dir);
+    const env = {
+      ...process.env,
+      HOME: dir,
+      XDG_CONFIG_HOME: path.join(dir, 'cfg'),
+      XDG_RUNTIME_DIR: path.join(dir, 'run'),
+      XDG_STATE_HOME: path.join(dir, 'state'),
+      XDG_CACHE_HOME: process.env.XDG_CACHE_HOME ?? path.join(os.homedir(), '.cache'),
+    };
+    fs.mkdirSync(env.XDG_RUNTIME_DIR, { mode: 0o700 });
+    const child = spawn(process.execPath, [BIN, 'serve', '--no-start'], { env });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    const exited = new Promise<number | null>((r) => child.on('exit', (c) => r(c)));
+    const end = Date.now() + 20_000;
+    while (!out.includes('console at')) {
+      if (Date.now() > end) throw new Error(`serve did not start: ${out}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    const cfgFile = path.join(dir, 'cfg', 'vmsig', 'config.json');
+    expect(out).toContain(`wrote a default configuration to ${cfgFile}`);
+    expect(fs.statSync(cfgFile).mode & 0o777).toBe(0o600);
+    const cfg = JSON.parse(fs.readFileSync(cfgFile, 'utf8')) as {
+      vms: unknown[];
+      controls: { console?: boolean; token: string }[];
+    };
+    const operator = cfg.controls.find((c) => c.console)!;
+    expect(operator.token.length).toBeGreaterThanOrEqual(16);
+    // The demo VM is there exactly when nothing was reported missing.
+    expect(cfg.vms.length === 1).toBe(!out.includes('no demo VM'));
+    const c = await WireClient.connect(path.join(dir, 'run', 'vmsig', 'control.sock'));
+    expect((await c.hello(operator.token, 'first-run')).principal).toBe(1);
+    expect(fs.existsSync(path.join(dir, 'state', 'vmsig', 'journal', 'LOCK'))).toBe(true);
+    child.kill('SIGTERM');
+    await c.closed;
+    expect(await exited).toBe(0);
+    expect(fs.existsSync(path.join(dir, 'state', 'vmsig', 'journal', 'LOCK'))).toBe(false);
   });
 
   it('refuses an invalid configuration naming the field, exit 1', async () => {

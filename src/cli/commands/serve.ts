@@ -2,7 +2,8 @@
  * `vmsig serve --config FILE`: the headless host (core + VMs + control socket) until
  * SIGINT/SIGTERM. Kept to the composition call so the web host can be added beside it.
  */
-import { defaultConfigPath, loadConfig } from '../../main/host/config';
+import { defaultConfigPath, loadConfig, writeDefaultConfig } from '../../main/host/config';
+import { defaultJournalDir } from '../../main/host/journal';
 import { HostService } from '../../main/host/host-service';
 import { startWebHost } from '../../main/serve';
 import { type CliCommand, UsageError, opt, parseArgs } from '../command';
@@ -10,26 +11,42 @@ import { type CliCommand, UsageError, opt, parseArgs } from '../command';
 export const serveCommand: CliCommand = {
   name: 'serve',
   summary: 'run the headless host: core, VMs and the control socket',
-  usage: 'vmsig serve [--config FILE] [--no-start] [--verbose]',
+  usage: 'vmsig serve [--config FILE] [--journal DIR | --no-journal] [--no-start] [--verbose]',
   async run(args, io) {
-    const p = parseArgs(args, ['config'], ['no-start', 'verbose']);
+    const p = parseArgs(args, ['config', 'journal'], ['no-start', 'verbose', 'no-journal']);
     if (p.positionals.length) throw new UsageError(`unexpected argument "${p.positionals[0]}"`);
-    const config = loadConfig(opt(p, 'config') ?? defaultConfigPath());
+    if (p.options.has('journal') && p.options.has('no-journal'))
+      throw new UsageError('--journal and --no-journal exclude each other');
+    let configPath = opt(p, 'config');
+    if (configPath === undefined) {
+      // First run: write the operator's own control and, when possible, a demo VM.
+      configPath = defaultConfigPath();
+      const first = writeDefaultConfig(configPath);
+      if (first.written) io.out(`vmsig serve: wrote a default configuration to ${first.path}`);
+      for (const why of first.missing) io.out(`vmsig serve: no demo VM: ${why}`);
+    }
+    const config = loadConfig(configPath);
+    const journalDir = p.options.has('no-journal') ? null : (opt(p, 'journal') ?? defaultJournalDir());
     const verbose = p.options.has('verbose');
     const host = await HostService.start({
       config,
       startManaged: !p.options.has('no-start'),
+      journal: journalDir ? { dir: journalDir } : undefined,
       log: (level, msg) => {
         if (level !== 'debug' || verbose) io.err(`[${level}] ${msg}`);
       },
     });
     io.out(`vmsig serve: control socket ${host.socketPath}`);
-    const web = await startWebHost({ host, log: (level, msg) => void (level !== 'debug' && io.err(`[${level}] web: ${msg}`)) }).catch(async (e: unknown) => {
+    const web = await startWebHost({
+      host,
+      log: (level, msg) => void (level !== 'debug' && io.err(`[${level}] web: ${msg}`)),
+    }).catch(async (e: unknown) => {
       await host.stop();
       throw e;
     });
     io.out(`vmsig serve: console at ${web.url}`);
-    for (const vm of host.vms()) io.out(`  VM ${vm.id} ${vm.name} (${vm.kind}): ${vm.state}${vm.error ? ` — ${vm.error}` : ''}`);
+    for (const vm of host.vms())
+      io.out(`  VM ${vm.id} ${vm.name} (${vm.kind}): ${vm.state}${vm.error ? ` — ${vm.error}` : ''}`);
     await new Promise<void>((resolve) => {
       process.once('SIGINT', resolve);
       process.once('SIGTERM', resolve);
