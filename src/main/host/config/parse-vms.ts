@@ -7,6 +7,7 @@ import { ENDPOINT_MAX } from '../../../shared/model';
 import { ConfigError } from './config-error';
 import type { ManagedConfig, VmConfig } from './config-types';
 import { checkKeys, isObject, requireString, str } from './json-checks';
+import { MEMORY_MIB_MAX, MEMORY_MIB_MIN } from '../launcher';
 
 const VM_KEYS = ['id', 'name', 'managed', 'qmp', 'memctx'];
 const MANAGED_KEYS = ['memoryMiB', 'kernel', 'initrd', 'append', 'extraArgs'];
@@ -17,8 +18,11 @@ function parseManaged(v: unknown, at: string, baseDir: string): ManagedConfig {
   if (!isObject(v)) throw new ConfigError(at, 'must be an object (use {} for the test guest with defaults)');
   checkKeys(v, MANAGED_KEYS, at);
   const mib = v.memoryMiB ?? DEFAULT_MEMORY_MIB;
-  if (!Number.isInteger(mib) || (mib as number) < 16 || (mib as number) > 65536) {
-    throw new ConfigError(`${at}.memoryMiB`, `must be an integer 16..65536, got ${str(mib)}`);
+  if (!Number.isInteger(mib) || (mib as number) < MEMORY_MIB_MIN || (mib as number) > MEMORY_MIB_MAX) {
+    throw new ConfigError(
+      `${at}.memoryMiB`,
+      `must be an integer ${MEMORY_MIB_MIN}..${MEMORY_MIB_MAX}, got ${str(mib)}`,
+    );
   }
   const out: ManagedConfig = { memoryMiB: mib as number };
   for (const f of ['kernel', 'initrd'] as const) {
