@@ -24,6 +24,21 @@ export const inputSpecs: Spec[] = [
     },
   },
   {
+    name: 'Ctrl+Alt on the grabbed screen releases the grab and the INPUT lease, and no key stays held',
+    async run({ ui, page }) {
+      await ui.grabButton().click();
+      await hasText(ui.leaseOwner(), 'INPUT lease: you');
+      await ui.screen('demo').click();
+      await page.keyboard.down('Control');
+      await page.keyboard.down('Alt');
+      await hasText(ui.leaseOwner(), 'INPUT lease free');
+      await page.keyboard.up('Alt');
+      await page.keyboard.up('Control');
+      await page.getByRole('button', { name: 'Held keys' }).click();
+      await hasText(page.getByLabel('Held keys'), 'none');
+    },
+  },
+  {
     name: 'a higher-priority control preempts the INPUT lease and the UI says by whom',
     async run({ ui, host, shot }) {
       await ui.grabButton().click();

@@ -1,4 +1,4 @@
-/* Pause/resume and reset: the VM list and the timeline reflect each. */
+/* Pause/resume, reset, stop/start: the VM list and the timeline reflect each. */
 import { hasText } from '../harness/assert';
 import type { Spec } from '../harness/runner';
 
@@ -27,6 +27,21 @@ export const powerSpecs: Spec[] = [
       await hasText(ui.timelineRows('LEASE_GRANTED'), 'cls=POWER');
       await shot('06-reset-timeline');
       await ui.filterTimeline({ text: '' });
+    },
+  },
+  {
+    name: 'starting the stopped managed VM shows progress, then the VM running with its seams up',
+    async run({ ui, page, shot }) {
+      await ui.vmRow('demo').getByRole('button', { name: 'Stop' }).click();
+      await hasText(ui.vmRow('demo').getByLabel('Host state'), 'stopped', 20_000);
+      await ui.vmRow('demo').getByRole('button', { name: 'Start' }).click();
+      await page.getByRole('progressbar', { name: 'Starting demo' }).waitFor({ timeout: 5_000 });
+      await shot('09-starting');
+      await ui.seam('demo', 'VMHOST', true).waitFor({ timeout: 60_000 });
+      await ui.seam('demo', 'INPUT', true).waitFor({ timeout: 10_000 });
+      await page.getByRole('progressbar', { name: 'Starting demo' }).waitFor({ state: 'detached', timeout: 10_000 });
+      await hasText(ui.vmRow('demo').getByLabel('Host state'), 'running');
+      await ui.waitForLiveScreen('demo');
     },
   },
 ];

@@ -47,7 +47,10 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
   const root = path.resolve(opts.rendererDir ?? defaultRendererDir());
   if (!resolveStatic(root, '/index.html')) throw new Error(`the console UI is not built (no ${root}/index.html): run npm run build`);
   const token = opts.token ?? newToken();
-  const service = new ConsoleService(opts.host, { log: opts.log, vncUrl: (id) => `/vnc/${id}` });
+  const service = new ConsoleService(opts.host, {
+    log: opts.log,
+    // The port in the query changes when QEMU restarts, so the page reconnects its screen.
+    vncUrl: (id, vncPort) => `/vnc/${id}?display=${vncPort}` });
   service.start();
   let port = 0;
 

@@ -42,6 +42,8 @@ export function onConnection(listener: (connected: boolean) => void): () => void
 /** Resolves a same-origin VNC path to a ws:// URL with the token (loopback ws:// URLs pass through). */
 export function vncUrl(vnc: string): string {
   if (vnc.startsWith('ws://') || vnc.startsWith('wss://')) return vnc;
-  const proto = window.location.protocol === 'https:' ? 'wss:' : 'ws:';
-  return `${proto}//${window.location.host}${vnc}?token=${encodeURIComponent(pageToken())}`;
+  const url = new URL(vnc, window.location.href);
+  url.protocol = window.location.protocol === 'https:' ? 'wss:' : 'ws:';
+  url.searchParams.set('token', pageToken());
+  return url.href;
 }
