@@ -9,5 +9,5 @@ step "typecheck";       npm run typecheck
 step "unit tests";      npx vitest run --project unit
 step "integration";     npx vitest run --project integration
 step "build";           npm run build
-step "electronegativity"; bash scripts/electronegativity.sh
+step "electronegativity"; node scripts/electronegativity.mjs
 step "end-to-end";      npm run test:e2e
