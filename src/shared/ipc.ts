@@ -155,6 +155,12 @@ export interface InvokeMap {
   /** Fire-and-forget at input rate: answers once the core accepted or refused it, not after QEMU. */
   'input.send': [InputRequest, { accepted: boolean; err: string }];
   'input.query': [{ endpoint: number }, CommandReply];
+  /**
+   * Journaled events before the live stream (newest `limit`, returned oldest first), packed
+   * as event records and base64-encoded so both shells carry them as text.
+   * `available` is false when the host runs without a journal.
+   */
+  'history.query': [{ limit: number; vm?: number }, { available: boolean; records: string; count: number }];
   /** Turns this renderer's event stream on or off (the console keeps observing either way). */
   'events.subscribe': [{ enabled: boolean }, { enabled: boolean }];
 }
@@ -178,6 +184,7 @@ export const INVOKE_CHANNELS: readonly InvokeChannel[] = [
   'lease.release',
   'input.send',
   'input.query',
+  'history.query',
   'events.subscribe',
 ];
 

@@ -4,6 +4,8 @@
  * ring and its filtered index live outside React (timelineData) and rows read them directly.
  */
 import { create } from 'zustand';
+import { forEachEventRecord } from '../../shared/ipc-records';
+import { type VmsigEvent, decodeEventBody, encodeEventBody } from '../../shared/model';
 import { type TimelineFilter, NO_FILTER } from '../timeline/event-filter';
 import { EventRing } from '../timeline/event-ring';
 import { TimelineIndex } from '../timeline/timeline-index';
@@ -66,4 +68,31 @@ export function setPaused(paused: boolean): void {
 /** Rows the list should show now. */
 export function visibleLength(s: TimelineState): number {
   return s.frozenLength ?? timelineData.index.length;
+}
+
+/**
+ * Rebuilds the ring as `history` (packed records, oldest first) followed by the live
+ * events it holds; history the console already saw live (same seq and time or later) is
+ * skipped. Returns how many history events were added.
+ */
+export function rebuildWithHistory(history: Uint8Array): number {
+  const { ring } = timelineData;
+  const live: VmsigEvent[] = [];
+  for (let n = ring.first; n < ring.total; n++) {
+    const ev = ring.get(n);
+    if (ev) live.push(ev);
+  }
+  const firstLive = live[0];
+  ring.clear();
+  let added = 0;
+  forEachEventRecord(history, (body, origin) => {
+    const ev = decodeEventBody(body);
+    if (firstLive && ev.seq >= firstLive.seq && ev.tsNs >= firstLive.tsNs) return;
+    ring.push(body, origin);
+    added++;
+  });
+  for (const ev of live) ring.push(encodeEventBody(ev), ev.origin);
+  timelineData.index.setFilter(useTimeline.getState().filter);
+  useTimeline.setState((s) => ({ version: s.version + 1, frozenLength: s.paused ? timelineData.index.length : null }));
+  return added;
 }

@@ -5,6 +5,7 @@
  */
 import { useLayoutEffect, useRef, useState } from 'react';
 import { describeEvent } from '../../shared/model';
+import { loadHistory } from '../stores/actions';
 import { fieldsText, wallTime } from '../timeline/row-text';
 import { atBottom, rowWindow } from '../timeline/row-window';
 import { setPaused, setTimelineFilter, timelineData, useTimeline, visibleLength } from '../stores/timeline';
@@ -111,6 +112,7 @@ export function TimelineView() {
         <span aria-label="Event count" className="muted">
           {count} shown · {timelineData.ring.total} received
         </span>
+        <button onClick={() => void loadHistory()}>Load history</button>
         <button onClick={exportJsonl}>Export JSONL</button>
       </div>
       <TimelineFilters filter={state.filter} onChange={setTimelineFilter} />

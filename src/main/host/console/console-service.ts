@@ -157,6 +157,7 @@ export class ConsoleService {
     'lease.release': (r) => this.command((corr) => leaseEvent(Kind.CMD_RELEASE, r.endpoint, r.cls, corr)),
     'input.query': (r) => this.command((corr) => queryInputEvent(r.endpoint, corr)),
     'input.send': (r) => this.sendInput(r),
+    'history.query': (r) => this.history(r.limit, r.vm),
     'events.subscribe': (r, sink) => {
       if (sink) sink.eventsEnabled = r.enabled;
       // Replays current state (seams, lifecycle, cursor) so a fresh timeline starts with it.
@@ -172,6 +173,16 @@ export class ConsoleService {
       this.dirty = true;
     }
     return { id };
+  }
+
+  /** The newest `limit` journaled events before now, oldest first, packed and base64-encoded. */
+  private history(limit: number, vm?: number): InvokeResponse<'history.query'> {
+    const journal = this.host.journal?.() ?? null;
+    if (!journal) return { available: false, records: '', count: 0 };
+    const page = journal.reader().query({ limit, vm, order: 'desc', before: journal.nextRec() });
+    const writer = new EventRecordWriter();
+    for (const rec of [...page.records].reverse()) writer.append({ ...rec.event, origin: rec.controlId });
+    return { available: true, records: Buffer.from(writer.take()).toString('base64'), count: page.records.length };
   }
 
   /** Input at rate: no waiting for QEMU; the core's verdict is the answer. */

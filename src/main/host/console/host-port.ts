@@ -4,6 +4,7 @@
  * narrowly, so the console depends on a shape, not on the host's internals.
  */
 import type { Core, ControlSpec } from '../../core';
+import type { Journal } from '../journal';
 
 /** One configured VM as the host runs it. */
 export interface HostVm {
@@ -33,4 +34,6 @@ export interface ConsoleHostPort {
   readiness(): { qemu: string | null; guest: string | null };
   /** Core clock now, in ns (the clock the core stamps with). */
   nowNs(): number;
+  /** The host's journal, when it keeps one (the timeline's history). */
+  journal?(): Pick<Journal, 'reader' | 'nextRec'> | null;
 }

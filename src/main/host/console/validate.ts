@@ -118,6 +118,11 @@ export function validateRequest<C extends InvokeChannel>(channel: C, request: un
       onlyKeys(o, ['endpoint'], channel);
       out = { endpoint: endpoint(o) };
       break;
+    case 'history.query': {
+      onlyKeys(o, ['limit', 'vm'], channel);
+      out = o.vm === undefined ? { limit: int(o, 'limit', 1, 20_000) } : { limit: int(o, 'limit', 1, 20_000), vm: endpoint(o, 'vm') };
+      break;
+    }
     case 'events.subscribe':
       onlyKeys(o, ['enabled'], channel);
       out = { enabled: bool(o, 'enabled') };
