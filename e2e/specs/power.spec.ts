@@ -30,6 +30,16 @@ export const powerSpecs: Spec[] = [
     },
   },
   {
+    name: 'the timeline loads the journal history from before the page connected',
+    async run({ ui, page }) {
+      await page.getByRole('button', { name: 'Load history' }).click();
+      await hasText(ui.notices(), /Loaded \d+ journaled events/);
+      await ui.filterTimeline({ kind: 'CMD_VM' });
+      await hasText(ui.timelineRows('CMD_VM'), 'op=RESET');
+      await ui.filterTimeline({ kind: 'any kind' });
+    },
+  },
+  {
     name: 'starting the stopped managed VM shows progress, then the VM running with its seams up',
     async run({ ui, page, shot }) {
       await ui.vmRow('demo').getByRole('button', { name: 'Stop' }).click();

@@ -24,6 +24,7 @@ export function Screen({ endpoint, vnc, name }: { endpoint: number; vnc: string 
   const grabbed = useInput((s) => s.grabbed === endpoint);
   const cursor = useCursor((s) => s.cursors[endpoint]);
   const [, setLayout] = useState(0);
+  const [attempt, setAttempt] = useState(0);
 
   useEffect(() => {
     if (!vnc || !host.current) return;
@@ -33,19 +34,25 @@ export function Screen({ endpoint, vnc, name }: { endpoint: number; vnc: string 
     rfb.scaleViewport = true;
     rfb.focusOnClick = false;
     rfb.background = 'transparent';
+    let retry: ReturnType<typeof setTimeout> | undefined;
     const onConnect = (): void => setStatus('live');
-    const onDisconnect = (): void => setStatus('disconnected');
+    // QEMU's websocket may not listen yet right after a (re)start: try again every second.
+    const onDisconnect = (): void => {
+      setStatus('disconnected');
+      retry = setTimeout(() => setAttempt((a) => a + 1), 1000);
+    };
     rfb.addEventListener('connect', onConnect);
     rfb.addEventListener('disconnect', onDisconnect);
     const ro = new ResizeObserver(() => setLayout((n) => n + 1));
     ro.observe(host.current);
     return () => {
+      clearTimeout(retry);
       ro.disconnect();
       rfb.removeEventListener('connect', onConnect);
       rfb.removeEventListener('disconnect', onDisconnect);
       rfb.disconnect();
     };
-  }, [vnc]);
+  }, [vnc, attempt]);
 
   const canvas = (): HTMLCanvasElement | null => host.current?.querySelector('canvas') ?? null;
 

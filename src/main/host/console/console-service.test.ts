@@ -3,12 +3,16 @@ import { unpackEventRecords } from '../../../shared/ipc-records';
 import type { PushMap, Snapshot } from '../../../shared/ipc';
 import { Cap, Dir, ErrorCode, InputKind, Kind, Prio, Source, type VmsigEvent, decodeInput, encodeSeam, makeEvent } from '../../../shared/model';
 import { Core, ManualClock, maskOf, type ControlSpec } from '../../core';
+import { openJournal } from '../journal';
 import { ConsoleService, type PushSink } from './console-service';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import type { ConsoleHostPort, HostVm } from './host-port';
 
 const operator: ControlSpec = { name: 'operator', principal: 1, caps: Cap.OBSERVE | Cap.INPUT | Cap.VM | Cap.LIFECYCLE, grant: maskOf([1]), leasePrio: 10 };
 
-function setup(spec: ControlSpec = operator) {
+function setup(spec: ControlSpec = operator, journalDir?: string) {
   const clock = new ManualClock(1_000_000);
   const core = new Core({ clock });
   core.addEndpoint(1, 'demo');
@@ -25,8 +29,10 @@ function setup(spec: ControlSpec = operator) {
   });
   input.emit({ kind: Kind.SEAM_UP, inln: encodeSeam({ seam: Source.INPUT, reason: 0 }) });
   const vms: HostVm[] = [{ id: 1, name: 'demo', kind: 'managed', state: 'running', error: null, vncWebsocketPort: 5701, serialPath: null }];
+  const journal = journalDir ? openJournal(core, { dir: journalDir }) : null;
   const host: ConsoleHostPort = {
     core,
+    journal: () => journal,
     vms: () => vms,
     startVm: async () => {},
     stopVm: async () => {},
@@ -41,7 +47,7 @@ function setup(spec: ControlSpec = operator) {
   const pushed: { [P in keyof PushMap]: PushMap[P][] } = { snapshot: [], events: [] };
   const sink: PushSink = { eventsEnabled: true, push: (ch, payload) => void (pushed[ch] as unknown[]).push(payload) };
   svc.addSink(sink);
-  return { core, svc, handled, pushed, sink };
+  return { core, svc, handled, pushed, sink, journal };
 }
 
 let stopAll: (() => void)[] = [];
@@ -115,5 +121,26 @@ describe('ConsoleService', () => {
     const revoked = t.pushed.events.flatMap((b) => unpackEventRecords(b)).find((e) => e.kind === Kind.LEASE_REVOKED);
     expect(revoked?.origin).toBe(svc.id);
     expect((t.pushed.snapshot.at(-1) as Snapshot).leases).toMatchObject([{ principal: 7, controlName: 'robot', mine: false }]);
+  });
+
+  it('serves the journal as history (oldest first), and says so when the host keeps none', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vmsig-console-journal-'));
+    const t = setup(operator, dir);
+    stopAll.push(() => {
+      t.svc.stop();
+      t.journal?.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    });
+    await t.svc.dispatch('lease.acquire', { endpoint: 1, cls: 'INPUT' });
+    const r = await t.svc.dispatch('history.query', { limit: 100 });
+    if (!r.ok) throw new Error(r.error.message);
+    const v = r.value as { available: boolean; records: string; count: number };
+    const kinds = unpackEventRecords(new Uint8Array(Buffer.from(v.records, 'base64'))).map((e) => e.kind);
+    expect(v.available).toBe(true);
+    expect(kinds.indexOf(Kind.CMD_ACQUIRE)).toBeGreaterThanOrEqual(0);
+    expect(kinds.indexOf(Kind.LEASE_GRANTED)).toBeGreaterThan(kinds.indexOf(Kind.CMD_ACQUIRE));
+    const none = setup();
+    stopAll.push(() => none.svc.stop());
+    expect(await none.svc.dispatch('history.query', { limit: 100 })).toEqual({ ok: true, value: { available: false, records: '', count: 0 } });
   });
 });
