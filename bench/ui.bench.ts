@@ -50,7 +50,9 @@ const READ_PROBE = `(() => {
 })()`;
 
 /** Installs frame and long-task counters in the page; returns a reader (and reset) of fps, long tasks, longest. */
-async function pageProbe(page: Page): Promise<() => Promise<{ fps: number; longTasks: number; longestMs: number }>> {
+async function pageProbe(
+  page: Page,
+): Promise<() => Promise<{ fps: number; longTasks: number; longestMs: number }>> {
   await page.evaluate(INSTALL_PROBE);
   return () => page.evaluate(READ_PROBE) as Promise<{ fps: number; longTasks: number; longestMs: number }>;
 }
@@ -65,15 +67,35 @@ async function heapMiB(page: Page): Promise<number> {
 
 /** Emits `rate` events/s (ACT_ACK, every 10th a CURSOR_STATE) on endpoint 2 for `seconds`. */
 async function flood(core: Core, rate: number, seconds: number): Promise<number> {
-  const acks = core.registerAdapter({ source: Source.VMHOST, endpoint: 2, defaultPrio: Prio.NORMAL, codec: 0, handle: () => {} });
-  const cursor = core.registerAdapter({ source: Source.FRAME, endpoint: 2, defaultPrio: Prio.BULK, codec: 0, handle: () => {} });
+  const acks = core.registerAdapter({
+    source: Source.VMHOST,
+    endpoint: 2,
+    defaultPrio: Prio.NORMAL,
+    codec: 0,
+    handle: () => {},
+  });
+  const cursor = core.registerAdapter({
+    source: Source.FRAME,
+    endpoint: 2,
+    defaultPrio: Prio.BULK,
+    codec: 0,
+    handle: () => {},
+  });
   const start = performance.now();
   let sent = 0;
   while (performance.now() - start < seconds * 1000) {
     const due = Math.floor(((performance.now() - start) / 1000) * rate);
     for (; sent < due; sent++) {
-      if (sent % 10 === 0) cursor.emit({ kind: Kind.CURSOR_STATE, inln: encodeCursor({ x: sent % 640, y: sent % 480, visible: 1, seq: sent }) });
-      else acks.emit({ kind: Kind.ACT_ACK, inln: encodeActAck({ ok: 1, err: ErrorCode.OK, cmdKind: Kind.CMD_INPUT, detail: sent }) });
+      if (sent % 10 === 0)
+        cursor.emit({
+          kind: Kind.CURSOR_STATE,
+          inln: encodeCursor({ x: sent % 640, y: sent % 480, visible: 1, seq: sent }),
+        });
+      else
+        acks.emit({
+          kind: Kind.ACT_ACK,
+          inln: encodeActAck({ ok: 1, err: ErrorCode.OK, cmdKind: Kind.CMD_INPUT, detail: sent }),
+        });
     }
     await sleep(5);
   }
@@ -88,16 +110,33 @@ export async function run(report: Reporter): Promise<void> {
   let keyWaiter: ((t: number) => void) | null = null;
   fake.script = (cmd, conn) => {
     if (cmd.execute === 'input-send-event') keyWaiter?.(performance.now());
-    if (cmd.execute === 'query-status') return conn.reply(cmd, { status: 'running', running: true, singlestep: false });
+    if (cmd.execute === 'query-status')
+      return conn.reply(cmd, { status: 'running', running: true, singlestep: false });
     conn.reply(cmd);
   };
   const core = new Core({ clock });
   core.addEndpoint(2, 'flood');
   const vm = await attachVm(core, { endpoint: 1, name: 'bench', qmpPath: fake.path, log: () => {} });
-  const operator = { name: 'operator', principal: 1, caps: Cap.OBSERVE | Cap.INPUT | Cap.VM, grant: maskOf([1, 2]), leasePrio: 10 };
+  const operator = {
+    name: 'operator',
+    principal: 1,
+    caps: Cap.OBSERVE | Cap.INPUT | Cap.VM,
+    grant: maskOf([1, 2]),
+    leasePrio: 10,
+  };
   const host: ConsoleHostPort = {
     core,
-    vms: () => [{ id: 1, name: 'bench', kind: 'attached', state: 'attached', error: null, vncWebsocketPort: null, serialPath: null }],
+    vms: () => [
+      {
+        id: 1,
+        name: 'bench',
+        kind: 'attached',
+        state: 'attached',
+        error: null,
+        vncWebsocketPort: null,
+        serialPath: null,
+      },
+    ],
     startVm: async () => {},
     stopVm: async () => {},
     addAttachedVm: async () => {},
@@ -123,10 +162,22 @@ export async function run(report: Reporter): Promise<void> {
     const sent = await flood(core, RATE, FLOOD_S);
     const loaded = await probe();
     await sleep(500);
-    const received = Number(/(\d+) received/.exec((await page.getByLabel('Event count').textContent()) ?? '')?.[1] ?? NaN);
+    const received = Number(
+      /(\d+) received/.exec((await page.getByLabel('Event count').textContent()) ?? '')?.[1] ?? NaN,
+    );
     const heapAfter = await heapMiB(page);
-    report('ui.timeline.fps', loaded.fps, 'frames/s', `idle page ${idle.fps.toFixed(1)}; ${RATE} events/s for ${FLOOD_S} s`);
-    report('ui.timeline.long_tasks', loaded.longTasks, 'tasks', `idle page ${idle.longTasks}; longest ${loaded.longestMs.toFixed(0)} ms (idle ${idle.longestMs.toFixed(0)} ms)`);
+    report(
+      'ui.timeline.fps',
+      loaded.fps,
+      'frames/s',
+      `idle page ${idle.fps.toFixed(1)}; ${RATE} events/s for ${FLOOD_S} s`,
+    );
+    report(
+      'ui.timeline.long_tasks',
+      loaded.longTasks,
+      'tasks',
+      `idle page ${idle.longTasks}; longest ${loaded.longestMs.toFixed(0)} ms (idle ${idle.longestMs.toFixed(0)} ms)`,
+    );
     report('ui.timeline.events_shown', received, 'events', `sent ${sent} (the ring keeps the last 100 000)`);
     report('ui.renderer.heap_before', heapBefore, 'MiB', 'after load, after GC');
     report('ui.renderer.heap_after', heapAfter, 'MiB', `after ${sent} events, after GC`);
@@ -146,7 +197,9 @@ export async function run(report: Reporter): Promise<void> {
     }
     await ui.releaseButton().click();
 
-    const ws = new WebSocket(`ws://127.0.0.1:${web.port}/api?token=${web.token}`, { headers: { Origin: `http://127.0.0.1:${web.port}` } });
+    const ws = new WebSocket(`ws://127.0.0.1:${web.port}/api?token=${web.token}`, {
+      headers: { Origin: `http://127.0.0.1:${web.port}` },
+    });
     await new Promise((r, j) => ws.once('open', r).once('error', j));
     let id = 0;
     const call = (channel: string, request: unknown): Promise<unknown> =>
@@ -168,14 +221,31 @@ export async function run(report: Reporter): Promise<void> {
     for (let i = 0; i < PRESSES * 2; i++) {
       const got = new Promise<number>((r) => (keyWaiter = r));
       const t0 = performance.now();
-      ws.send(JSON.stringify({ t: 'invoke', id: ++id, channel: 'input.send', request: { endpoint: 1, type: 'key', code: 30, down: i % 2 === 0 } }));
+      ws.send(
+        JSON.stringify({
+          t: 'invoke',
+          id: ++id,
+          channel: 'input.send',
+          request: { endpoint: 1, type: 'key', code: 30, down: i % 2 === 0 },
+        }),
+      );
       fromSocket.push((await got) - t0);
       await sleep(KEY_SPACING_MS);
     }
     ws.close();
     const base = `Node WS client, no browser: median ${quantile(fromSocket, 0.5).toFixed(2)} ms, p99 ${quantile(fromSocket, 0.99).toFixed(2)} ms`;
-    report('ui.input_latency.median', quantile(fromPage, 0.5), 'ms', `key press in Chromium → input-send-event on the QMP socket; ${base}`);
-    report('ui.input_latency.p99', quantile(fromPage, 0.99), 'ms', `${fromPage.length} key events, ${KEY_SPACING_MS} ms apart`);
+    report(
+      'ui.input_latency.median',
+      quantile(fromPage, 0.5),
+      'ms',
+      `key press in Chromium → input-send-event on the QMP socket; ${base}`,
+    );
+    report(
+      'ui.input_latency.p99',
+      quantile(fromPage, 0.99),
+      'ms',
+      `${fromPage.length} key events, ${KEY_SPACING_MS} ms apart`,
+    );
   } finally {
     await browser.close();
     await web.stop();

@@ -2,7 +2,11 @@
 import type { Locator } from 'playwright-core';
 
 /** Polls `probe` until it returns true; throws `what` after `ms`. */
-export async function eventually(what: string, probe: () => Promise<boolean> | boolean, ms = 10_000): Promise<void> {
+export async function eventually(
+  what: string,
+  probe: () => Promise<boolean> | boolean,
+  ms = 10_000,
+): Promise<void> {
   const start = Date.now();
   for (;;) {
     if (await probe()) return;

@@ -32,8 +32,23 @@ function writeConfig(dir: string): string {
     socket: path.join(dir, 'control.sock'),
     vms: [{ id: 1, name: 'demo', managed: { memoryMiB: 128 } }],
     controls: [
-      { name: 'operator', principal: 1, token: OPERATOR_TOKEN, caps: ['OBSERVE', 'INPUT', 'LIFECYCLE', 'POWER', 'VM'], endpoints: 'all', leasePrio: 10, console: true },
-      { name: 'robot', principal: 7, token: ROBOT_TOKEN, caps: ['OBSERVE', 'INPUT', 'SENSOR'], endpoints: [1], leasePrio: 20 },
+      {
+        name: 'operator',
+        principal: 1,
+        token: OPERATOR_TOKEN,
+        caps: ['OBSERVE', 'INPUT', 'LIFECYCLE', 'POWER', 'VM'],
+        endpoints: 'all',
+        leasePrio: 10,
+        console: true,
+      },
+      {
+        name: 'robot',
+        principal: 7,
+        token: ROBOT_TOKEN,
+        caps: ['OBSERVE', 'INPUT', 'SENSOR'],
+        endpoints: [1],
+        leasePrio: 20,
+      },
     ],
   };
   fs.writeFileSync(file, JSON.stringify(doc, null, 2), { mode: 0o600 });
@@ -78,10 +93,14 @@ function exeOf(pid: number): string {
 export async function startHost(): Promise<RunningHost> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vmsig-e2e-'));
   const config = writeConfig(dir);
-  const child: ChildProcess = spawn(process.execPath, [path.join(repo, 'bin/vmsig.mjs'), 'serve', '--config', config], {
-    cwd: repo,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [path.join(repo, 'bin/vmsig.mjs'), 'serve', '--config', config],
+    {
+      cwd: repo,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let out = '';
   let err = '';
   child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
@@ -89,7 +108,8 @@ export async function startHost(): Promise<RunningHost> {
   let exited = false;
   child.on('exit', () => (exited = true));
   const pid = child.pid!;
-  const qemuPid = (): number | null => childrenOf(pid).find((p) => path.basename(exeOf(p)).startsWith('qemu-system')) ?? null;
+  const qemuPid = (): number | null =>
+    childrenOf(pid).find((p) => path.basename(exeOf(p)).startsWith('qemu-system')) ?? null;
   const stop = async (): Promise<void> => {
     fs.writeFileSync(path.join(repo, 'e2e/artifacts/serve.log'), `${out}\n--- stderr ---\n${err}`);
     if (exited) return;
@@ -112,7 +132,9 @@ export async function startHost(): Promise<RunningHost> {
       const f = path.join(dir, 'vms', 'vm1.serial');
       return fs.existsSync(f) ? f : null;
     });
-    await waitFor('the guest ready marker', 90_000, () => fs.readFileSync(serialPath, 'utf8').includes('VMSIG-GUEST-READY'));
+    await waitFor('the guest ready marker', 90_000, () =>
+      fs.readFileSync(serialPath, 'utf8').includes('VMSIG-GUEST-READY'),
+    );
     return { url, dir, socket: path.join(dir, 'control.sock'), pid, serialPath, qemuPid, stop };
   } catch (e) {
     await stop();
@@ -122,22 +144,34 @@ export async function startHost(): Promise<RunningHost> {
 
 /** Waits until `file` contains `text`. */
 export function waitForSerial(file: string, text: string, ms = 20_000): Promise<true> {
-  return waitFor(`"${text}" on the serial console`, ms, () => fs.readFileSync(file, 'utf8').includes(text) || null);
+  return waitFor(
+    `"${text}" on the serial console`,
+    ms,
+    () => fs.readFileSync(file, 'utf8').includes(text) || null,
+  );
 }
 
 /** Runs `vmsig <args>` against the host as the robot control; resolves with stdout. */
 export function vmsig(host: RunningHost, args: string[]): string {
-  return execFileSync(process.execPath, [path.join(repo, 'bin/vmsig.mjs'), ...args, '--socket', host.socket, '--token', ROBOT_TOKEN], {
-    cwd: repo,
-    encoding: 'utf8',
-    timeout: 20_000,
-  });
+  return execFileSync(
+    process.execPath,
+    [path.join(repo, 'bin/vmsig.mjs'), ...args, '--socket', host.socket, '--token', ROBOT_TOKEN],
+    {
+      cwd: repo,
+      encoding: 'utf8',
+      timeout: 20_000,
+    },
+  );
 }
 
 /** Starts a long-running `vmsig` (e.g. `lease acquire --hold`) as the robot; returns the child to kill by PID. */
 export function vmsigBackground(host: RunningHost, args: string[]): ChildProcess {
-  return spawn(process.execPath, [path.join(repo, 'bin/vmsig.mjs'), ...args, '--socket', host.socket, '--token', ROBOT_TOKEN], {
-    cwd: repo,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  return spawn(
+    process.execPath,
+    [path.join(repo, 'bin/vmsig.mjs'), ...args, '--socket', host.socket, '--token', ROBOT_TOKEN],
+    {
+      cwd: repo,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
 }

@@ -5,7 +5,26 @@
  */
 import type { Page } from 'playwright-core';
 
-const SHIFTED: Record<string, string> = { '>': 'Period', '<': 'Comma', '?': 'Slash', '_': 'Minus', '+': 'Equal', ':': 'Semicolon', '"': 'Quote', '|': 'Backslash', '!': 'Digit1', '@': 'Digit2', '#': 'Digit3', $: 'Digit4', '%': 'Digit5', '^': 'Digit6', '&': 'Digit7', '*': 'Digit8', '(': 'Digit9', ')': 'Digit0' };
+const SHIFTED: Record<string, string> = {
+  '>': 'Period',
+  '<': 'Comma',
+  '?': 'Slash',
+  _: 'Minus',
+  '+': 'Equal',
+  ':': 'Semicolon',
+  '"': 'Quote',
+  '|': 'Backslash',
+  '!': 'Digit1',
+  '@': 'Digit2',
+  '#': 'Digit3',
+  $: 'Digit4',
+  '%': 'Digit5',
+  '^': 'Digit6',
+  '&': 'Digit7',
+  '*': 'Digit8',
+  '(': 'Digit9',
+  ')': 'Digit0',
+};
 
 /** Types `text` character by character, pressing Shift for capitals and shifted symbols. */
 export async function typeLikeAPerson(page: Page, text: string, delayMs = 15): Promise<void> {

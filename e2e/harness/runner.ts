@@ -32,7 +32,8 @@ export const ARTIFACTS = path.join(repo, 'e2e/artifacts');
 function newestMtime(dir: string): number {
   let newest = 0;
   for (const entry of fs.readdirSync(dir, { withFileTypes: true, recursive: true })) {
-    if (entry.isFile()) newest = Math.max(newest, fs.statSync(path.join(entry.parentPath, entry.name)).mtimeMs);
+    if (entry.isFile())
+      newest = Math.max(newest, fs.statSync(path.join(entry.parentPath, entry.name)).mtimeMs);
   }
   return newest;
 }
@@ -40,7 +41,10 @@ function newestMtime(dir: string): number {
 /** Builds with electron-vite unless out/renderer is newer than the renderer and shared sources. */
 export function buildIfNeeded(): void {
   const built = path.join(repo, 'out/renderer/index.html');
-  const stale = !fs.existsSync(built) || Math.max(newestMtime(path.join(repo, 'src/renderer')), newestMtime(path.join(repo, 'src/shared'))) > fs.statSync(built).mtimeMs;
+  const stale =
+    !fs.existsSync(built) ||
+    Math.max(newestMtime(path.join(repo, 'src/renderer')), newestMtime(path.join(repo, 'src/shared'))) >
+      fs.statSync(built).mtimeMs;
   if (!stale) return;
   console.log('[e2e] building the renderer (npm run build)');
   execFileSync('npx', ['electron-vite', 'build'], { cwd: repo, stdio: 'inherit' });

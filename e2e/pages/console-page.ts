@@ -10,7 +10,10 @@ export class ConsolePage {
 
   async open(url: string): Promise<void> {
     await this.page.goto(url);
-    await this.page.getByRole('status', { name: 'Host connection' }).filter({ hasText: 'connected' }).waitFor();
+    await this.page
+      .getByRole('status', { name: 'Host connection' })
+      .filter({ hasText: 'connected' })
+      .waitFor();
   }
 
   vmRow(name: string): Locator {
@@ -30,7 +33,9 @@ export class ConsolePage {
   }
 
   async waitForLiveScreen(name: string): Promise<void> {
-    await this.page.locator(`[aria-label="Screen of ${name}"][data-status="live"]`).waitFor({ timeout: 20_000 });
+    await this.page
+      .locator(`[aria-label="Screen of ${name}"][data-status="live"]`)
+      .waitFor({ timeout: 20_000 });
   }
 
   grabButton(): Locator {
@@ -38,7 +43,9 @@ export class ConsolePage {
   }
 
   releaseButton(): Locator {
-    return this.page.getByRole('toolbar', { name: 'Input' }).getByRole('button', { name: 'Release', exact: true });
+    return this.page
+      .getByRole('toolbar', { name: 'Input' })
+      .getByRole('button', { name: 'Release', exact: true });
   }
 
   leaseOwner(): Locator {
@@ -50,7 +57,9 @@ export class ConsolePage {
   }
 
   power(label: string): Locator {
-    return this.page.getByRole('toolbar', { name: 'Power' }).getByRole('button', { name: label, exact: true });
+    return this.page
+      .getByRole('toolbar', { name: 'Power' })
+      .getByRole('button', { name: label, exact: true });
   }
 
   async confirm(): Promise<void> {

@@ -54,7 +54,10 @@ export const inputSpecs: Spec[] = [
       } finally {
         robot.kill('SIGTERM');
       }
-      await eventually('the robot lease to go with its process', async () => (await ui.leaseOwner().textContent())?.includes('INPUT lease free') ?? false);
+      await eventually(
+        'the robot lease to go with its process',
+        async () => (await ui.leaseOwner().textContent())?.includes('INPUT lease free') ?? false,
+      );
       await ui.openTab('Timeline');
     },
   },

@@ -49,7 +49,9 @@ export const powerSpecs: Spec[] = [
       await shot('09-starting');
       await ui.seam('demo', 'VMHOST', true).waitFor({ timeout: 60_000 });
       await ui.seam('demo', 'INPUT', true).waitFor({ timeout: 10_000 });
-      await page.getByRole('progressbar', { name: 'Starting demo' }).waitFor({ state: 'detached', timeout: 10_000 });
+      await page
+        .getByRole('progressbar', { name: 'Starting demo' })
+        .waitFor({ state: 'detached', timeout: 10_000 });
       await hasText(ui.vmRow('demo').getByLabel('Host state'), 'running');
       await ui.waitForLiveScreen('demo');
     },

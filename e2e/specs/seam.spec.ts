@@ -11,7 +11,11 @@ export const seamSpecs: Spec[] = [
       await ui.seam('demo', 'VMHOST', true).waitFor();
       const killed = Date.now();
       process.kill(pid, 'SIGKILL');
-      await eventually('a seam of demo shown down', async () => (await ui.seam('demo', 'VMHOST', false).count()) > 0, 2_000);
+      await eventually(
+        'a seam of demo shown down',
+        async () => (await ui.seam('demo', 'VMHOST', false).count()) > 0,
+        2_000,
+      );
       console.log(`    seam down shown ${Date.now() - killed} ms after SIGKILL`);
       await shot('08-seam-down');
     },

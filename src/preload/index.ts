@@ -20,9 +20,15 @@ import {
 const PUSH_CHANNELS: readonly PushChannel[] = ['snapshot', 'events'];
 
 const api: VmsigApi = {
-  invoke<C extends InvokeChannel>(channel: C, request: InvokeRequest<C>): Promise<IpcResult<InvokeResponse<C>>> {
+  invoke<C extends InvokeChannel>(
+    channel: C,
+    request: InvokeRequest<C>,
+  ): Promise<IpcResult<InvokeResponse<C>>> {
     if (!INVOKE_CHANNELS.includes(channel)) {
-      return Promise.resolve({ ok: false, error: { code: HostErrorCode.UNKNOWN_CHANNEL, message: `unknown channel ${String(channel)}` } });
+      return Promise.resolve({
+        ok: false,
+        error: { code: HostErrorCode.UNKNOWN_CHANNEL, message: `unknown channel ${String(channel)}` },
+      });
     }
     return ipcRenderer.invoke(IPC_PREFIX + channel, request) as Promise<IpcResult<InvokeResponse<C>>>;
   },

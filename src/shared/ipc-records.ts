@@ -62,7 +62,10 @@ export class EventRecordWriter {
 }
 
 /** Calls `visit(body, origin)` for each record; `body` is a view into `batch`, valid during the call. */
-export function forEachEventRecord(batch: Uint8Array, visit: (body: Uint8Array, origin: number) => void): number {
+export function forEachEventRecord(
+  batch: Uint8Array,
+  visit: (body: Uint8Array, origin: number) => void,
+): number {
   const v = new DataView(batch.buffer, batch.byteOffset, batch.byteLength);
   let at = 0;
   let count = 0;

@@ -75,7 +75,12 @@ export interface ControlView {
   grant: number[];
   leasePrio: number;
   /** Requested subscription, summarised; null before SUBSCRIBE. */
-  subscription: { kinds: string[] | 'all'; dirs: string[]; prioMin: string; endpoints: number[] | 'all' } | null;
+  subscription: {
+    kinds: string[] | 'all';
+    dirs: string[];
+    prioMin: string;
+    endpoints: number[] | 'all';
+  } | null;
   queued: number;
   delivered: number;
   dropped: number;
@@ -205,7 +210,10 @@ export const IPC_PREFIX = 'vmsig:';
 /** The API the renderer sees as `window.vmsig` (Electron preload) or over the WebSocket. */
 export interface VmsigApi {
   /** Calls a main-side command; resolves with a result, never rejects for command errors. */
-  invoke<C extends InvokeChannel>(channel: C, request: InvokeRequest<C>): Promise<IpcResult<InvokeResponse<C>>>;
+  invoke<C extends InvokeChannel>(
+    channel: C,
+    request: InvokeRequest<C>,
+  ): Promise<IpcResult<InvokeResponse<C>>>;
   /** Listens to a push channel; returns the disposer. */
   on<P extends PushChannel>(channel: P, listener: (payload: PushMap[P]) => void): () => void;
 }

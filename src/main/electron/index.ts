@@ -13,7 +13,10 @@ import { bindIpc, webContentsSink } from './ipc-bindings';
 import { createWindow, lockSession } from './window';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const paths = { rendererDir: path.resolve(here, '../renderer'), preload: path.resolve(here, '../preload/index.cjs') };
+const paths = {
+  rendererDir: path.resolve(here, '../renderer'),
+  preload: path.resolve(here, '../preload/index.cjs'),
+};
 const log = (level: string, msg: string): void => void process.stderr.write(`[${level}] ${msg}\n`);
 
 function configArg(): string {
@@ -28,7 +31,11 @@ async function main(): Promise<void> {
   const file = configArg();
   // First run: a default configuration (operator control, demo VM when QEMU and the guest exist).
   const first = writeDefaultConfig(file);
-  if (first.written) log('info', `wrote a default configuration to ${file}${first.missing.length ? ` (no demo VM: ${first.missing.join('; ')})` : ''}`);
+  if (first.written)
+    log(
+      'info',
+      `wrote a default configuration to ${file}${first.missing.length ? ` (no demo VM: ${first.missing.join('; ')})` : ''}`,
+    );
   const host = await HostService.start({ config: loadConfig(file), log });
   const service = new ConsoleService(host, { log });
   service.start();

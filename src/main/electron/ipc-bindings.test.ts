@@ -30,7 +30,13 @@ function service(): ConsoleService {
     stopVm: async () => {},
     addAttachedVm: async () => {},
     removeVm: async () => {},
-    consoleControl: () => ({ name: 'operator', principal: 1, caps: Cap.OBSERVE | Cap.INPUT, grant: maskOf([1]), leasePrio: 10 }),
+    consoleControl: () => ({
+      name: 'operator',
+      principal: 1,
+      caps: Cap.OBSERVE | Cap.INPUT,
+      grant: maskOf([1]),
+      leasePrio: 10,
+    }),
     readiness: () => ({ qemu: null, guest: null }),
     nowNs: () => clock.nowNs(),
   });
@@ -38,7 +44,8 @@ function service(): ConsoleService {
   return svc;
 }
 
-const invoke = (channel: string, senderFrame: unknown, request: unknown) => handlers.get(`vmsig:${channel}`)!({ senderFrame, sender: {} }, request);
+const invoke = (channel: string, senderFrame: unknown, request: unknown) =>
+  handlers.get(`vmsig:${channel}`)!({ senderFrame, sender: {} }, request);
 
 let svc: ConsoleService;
 let unbind: () => void;
@@ -72,14 +79,21 @@ describe('Electron IPC bindings', () => {
       { url: appFrame.url, parent: {} },
       null,
     ]) {
-      expect(await invoke('lease.acquire', frame, { endpoint: 1, cls: 'INPUT' })).toMatchObject({ ok: false, error: { code: HostErrorCode.FORBIDDEN } });
+      expect(await invoke('lease.acquire', frame, { endpoint: 1, cls: 'INPUT' })).toMatchObject({
+        ok: false,
+        error: { code: HostErrorCode.FORBIDDEN },
+      });
     }
     expect(svc.snapshot().leases).toHaveLength(0);
   });
 
   it('validates arguments from the page before the core sees them', async () => {
-    expect(await invoke('input.send', appFrame, { endpoint: 1, type: 'key', code: -5, down: true })).toMatchObject({ ok: false, error: { code: ErrorCode.INVAL } });
-    expect(await invoke('vm.addAttached', appFrame, { id: 2, name: 'x', qmp: 'relative.sock' })).toMatchObject({ ok: false, error: { code: ErrorCode.INVAL } });
+    expect(
+      await invoke('input.send', appFrame, { endpoint: 1, type: 'key', code: -5, down: true }),
+    ).toMatchObject({ ok: false, error: { code: ErrorCode.INVAL } });
+    expect(
+      await invoke('vm.addAttached', appFrame, { id: 2, name: 'x', qmp: 'relative.sock' }),
+    ).toMatchObject({ ok: false, error: { code: ErrorCode.INVAL } });
   });
 
   it('pushes to a live window on the prefixed push channel and skips a destroyed one', () => {

@@ -11,7 +11,10 @@ import { isTrustedSender } from './trusted-sender';
 /** Push channel name on the wire for a push map key. */
 export const pushChannel = (name: keyof PushMap): string => `${IPC_PREFIX}push:${name}`;
 
-const forbidden: IpcResult<never> = { ok: false, error: { code: HostErrorCode.FORBIDDEN, message: 'IPC from a frame that is not the console page' } };
+const forbidden: IpcResult<never> = {
+  ok: false,
+  error: { code: HostErrorCode.FORBIDDEN, message: 'IPC from a frame that is not the console page' },
+};
 
 /** A PushSink over one window's webContents. */
 export function webContentsSink(wc: WebContents): PushSink {
@@ -27,7 +30,11 @@ export function webContentsSink(wc: WebContents): PushSink {
  * Registers every invoke channel. `sinkFor` maps a sender to its window's sink (so
  * events.subscribe toggles the right one). Returns the disposer that removes the handlers.
  */
-export function bindIpc(service: ConsoleService, rendererDir: string, sinkFor: (wc: WebContents) => PushSink | undefined): () => void {
+export function bindIpc(
+  service: ConsoleService,
+  rendererDir: string,
+  sinkFor: (wc: WebContents) => PushSink | undefined,
+): () => void {
   for (const channel of INVOKE_CHANNELS) {
     ipcMain.handle(IPC_PREFIX + channel, (event: IpcMainInvokeEvent, request: unknown) => {
       if (!isTrustedSender(event.senderFrame, rendererDir)) return forbidden;

@@ -12,7 +12,8 @@ export function proxyVnc(client: WebSocket, port: number, log: Log): void {
   const pending: { data: Buffer; binary: boolean }[] = [];
   const close = (): void => {
     if (client.readyState === client.OPEN || client.readyState === client.CONNECTING) client.close();
-    if (upstream.readyState === upstream.OPEN || upstream.readyState === upstream.CONNECTING) upstream.terminate();
+    if (upstream.readyState === upstream.OPEN || upstream.readyState === upstream.CONNECTING)
+      upstream.terminate();
   };
   upstream.on('open', () => {
     for (const m of pending.splice(0)) upstream.send(m.data, { binary: m.binary });

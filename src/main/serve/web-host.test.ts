@@ -29,7 +29,13 @@ beforeEach(async () => {
       stopVm: async () => {},
       addAttachedVm: async () => {},
       removeVm: async () => {},
-      consoleControl: () => ({ name: 'operator', principal: 1, caps: Cap.OBSERVE | Cap.INPUT, grant: maskOf([1]), leasePrio: 10 }),
+      consoleControl: () => ({
+        name: 'operator',
+        principal: 1,
+        caps: Cap.OBSERVE | Cap.INPUT,
+        grant: maskOf([1]),
+        leasePrio: 10,
+      }),
       readiness: () => ({ qemu: null, guest: null }),
       nowNs: () => clock.nowNs(),
     },
@@ -90,19 +96,40 @@ describe('headless web host', () => {
 
   it('refuses WebSocket upgrades without the token or from another origin', async () => {
     await expect(connect('')).rejects.toThrow('HTTP 403');
-    await expect(connect(`?token=${web.token}`, { Origin: 'http://evil.example' })).rejects.toThrow('HTTP 403');
+    await expect(connect(`?token=${web.token}`, { Origin: 'http://evil.example' })).rejects.toThrow(
+      'HTTP 403',
+    );
   });
 
   it('implements the API over the socket: invokes answer by id, events arrive as packed binary batches', async () => {
     const ws = await connect(`?token=${web.token}`);
     const texts: { t: string; id?: number; result?: { ok: boolean; value?: { kind?: string } } }[] = [];
     const batches: Buffer[] = [];
-    ws.on('message', (data: Buffer, binary) => (binary ? batches.push(data) : texts.push(JSON.parse(String(data)))));
+    ws.on('message', (data: Buffer, binary) =>
+      binary ? batches.push(data) : texts.push(JSON.parse(String(data))),
+    );
     ws.send(JSON.stringify({ t: 'invoke', id: 1, channel: 'events.subscribe', request: { enabled: true } }));
-    ws.send(JSON.stringify({ t: 'invoke', id: 2, channel: 'lease.acquire', request: { endpoint: 1, cls: 'INPUT' } }));
-    ws.send(JSON.stringify({ t: 'invoke', id: 3, channel: 'lease.acquire', request: { endpoint: 99, cls: 'INPUT' } }));
+    ws.send(
+      JSON.stringify({
+        t: 'invoke',
+        id: 2,
+        channel: 'lease.acquire',
+        request: { endpoint: 1, cls: 'INPUT' },
+      }),
+    );
+    ws.send(
+      JSON.stringify({
+        t: 'invoke',
+        id: 3,
+        channel: 'lease.acquire',
+        request: { endpoint: 99, cls: 'INPUT' },
+      }),
+    );
     await new Promise((r) => setTimeout(r, 200));
-    expect(texts.find((m) => m.id === 2)?.result).toMatchObject({ ok: true, value: { kind: 'LEASE_GRANTED' } });
+    expect(texts.find((m) => m.id === 2)?.result).toMatchObject({
+      ok: true,
+      value: { kind: 'LEASE_GRANTED' },
+    });
     expect(texts.find((m) => m.id === 3)?.result).toMatchObject({ ok: false });
     expect(texts.some((m) => m.t === 'snapshot')).toBe(true);
     const kinds = batches.flatMap((b) => unpackEventRecords(new Uint8Array(b)).map((e) => e.kind));

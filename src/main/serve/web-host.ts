@@ -45,18 +45,21 @@ export function defaultRendererDir(): string {
 /** Starts the web host. Rejects when the port is taken or the renderer is not built (with the command that builds it). */
 export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
   const root = path.resolve(opts.rendererDir ?? defaultRendererDir());
-  if (!resolveStatic(root, '/index.html')) throw new Error(`the console UI is not built (no ${root}/index.html): run npm run build`);
+  if (!resolveStatic(root, '/index.html'))
+    throw new Error(`the console UI is not built (no ${root}/index.html): run npm run build`);
   const token = opts.token ?? newToken();
   const service = new ConsoleService(opts.host, {
     log: opts.log,
     // The port in the query changes when QEMU restarts, so the page reconnects its screen.
-    vncUrl: (id, vncPort) => `/vnc/${id}?display=${vncPort}` });
+    vncUrl: (id, vncPort) => `/vnc/${id}?display=${vncPort}`,
+  });
   service.start();
   let port = 0;
 
   const server = http.createServer((req, res) => {
     if (req.method !== 'GET' && req.method !== 'HEAD') return sendStatus(res, 405, 'method not allowed');
-    if (!authorized(req, port, token)) return sendStatus(res, 403, 'forbidden: open the URL vmsig serve printed (it carries the token)');
+    if (!authorized(req, port, token))
+      return sendStatus(res, 403, 'forbidden: open the URL vmsig serve printed (it carries the token)');
     const file = resolveStatic(root, new URL(req.url ?? '/', 'http://x').pathname);
     if (!file) return sendStatus(res, 404, 'not found');
     sendFile(res, file, presentedToken(req).fromQuery ? { 'Set-Cookie': tokenCookie(token) } : {});

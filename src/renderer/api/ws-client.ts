@@ -3,10 +3,19 @@
  * ids, snapshots as JSON pushes, event batches as binary frames (the packed records as-is).
  * It reconnects after a drop; invokes made while down fail fast with a typed error.
  */
-import type { InvokeChannel, InvokeRequest, InvokeResponse, IpcResult, PushChannel, PushMap, VmsigApi } from '../../shared/ipc';
+import type {
+  InvokeChannel,
+  InvokeRequest,
+  InvokeResponse,
+  IpcResult,
+  PushChannel,
+  PushMap,
+  VmsigApi,
+} from '../../shared/ipc';
 
 /** Message the bridge sends as text. */
-type ServerText = { t: 'result'; id: number; result: IpcResult<unknown> } | { t: 'snapshot'; payload: PushMap['snapshot'] };
+type ServerText =
+  { t: 'result'; id: number; result: IpcResult<unknown> } | { t: 'snapshot'; payload: PushMap['snapshot'] };
 
 /** Code for "the bridge is not connected" (a host code, beside HostErrorCode). */
 export const DISCONNECTED = 1003;
@@ -16,10 +25,14 @@ export function createWsApi(url: string, onStatus?: (connected: boolean) => void
   let ws: WebSocket | null = null;
   let nextId = 1;
   const pending = new Map<number, (r: IpcResult<unknown>) => void>();
-  const listeners: { [P in PushChannel]: Set<(p: PushMap[P]) => void> } = { snapshot: new Set(), events: new Set() };
+  const listeners: { [P in PushChannel]: Set<(p: PushMap[P]) => void> } = {
+    snapshot: new Set(),
+    events: new Set(),
+  };
 
   const failAll = (): void => {
-    for (const resolve of pending.values()) resolve({ ok: false, error: { code: DISCONNECTED, message: 'the connection to the host was lost' } });
+    for (const resolve of pending.values())
+      resolve({ ok: false, error: { code: DISCONNECTED, message: 'the connection to the host was lost' } });
     pending.clear();
   };
 
@@ -52,10 +65,16 @@ export function createWsApi(url: string, onStatus?: (connected: boolean) => void
   connect();
 
   return {
-    invoke<C extends InvokeChannel>(channel: C, request: InvokeRequest<C>): Promise<IpcResult<InvokeResponse<C>>> {
+    invoke<C extends InvokeChannel>(
+      channel: C,
+      request: InvokeRequest<C>,
+    ): Promise<IpcResult<InvokeResponse<C>>> {
       const sock = ws;
       if (!sock || sock.readyState !== WebSocket.OPEN) {
-        return Promise.resolve({ ok: false, error: { code: DISCONNECTED, message: 'not connected to the host' } });
+        return Promise.resolve({
+          ok: false,
+          error: { code: DISCONNECTED, message: 'not connected to the host' },
+        });
       }
       const id = nextId++;
       return new Promise((resolve) => {

@@ -24,8 +24,17 @@ export function toAbs(clientX: number, clientY: number, r: DrawnRect): { x: numb
 }
 
 /** Guest framebuffer pixel (x, y) → where it sits on screen, for the cursor overlay. */
-export function fbToClient(x: number, y: number, fbWidth: number, fbHeight: number, r: DrawnRect): { left: number; top: number } {
-  return { left: r.left + (fbWidth > 0 ? (x / fbWidth) * r.width : 0), top: r.top + (fbHeight > 0 ? (y / fbHeight) * r.height : 0) };
+export function fbToClient(
+  x: number,
+  y: number,
+  fbWidth: number,
+  fbHeight: number,
+  r: DrawnRect,
+): { left: number; top: number } {
+  return {
+    left: r.left + (fbWidth > 0 ? (x / fbWidth) * r.width : 0),
+    top: r.top + (fbHeight > 0 ? (y / fbHeight) * r.height : 0),
+  };
 }
 
 /** One wheel notch per 100 px of deltaY (line mode: per 3 lines); sign follows the guest's wheel (up = positive). */

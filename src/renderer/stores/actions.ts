@@ -40,7 +40,8 @@ export async function startVm(id: number): Promise<void> {
 
 /** Stops a managed VM. */
 export async function stopVm(id: number): Promise<void> {
-  if (report(`Stop ${vmName(id)}`, await getApi().invoke('vm.stop', { id }))) notify('info', `${vmName(id)} stopped`);
+  if (report(`Stop ${vmName(id)}`, await getApi().invoke('vm.stop', { id })))
+    notify('info', `${vmName(id)} stopped`);
 }
 
 /** Adds an attached VM by its QMP socket. */
@@ -56,18 +57,25 @@ export async function removeVm(id: number): Promise<void> {
 
 /** Acquires a lease; returns whether it was granted. */
 export async function acquire(endpoint: number, cls: LeaseClassName): Promise<boolean> {
-  const v = reportReply(`${cls} lease on ${vmName(endpoint)}`, await getApi().invoke('lease.acquire', { endpoint, cls }));
+  const v = reportReply(
+    `${cls} lease on ${vmName(endpoint)}`,
+    await getApi().invoke('lease.acquire', { endpoint, cls }),
+  );
   return v?.kind === 'LEASE_GRANTED';
 }
 
 /** Releases a lease. */
 export async function release(endpoint: number, cls: LeaseClassName): Promise<void> {
-  reportReply(`Release ${cls} on ${vmName(endpoint)}`, await getApi().invoke('lease.release', { endpoint, cls }));
+  reportReply(
+    `Release ${cls} on ${vmName(endpoint)}`,
+    await getApi().invoke('lease.release', { endpoint, cls }),
+  );
 }
 
 /** Sends one input; keys/buttons are tracked so a release lets them go. Refusals are notices. */
 export function sendInput(req: InputRequest): void {
-  if (req.type === 'key' || req.type === 'button') useInput.setState((s) => ({ pressed: reducePressed(s.pressed, req.code, req.down) }));
+  if (req.type === 'key' || req.type === 'button')
+    useInput.setState((s) => ({ pressed: reducePressed(s.pressed, req.code, req.down) }));
   void getApi()
     .invoke('input.send', req)
     .then((r) => {
@@ -90,7 +98,11 @@ export async function releaseAllHeld(endpoint: number): Promise<void> {
     const type = kind === 'BTN' ? 'button' : 'key';
     sendInput({ endpoint, type, code: Number(code), down: false });
   }
-  if (held.length) notify('info', `Released ${held.length} held: ${held.map((h) => keyName(Number(h.split(':')[1]))).join(', ')}`);
+  if (held.length)
+    notify(
+      'info',
+      `Released ${held.length} held: ${held.map((h) => keyName(Number(h.split(':')[1]))).join(', ')}`,
+    );
   await queryHeld(endpoint);
 }
 
@@ -108,7 +120,8 @@ export async function grab(endpoint: number): Promise<void> {
 /** Ungrab: let go of every key the console holds, then give the INPUT lease back. */
 export async function ungrab(endpoint: number): Promise<void> {
   const { pressed } = useInput.getState();
-  for (const code of [...pressed].reverse()) sendInput({ endpoint, type: code >= 0x100 ? 'button' : 'key', code, down: false });
+  for (const code of [...pressed].reverse())
+    sendInput({ endpoint, type: code >= 0x100 ? 'button' : 'key', code, down: false });
   useInput.setState({ grabbed: null, pressed: [] });
   if (leaseHolder(useLeases.getState().leases, endpoint, 'INPUT')?.mine) await release(endpoint, 'INPUT');
 }
@@ -144,7 +157,6 @@ export const SEND_KEYS: { label: string; codes: number[] }[] = [
   { label: 'PrintScreen', codes: [KEY.SYSRQ] },
   { label: 'SysRq', codes: [KEY.LEFTALT, KEY.SYSRQ] },
 ];
-
 
 /**
  * Loads the host journal's newest events before the live stream into the timeline: the

@@ -11,7 +11,10 @@ export interface CursorState {
 export const useCursor = create<CursorState>()(() => ({ cursors: {} }));
 
 /** Builds the per-endpoint map, keeping the old object when nothing moved (so subscribers stay quiet). */
-export function reduceCursors(prev: Record<number, CursorView>, next: readonly CursorView[]): Record<number, CursorView> {
+export function reduceCursors(
+  prev: Record<number, CursorView>,
+  next: readonly CursorView[],
+): Record<number, CursorView> {
   let changed = Object.keys(prev).length !== next.length;
   const out: Record<number, CursorView> = {};
   for (const c of next) {

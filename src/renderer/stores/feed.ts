@@ -38,7 +38,10 @@ export function applySnapshot(snap: Snapshot): void {
 function onRevoked(endpoint: number, inln: Uint8Array): void {
   const { cls, reason: byPrincipal } = decodeLeaseReq(inln);
   const vm = useVms.getState().vms.find((v) => v.id === endpoint);
-  const by = byPrincipal === 0 ? 'the host (holder gone)' : nameOfPrincipal(useControls.getState().controls, byPrincipal);
+  const by =
+    byPrincipal === 0
+      ? 'the host (holder gone)'
+      : nameOfPrincipal(useControls.getState().controls, byPrincipal);
   const text = `${nameOf(LeaseClass, cls)} lease on ${vm?.name ?? `VM ${endpoint}`} preempted by ${by}`;
   notify('warn', text);
   if (cls === LeaseClass.INPUT) {

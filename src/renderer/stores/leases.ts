@@ -14,7 +14,11 @@ export interface LeasesState {
 export const useLeases = create<LeasesState>()(() => ({ leases: [] }));
 
 /** The holder of one lease, or undefined when free. */
-export function leaseHolder(leases: readonly LeaseView[], endpoint: number, cls: LeaseClassName): LeaseView | undefined {
+export function leaseHolder(
+  leases: readonly LeaseView[],
+  endpoint: number,
+  cls: LeaseClassName,
+): LeaseView | undefined {
   return leases.find((l) => l.endpoint === endpoint && l.cls === cls);
 }
 

@@ -25,7 +25,12 @@ export const useNotices = create<NoticesState>()(() => ({ notices: [], preempted
 let nextId = 1;
 
 /** Appends a notice (pure: returns the new list). */
-export function appendNotice(list: readonly Notice[], level: Notice['level'], text: string, atMs: number): Notice[] {
+export function appendNotice(
+  list: readonly Notice[],
+  level: Notice['level'],
+  text: string,
+  atMs: number,
+): Notice[] {
   return [...list, { id: nextId++, level, text, atMs }].slice(-50);
 }
 

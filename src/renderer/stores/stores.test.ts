@@ -39,7 +39,16 @@ const snap = (vms: VmView[]): Snapshot => ({
   readiness: { qemu: null, guest: null },
   clock: { ns: 1, ms: 1 },
 });
-const base: VmsState = { vms: [], readiness: { qemu: null, guest: null }, self: null, selected: null, starting: [], connected: true, loaded: false, clock: null };
+const base: VmsState = {
+  vms: [],
+  readiness: { qemu: null, guest: null },
+  self: null,
+  selected: null,
+  starting: [],
+  connected: true,
+  loaded: false,
+  clock: null,
+};
 
 describe('vms reducer', () => {
   it('selects the first VM, keeps a selection that still exists, and moves off a removed one', () => {
@@ -52,7 +61,9 @@ describe('vms reducer', () => {
     expect(reduceSnapshot({ ...base, starting: [3] }, snap([vm(3, 'running')])).starting).toEqual([]);
   });
   it('says plainly what is missing to run VMs', () => {
-    expect(readinessMessage({ qemu: 'qemu-system-x86_64 not on PATH', guest: null })).toMatch(/^QEMU not found: install qemu-system-x86/);
+    expect(readinessMessage({ qemu: 'qemu-system-x86_64 not on PATH', guest: null })).toMatch(
+      /^QEMU not found: install qemu-system-x86/,
+    );
     expect(readinessMessage({ qemu: null, guest: null })).toBeNull();
     expect(allSeamsUp({ ...vm(1), seams: [] })).toBe(false);
   });
@@ -68,7 +79,21 @@ describe('lease selectors', () => {
     expect(holdersText(leases, 5)).toBe('free');
   });
   it('name a preemptor by its principal', () => {
-    const controls = [{ id: 2, name: 'robot', principal: 7, caps: [], grant: [], leasePrio: 20, subscription: null, queued: 0, delivered: 0, dropped: 0, self: false }];
+    const controls = [
+      {
+        id: 2,
+        name: 'robot',
+        principal: 7,
+        caps: [],
+        grant: [],
+        leasePrio: 20,
+        subscription: null,
+        queued: 0,
+        delivered: 0,
+        dropped: 0,
+        self: false,
+      },
+    ];
     expect(nameOfPrincipal(controls, 7)).toBe('robot (principal 7)');
     expect(nameOfPrincipal(controls, 9)).toBe('principal 9');
   });

@@ -3,7 +3,8 @@ import { packEventRecords } from '../../shared/ipc-records';
 import { Dir, Kind, encodeEventBody, makeEvent } from '../../shared/model';
 import { rebuildWithHistory, timelineData } from './timeline';
 
-const ev = (seq: number, kind: number = Kind.ACT_ACK) => makeEvent({ kind, seq, tsNs: seq * 1000, dir: Dir.UP, endpoint: 1 });
+const ev = (seq: number, kind: number = Kind.ACT_ACK) =>
+  makeEvent({ kind, seq, tsNs: seq * 1000, dir: Dir.UP, endpoint: 1 });
 
 describe('rebuildWithHistory', () => {
   it('puts journaled history before the live events and skips history the console already saw live', () => {

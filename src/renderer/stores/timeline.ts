@@ -56,13 +56,21 @@ export function scheduleTimelineFrame(): void {
 /** Replaces the filter and rebuilds the index. */
 export function setTimelineFilter(filter: TimelineFilter): void {
   timelineData.index.setFilter(filter);
-  useTimeline.setState((s) => ({ filter, version: s.version + 1, frozenLength: s.paused ? timelineData.index.length : null }));
+  useTimeline.setState((s) => ({
+    filter,
+    version: s.version + 1,
+    frozenLength: s.paused ? timelineData.index.length : null,
+  }));
 }
 
 /** Pauses (freezes the rows shown) or resumes following the live stream. */
 export function setPaused(paused: boolean): void {
   timelineData.index.sync();
-  useTimeline.setState((s) => ({ paused, frozenLength: paused ? timelineData.index.length : null, version: s.version + 1 }));
+  useTimeline.setState((s) => ({
+    paused,
+    frozenLength: paused ? timelineData.index.length : null,
+    version: s.version + 1,
+  }));
 }
 
 /** Rows the list should show now. */
@@ -93,6 +101,9 @@ export function rebuildWithHistory(history: Uint8Array): number {
   });
   for (const ev of live) ring.push(encodeEventBody(ev), ev.origin);
   timelineData.index.setFilter(useTimeline.getState().filter);
-  useTimeline.setState((s) => ({ version: s.version + 1, frozenLength: s.paused ? timelineData.index.length : null }));
+  useTimeline.setState((s) => ({
+    version: s.version + 1,
+    frozenLength: s.paused ? timelineData.index.length : null,
+  }));
   return added;
 }

@@ -40,7 +40,15 @@ export function reduceSnapshot(s: VmsState, snap: Snapshot): Partial<VmsState> {
     const vm = snap.vms.find((v) => v.id === id);
     return vm !== undefined && vm.host === 'starting';
   });
-  return { vms: snap.vms, readiness: snap.readiness, self: snap.self, selected, starting, loaded: true, clock: snap.clock };
+  return {
+    vms: snap.vms,
+    readiness: snap.readiness,
+    self: snap.self,
+    selected,
+    starting,
+    loaded: true,
+    clock: snap.clock,
+  };
 }
 
 /** The selected VM, or undefined. */

@@ -17,11 +17,25 @@ export interface TimelineFilter {
 }
 
 /** The filter that admits everything. */
-export const NO_FILTER: TimelineFilter = { kinds: [], sources: [], dirs: [], prioMin: 0, endpoints: [], text: '' };
+export const NO_FILTER: TimelineFilter = {
+  kinds: [],
+  sources: [],
+  dirs: [],
+  prioMin: 0,
+  endpoints: [],
+  text: '',
+};
 
 /** Whether a filter admits everything (so the index can skip checks). */
 export function isEmptyFilter(f: TimelineFilter): boolean {
-  return f.kinds.length === 0 && f.sources.length === 0 && f.dirs.length === 0 && f.prioMin === 0 && f.endpoints.length === 0 && f.text.trim() === '';
+  return (
+    f.kinds.length === 0 &&
+    f.sources.length === 0 &&
+    f.dirs.length === 0 &&
+    f.prioMin === 0 &&
+    f.endpoints.length === 0 &&
+    f.text.trim() === ''
+  );
 }
 
 /** The searchable text of one event: its described JSON, lowercased. */

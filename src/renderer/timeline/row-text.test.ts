@@ -3,7 +3,9 @@ import { fieldsText, wallTime } from './row-text';
 
 describe('timeline row text', () => {
   it('prints decoded fields as key=value pairs', () => {
-    expect(fieldsText({ ok: false, err: 'LEASE', held: ['KEY:29', 'KEY:56'] })).toBe('ok=false err=LEASE held=[KEY:29 KEY:56]');
+    expect(fieldsText({ ok: false, err: 'LEASE', held: ['KEY:29', 'KEY:56'] })).toBe(
+      'ok=false err=LEASE held=[KEY:29 KEY:56]',
+    );
   });
   it('shows nothing for an all-zero inline zone of a kind without fields', () => {
     expect(fieldsText({ inln: '00'.repeat(48) })).toBe('');

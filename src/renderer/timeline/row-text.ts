@@ -9,7 +9,10 @@ export function fieldsText(fields: DescribedEvent['fields']): string {
   // A kind without inline fields decodes as a hex dump of zeros: show nothing instead.
   if (typeof fields.inln === 'string' && /^0*$/.test(fields.inln)) return '';
   return Object.entries(fields)
-    .map(([k, v]) => `${k}=${Array.isArray(v) ? `[${v.map((x) => (typeof x === 'object' ? JSON.stringify(x) : String(x))).join(' ')}]` : String(v)}`)
+    .map(
+      ([k, v]) =>
+        `${k}=${Array.isArray(v) ? `[${v.map((x) => (typeof x === 'object' ? JSON.stringify(x) : String(x))).join(' ')}]` : String(v)}`,
+    )
     .join(' ');
 }
 

@@ -13,7 +13,14 @@ export interface RowWindow {
 }
 
 /** The window for a scroll position; `follow` pins it to the last rows. */
-export function rowWindow(scrollTop: number, viewportHeight: number, count: number, rowHeight: number, overscan: number, follow: boolean): RowWindow {
+export function rowWindow(
+  scrollTop: number,
+  viewportHeight: number,
+  count: number,
+  rowHeight: number,
+  overscan: number,
+  follow: boolean,
+): RowWindow {
   const visible = Math.ceil(viewportHeight / rowHeight) + 1;
   const first = follow ? Math.max(0, count - visible) : Math.floor(Math.max(0, scrollTop) / rowHeight);
   return {
@@ -24,6 +31,11 @@ export function rowWindow(scrollTop: number, viewportHeight: number, count: numb
 }
 
 /** Whether a scroll position is at the bottom (within one row), so following can resume or stop. */
-export function atBottom(scrollTop: number, viewportHeight: number, totalHeight: number, rowHeight: number): boolean {
+export function atBottom(
+  scrollTop: number,
+  viewportHeight: number,
+  totalHeight: number,
+  rowHeight: number,
+): boolean {
   return scrollTop + viewportHeight >= totalHeight - rowHeight;
 }

@@ -6,7 +6,16 @@ import { TimelineIndex } from './timeline-index';
 
 function body(kind: number, endpoint: number, name = ''): Uint8Array {
   const payload = name ? { bytes: utf8Encode(name), codec: 0, flags: 0 } : null;
-  return encodeEventBody(makeEvent({ kind, endpoint, source: Source.CORE, dir: Dir.UP, inln: encodeSeam({ seam: Source.INPUT, reason: 0 }), payload }));
+  return encodeEventBody(
+    makeEvent({
+      kind,
+      endpoint,
+      source: Source.CORE,
+      dir: Dir.UP,
+      inln: encodeSeam({ seam: Source.INPUT, reason: 0 }),
+      payload,
+    }),
+  );
 }
 
 describe('EventRing', () => {

@@ -27,7 +27,8 @@ export class TimelineIndex {
   /** Takes in events appended since the last sync and drops overwritten ones. */
   sync(): void {
     const first = this.ring.first;
-    for (let n = Math.max(this.seen, first); n < this.ring.total; n++) if (this.pred(this.ring, n)) this.rows.push(n);
+    for (let n = Math.max(this.seen, first); n < this.ring.total; n++)
+      if (this.pred(this.ring, n)) this.rows.push(n);
     this.seen = this.ring.total;
     while (this.head < this.rows.length && this.rows[this.head]! < first) this.head++;
     if (this.head > 4096 && this.head * 2 > this.rows.length) {

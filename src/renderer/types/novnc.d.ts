@@ -1,7 +1,11 @@
 /* The part of noVNC's RFB API the screen uses (the package ships no types). */
 declare module '@novnc/novnc' {
   export default class RFB extends EventTarget {
-    constructor(target: HTMLElement, urlOrChannel: string, options?: { shared?: boolean; credentials?: { password?: string }; wsProtocols?: string[] });
+    constructor(
+      target: HTMLElement,
+      urlOrChannel: string,
+      options?: { shared?: boolean; credentials?: { password?: string }; wsProtocols?: string[] },
+    );
     viewOnly: boolean;
     scaleViewport: boolean;
     resizeSession: boolean;

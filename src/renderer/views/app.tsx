@@ -80,7 +80,12 @@ export function App() {
               </button>
             ))}
           </div>
-          <div role="tabpanel" id={`panel-${tab}`} aria-label={TABS.find((t) => t.id === tab)!.label} className="tabpanel">
+          <div
+            role="tabpanel"
+            id={`panel-${tab}`}
+            aria-label={TABS.find((t) => t.id === tab)!.label}
+            className="tabpanel"
+          >
             {tab === 'timeline' && <TimelineView />}
             {tab === 'leases' && <LeasesPanel />}
             {tab === 'controls' && <ControlsPanel />}

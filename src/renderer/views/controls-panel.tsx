@@ -1,7 +1,8 @@
 /* Connected controls: name, principal, caps, grant, subscription and queue counters. */
 import { useControls } from '../stores/controls';
 
-const list = (v: number[] | string[] | 'all'): string => (v === 'all' ? 'all' : v.length ? v.join(', ') : 'none');
+const list = (v: number[] | string[] | 'all'): string =>
+  v === 'all' ? 'all' : v.length ? v.join(', ') : 'none';
 
 /** The controls table. */
 export function ControlsPanel() {

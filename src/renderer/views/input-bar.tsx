@@ -26,7 +26,11 @@ export function InputBar({ endpoint }: { endpoint: number }) {
         <button onClick={() => void grab(endpoint)}>Grab input</button>
       )}
       <span className="lease-owner" aria-label="Input lease owner">
-        {holder ? (mine ? 'INPUT lease: you' : `INPUT lease held by ${holder.controlName} (principal ${holder.principal})`) : 'INPUT lease free'}
+        {holder
+          ? mine
+            ? 'INPUT lease: you'
+            : `INPUT lease held by ${holder.controlName} (principal ${holder.principal})`
+          : 'INPUT lease free'}
       </span>
       {preempted && (
         <span className="preempted" role="alert">
@@ -58,7 +62,11 @@ export function InputBar({ endpoint }: { endpoint: number }) {
       <div className="held" aria-label="Held keys">
         <button onClick={() => void queryHeld(endpoint)}>Held keys</button>
         <span>
-          {held ? (held.entries.length ? held.entries.map((e) => keyName(e.code)).join(', ') + (held.truncated ? ' …' : '') : 'none') : '—'}
+          {held
+            ? held.entries.length
+              ? held.entries.map((e) => keyName(e.code)).join(', ') + (held.truncated ? ' …' : '')
+              : 'none'
+            : '—'}
         </span>
         <button onClick={() => void releaseAllHeld(endpoint)} disabled={!mine}>
           Release all

@@ -25,14 +25,20 @@ export function PowerBar({ endpoint, name }: { endpoint: number; name: string })
   return (
     <div className="power-bar" role="toolbar" aria-label="Power">
       {OPS.map(({ op, label }) => (
-        <button key={op} disabled={busy} className={isDestructive(op) ? 'danger' : ''} onClick={() => (isDestructive(op) ? setConfirm(op) : run(op))}>
+        <button
+          key={op}
+          disabled={busy}
+          className={isDestructive(op) ? 'danger' : ''}
+          onClick={() => (isDestructive(op) ? setConfirm(op) : run(op))}
+        >
           {label}
         </button>
       ))}
       {confirm && (
         <div role="dialog" aria-modal="true" aria-label="Confirm" className="dialog">
           <p>
-            {OPS.find((o) => o.op === confirm)!.label} <strong>{name}</strong>? This takes the POWER lease and cannot be undone.
+            {OPS.find((o) => o.op === confirm)!.label} <strong>{name}</strong>? This takes the POWER lease and
+            cannot be undone.
           </p>
           <div className="row-actions">
             <button

@@ -118,7 +118,12 @@ export function Screen({ endpoint, vnc, name }: { endpoint: number; vnc: string 
   if (cursor && cursor.visible && c && box.current) {
     const r = c.getBoundingClientRect();
     const b = box.current.getBoundingClientRect();
-    const p = fbToClient(cursor.x, cursor.y, c.width, c.height, { left: r.left - b.left, top: r.top - b.top, width: r.width, height: r.height });
+    const p = fbToClient(cursor.x, cursor.y, c.width, c.height, {
+      left: r.left - b.left,
+      top: r.top - b.top,
+      width: r.width,
+      height: r.height,
+    });
     overlay = (
       <div
         className="cursor-overlay"

@@ -4,9 +4,19 @@ import { Dir, Kind, Prio, Source } from '../../shared/model';
 import type { TimelineFilter } from '../timeline/event-filter';
 import { useVms } from '../stores/vms';
 
-function pick(map: Record<string, number>, label: string, value: number[], onChange: (v: number[]) => void, skipZero = false) {
+function pick(
+  map: Record<string, number>,
+  label: string,
+  value: number[],
+  onChange: (v: number[]) => void,
+  skipZero = false,
+) {
   return (
-    <select aria-label={label} value={value[0] ?? ''} onChange={(e) => onChange(e.target.value === '' ? [] : [Number(e.target.value)])}>
+    <select
+      aria-label={label}
+      value={value[0] ?? ''}
+      onChange={(e) => onChange(e.target.value === '' ? [] : [Number(e.target.value)])}
+    >
       <option value="">any {label.toLowerCase()}</option>
       {Object.entries(map)
         .filter(([, v]) => !skipZero || v !== 0)
@@ -20,7 +30,13 @@ function pick(map: Record<string, number>, label: string, value: number[], onCha
 }
 
 /** Filter controls; text is applied after a short pause in typing. */
-export function TimelineFilters({ filter, onChange }: { filter: TimelineFilter; onChange: (f: TimelineFilter) => void }) {
+export function TimelineFilters({
+  filter,
+  onChange,
+}: {
+  filter: TimelineFilter;
+  onChange: (f: TimelineFilter) => void;
+}) {
   const vms = useVms((s) => s.vms);
   const [text, setText] = useState(filter.text);
   const input = useRef<HTMLInputElement>(null);
@@ -48,7 +64,11 @@ export function TimelineFilters({ filter, onChange }: { filter: TimelineFilter; 
       {pick(Kind, 'Kind', filter.kinds, (kinds) => onChange({ ...filter, kinds }), true)}
       {pick(Source, 'Source', filter.sources, (sources) => onChange({ ...filter, sources }))}
       {pick(Dir, 'Dir', filter.dirs, (dirs) => onChange({ ...filter, dirs }))}
-      <select aria-label="Minimum prio" value={filter.prioMin} onChange={(e) => onChange({ ...filter, prioMin: Number(e.target.value) })}>
+      <select
+        aria-label="Minimum prio"
+        value={filter.prioMin}
+        onChange={(e) => onChange({ ...filter, prioMin: Number(e.target.value) })}
+      >
         {Object.entries(Prio).map(([name, v]) => (
           <option key={name} value={v}>
             ≥ {name}
@@ -56,7 +76,14 @@ export function TimelineFilters({ filter, onChange }: { filter: TimelineFilter; 
         ))}
       </select>
       {pick(vmMap, 'VM', filter.endpoints, (endpoints) => onChange({ ...filter, endpoints }))}
-      <input ref={input} type="search" aria-label="Filter text" placeholder="text (/)" value={text} onChange={(e) => setText(e.target.value)} />
+      <input
+        ref={input}
+        type="search"
+        aria-label="Filter text"
+        placeholder="text (/)"
+        value={text}
+        onChange={(e) => setText(e.target.value)}
+      />
     </div>
   );
 }

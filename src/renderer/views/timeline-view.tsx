@@ -15,7 +15,15 @@ import { TimelineFilters } from './timeline-filters';
 /** Height of one timeline row in px (the CSS says the same). */
 const ROW_HEIGHT = 22;
 
-function Row({ row, selected, clock }: { row: number; selected: boolean; clock: { ns: number; ms: number } | null }) {
+function Row({
+  row,
+  selected,
+  clock,
+}: {
+  row: number;
+  selected: boolean;
+  clock: { ns: number; ms: number } | null;
+}) {
   const n = timelineData.index.at(row);
   const ev = timelineData.ring.get(n);
   if (!ev) return <div className="trow gone">(overwritten)</div>;
@@ -28,14 +36,30 @@ function Row({ row, selected, clock }: { row: number; selected: boolean; clock: 
       onClick={() => useTimeline.setState({ selected: n })}
       data-kind={d.kind}
     >
-      <span role="cell" className="c-seq">{d.seq}</span>
-      <span role="cell" className="c-time">{wallTime(d.tsNs, clock)}</span>
-      <span role="cell" className="c-vm">{d.endpoint || 'core'}</span>
-      <span role="cell" className="c-kind">{d.kind}</span>
-      <span role="cell" className="c-src">{d.source}</span>
-      <span role="cell" className="c-dir">{d.dir}</span>
-      <span role="cell" className="c-prio">{d.prio}</span>
-      <span role="cell" className="c-fields">{fieldsText(d.fields)}</span>
+      <span role="cell" className="c-seq">
+        {d.seq}
+      </span>
+      <span role="cell" className="c-time">
+        {wallTime(d.tsNs, clock)}
+      </span>
+      <span role="cell" className="c-vm">
+        {d.endpoint || 'core'}
+      </span>
+      <span role="cell" className="c-kind">
+        {d.kind}
+      </span>
+      <span role="cell" className="c-src">
+        {d.source}
+      </span>
+      <span role="cell" className="c-dir">
+        {d.dir}
+      </span>
+      <span role="cell" className="c-prio">
+        {d.prio}
+      </span>
+      <span role="cell" className="c-fields">
+        {fieldsText(d.fields)}
+      </span>
     </div>
   );
 }
@@ -62,7 +86,11 @@ function Detail({ n }: { n: number }) {
       <button aria-label="Close detail" onClick={() => useTimeline.setState({ selected: null })}>
         ×
       </button>
-      <pre>{ev ? JSON.stringify({ ...describeEvent(ev), origin: ev.origin }, null, 2) : 'This event was overwritten.'}</pre>
+      <pre>
+        {ev
+          ? JSON.stringify({ ...describeEvent(ev), origin: ev.origin }, null, 2)
+          : 'This event was overwritten.'}
+      </pre>
     </div>
   );
 }
@@ -107,7 +135,12 @@ export function TimelineView() {
           {state.paused ? 'Resume' : 'Pause'}
         </button>
         <label>
-          <input type="checkbox" checked={state.follow} onChange={(e) => useTimeline.setState({ follow: e.target.checked })} /> Follow
+          <input
+            type="checkbox"
+            checked={state.follow}
+            onChange={(e) => useTimeline.setState({ follow: e.target.checked })}
+          />{' '}
+          Follow
         </label>
         <span aria-label="Event count" className="muted">
           {count} shown · {timelineData.ring.total} received
@@ -126,9 +159,18 @@ export function TimelineView() {
         <span className="c-prio">prio</span>
         <span className="c-fields">fields</span>
       </div>
-      <div ref={scroller} className="tscroll" role="grid" aria-label="Event timeline" aria-rowcount={count} onScroll={onScroll}>
+      <div
+        ref={scroller}
+        className="tscroll"
+        role="grid"
+        aria-label="Event timeline"
+        aria-rowcount={count}
+        onScroll={onScroll}
+      >
         {count === 0 ? (
-          <p className="empty">No events yet{state.filter.text || state.filter.kinds.length ? ' match the filter' : ''}.</p>
+          <p className="empty">
+            No events yet{state.filter.text || state.filter.kinds.length ? ' match the filter' : ''}.
+          </p>
         ) : (
           <div style={{ height: win.totalHeight, position: 'relative' }}>
             {Array.from({ length: win.end - win.start }, (_, k) => {

@@ -13,7 +13,11 @@ function SeamBadges({ vm }: { vm: VmView }) {
   return (
     <>
       {vm.seams.map((s) => (
-        <span key={s.seam} className={s.up ? 'seam up' : 'seam down'} aria-label={`seam ${s.seam} ${s.up ? 'up' : 'down'}`}>
+        <span
+          key={s.seam}
+          className={s.up ? 'seam up' : 'seam down'}
+          aria-label={`seam ${s.seam} ${s.up ? 'up' : 'down'}`}
+        >
           {s.seam} {s.up ? 'up' : 'down'}
         </span>
       ))}
@@ -35,16 +39,24 @@ function VmRow({ vm, selected }: { vm: VmView; selected: boolean }) {
     >
       <div className="vm-head">
         <strong>{vm.name}</strong>
-        <span className="muted">#{vm.id} · {vm.kind}</span>
+        <span className="muted">
+          #{vm.id} · {vm.kind}
+        </span>
       </div>
       <div className="vm-state">
-        <span aria-label="Lifecycle state" className={`life ${vm.lifecycle.toLowerCase()}`}>{vm.lifecycle}</span>
-        <span aria-label="Host state" className="muted">{vm.host}</span>
+        <span aria-label="Lifecycle state" className={`life ${vm.lifecycle.toLowerCase()}`}>
+          {vm.lifecycle}
+        </span>
+        <span aria-label="Host state" className="muted">
+          {vm.host}
+        </span>
       </div>
       <div className="seams">
         <SeamBadges vm={vm} />
       </div>
-      <div className="muted small" aria-label="Lease holders">leases: {holders}</div>
+      <div className="muted small" aria-label="Lease holders">
+        leases: {holders}
+      </div>
       {vm.error && (
         <div className="error small" role="alert">
           {vm.error}
@@ -88,13 +100,20 @@ function AddAttached({ onDone }: { onDone: () => void }) {
       }}
     >
       <label>
-        Id <input type="number" min={1} max={63} required value={id} onChange={(e) => setId(e.target.value)} />
+        Id{' '}
+        <input type="number" min={1} max={63} required value={id} onChange={(e) => setId(e.target.value)} />
       </label>
       <label>
         Name <input required maxLength={64} value={name} onChange={(e) => setName(e.target.value)} />
       </label>
       <label>
-        QMP socket <input required placeholder="/run/user/1000/vm.qmp" value={qmp} onChange={(e) => setQmp(e.target.value)} />
+        QMP socket{' '}
+        <input
+          required
+          placeholder="/run/user/1000/vm.qmp"
+          value={qmp}
+          onChange={(e) => setQmp(e.target.value)}
+        />
       </label>
       <div className="row-actions">
         <button type="submit">Add</button>

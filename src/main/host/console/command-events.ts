@@ -26,16 +26,36 @@ const VM_OPS: Record<VmOpName, number> = {
 };
 
 /** Whether an op is destructive (needs the POWER lease). */
-export const isDestructiveOp = (op: VmOpName): boolean => op === 'reset' || op === 'powerdown' || op === 'quit';
+export const isDestructiveOp = (op: VmOpName): boolean =>
+  op === 'reset' || op === 'powerdown' || op === 'quit';
 
 /** CMD_VM for a named op. */
 export function vmOpEvent(endpoint: number, op: VmOpName, corr: number): VmsigEvent {
-  return makeEvent({ kind: Kind.CMD_VM, dir: Dir.DOWN, prio: Prio.HIGH, endpoint, corr, inln: encodeOp({ op: VM_OPS[op] }) });
+  return makeEvent({
+    kind: Kind.CMD_VM,
+    dir: Dir.DOWN,
+    prio: Prio.HIGH,
+    endpoint,
+    corr,
+    inln: encodeOp({ op: VM_OPS[op] }),
+  });
 }
 
 /** CMD_ACQUIRE / CMD_RELEASE for a lease class. */
-export function leaseEvent(kind: typeof Kind.CMD_ACQUIRE | typeof Kind.CMD_RELEASE, endpoint: number, cls: LeaseClassName, corr: number): VmsigEvent {
-  return makeEvent({ kind, dir: Dir.DOWN, prio: Prio.HIGH, endpoint, corr, inln: encodeLeaseReq({ cls: LeaseClass[cls], reason: 0 }) });
+export function leaseEvent(
+  kind: typeof Kind.CMD_ACQUIRE | typeof Kind.CMD_RELEASE,
+  endpoint: number,
+  cls: LeaseClassName,
+  corr: number,
+): VmsigEvent {
+  return makeEvent({
+    kind,
+    dir: Dir.DOWN,
+    prio: Prio.HIGH,
+    endpoint,
+    corr,
+    inln: encodeLeaseReq({ cls: LeaseClass[cls], reason: 0 }),
+  });
 }
 
 /** CMD_QUERY_INPUT. */
@@ -46,7 +66,14 @@ export function queryInputEvent(endpoint: number, corr: number): VmsigEvent {
 /** CMD_INPUT events for one request: a pointer move is two axis events (code 0 = x, 1 = y); the wheel is the y axis. */
 export function inputEvents(req: InputRequest, corr: number): VmsigEvent[] {
   const ev = (kind: number, code: number, value: number, scroll = 0): VmsigEvent =>
-    makeEvent({ kind: Kind.CMD_INPUT, dir: Dir.DOWN, prio: Prio.HIGH, endpoint: req.endpoint, corr, inln: encodeInput({ kind, code, value, scroll }) });
+    makeEvent({
+      kind: Kind.CMD_INPUT,
+      dir: Dir.DOWN,
+      prio: Prio.HIGH,
+      endpoint: req.endpoint,
+      corr,
+      inln: encodeInput({ kind, code, value, scroll }),
+    });
   switch (req.type) {
     case 'key':
       return [ev(InputKind.KEY, req.code, req.down ? 1 : 0)];

@@ -1,7 +1,19 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { unpackEventRecords } from '../../../shared/ipc-records';
 import type { PushMap, Snapshot } from '../../../shared/ipc';
-import { Cap, Dir, ErrorCode, InputKind, Kind, Prio, Source, type VmsigEvent, decodeInput, encodeSeam, makeEvent } from '../../../shared/model';
+import {
+  Cap,
+  Dir,
+  ErrorCode,
+  InputKind,
+  Kind,
+  Prio,
+  Source,
+  type VmsigEvent,
+  decodeInput,
+  encodeSeam,
+  makeEvent,
+} from '../../../shared/model';
 import { Core, ManualClock, maskOf, type ControlSpec } from '../../core';
 import { openJournal } from '../journal';
 import { ConsoleService, type PushSink } from './console-service';
@@ -10,7 +22,13 @@ import os from 'node:os';
 import path from 'node:path';
 import type { ConsoleHostPort, HostVm } from './host-port';
 
-const operator: ControlSpec = { name: 'operator', principal: 1, caps: Cap.OBSERVE | Cap.INPUT | Cap.VM | Cap.LIFECYCLE, grant: maskOf([1]), leasePrio: 10 };
+const operator: ControlSpec = {
+  name: 'operator',
+  principal: 1,
+  caps: Cap.OBSERVE | Cap.INPUT | Cap.VM | Cap.LIFECYCLE,
+  grant: maskOf([1]),
+  leasePrio: 10,
+};
 
 function setup(spec: ControlSpec = operator, journalDir?: string) {
   const clock = new ManualClock(1_000_000);
@@ -28,7 +46,17 @@ function setup(spec: ControlSpec = operator, journalDir?: string) {
     },
   });
   input.emit({ kind: Kind.SEAM_UP, inln: encodeSeam({ seam: Source.INPUT, reason: 0 }) });
-  const vms: HostVm[] = [{ id: 1, name: 'demo', kind: 'managed', state: 'running', error: null, vncWebsocketPort: 5701, serialPath: null }];
+  const vms: HostVm[] = [
+    {
+      id: 1,
+      name: 'demo',
+      kind: 'managed',
+      state: 'running',
+      error: null,
+      vncWebsocketPort: 5701,
+      serialPath: null,
+    },
+  ];
   const journal = journalDir ? openJournal(core, { dir: journalDir }) : null;
   const host: ConsoleHostPort = {
     core,
@@ -45,7 +73,10 @@ function setup(spec: ControlSpec = operator, journalDir?: string) {
   const svc = new ConsoleService(host, { tickMs: 5, vncUrl: (id) => `/vnc/${id}` });
   svc.start();
   const pushed: { [P in keyof PushMap]: PushMap[P][] } = { snapshot: [], events: [] };
-  const sink: PushSink = { eventsEnabled: true, push: (ch, payload) => void (pushed[ch] as unknown[]).push(payload) };
+  const sink: PushSink = {
+    eventsEnabled: true,
+    push: (ch, payload) => void (pushed[ch] as unknown[]).push(payload),
+  };
   svc.addSink(sink);
   return { core, svc, handled, pushed, sink, journal };
 }
@@ -69,7 +100,9 @@ describe('ConsoleService', () => {
     expect(grant).toMatchObject({ ok: true, value: { kind: 'LEASE_GRANTED', ok: true } });
     const sent = await t.svc.dispatch('input.send', { endpoint: 1, type: 'key', code: 30, down: true });
     expect(sent).toEqual({ ok: true, value: { accepted: true, err: '' } });
-    expect(t.handled.map((e) => decodeInput(e.inln))).toEqual([{ kind: InputKind.KEY, code: 30, value: 1, scroll: 0 }]);
+    expect(t.handled.map((e) => decodeInput(e.inln))).toEqual([
+      { kind: InputKind.KEY, code: 30, value: 1, scroll: 0 },
+    ]);
   });
 
   it('answers a lease the console has no capability for with LEASE_DENIED NOCAP', async () => {
@@ -103,7 +136,9 @@ describe('ConsoleService', () => {
     await wait(30);
     const snap = t.pushed.snapshot.at(-1) as Snapshot;
     expect(snap.vms[0]).toMatchObject({ id: 1, seams: [{ seam: 'INPUT', up: true }], vnc: '/vnc/1' });
-    expect(snap.leases).toMatchObject([{ endpoint: 1, cls: 'INPUT', controlName: 'operator', principal: 1, mine: true }]);
+    expect(snap.leases).toMatchObject([
+      { endpoint: 1, cls: 'INPUT', controlName: 'operator', principal: 1, mine: true },
+    ]);
     expect(snap.self).toMatchObject({ principal: 1, name: 'operator' });
     const kinds = t.pushed.events.flatMap((b) => unpackEventRecords(b).map((e) => e.kind));
     expect(kinds).toContain(Kind.SEAM_UP);
@@ -114,13 +149,20 @@ describe('ConsoleService', () => {
     const t = setup();
     stopAll.push(() => t.svc.stop());
     await t.svc.dispatch('lease.acquire', { endpoint: 1, cls: 'INPUT' });
-    const robot = t.core.attachControl({ ...operator, name: 'robot', principal: 7, leasePrio: 20 }, { wake: () => {}, closed: () => {} });
+    const robot = t.core.attachControl(
+      { ...operator, name: 'robot', principal: 7, leasePrio: 20 },
+      { wake: () => {}, closed: () => {} },
+    );
     const { svc } = t;
     t.core.submit(robot, makeEvent({ kind: Kind.CMD_ACQUIRE, dir: Dir.DOWN, endpoint: 1, corr: 9 }));
     await wait(30);
-    const revoked = t.pushed.events.flatMap((b) => unpackEventRecords(b)).find((e) => e.kind === Kind.LEASE_REVOKED);
+    const revoked = t.pushed.events
+      .flatMap((b) => unpackEventRecords(b))
+      .find((e) => e.kind === Kind.LEASE_REVOKED);
     expect(revoked?.origin).toBe(svc.id);
-    expect((t.pushed.snapshot.at(-1) as Snapshot).leases).toMatchObject([{ principal: 7, controlName: 'robot', mine: false }]);
+    expect((t.pushed.snapshot.at(-1) as Snapshot).leases).toMatchObject([
+      { principal: 7, controlName: 'robot', mine: false },
+    ]);
   });
 
   it('serves the journal as history (oldest first), and says so when the host keeps none', async () => {
@@ -141,6 +183,9 @@ describe('ConsoleService', () => {
     expect(kinds.indexOf(Kind.LEASE_GRANTED)).toBeGreaterThan(kinds.indexOf(Kind.CMD_ACQUIRE));
     const none = setup();
     stopAll.push(() => none.svc.stop());
-    expect(await none.svc.dispatch('history.query', { limit: 100 })).toEqual({ ok: true, value: { available: false, records: '', count: 0 } });
+    expect(await none.svc.dispatch('history.query', { limit: 100 })).toEqual({
+      ok: true,
+      value: { available: false, records: '', count: 0 },
+    });
   });
 });

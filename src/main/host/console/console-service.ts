@@ -16,7 +16,15 @@ import {
   type Snapshot,
 } from '../../../shared/ipc';
 import { EventRecordWriter } from '../../../shared/ipc-records';
-import { ErrorCode, Kind, VmsigError, type VmsigEvent, describeFields, isVmsigError, nameOf } from '../../../shared/model';
+import {
+  ErrorCode,
+  Kind,
+  VmsigError,
+  type VmsigEvent,
+  describeFields,
+  isVmsigError,
+  nameOf,
+} from '../../../shared/model';
 import { ALL_ENDPOINTS, type Log, allEvents, silentLog } from '../../core';
 import { inputEvents, leaseEvent, queryInputEvent, vmOpEvent } from './command-events';
 import type { ConsoleHostPort } from './host-port';
@@ -47,7 +55,10 @@ const COUNTER_REFRESH_MS = 1000;
 /** Cursor moves alone refresh the snapshot at most this often (~30 Hz), so a sensor at full rate does not flood renderers. */
 const CURSOR_REFRESH_MS = 33;
 
-type Handler<C extends InvokeChannel> = (req: InvokeRequest<C>, sink?: PushSink) => Promise<InvokeResponse<C>> | InvokeResponse<C>;
+type Handler<C extends InvokeChannel> = (
+  req: InvokeRequest<C>,
+  sink?: PushSink,
+) => Promise<InvokeResponse<C>> | InvokeResponse<C>;
 
 /** The console service: attach with start(), serve requests with dispatch(), stop() to detach. */
 export class ConsoleService {
@@ -87,7 +98,8 @@ export class ConsoleService {
     if (!spec) throw new VmsigError(ErrorCode.PERM, 'the configuration has no control with "console": true');
     this.controlId = this.host.core.attachControl(spec, {
       wake: () => this.scheduleDrain(),
-      closed: (code, reason) => this.log('error', `the core closed the console control: ${nameOf(ErrorCode, code)} ${reason}`),
+      closed: (code, reason) =>
+        this.log('error', `the core closed the console control: ${nameOf(ErrorCode, code)} ${reason}`),
     });
     this.host.core.subscribe(this.controlId, allEvents(ALL_ENDPOINTS));
     this.tickTimer = setInterval(() => this.tick(), this.tickMs);
@@ -128,16 +140,27 @@ export class ConsoleService {
    */
   async dispatch(channel: unknown, request: unknown, sink?: PushSink): Promise<IpcResult<unknown>> {
     try {
-      if (!isInvokeChannel(channel)) throw new VmsigError(HostErrorCode.UNKNOWN_CHANNEL, `unknown channel ${String(channel).slice(0, 64)}`);
+      if (!isInvokeChannel(channel))
+        throw new VmsigError(
+          HostErrorCode.UNKNOWN_CHANNEL,
+          `unknown channel ${String(channel).slice(0, 64)}`,
+        );
       const value = await this.run(channel, validateRequest(channel, request), sink);
       return { ok: true, value };
     } catch (e) {
       if (isVmsigError(e)) return { ok: false, error: { code: e.code, message: e.message } };
-      return { ok: false, error: { code: HostErrorCode.HOST, message: e instanceof Error ? e.message : String(e) } };
+      return {
+        ok: false,
+        error: { code: HostErrorCode.HOST, message: e instanceof Error ? e.message : String(e) },
+      };
     }
   }
 
-  private run<C extends InvokeChannel>(channel: C, req: InvokeRequest<C>, sink?: PushSink): Promise<InvokeResponse<C>> | InvokeResponse<C> {
+  private run<C extends InvokeChannel>(
+    channel: C,
+    req: InvokeRequest<C>,
+    sink?: PushSink,
+  ): Promise<InvokeResponse<C>> | InvokeResponse<C> {
     return (this.handlers[channel] as Handler<C>)(req, sink);
   }
 
@@ -182,7 +205,11 @@ export class ConsoleService {
     const page = journal.reader().query({ limit, vm, order: 'desc', before: journal.nextRec() });
     const writer = new EventRecordWriter();
     for (const rec of [...page.records].reverse()) writer.append({ ...rec.event, origin: rec.controlId });
-    return { available: true, records: Buffer.from(writer.take()).toString('base64'), count: page.records.length };
+    return {
+      available: true,
+      records: Buffer.from(writer.take()).toString('base64'),
+      count: page.records.length,
+    };
   }
 
   /** Input at rate: no waiting for QEMU; the core's verdict is the answer. */
@@ -245,7 +272,11 @@ export class ConsoleService {
     this.dirty = false;
     this.cursorDirty = false;
     const snap = this.snapshot();
-    const key = JSON.stringify({ ...snap, clock: 0, controls: snap.controls.map((c) => ({ ...c, queued: 0, delivered: 0 })) });
+    const key = JSON.stringify({
+      ...snap,
+      clock: 0,
+      controls: snap.controls.map((c) => ({ ...c, queued: 0, delivered: 0 })),
+    });
     if (key === this.lastKey && now - this.lastSentMs < COUNTER_REFRESH_MS) return;
     this.lastKey = key;
     this.lastSentMs = now;
@@ -266,7 +297,8 @@ export class ConsoleService {
 export function toReply(ev: VmsigEvent): CommandReply {
   const fields = describeFields(ev);
   const kind = nameOf(Kind, ev.kind);
-  if (ev.kind === Kind.ACT_ACK) return { kind, ok: fields.ok === true, err: fields.ok === true ? '' : String(fields.err), fields };
+  if (ev.kind === Kind.ACT_ACK)
+    return { kind, ok: fields.ok === true, err: fields.ok === true ? '' : String(fields.err), fields };
   if (ev.kind === Kind.LEASE_DENIED) return { kind, ok: false, err: String(fields.reason), fields };
   return { kind, ok: true, err: '', fields };
 }

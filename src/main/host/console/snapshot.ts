@@ -18,7 +18,8 @@ export function maskIds(m: EndpointMask): number[] {
 function kindsOf(set: Uint8Array): string[] | 'all' {
   if (set.every((b) => b === 0xff)) return 'all';
   const names: string[] = [];
-  for (const [name, k] of Object.entries(Kind)) if (k > 0 && ((set[k >> 3]! >>> (k & 7)) & 1) === 1) names.push(name);
+  for (const [name, k] of Object.entries(Kind))
+    if (k > 0 && ((set[k >> 3]! >>> (k & 7)) & 1) === 1) names.push(name);
   return names;
 }
 

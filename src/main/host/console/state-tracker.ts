@@ -32,7 +32,11 @@ export class StateTracker {
         const s = decodeSeam(ev.inln);
         let m = this.seams.get(ev.endpoint);
         if (!m) this.seams.set(ev.endpoint, (m = new Map()));
-        m.set(s.seam, { seam: nameOf(Source, s.seam), up: ev.kind === Kind.SEAM_UP, reason: nameOf(SeamReason, s.reason) });
+        m.set(s.seam, {
+          seam: nameOf(Source, s.seam),
+          up: ev.kind === Kind.SEAM_UP,
+          reason: nameOf(SeamReason, s.reason),
+        });
         return true;
       }
       case Kind.VM_LIFECYCLE:
@@ -40,12 +44,22 @@ export class StateTracker {
         return true;
       case Kind.CURSOR_STATE: {
         const c = decodeCursor(ev.inln);
-        this.cursors.set(ev.endpoint, { endpoint: ev.endpoint, x: c.x, y: c.y, visible: c.visible === 1, seq: c.seq });
+        this.cursors.set(ev.endpoint, {
+          endpoint: ev.endpoint,
+          x: c.x,
+          y: c.y,
+          visible: c.visible === 1,
+          seq: c.seq,
+        });
         return true;
       }
       case Kind.INPUT_HELD: {
         const h = decodeInputHeld(ev.inln);
-        this.held.set(ev.endpoint, { endpoint: ev.endpoint, truncated: (h.flags & 1) !== 0, entries: h.entries });
+        this.held.set(ev.endpoint, {
+          endpoint: ev.endpoint,
+          truncated: (h.flags & 1) !== 0,
+          entries: h.entries,
+        });
         return true;
       }
       default:

@@ -4,7 +4,12 @@
  * never trusts a field it did not check and never coerces a wrong type into a right one.
  */
 import { ENDPOINT_MAX, ErrorCode, VmsigError } from '../../../shared/model';
-import { INVOKE_CHANNELS, type InputRequest, type InvokeChannel, type InvokeRequest } from '../../../shared/ipc';
+import {
+  INVOKE_CHANNELS,
+  type InputRequest,
+  type InvokeChannel,
+  type InvokeRequest,
+} from '../../../shared/ipc';
 
 const INT32_MAX = 0x7fffffff;
 const ABS_MAX = 32767;
@@ -25,7 +30,8 @@ function onlyKeys(o: Record<string, unknown>, allowed: readonly string[], what: 
 
 function int(o: Record<string, unknown>, k: string, min: number, max: number): number {
   const v = o[k];
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) throw bad(`${k} must be an integer in ${min}..${max}`);
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max)
+    throw bad(`${k} must be an integer in ${min}..${max}`);
   return v;
 }
 
@@ -36,13 +42,15 @@ function bool(o: Record<string, unknown>, k: string): boolean {
 
 function str(o: Record<string, unknown>, k: string, maxLen: number): string {
   const v = o[k];
-  if (typeof v !== 'string' || v.length === 0 || v.length > maxLen) throw bad(`${k} must be a non-empty string of at most ${maxLen} characters`);
+  if (typeof v !== 'string' || v.length === 0 || v.length > maxLen)
+    throw bad(`${k} must be a non-empty string of at most ${maxLen} characters`);
   return v;
 }
 
 function oneOf<T extends string>(o: Record<string, unknown>, k: string, values: readonly T[]): T {
   const v = o[k];
-  if (typeof v !== 'string' || !values.includes(v as T)) throw bad(`${k} must be one of ${values.join(', ')}`);
+  if (typeof v !== 'string' || !values.includes(v as T))
+    throw bad(`${k} must be one of ${values.join(', ')}`);
   return v as T;
 }
 
@@ -66,11 +74,17 @@ function validateInput(o: Record<string, unknown>): InputRequest {
       return { endpoint: ep, type, x: int(o, 'x', 0, ABS_MAX), y: int(o, 'y', 0, ABS_MAX) };
     case 'rel':
       onlyKeys(o, ['endpoint', 'type', 'dx', 'dy'], 'input');
-      return { endpoint: ep, type, dx: int(o, 'dx', -INT32_MAX, INT32_MAX), dy: int(o, 'dy', -INT32_MAX, INT32_MAX) };
+      return {
+        endpoint: ep,
+        type,
+        dx: int(o, 'dx', -INT32_MAX, INT32_MAX),
+        dy: int(o, 'dy', -INT32_MAX, INT32_MAX),
+      };
     case 'scroll': {
       onlyKeys(o, ['endpoint', 'type', 'delta'], 'input');
       const d = o.delta;
-      if (typeof d !== 'number' || !Number.isFinite(d) || Math.abs(d) > 1000) throw bad('delta must be a finite number in -1000..1000');
+      if (typeof d !== 'number' || !Number.isFinite(d) || Math.abs(d) > 1000)
+        throw bad('delta must be a finite number in -1000..1000');
       return { endpoint: ep, type, delta: d };
     }
   }
@@ -104,7 +118,10 @@ export function validateRequest<C extends InvokeChannel>(channel: C, request: un
     }
     case 'vm.op':
       onlyKeys(o, ['endpoint', 'op'], channel);
-      out = { endpoint: endpoint(o), op: oneOf(o, 'op', ['pause', 'resume', 'reset', 'powerdown', 'quit'] as const) };
+      out = {
+        endpoint: endpoint(o),
+        op: oneOf(o, 'op', ['pause', 'resume', 'reset', 'powerdown', 'quit'] as const),
+      };
       break;
     case 'lease.acquire':
     case 'lease.release':
@@ -120,7 +137,10 @@ export function validateRequest<C extends InvokeChannel>(channel: C, request: un
       break;
     case 'history.query': {
       onlyKeys(o, ['limit', 'vm'], channel);
-      out = o.vm === undefined ? { limit: int(o, 'limit', 1, 20_000) } : { limit: int(o, 'limit', 1, 20_000), vm: endpoint(o, 'vm') };
+      out =
+        o.vm === undefined
+          ? { limit: int(o, 'limit', 1, 20_000) }
+          : { limit: int(o, 'limit', 1, 20_000), vm: endpoint(o, 'vm') };
       break;
     }
     case 'events.subscribe':
