@@ -180,7 +180,12 @@ export async function run(report: Reporter): Promise<void> {
     );
     report('ui.timeline.events_shown', received, 'events', `sent ${sent} (the ring keeps the last 100 000)`);
     report('ui.renderer.heap_before', heapBefore, 'MiB', 'after load, after GC');
-    report('ui.renderer.heap_after', heapAfter, 'MiB', `after ${sent} events, after GC; JS heap only: the ring's 10 MB ArrayBuffer is allocated at load, off-heap`);
+    report(
+      'ui.renderer.heap_after',
+      heapAfter,
+      'MiB',
+      `after ${sent} events, after GC; JS heap only: the ring's 10 MB ArrayBuffer is allocated at load, off-heap`,
+    );
 
     await ui.grabButton().click();
     await ui.releaseButton().waitFor();
