@@ -54,6 +54,8 @@ export class VmRunner {
   start(): Promise<void> {
     return this.serial(async () => {
       if (this.state === 'running' || this.state === 'attached') return;
+      // A QEMU that died on its own leaves its adapters registered and its files behind.
+      await this.release();
       const { core, log } = this.deps;
       this.error = null;
       this.state = 'starting';

@@ -1,0 +1,73 @@
+/*
+ * A managed VM whose QEMU dies can be started again from the host (the console's Start
+ * button): the old adapters give their seams back and the new QEMU's seams come up.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Source } from '../../src/shared/model';
+import { parseConfig } from '../../src/main/host/config';
+import { HostService } from '../../src/main/host/host-service';
+import { ensureGuest } from '../helpers/guest';
+
+const guest = ensureGuest();
+
+async function until(what: string, ok: () => boolean, timeoutMs: number): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!ok()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+describe.skipIf(!guest.ok)('restarting a managed VM after QEMU died', () => {
+  let dir: string;
+  let host: HostService;
+
+  beforeAll(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vmsig-restart-'));
+    const config = parseConfig(
+      {
+        socket: path.join(dir, 'control.sock'),
+        vms: [{ id: 1, name: 'phoenix', managed: { memoryMiB: 128 } }],
+        controls: [
+          {
+            name: 'op',
+            principal: 1,
+            token: 'restart-op',
+            caps: ['OBSERVE'],
+            endpoints: 'all',
+            console: true,
+          },
+        ],
+      },
+      path.join(dir, 'config.json'),
+    );
+    host = await HostService.start({ config, log: () => {}, runtimeDir: path.join(dir, 'vms') });
+  });
+
+  afterAll(async () => {
+    await host?.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('starts a new QEMU whose seams come up, after the old one was killed', async () => {
+    const first = host.vms()[0]!;
+    expect(first.state).toBe('running');
+    await until('VMHOST seam up', () => host.core.seamUp(1, Source.VMHOST), 10_000);
+    process.kill(first.pid!, 'SIGKILL');
+    await until('the host to see QEMU gone', () => host.vms()[0]!.state === 'failed', 5_000);
+    await until('VMHOST seam down', () => !host.core.seamUp(1, Source.VMHOST), 5_000);
+
+    await host.startVm(1);
+    const second = host.vms()[0]!;
+    expect(second.state).toBe('running');
+    expect(second.pid).not.toBe(first.pid);
+    await until(
+      'seams up again',
+      () => host.core.seamUp(1, Source.VMHOST) && host.core.seamUp(1, Source.INPUT),
+      10_000,
+    );
+  });
+});
