@@ -4,7 +4,16 @@
  * and the URGENT-overtakes-100k-BULK check with its latency. Throws if URGENT is not next.
  */
 import { EventEmitter } from 'node:events';
-import { Cap, Kind, Prio, Source, type VmsigEvent, encodeActAck, encodeErrorInl, ErrorCode } from '../src/shared/model';
+import {
+  Cap,
+  Kind,
+  Prio,
+  Source,
+  type VmsigEvent,
+  encodeActAck,
+  encodeErrorInl,
+  ErrorCode,
+} from '../src/shared/model';
 import { Core, type SubscriptionFilter, kindSet, maskOf } from '../src/main/core';
 import { hrClock, nowNs, secondsSince } from './lib/hr-clock';
 import type { Reporter } from './lib/reporter';
@@ -68,14 +77,27 @@ function bestOfAlternating(a: () => void, b: () => void, perRound: number): [num
 function coreRig(n: number): { round: () => void; sample: VmsigEvent[]; verify: () => void } {
   const core = new Core({ clock: hrClock });
   core.addEndpoint(1, 'vm1');
-  const port = core.registerAdapter({ source: Source.VMHOST, endpoint: 1, defaultPrio: Prio.NORMAL, codec: 0, handle: () => {} });
+  const port = core.registerAdapter({
+    source: Source.VMHOST,
+    endpoint: 1,
+    defaultPrio: Prio.NORMAL,
+    codec: 0,
+    handle: () => {},
+  });
   const ids: number[] = [];
   for (let i = 0; i < n; i++) {
-    const id = core.attachControl({ name: `sub${i}`, principal: i + 1, caps: Cap.OBSERVE, grant: maskOf([1]), leasePrio: 1 }, { wake: () => {}, closed: () => {} });
+    const id = core.attachControl(
+      { name: `sub${i}`, principal: i + 1, caps: Cap.OBSERVE, grant: maskOf([1]), leasePrio: 1 },
+      { wake: () => {}, closed: () => {} },
+    );
     core.subscribe(id, observerFilter());
     ids.push(id);
   }
-  const init = { kind: Kind.ACT_ACK, prio: Prio.NORMAL, inln: encodeActAck({ ok: 1, err: 0, cmdKind: Kind.CMD_VM, detail: 0 }) };
+  const init = {
+    kind: Kind.ACT_ACK,
+    prio: Prio.NORMAL,
+    inln: encodeActAck({ ok: 1, err: 0, cmdKind: Kind.CMD_VM, detail: 0 }),
+  };
   const sample: VmsigEvent[] = [];
   for (let i = 0; i < BATCH; i++) sample.push(port.emit(init));
   for (const id of ids) core.drain(id, consume);
@@ -86,7 +108,8 @@ function coreRig(n: number): { round: () => void; sample: VmsigEvent[]; verify: 
   const verify = (): void => {
     // Every routed event must have reached every subscriber exactly once.
     const delivered = core.controls().reduce((s, c) => s + c.delivered, 0);
-    if (delivered !== core.stats().routed * n) throw new Error(`core delivered ${delivered} events, expected ${core.stats().routed * n}`);
+    if (delivered !== core.stats().routed * n)
+      throw new Error(`core delivered ${delivered} events, expected ${core.stats().routed * n}`);
   };
   return { round, sample, verify };
 }
@@ -109,13 +132,27 @@ function emitterRound(n: number, sample: readonly VmsigEvent[]): () => void {
 function urgentTrial(queued: number): number {
   const core = new Core({ clock: hrClock, queueLimits: [queued, 4096, 4096, 1024] });
   core.addEndpoint(1, 'vm1');
-  const port = core.registerAdapter({ source: Source.VMHOST, endpoint: 1, defaultPrio: Prio.BULK, codec: 0, handle: () => {} });
-  const id = core.attachControl({ name: 'slow', principal: 1, caps: Cap.OBSERVE, grant: maskOf([1]), leasePrio: 1 }, { wake: () => {}, closed: () => {} });
+  const port = core.registerAdapter({
+    source: Source.VMHOST,
+    endpoint: 1,
+    defaultPrio: Prio.BULK,
+    codec: 0,
+    handle: () => {},
+  });
+  const id = core.attachControl(
+    { name: 'slow', principal: 1, caps: Cap.OBSERVE, grant: maskOf([1]), leasePrio: 1 },
+    { wake: () => {}, closed: () => {} },
+  );
   core.subscribe(id, observerFilter());
   for (let i = 0; i < queued; i++) port.emit({ kind: Kind.ACT_ACK, prio: Prio.BULK });
-  if (core.pending(id) !== queued) throw new Error(`expected ${queued} BULK queued, found ${core.pending(id)}`);
+  if (core.pending(id) !== queued)
+    throw new Error(`expected ${queued} BULK queued, found ${core.pending(id)}`);
   const t0 = nowNs();
-  const urgent = port.emit({ kind: Kind.ERROR, prio: Prio.URGENT, inln: encodeErrorInl({ code: ErrorCode.IO, detail: 0, msg: 'urgent' }) });
+  const urgent = port.emit({
+    kind: Kind.ERROR,
+    prio: Prio.URGENT,
+    inln: encodeErrorInl({ code: ErrorCode.IO, detail: 0, msg: 'urgent' }),
+  });
   let first: VmsigEvent | undefined;
   let latencyNs = 0n;
   core.drain(id, (ev) => {
@@ -124,7 +161,9 @@ function urgentTrial(queued: number): number {
     return false;
   });
   if (first !== urgent) {
-    throw new Error(`URGENT was not the next event delivered after ${queued} BULK (got kind ${first?.kind} prio ${first?.prio})`);
+    throw new Error(
+      `URGENT was not the next event delivered after ${queued} BULK (got kind ${first?.kind} prio ${first?.prio})`,
+    );
   }
   let bulk = 0;
   let lastSeq = 0;
@@ -148,8 +187,18 @@ function urgentOvertakes(report: Reporter): void {
   };
   const base = median(1);
   const deep = median(100_000);
-  report('core.urgent_after_1_bulk.latency_us', base.median, 'µs', `baseline: same check, 1 BULK queued; median of 7, max ${base.max.toFixed(1)}`);
-  report('core.urgent_after_100k_bulk.latency_us', deep.median, 'µs', `URGENT was next in 7/7 runs; median of 7, max ${deep.max.toFixed(1)}`);
+  report(
+    'core.urgent_after_1_bulk.latency_us',
+    base.median,
+    'µs',
+    `baseline: same check, 1 BULK queued; median of 7, max ${base.max.toFixed(1)}`,
+  );
+  report(
+    'core.urgent_after_100k_bulk.latency_us',
+    deep.median,
+    'µs',
+    `URGENT was next in 7/7 runs; median of 7, max ${deep.max.toFixed(1)}`,
+  );
 }
 
 /** Runs the core benchmark. */
@@ -161,8 +210,18 @@ export async function run(report: Reporter): Promise<void> {
     const target = n === 1 ? 'target ≥ 1,000,000/s' : n === 64 ? 'target ≥ 0.5× EventEmitter' : '';
     report(`core.route.${n}ctl.events_per_s`, Math.round(core), 'events/s', target);
     report(`core.route.${n}ctl.deliveries_per_s`, Math.round(core * n), 'deliveries/s');
-    report(`eventemitter.${n}ctl.events_per_s`, Math.round(ee), 'events/s', 'baseline: same objects, same listener count');
-    report(`core.route.${n}ctl.vs_eventemitter`, Number((core / ee).toFixed(3)), 'ratio', 'core ÷ EventEmitter');
+    report(
+      `eventemitter.${n}ctl.events_per_s`,
+      Math.round(ee),
+      'events/s',
+      'baseline: same objects, same listener count',
+    );
+    report(
+      `core.route.${n}ctl.vs_eventemitter`,
+      Number((core / ee).toFixed(3)),
+      'ratio',
+      'core ÷ EventEmitter',
+    );
   }
   urgentOvertakes(report);
   await Promise.resolve();

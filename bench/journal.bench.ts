@@ -24,7 +24,8 @@ function journalThroughput(durability: Durability | 'none', n: number): number {
   const dir = mkdtempSync(join(tmpdir(), 'vmsig-bench-journal-'));
   try {
     const rig = makeJournalRig('sync');
-    const journal = durability === 'none' ? null : openJournal(rig.core, { dir, durability, maxSegmentBytes: 64 << 20 });
+    const journal =
+      durability === 'none' ? null : openJournal(rig.core, { dir, durability, maxSegmentBytes: 64 << 20 });
     const inln = encodeVmState({ state: VmState.RUNNING, detail: 0 });
     const t0 = now();
     for (let i = 0; i < n; i++) {
@@ -32,7 +33,8 @@ function journalThroughput(durability: Durability | 'none', n: number): number {
       if ((i & 255) === 0) rig.drain();
     }
     const dt = now() - t0;
-    if (journal && journal.stats().written !== n) throw new Error(`journal wrote ${journal.stats().written} of ${n}`);
+    if (journal && journal.stats().written !== n)
+      throw new Error(`journal wrote ${journal.stats().written} of ${n}`);
     journal?.close();
     return (n / dt) * 1000;
   } finally {
@@ -45,10 +47,21 @@ function writerOnly(durability: Durability, n: number): number {
   const dir = mkdtempSync(join(tmpdir(), 'vmsig-bench-writer-'));
   try {
     const rig = makeJournalRig('sync');
-    const ev = rig.adapter.emit({ kind: Kind.VM_LIFECYCLE, inln: encodeVmState({ state: VmState.RUNNING, detail: 0 }) });
+    const ev = rig.adapter.emit({
+      kind: Kind.VM_LIFECYCLE,
+      inln: encodeVmState({ state: VmState.RUNNING, detail: 0 }),
+    });
     const meta = { rec: 1, wallMs: Date.now(), principal: 0, controlId: 0, controlName: '', refused: null };
     const encoder = new RecordEncoder();
-    const { writer } = SegmentWriter.open({ dir, durability, maxSegmentBytes: 4 << 20, maxSegmentAgeMs: 86_400_000, maxTotalBytes: 1 << 30, maxAgeMs: 86_400_000, now: Date.now });
+    const { writer } = SegmentWriter.open({
+      dir,
+      durability,
+      maxSegmentBytes: 4 << 20,
+      maxSegmentAgeMs: 86_400_000,
+      maxTotalBytes: 1 << 30,
+      maxAgeMs: 86_400_000,
+      now: Date.now,
+    });
     const t0 = now();
     for (let i = 0; i < n; i++) writer.append(encoder.encode({ ...meta, rec: writer.nextRec }, ev), true);
     const dt = now() - t0;
@@ -64,7 +77,11 @@ function bufferedCeiling(n: number): number {
   const dir = mkdtempSync(join(tmpdir(), 'vmsig-bench-ceiling-'));
   try {
     const rig = makeJournalRig('sync');
-    const ev = rig.adapter.emit({ kind: Kind.VM_LIFECYCLE, source: Source.VMHOST, inln: encodeVmState({ state: VmState.RUNNING, detail: 0 }) });
+    const ev = rig.adapter.emit({
+      kind: Kind.VM_LIFECYCLE,
+      source: Source.VMHOST,
+      inln: encodeVmState({ state: VmState.RUNNING, detail: 0 }),
+    });
     const meta = { rec: 1, wallMs: Date.now(), principal: 0, controlId: 0, controlName: '', refused: null };
     const encoder = new RecordEncoder();
     const fd = openSync(join(dir, 'plain.bin'), 'a');
@@ -95,7 +112,8 @@ function roundTrip(durability: Durability | 'none', n: number): number {
   const dir = mkdtempSync(join(tmpdir(), 'vmsig-bench-rt-'));
   try {
     const rig = makeJournalRig('sync');
-    const journal = durability === 'none' ? null : openJournal(rig.core, { dir, durability, maxSegmentBytes: 64 << 20 });
+    const journal =
+      durability === 'none' ? null : openJournal(rig.core, { dir, durability, maxSegmentBytes: 64 << 20 });
     rig.drain();
     rig.received.length = 0;
     const t0 = now();
@@ -105,7 +123,8 @@ function roundTrip(durability: Durability | 'none', n: number): number {
     }
     const dt = now() - t0;
     const acks = rig.received.filter((e) => e.kind === Kind.ACT_ACK).length;
-    if (acks !== n || rig.received.some((e) => e.kind === Kind.ERROR && e.inln[0] === ErrorCode.IO)) throw new Error(`round trip: ${acks} acks of ${n}`);
+    if (acks !== n || rig.received.some((e) => e.kind === Kind.ERROR && e.inln[0] === ErrorCode.IO))
+      throw new Error(`round trip: ${acks} acks of ${n}`);
     journal?.close();
     return (dt * 1000) / n;
   } finally {
@@ -119,28 +138,75 @@ export async function run(report: Report): Promise<void> {
   const NSYNC = 2_000;
   journalThroughput('os', 20_000); // warm-up: JIT and page cache
   const ceiling = bufferedCeiling(N);
-  report('journal.ceiling.buffered-append', Math.round(ceiling), 'records/s', 'same encoded records, 64 KiB buffered writes, no core');
+  report(
+    'journal.ceiling.buffered-append',
+    Math.round(ceiling),
+    'records/s',
+    'same encoded records, 64 KiB buffered writes, no core',
+  );
   const wOs = writerOnly('os', N);
-  report('journal.writer.os', Math.round(wOs), 'records/s', `segment writer alone, durability os (write() per record, 4 MiB rotation); ${((wOs / ceiling) * 100).toFixed(0)}% of the ceiling ${Math.round(ceiling)}`);
+  report(
+    'journal.writer.os',
+    Math.round(wOs),
+    'records/s',
+    `segment writer alone, durability os (write() per record, 4 MiB rotation); ${((wOs / ceiling) * 100).toFixed(0)}% of the ceiling ${Math.round(ceiling)}`,
+  );
   const wSync = writerOnly('fsync', NSYNC);
-  report('journal.writer.fsync', Math.round(wSync), 'records/s', `segment writer alone, durability fsync (write()+fdatasync per record); ceiling ${Math.round(ceiling)}`);
+  report(
+    'journal.writer.fsync',
+    Math.round(wSync),
+    'records/s',
+    `segment writer alone, durability fsync (write()+fdatasync per record); ceiling ${Math.round(ceiling)}`,
+  );
   const coreOnly = journalThroughput('none', N);
-  report('journal.core-only.emit', Math.round(coreOnly), 'events/s', 'the same emits routed by the core without a journal');
+  report(
+    'journal.core-only.emit',
+    Math.round(coreOnly),
+    'events/s',
+    'the same emits routed by the core without a journal',
+  );
   const os = journalThroughput('os', N);
-  report('journal.core+journal.os', Math.round(os), 'records/s', `events routed by the core and journaled (os); core alone ${Math.round(coreOnly)} events/s`);
+  report(
+    'journal.core+journal.os',
+    Math.round(os),
+    'records/s',
+    `events routed by the core and journaled (os); core alone ${Math.round(coreOnly)} events/s`,
+  );
   const fsync = journalThroughput('fsync', NSYNC);
-  report('journal.core+journal.fsync', Math.round(fsync), 'records/s', `events routed by the core and journaled (fsync); core alone ${Math.round(coreOnly)} events/s`);
+  report(
+    'journal.core+journal.fsync',
+    Math.round(fsync),
+    'records/s',
+    `events routed by the core and journaled (fsync); core alone ${Math.round(coreOnly)} events/s`,
+  );
   const NRT = 50_000;
   roundTrip('none', 5_000);
   const rtNone = roundTrip('none', NRT);
-  report('journal.roundtrip.none', Number(rtNone.toFixed(2)), 'µs', 'submit → ack → drained, no journal (baseline)');
+  report(
+    'journal.roundtrip.none',
+    Number(rtNone.toFixed(2)),
+    'µs',
+    'submit → ack → drained, no journal (baseline)',
+  );
   const rtOs = roundTrip('os', NRT);
-  report('journal.roundtrip.os', Number(rtOs.toFixed(2)), 'µs', `with journal (os): 2 records per command; +${(rtOs - rtNone).toFixed(2)} µs over the baseline ${rtNone.toFixed(2)} µs`);
+  report(
+    'journal.roundtrip.os',
+    Number(rtOs.toFixed(2)),
+    'µs',
+    `with journal (os): 2 records per command; +${(rtOs - rtNone).toFixed(2)} µs over the baseline ${rtNone.toFixed(2)} µs`,
+  );
   const rtSync = roundTrip('fsync', NSYNC / 2);
-  report('journal.roundtrip.fsync', Number(rtSync.toFixed(1)), 'µs', `with journal (fsync): 2 fdatasync per command; baseline ${rtNone.toFixed(2)} µs`);
+  report(
+    'journal.roundtrip.fsync',
+    Number(rtSync.toFixed(1)),
+    'µs',
+    `with journal (fsync): 2 fdatasync per command; baseline ${rtNone.toFixed(2)} µs`,
+  );
 }
 
 // Standalone: `npx tsx bench/journal.bench.ts`.
 if (import.meta.url === `file://${process.argv[1]}`) {
-  await run((name, value, unit, note) => console.log(`${name.padEnd(34)} ${String(value).padStart(12)} ${unit.padEnd(10)} ${note ?? ''}`));
+  await run((name, value, unit, note) =>
+    console.log(`${name.padEnd(34)} ${String(value).padStart(12)} ${unit.padEnd(10)} ${note ?? ''}`),
+  );
 }

@@ -55,10 +55,13 @@ async function main(): Promise<number> {
       });
     } catch (e) {
       failed = true;
-      process.stderr.write(`bench: ${file} FAILED: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+      process.stderr.write(
+        `bench: ${file} FAILED: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`,
+      );
     }
   }
-  if (opts.json) process.stdout.write(`${JSON.stringify(Object.fromEntries(figures.map((f) => [f.name, f.value])))}\n`);
+  if (opts.json)
+    process.stdout.write(`${JSON.stringify(Object.fromEntries(figures.map((f) => [f.name, f.value])))}\n`);
   else process.stdout.write(`\n${formatTable(figures)}\n`);
   return failed ? 1 : 0;
 }

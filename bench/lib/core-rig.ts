@@ -49,9 +49,20 @@ export interface RigSeam {
 }
 
 /** Registers an adapter on (endpoint, source) and reports its seam up. */
-export function addSeam(core: Core, endpoint: number, source: Source, defaultPrio: Prio = Prio.NORMAL): RigSeam {
+export function addSeam(
+  core: Core,
+  endpoint: number,
+  source: Source,
+  defaultPrio: Prio = Prio.NORMAL,
+): RigSeam {
   const handled: VmsigEvent[] = [];
-  const port = core.registerAdapter({ source, endpoint, defaultPrio, codec: 0, handle: (cmd) => void handled.push(cmd) });
+  const port = core.registerAdapter({
+    source,
+    endpoint,
+    defaultPrio,
+    codec: 0,
+    handle: (cmd) => void handled.push(cmd),
+  });
   port.emit({ kind: Kind.SEAM_UP, inln: encodeSeam({ seam: source, reason: 0 }) });
   return { port, handled };
 }
@@ -114,7 +125,9 @@ export function leaseCmd(kind: number, endpoint: number, cls: number, corr = 0):
 }
 
 /** A filter admitting everything on the given endpoints (default: all). */
-export function everything(endpoints: number[] = Array.from({ length: 64 }, (_, i) => i)): SubscriptionFilter {
+export function everything(
+  endpoints: number[] = Array.from({ length: 64 }, (_, i) => i),
+): SubscriptionFilter {
   return allEvents(maskOf(endpoints));
 }
 

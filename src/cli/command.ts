@@ -32,7 +32,11 @@ export interface ParsedArgs {
  * Parses `args`; `valued` lists options that take a value. Unknown options are a UsageError
  * naming them, so a typo never passes silently.
  */
-export function parseArgs(args: string[], valued: readonly string[], flags: readonly string[] = []): ParsedArgs {
+export function parseArgs(
+  args: string[],
+  valued: readonly string[],
+  flags: readonly string[] = [],
+): ParsedArgs {
   const positionals: string[] = [];
   const options = new Map<string, string | true>();
   for (let i = 0; i < args.length; i++) {
@@ -70,6 +74,7 @@ export function opt(p: ParsedArgs, name: string): string | undefined {
 export function intArg(value: string | undefined, what: string, min: number, max: number): number {
   if (value === undefined) throw new UsageError(`${what} is required`);
   const n = Number(value);
-  if (!Number.isInteger(n) || n < min || n > max) throw new UsageError(`${what} must be an integer in ${min}..${max}, got "${value}"`);
+  if (!Number.isInteger(n) || n < min || n > max)
+    throw new UsageError(`${what} must be an integer in ${min}..${max}, got "${value}"`);
   return n;
 }

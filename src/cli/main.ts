@@ -19,7 +19,7 @@ const io: CliIo = {
 function help(): void {
   io.out('usage: vmsig <command> [options]\n');
   for (const c of commands) io.out(`  ${c.name.padEnd(10)} ${c.summary}`);
-  io.out('\nvmsig <command> --help shows a command\'s usage.');
+  io.out("\nvmsig <command> --help shows a command's usage.");
 }
 
 /** Runs the CLI with `argv` (without node and script); resolves to the exit status. */

@@ -72,7 +72,11 @@ describe('HostService with a journal', () => {
       const page = new JournalReader(path.join(dir, 'journal')).query({ limit: 100, order: 'asc' });
       const cmd = page.records.find((r) => r.event.kind === Kind.CMD_ACQUIRE && r.event.corr === reply.corr);
       const ack = page.records.find((r) => r.event.kind === Kind.ACT_ACK && r.event.corr === reply.corr);
-      expect(cmd).toMatchObject({ principal: 4, controlName: 'operator/journal-test', refused: ErrorCode.NOENT });
+      expect(cmd).toMatchObject({
+        principal: 4,
+        controlName: 'operator/journal-test',
+        refused: ErrorCode.NOENT,
+      });
       expect(ack).toBeDefined();
       expect(ack!.rec).toBeGreaterThan(cmd!.rec);
     } finally {

@@ -16,7 +16,10 @@ const dir = mkdtempSync(join(tmpdir(), 'vmsig-journal-cli-'));
 async function cli(...args: string[]): Promise<{ code: number; out: string[]; err: string[] }> {
   const out: string[] = [];
   const err: string[] = [];
-  const code = await run(['journal', '--dir', dir, ...args], { out: (l) => out.push(l), err: (l) => err.push(l) });
+  const code = await run(['journal', '--dir', dir, ...args], {
+    out: (l) => out.push(l),
+    err: (l) => err.push(l),
+  });
   return { code, out, err };
 }
 
@@ -42,12 +45,23 @@ describe('vmsig journal', () => {
     const r = await cli('--format', 'csv', '--kind', 'CMD_VM', '--vm', '1');
     expect(r.out[0]).toBe('rec,time,kind,source,dir,prio,vm,seq,corr,ts_ns,principal,control,refused,fields');
     expect(r.out).toHaveLength(4);
-    expect(r.out[1]).toMatch(/^"1","[^"]+Z","CMD_VM","CONTROL","DOWN","BULK","1","\d+","1","\d+","7","operator","","\{""op"":""QUERY""\}"$/);
+    expect(r.out[1]).toMatch(
+      /^"1","[^"]+Z","CMD_VM","CONTROL","DOWN","BULK","1","\d+","1","\d+","7","operator","","\{""op"":""QUERY""\}"$/,
+    );
   });
 
   it('exports JSONL that parses back, filtered by principal', async () => {
     const r = await cli('--format', 'jsonl', '--principal', '7', '--kind', 'ACT_ACK');
-    const rows = r.out.map((l) => JSON.parse(l) as { kind: string; corr: number; principal: number; control: string; fields: { ok: boolean } });
+    const rows = r.out.map(
+      (l) =>
+        JSON.parse(l) as {
+          kind: string;
+          corr: number;
+          principal: number;
+          control: string;
+          fields: { ok: boolean };
+        },
+    );
     expect(rows.map((x) => [x.kind, x.corr, x.fields.ok])).toEqual([
       ['ACT_ACK', 1, true],
       ['ACT_ACK', 2, true],

@@ -34,7 +34,9 @@ describe('journal corruption', () => {
     writeFileSync(join(dir, seg), bytes);
 
     const page = reader.query({ limit: 10_000, order: 'asc' });
-    expect(page.damage).toEqual([{ segment: seg, offset: at, length: offsets[start + 1]! - at, tail: false, reason: 'CRC mismatch' }]);
+    expect(page.damage).toEqual([
+      { segment: seg, offset: at, length: offsets[start + 1]! - at, tail: false, reason: 'CRC mismatch' },
+    ]);
     expect(page.records.length).toBe(before.length - 1);
     expect(page.records.map((r) => r.rec)).toEqual(before.filter((r) => r !== victim).map((r) => r.rec));
     const corrs = page.records.filter((r) => r.event.kind === Kind.CMD_VM).map((r) => r.event.corr);
@@ -49,8 +51,14 @@ describe('journal corruption', () => {
     await Promise.resolve();
     rig2.drain();
     const err = rig2.received.find((e) => e.kind === Kind.ERROR && e.source === Source.CORE)!;
-    expect(decodeErrorInl(err.inln)).toEqual({ code: ErrorCode.IO, detail: at, msg: `journal corrupt seg 1 @${at}` });
-    expect(logs.join('\n')).toContain(`corrupt bytes skipped (${offsets[start + 1]! - at} bytes) in ${join(dir, seg)} at byte ${at}: CRC mismatch`);
+    expect(decodeErrorInl(err.inln)).toEqual({
+      code: ErrorCode.IO,
+      detail: at,
+      msg: `journal corrupt seg 1 @${at}`,
+    });
+    expect(logs.join('\n')).toContain(
+      `corrupt bytes skipped (${offsets[start + 1]! - at} bytes) in ${join(dir, seg)} at byte ${at}: CRC mismatch`,
+    );
     rig2.submitVm(201);
     j2.close();
     const after = reader.query({ limit: 10, kinds: [Kind.CMD_VM] }).records;
@@ -71,7 +79,15 @@ describe('journal corruption', () => {
       bytes.writeUInt32LE(0x7fff_0000, at + 8); // the length field
       writeFileSync(join(d2, seg), bytes);
       const page = new JournalReader(d2).query({ limit: 1000, order: 'asc' });
-      expect(page.damage).toEqual([{ segment: seg, offset: at, length: offsets[21]! - at, tail: false, reason: 'impossible length 2147418112' }]);
+      expect(page.damage).toEqual([
+        {
+          segment: seg,
+          offset: at,
+          length: offsets[21]! - at,
+          tail: false,
+          reason: 'impossible length 2147418112',
+        },
+      ]);
       expect(page.records.length).toBe(offsets.length - 2);
     } finally {
       rmSync(d2, { recursive: true, force: true });

@@ -16,7 +16,8 @@ import { Dir, Kind, VmOp, decodeActAck, encodeOp } from '../../src/shared/model'
 
 const FIXTURE = join(import.meta.dirname, 'fixtures', 'journal-crash-host.ts');
 /** 30 kills with a bundled host (~0.3 s a start), 20 through tsx (1-2 s a start on a loaded machine). */
-const iterations = (): number => Number(process.env.JOURNAL_CRASH_ITERATIONS ?? (hostCommand.length === 1 ? 30 : 20));
+const iterations = (): number =>
+  Number(process.env.JOURNAL_CRASH_ITERATIONS ?? (hostCommand.length === 1 ? 30 : 20));
 const TOKEN = 'journal-crash-token';
 
 /** mulberry32: a seeded PRNG, so a failing run can be replayed with its printed seed. */
@@ -47,17 +48,34 @@ async function bundleHost(outDir: string): Promise<void> {
     return;
   }
   const outfile = join(outDir, 'journal-crash-host.mjs');
-  await build({ entryPoints: [FIXTURE], bundle: true, platform: 'node', format: 'esm', target: 'node20', outfile, logLevel: 'error' });
+  await build({
+    entryPoints: [FIXTURE],
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    outfile,
+    logLevel: 'error',
+  });
   hostCommand = [outfile];
 }
 
 /** Runs one host, drives it as a socket client, kills it `delayMs` into the burst; resolves to the corrs whose ACT_ACK arrived. */
-async function runAndKill(dir: string, base: number, delayMs: number, durability: 'os' | 'fsync'): Promise<{ acked: number[]; stderr: string }> {
+async function runAndKill(
+  dir: string,
+  base: number,
+  delayMs: number,
+  durability: 'os' | 'fsync',
+): Promise<{ acked: number[]; stderr: string }> {
   const socketPath = join(dir, '..', `control-${base}.sock`);
-  const child = spawn(process.execPath, [...hostCommand, dir, socketPath, TOKEN, durability], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...hostCommand, dir, socketPath, TOKEN, durability], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stderr = '';
   child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
-  const exited = new Promise<string | null>((resolve) => child.on('exit', (_code, signal) => resolve(signal)));
+  const exited = new Promise<string | null>((resolve) =>
+    child.on('exit', (_code, signal) => resolve(signal)),
+  );
   await new Promise<void>((resolve, reject) => {
     // The host names the durability it runs with, so the fsync hosts are known to be fsync.
     child.stdout.on('data', (b: Buffer) => b.toString().includes(`READY ${durability}`) && resolve());
@@ -74,7 +92,8 @@ async function runAndKill(dir: string, base: number, delayMs: number, durability
   const burst = (): void => {
     if (!sending) return;
     try {
-      for (let i = 0; i < 16; i++) client.send({ kind: Kind.CMD_VM, endpoint: 1, corr: base + ++n, inln: encodeOp({ op: VmOp.QUERY }) });
+      for (let i = 0; i < 16; i++)
+        client.send({ kind: Kind.CMD_VM, endpoint: 1, corr: base + ++n, inln: encodeOp({ op: VmOp.QUERY }) });
     } catch {
       return; // the connection closed under the kill: the burst ends there
     }
@@ -103,7 +122,12 @@ describe('journal survives kill -9', () => {
     const started = Date.now();
     for (let i = 1; i <= ITERATIONS; i++) {
       // Every fifth host runs durability fsync, so its path (fdatasync per record) is killed mid-burst too.
-      const { acked, stderr } = await runAndKill(dir, i * 1_000_000, Math.floor(rand() * 150), i % 5 === 0 ? 'fsync' : 'os');
+      const { acked, stderr } = await runAndKill(
+        dir,
+        i * 1_000_000,
+        Math.floor(rand() * 150),
+        i % 5 === 0 ? 'fsync' : 'os',
+      );
       // Each host after the first reopens a journal whose writer was killed mid-burst.
       if (i > 1) expect(stderr, `seed ${seed}, iteration ${i}`).not.toMatch(/corrupt/);
       ackedAll.push(...acked);
@@ -111,7 +135,10 @@ describe('journal survives kill -9', () => {
     const elapsed = Date.now() - started;
 
     const page = new JournalReader(dir).query({ limit: 10_000_000, order: 'asc' });
-    expect(page.damage.filter((d) => !d.tail), `seed ${seed}`).toEqual([]);
+    expect(
+      page.damage.filter((d) => !d.tail),
+      `seed ${seed}`,
+    ).toEqual([]);
     const cmdPos = new Map<number, number>();
     const ackPos = new Map<number, number>();
     const cmdOrder: number[] = [];
@@ -128,13 +155,16 @@ describe('journal survives kill -9', () => {
     });
     const missing = ackedAll.filter((c) => !cmdPos.has(c) || !ackPos.has(c));
     expect(missing, `seed ${seed}: acked but not journaled`).toEqual([]);
-    for (const c of ackedAll) expect(ackPos.get(c)!, `seed ${seed}: ack ${c} before its command`).toBeGreaterThan(cmdPos.get(c)!);
+    for (const c of ackedAll)
+      expect(ackPos.get(c)!, `seed ${seed}: ack ${c} before its command`).toBeGreaterThan(cmdPos.get(c)!);
     // The acked commands appear in the journal in the order the client saw their acks.
     const journaledOrder = cmdOrder.filter((c) => ackedAll.includes(c));
     expect(journaledOrder).toEqual(ackedAll);
     expect(ackedAll.length).toBeGreaterThan(ITERATIONS);
     // Record numbers are contiguous across all the restarts: nothing was cut but torn bytes.
     page.records.forEach((r, k) => expect(r.rec).toBe(page.records[0]!.rec + k));
-    console.log(`journal crash: seed ${seed}, host ${hostCommand.at(-1)}, ${ITERATIONS} kills in ${elapsed} ms, ${ackedAll.length} acked commands, ${page.records.length} records`);
+    console.log(
+      `journal crash: seed ${seed}, host ${hostCommand.at(-1)}, ${ITERATIONS} kills in ${elapsed} ms, ${ackedAll.length} acked commands, ${page.records.length} records`,
+    );
   }, 120_000);
 });

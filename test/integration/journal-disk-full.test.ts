@@ -28,49 +28,65 @@ describe('journal on a full disk', () => {
     rmSync(mnt, { recursive: true, force: true });
   });
 
-  it.runIf(mounted)('reports ENOSPC as an ERROR event, keeps routing, and resumes once space is freed', async () => {
-    const filler = join(mnt, 'filler');
-    writeFileSync(filler, Buffer.alloc(16 * 1024));
-    const dir = join(mnt, 'journal');
-    const rig = makeJournalRig('sync');
-    const logs: string[] = [];
-    const journal = openJournal(rig.core, { dir, maxSegmentBytes: 16 * 1024, retryMs: 50, log: (level, m) => logs.push(`${level}: ${m}`) });
+  it.runIf(mounted)(
+    'reports ENOSPC as an ERROR event, keeps routing, and resumes once space is freed',
+    async () => {
+      const filler = join(mnt, 'filler');
+      writeFileSync(filler, Buffer.alloc(16 * 1024));
+      const dir = join(mnt, 'journal');
+      const rig = makeJournalRig('sync');
+      const logs: string[] = [];
+      const journal = openJournal(rig.core, {
+        dir,
+        maxSegmentBytes: 16 * 1024,
+        retryMs: 50,
+        log: (level, m) => logs.push(`${level}: ${m}`),
+      });
 
-    const tick = (): Promise<void> => new Promise((r) => setImmediate(r));
-    let corr = 0;
-    const acked = (): number => rig.received.filter((e) => e.kind === Kind.ACT_ACK && decodeActAck(e.inln).ok === 1).length;
-    const journalErrors = () => rig.received.filter((e) => e.kind === Kind.ERROR && e.source === Source.CORE).map((e) => decodeErrorInl(e.inln));
+      const tick = (): Promise<void> => new Promise((r) => setImmediate(r));
+      let corr = 0;
+      const acked = (): number =>
+        rig.received.filter((e) => e.kind === Kind.ACT_ACK && decodeActAck(e.inln).ok === 1).length;
+      const journalErrors = () =>
+        rig.received
+          .filter((e) => e.kind === Kind.ERROR && e.source === Source.CORE)
+          .map((e) => decodeErrorInl(e.inln));
 
-    for (let i = 0; i < 1000; i++) {
-      rig.submitVm(++corr);
-      await tick();
-    }
-    expect(journal.state).toBe('degraded');
-    expect(journalErrors()[0]).toEqual({ code: ErrorCode.IO, detail: 0, msg: 'journal write failed: ENOSPC' });
-    expect(logs.find((l) => l.startsWith('error:'))).toMatch(/cannot write to .*seg-\d{16}\.vjl .*ENOSPC/);
-    // The core never stopped: every command got its ack while the journal was degraded.
-    expect(acked()).toBe(1000);
-    const lostBefore = journal.stats().lost;
-    expect(lostBefore).toBeGreaterThan(0);
+      for (let i = 0; i < 1000; i++) {
+        rig.submitVm(++corr);
+        await tick();
+      }
+      expect(journal.state).toBe('degraded');
+      expect(journalErrors()[0]).toEqual({
+        code: ErrorCode.IO,
+        detail: 0,
+        msg: 'journal write failed: ENOSPC',
+      });
+      expect(logs.find((l) => l.startsWith('error:'))).toMatch(/cannot write to .*seg-\d{16}\.vjl .*ENOSPC/);
+      // The core never stopped: every command got its ack while the journal was degraded.
+      expect(acked()).toBe(1000);
+      const lostBefore = journal.stats().lost;
+      expect(lostBefore).toBeGreaterThan(0);
 
-    unlinkSync(filler);
-    await new Promise((r) => setTimeout(r, 80));
-    for (let i = 0; i < 5; i++) {
-      rig.submitVm(++corr);
-      await tick();
-    }
-    expect(journal.state).toBe('ok');
-    const resumed = journalErrors()[1]!;
-    expect(resumed.code).toBe(ErrorCode.IO);
-    expect(resumed.msg).toMatch(/^journal resumed, \d+ lost$/);
-    expect(resumed.detail).toBeGreaterThanOrEqual(lostBefore);
-    journal.close();
+      unlinkSync(filler);
+      await new Promise((r) => setTimeout(r, 80));
+      for (let i = 0; i < 5; i++) {
+        rig.submitVm(++corr);
+        await tick();
+      }
+      expect(journal.state).toBe('ok');
+      const resumed = journalErrors()[1]!;
+      expect(resumed.code).toBe(ErrorCode.IO);
+      expect(resumed.msg).toMatch(/^journal resumed, \d+ lost$/);
+      expect(resumed.detail).toBeGreaterThanOrEqual(lostBefore);
+      journal.close();
 
-    const page = new JournalReader(dir).query({ limit: 100_000, order: 'asc', kinds: [Kind.CMD_VM] });
-    expect(page.damage).toEqual([]);
-    const corrs = page.records.map((r) => r.event.corr);
-    // A prefix written before the disk filled, then the commands after recovery.
-    expect(corrs.slice(0, 10)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
-    expect(corrs.slice(-3)).toEqual([corr - 2, corr - 1, corr]);
-  });
+      const page = new JournalReader(dir).query({ limit: 100_000, order: 'asc', kinds: [Kind.CMD_VM] });
+      expect(page.damage).toEqual([]);
+      const corrs = page.records.map((r) => r.event.corr);
+      // A prefix written before the disk filled, then the commands after recovery.
+      expect(corrs.slice(0, 10)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+      expect(corrs.slice(-3)).toEqual([corr - 2, corr - 1, corr]);
+    },
+  );
 });

@@ -12,7 +12,15 @@ import { ALL_ENDPOINTS, allEvents } from '../../src/main/core';
 import { JournalReader } from '../../src/main/host/journal';
 import { listSegments } from '../../src/main/host/journal/segment-files';
 import { WireClient } from '../../src/main/wire';
-import { ErrorCode, Kind, Source, VmOp, decodeActAck, decodeErrorInl, encodeOp } from '../../src/shared/model';
+import {
+  ErrorCode,
+  Kind,
+  Source,
+  VmOp,
+  decodeActAck,
+  decodeErrorInl,
+  encodeOp,
+} from '../../src/shared/model';
 
 const FIXTURE = join(import.meta.dirname, 'fixtures', 'journal-crash-host.ts');
 const TOKEN = 'journal-limit-token';
@@ -25,10 +33,22 @@ describe('journal under a file size limit', () => {
   it('EFBIG gives an ERROR event, acks continue, and the journal resumes in a new segment', async () => {
     const dir = join(root, 'journal');
     const socketPath = join(root, 'control.sock');
-    const child = spawn('bash', ['-c', `ulimit -f ${LIMIT_KIB} && exec "$0" --import tsx "$@"`, process.execPath, FIXTURE, dir, socketPath, TOKEN], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, JOURNAL_RETRY_MS: '100' },
-    });
+    const child = spawn(
+      'bash',
+      [
+        '-c',
+        `ulimit -f ${LIMIT_KIB} && exec "$0" --import tsx "$@"`,
+        process.execPath,
+        FIXTURE,
+        dir,
+        socketPath,
+        TOKEN,
+      ],
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+        env: { ...process.env, JOURNAL_RETRY_MS: '100' },
+      },
+    );
     let stderr = '';
     child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
     const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
@@ -43,14 +63,28 @@ describe('journal under a file size limit', () => {
       const errors: string[] = [];
       let acks = 0;
       client.onEvent((ev) => {
-        if (ev.kind === Kind.ERROR && ev.source === Source.CORE && decodeErrorInl(ev.inln).code === ErrorCode.IO) errors.push(decodeErrorInl(ev.inln).msg);
-        if (ev.kind === Kind.ACT_ACK && decodeActAck(ev.inln).cmdKind === Kind.CMD_VM && decodeActAck(ev.inln).ok === 1) acks++;
+        if (
+          ev.kind === Kind.ERROR &&
+          ev.source === Source.CORE &&
+          decodeErrorInl(ev.inln).code === ErrorCode.IO
+        )
+          errors.push(decodeErrorInl(ev.inln).msg);
+        if (
+          ev.kind === Kind.ACT_ACK &&
+          decodeActAck(ev.inln).cmdKind === Kind.CMD_VM &&
+          decodeActAck(ev.inln).ok === 1
+        )
+          acks++;
       });
       // ~150 bytes per record, 2 per command: 24 KiB fills in ~80 commands. Send in waves
       // spaced past the retry, so the journal fails, resumes, and fails again.
       const sent = 1200;
       for (let wave = 0; wave < 6; wave++) {
-        await Promise.all(Array.from({ length: sent / 6 }, () => client.request({ kind: Kind.CMD_VM, endpoint: 1, inln: encodeOp({ op: VmOp.QUERY }) })));
+        await Promise.all(
+          Array.from({ length: sent / 6 }, () =>
+            client.request({ kind: Kind.CMD_VM, endpoint: 1, inln: encodeOp({ op: VmOp.QUERY }) }),
+          ),
+        );
         await new Promise((r) => setTimeout(r, 150));
       }
       expect(acks).toBe(sent);

@@ -95,7 +95,8 @@ describe.skipIf(!haveSeed)('the TS model against the C header', () => {
   it('STRUCT_LAYOUTS: every struct size and field offset is what gcc lays out', () => {
     for (const [struct, layout] of Object.entries(model.STRUCT_LAYOUTS)) {
       expect(sizes.get(struct), `sizeof(${struct})`).toBe(layout.size);
-      for (const [field, at] of Object.entries(layout.fields)) expect(offsets.get(`${struct}.${field}`), `offsetof(${struct}, ${field})`).toBe(at);
+      for (const [field, at] of Object.entries(layout.fields))
+        expect(offsets.get(`${struct}.${field}`), `offsetof(${struct}, ${field})`).toBe(at);
     }
     expect(fieldSizes.get('vmsig_input_held.ent[0]')).toBe(4);
     expect(sizes.get('vmsig_input_held')).toBe(model.INLINE_SIZE);
@@ -117,7 +118,8 @@ describe.skipIf(!haveSeed)('the TS model against the C header', () => {
   it('the probe prints every constant the header declares', () => {
     const declared = declaredConstants(readFileSync(header, 'utf8'));
     expect(declared.length).toBeGreaterThan(60);
-    for (const name of declared) expect(constants.has(name), `${name} is missing from fixtures/vmsig-layout.c`).toBe(true);
+    for (const name of declared)
+      expect(constants.has(name), `${name} is missing from fixtures/vmsig-layout.c`).toBe(true);
   });
 
   it('every header constant has the same number in constants.ts', () => {
@@ -128,7 +130,9 @@ describe.skipIf(!haveSeed)('the TS model against the C header', () => {
     for (const [prefix, map] of PREFIXES) {
       for (const key of Object.keys(map)) expect(constants.has(prefix + key), `${prefix}${key}`).toBe(true);
     }
-    const cKinds = [...constants].filter(([n]) => n.startsWith('VMSIG_EV_') && n !== 'VMSIG_EV_KIND_MAX').map(([, v]) => v);
+    const cKinds = [...constants]
+      .filter(([n]) => n.startsWith('VMSIG_EV_') && n !== 'VMSIG_EV_KIND_MAX')
+      .map(([, v]) => v);
     for (const k of model.RETIRED_KINDS) expect(cKinds).not.toContain(k);
   });
 });

@@ -9,7 +9,22 @@ import { ErrorCode, Kind, describeEvent, nameOf } from '../../shared/model';
 import { type CliCommand, UsageError, intArg, opt, parseArgs } from '../command';
 
 const FORMATS = ['text', 'jsonl', 'csv'] as const;
-const CSV_HEADER = ['rec', 'time', 'kind', 'source', 'dir', 'prio', 'vm', 'seq', 'corr', 'ts_ns', 'principal', 'control', 'refused', 'fields'];
+const CSV_HEADER = [
+  'rec',
+  'time',
+  'kind',
+  'source',
+  'dir',
+  'prio',
+  'vm',
+  'seq',
+  'corr',
+  'ts_ns',
+  'principal',
+  'control',
+  'refused',
+  'fields',
+];
 const UNIT_MS: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
 
 /** Epoch ms from an ISO date, epoch milliseconds, or a duration ago (`90s`, `15m`, `2h`, `7d`). */
@@ -18,7 +33,8 @@ export function parseWhen(value: string, what: string, now = Date.now()): number
   if (rel) return now - Number(rel[1]) * UNIT_MS[rel[2]!]!;
   if (/^\d{10,}$/.test(value)) return Number(value);
   const t = Date.parse(value);
-  if (Number.isNaN(t)) throw new UsageError(`${what} must be an ISO date, epoch ms or a duration like 15m, got "${value}"`);
+  if (Number.isNaN(t))
+    throw new UsageError(`${what} must be an ISO date, epoch ms or a duration like 15m, got "${value}"`);
   return t;
 }
 
@@ -50,7 +66,24 @@ const csvField = (v: unknown): string => `"${String(v ?? '').replaceAll('"', '""
 function csvLine(r: JournalRecord): string {
   const d = describeEvent(r.event);
   const refused = r.refused === null ? '' : nameOf(ErrorCode, r.refused);
-  return [r.rec, new Date(r.wallMs).toISOString(), d.kind, d.source, d.dir, d.prio, d.endpoint, d.seq, d.corr, d.tsNs, r.principal, r.controlName, refused, JSON.stringify(d.fields)].map(csvField).join(',');
+  return [
+    r.rec,
+    new Date(r.wallMs).toISOString(),
+    d.kind,
+    d.source,
+    d.dir,
+    d.prio,
+    d.endpoint,
+    d.seq,
+    d.corr,
+    d.tsNs,
+    r.principal,
+    r.controlName,
+    refused,
+    JSON.stringify(d.fields),
+  ]
+    .map(csvField)
+    .join(',');
 }
 
 function textLine(r: JournalRecord): string {
@@ -74,7 +107,8 @@ export const journalCommand: CliCommand = {
     const p = parseArgs(args, ['dir', 'since', 'until', 'vm', 'kind', 'principal', 'limit', 'format']);
     if (p.positionals.length > 0) throw new UsageError(`unexpected argument "${p.positionals[0]}"`);
     const format = opt(p, 'format') ?? 'text';
-    if (!(FORMATS as readonly string[]).includes(format)) throw new UsageError(`--format must be one of ${FORMATS.join(', ')}`);
+    if (!(FORMATS as readonly string[]).includes(format))
+      throw new UsageError(`--format must be one of ${FORMATS.join(', ')}`);
     const dir = opt(p, 'dir') ?? defaultJournalDir();
     if (!existsSync(dir)) {
       io.err(`vmsig journal: no journal at ${dir}`);
@@ -93,10 +127,16 @@ export const journalCommand: CliCommand = {
       kinds: kind === undefined ? undefined : parseKinds(kind),
       principal: principal === undefined ? undefined : intArg(principal, '--principal', 0, 0xffffffff),
     });
-    for (const d of page.damage) io.err(`vmsig journal: ${d.tail ? 'torn tail' : 'corrupt bytes'} in ${dir}/${d.segment} at byte ${d.offset} (${d.length} bytes, ${d.reason}); skipped`);
+    for (const d of page.damage)
+      io.err(
+        `vmsig journal: ${d.tail ? 'torn tail' : 'corrupt bytes'} in ${dir}/${d.segment} at byte ${d.offset} (${d.length} bytes, ${d.reason}); skipped`,
+      );
     const records = page.records.reverse();
     if (format === 'csv') io.out(CSV_HEADER.join(','));
-    for (const r of records) io.out(format === 'jsonl' ? JSON.stringify(recordJson(r)) : format === 'csv' ? csvLine(r) : textLine(r));
+    for (const r of records)
+      io.out(
+        format === 'jsonl' ? JSON.stringify(recordJson(r)) : format === 'csv' ? csvLine(r) : textLine(r),
+      );
     return 0;
   },
 };

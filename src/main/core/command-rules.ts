@@ -35,13 +35,25 @@ export function capForLeaseClass(cls: number): number | undefined {
 export function ruleFor(kind: number, inln: Uint8Array): CommandRule {
   switch (kind) {
     case Kind.CMD_INPUT:
-      return { ok: true, cap: Cap.INPUT, lease: LeaseClass.INPUT, seam: Source.INPUT, defaultPrio: Prio.HIGH };
+      return {
+        ok: true,
+        cap: Cap.INPUT,
+        lease: LeaseClass.INPUT,
+        seam: Source.INPUT,
+        defaultPrio: Prio.HIGH,
+      };
     case Kind.CMD_QUERY_INPUT:
       return { ok: true, cap: Cap.INPUT, lease: null, seam: Source.INPUT, defaultPrio: Prio.HIGH };
     case Kind.CMD_LIFECYCLE: {
       const { op } = decodeOp(inln);
       if (DESTRUCTIVE_LIFE.has(op))
-        return { ok: true, cap: Cap.POWER, lease: LeaseClass.POWER, seam: Source.INPUT, defaultPrio: Prio.HIGH };
+        return {
+          ok: true,
+          cap: Cap.POWER,
+          lease: LeaseClass.POWER,
+          seam: Source.INPUT,
+          defaultPrio: Prio.HIGH,
+        };
       if (SAFE_LIFE.has(op))
         return { ok: true, cap: Cap.LIFECYCLE, lease: null, seam: Source.INPUT, defaultPrio: Prio.HIGH };
       return { ok: false, err: 'INVAL' };
@@ -49,12 +61,25 @@ export function ruleFor(kind: number, inln: Uint8Array): CommandRule {
     case Kind.CMD_VM: {
       const { op } = decodeOp(inln);
       if (DESTRUCTIVE_VM.has(op))
-        return { ok: true, cap: Cap.POWER, lease: LeaseClass.POWER, seam: Source.VMHOST, defaultPrio: Prio.NORMAL };
-      if (SAFE_VM.has(op)) return { ok: true, cap: Cap.VM, lease: null, seam: Source.VMHOST, defaultPrio: Prio.NORMAL };
+        return {
+          ok: true,
+          cap: Cap.POWER,
+          lease: LeaseClass.POWER,
+          seam: Source.VMHOST,
+          defaultPrio: Prio.NORMAL,
+        };
+      if (SAFE_VM.has(op))
+        return { ok: true, cap: Cap.VM, lease: null, seam: Source.VMHOST, defaultPrio: Prio.NORMAL };
       return { ok: false, err: 'INVAL' };
     }
     case Kind.CMD_MEMWRITE:
-      return { ok: true, cap: Cap.MEMWRITE, lease: LeaseClass.MEMWRITE, seam: Source.MEMCTX, defaultPrio: Prio.HIGH };
+      return {
+        ok: true,
+        cap: Cap.MEMWRITE,
+        lease: LeaseClass.MEMWRITE,
+        seam: Source.MEMCTX,
+        defaultPrio: Prio.HIGH,
+      };
     default:
       return { ok: false, err: 'KIND' };
   }

@@ -22,21 +22,45 @@ function leaseRig() {
   const observer = attach(rig.core, { caps: Cap.OBSERVE });
   observer.subscribe(everything());
   observer.take();
-  const ctl = (leasePrio: number, caps = ALL_CAPS, grant = maskOf([1, 2])) => attach(rig.core, { leasePrio, caps, grant });
+  const ctl = (leasePrio: number, caps = ALL_CAPS, grant = maskOf([1, 2])) =>
+    attach(rig.core, { leasePrio, caps, grant });
   return { ...rig, input, observer, ctl };
 }
 
-const brief = (ev: VmsigEvent) => ({ kind: ev.kind, origin: ev.origin, corr: ev.corr, endpoint: ev.endpoint, ...decodeLeaseReq(ev.inln) });
+const brief = (ev: VmsigEvent) => ({
+  kind: ev.kind,
+  origin: ev.origin,
+  corr: ev.corr,
+  endpoint: ev.endpoint,
+  ...decodeLeaseReq(ev.inln),
+});
 
 describe('the lease arbiter through the core', () => {
   it('grants a free lease, addressed to the asker with its corr, visible to observers', () => {
     const { core, input, observer, ctl } = leaseRig();
     const a = ctl(1);
-    expect(a.send(leaseCmd(Kind.CMD_ACQUIRE, 1, LeaseClass.INPUT, 11))).toEqual({ accepted: true, err: ErrorCode.OK, replied: true });
-    const granted = { kind: Kind.LEASE_GRANTED, origin: a.id, corr: 11, endpoint: 1, cls: LeaseClass.INPUT, reason: 0 };
+    expect(a.send(leaseCmd(Kind.CMD_ACQUIRE, 1, LeaseClass.INPUT, 11))).toEqual({
+      accepted: true,
+      err: ErrorCode.OK,
+      replied: true,
+    });
+    const granted = {
+      kind: Kind.LEASE_GRANTED,
+      origin: a.id,
+      corr: 11,
+      endpoint: 1,
+      cls: LeaseClass.INPUT,
+      reason: 0,
+    };
     expect(a.take().map(brief)).toEqual([granted]);
     expect(observer.take().map(brief)).toEqual([{ ...granted, kind: Kind.CMD_ACQUIRE }, granted]);
-    expect(core.arbiter.list()).toMatchObject([{ endpoint: 1, cls: LeaseClass.INPUT, holder: { controlId: a.id, principal: a.spec.principal, prio: 1 } }]);
+    expect(core.arbiter.list()).toMatchObject([
+      {
+        endpoint: 1,
+        cls: LeaseClass.INPUT,
+        holder: { controlId: a.id, principal: a.spec.principal, prio: 1 },
+      },
+    ]);
     expect(input.handled, 'lease commands never reach an adapter').toEqual([]);
   });
 
@@ -61,8 +85,19 @@ describe('the lease arbiter through the core', () => {
     observer.take();
     peer.send(leaseCmd(Kind.CMD_ACQUIRE, 1, LeaseClass.INPUT, 3));
     junior.send(leaseCmd(Kind.CMD_ACQUIRE, 1, LeaseClass.INPUT, 4));
-    expect(peer.take().map(brief)).toEqual([{ kind: Kind.LEASE_DENIED, origin: peer.id, corr: 3, endpoint: 1, cls: 0, reason: LeaseDeny.HELD }]);
-    expect(junior.take().map(brief)).toEqual([{ kind: Kind.LEASE_DENIED, origin: junior.id, corr: 4, endpoint: 1, cls: 0, reason: LeaseDeny.LOWER_PRIO }]);
+    expect(peer.take().map(brief)).toEqual([
+      { kind: Kind.LEASE_DENIED, origin: peer.id, corr: 3, endpoint: 1, cls: 0, reason: LeaseDeny.HELD },
+    ]);
+    expect(junior.take().map(brief)).toEqual([
+      {
+        kind: Kind.LEASE_DENIED,
+        origin: junior.id,
+        corr: 4,
+        endpoint: 1,
+        cls: 0,
+        reason: LeaseDeny.LOWER_PRIO,
+      },
+    ]);
     expect(observer.take().filter((e) => e.dir === 0)).toEqual([]);
     expect(core.arbiter.holder(1, LeaseClass.INPUT)?.controlId).toBe(owner.id);
   });
@@ -77,7 +112,12 @@ describe('the lease arbiter through the core', () => {
     high.send(leaseCmd(Kind.CMD_ACQUIRE, 2, LeaseClass.MEMWRITE, 8));
     expect(low.take().map((e) => [e.kind, e.origin])).toEqual([[Kind.LEASE_REVOKED, low.id]]);
     expect(high.take().map((e) => [e.kind, e.origin, e.corr])).toEqual([[Kind.LEASE_GRANTED, high.id, 8]]);
-    expect(observer.take().filter((e) => e.dir === 0).map((e) => e.kind)).toEqual([Kind.LEASE_REVOKED, Kind.LEASE_GRANTED]);
+    expect(
+      observer
+        .take()
+        .filter((e) => e.dir === 0)
+        .map((e) => e.kind),
+    ).toEqual([Kind.LEASE_REVOKED, Kind.LEASE_GRANTED]);
     expect(core.arbiter.holder(2, LeaseClass.MEMWRITE)?.controlId).toBe(high.id);
   });
 
@@ -97,7 +137,9 @@ describe('the lease arbiter through the core', () => {
       [false, ErrorCode.INVAL, true],
       [false, ErrorCode.INVAL, true],
     ]);
-    expect(noPower.take().map((e) => [e.kind, decodeLeaseReq(e.inln).reason])).toEqual([[Kind.LEASE_DENIED, LeaseDeny.NOCAP]]);
+    expect(noPower.take().map((e) => [e.kind, decodeLeaseReq(e.inln).reason])).toEqual([
+      [Kind.LEASE_DENIED, LeaseDeny.NOCAP],
+    ]);
     expect(onlyOne.take().map((e) => [e.kind, decodeLeaseReq(e.inln).reason])).toEqual([
       [Kind.LEASE_DENIED, LeaseDeny.NOGRANT],
       [Kind.LEASE_DENIED, LeaseDeny.BADCLASS],
@@ -122,13 +164,17 @@ describe('the lease arbiter through the core', () => {
     owner.send(leaseCmd(Kind.CMD_ACQUIRE, 1, LeaseClass.INPUT));
     owner.take();
     other.send(leaseCmd(Kind.CMD_RELEASE, 1, LeaseClass.INPUT));
-    expect(other.take().map((e) => [e.kind, decodeLeaseReq(e.inln).reason])).toEqual([[Kind.LEASE_DENIED, LeaseDeny.HELD]]);
+    expect(other.take().map((e) => [e.kind, decodeLeaseReq(e.inln).reason])).toEqual([
+      [Kind.LEASE_DENIED, LeaseDeny.HELD],
+    ]);
     expect(core.arbiter.holder(1, LeaseClass.INPUT)?.controlId).toBe(owner.id);
     owner.send(leaseCmd(Kind.CMD_RELEASE, 1, LeaseClass.INPUT, 6));
     expect(owner.take().map((e) => [e.kind, e.corr])).toEqual([[Kind.LEASE_RELEASED, 6]]);
     expect(core.arbiter.list()).toEqual([]);
     owner.send(leaseCmd(Kind.CMD_RELEASE, 1, LeaseClass.INPUT));
-    expect(owner.take().map((e) => [e.kind, decodeLeaseReq(e.inln).reason])).toEqual([[Kind.LEASE_DENIED, LeaseDeny.HELD]]);
+    expect(owner.take().map((e) => [e.kind, decodeLeaseReq(e.inln).reason])).toEqual([
+      [Kind.LEASE_DENIED, LeaseDeny.HELD],
+    ]);
   });
 
   it('LEASE_STATUS reports busy and the owner principal, privately', () => {

@@ -20,7 +20,10 @@ import { kindSet } from './filter';
 /** A payload that counts its releases. */
 function countedPayload(): { payload: Payload; releases: () => number } {
   let n = 0;
-  return { payload: { bytes: new Uint8Array([1, 2, 3]), codec: 2, flags: 1, release: () => void n++ }, releases: () => n };
+  return {
+    payload: { bytes: new Uint8Array([1, 2, 3]), codec: 2, flags: 1, release: () => void n++ },
+    releases: () => n,
+  };
 }
 
 function queueRig(limits: [number, number, number, number] = [3, 3, 3, 3]) {
@@ -68,7 +71,9 @@ describe('per-class bounded queues (§7)', () => {
       expect(core.control(ctl.id)).toBeUndefined();
       expect(core.arbiter.list()).toEqual([]);
       const revoked = observer.take().filter((e) => e.kind === Kind.LEASE_REVOKED);
-      expect(revoked.map((e) => [e.origin, decodeLeaseReq(e.inln).cls])).toEqual([[ctl.id, LeaseClass.POWER]]);
+      expect(revoked.map((e) => [e.origin, decodeLeaseReq(e.inln).cls])).toEqual([
+        [ctl.id, LeaseClass.POWER],
+      ]);
       expect(ctl.send(cmd(Kind.CMD_VM, 1, { inln: encodeOp({ op: VmOp.QUERY }) })).accepted).toBe(false);
     });
   }
@@ -148,7 +153,13 @@ describe('payload release (exactly once)', () => {
     const { core } = newRig({ endpoints: [1] });
     const seenLive: number[] = [];
     let p = countedPayload();
-    const port = core.registerAdapter({ source: Source.VMHOST, endpoint: 1, defaultPrio: Prio.NORMAL, codec: 2, handle: () => void seenLive.push(p.releases()) });
+    const port = core.registerAdapter({
+      source: Source.VMHOST,
+      endpoint: 1,
+      defaultPrio: Prio.NORMAL,
+      codec: 2,
+      handle: () => void seenLive.push(p.releases()),
+    });
     port.emit({ kind: Kind.SEAM_UP, inln: encodeSeam({ seam: Source.VMHOST, reason: 0 }) });
     const weak = attach(core, { caps: Cap.OBSERVE });
     weak.send(cmd(Kind.CMD_VM, 1, { payload: p.payload, inln: encodeOp({ op: VmOp.QUERY }) }));
@@ -163,7 +174,17 @@ describe('payload release (exactly once)', () => {
   it('counts a release function that throws instead of failing the route', () => {
     const { core } = newRig({ endpoints: [1] });
     const vm = addSeam(core, 1, Source.VMHOST);
-    vm.port.emit({ kind: Kind.ERROR, payload: { bytes: new Uint8Array(0), codec: 0, flags: 1, release: () => { throw new Error('boom'); } } });
+    vm.port.emit({
+      kind: Kind.ERROR,
+      payload: {
+        bytes: new Uint8Array(0),
+        codec: 0,
+        flags: 1,
+        release: () => {
+          throw new Error('boom');
+        },
+      },
+    });
     expect(core.stats().payloads).toMatchObject({ released: 1, releaseErrors: 1, live: 0 });
   });
 });

@@ -29,17 +29,34 @@ function stateRig() {
   const vm1 = addSeam(core, 1, Source.VMHOST);
   const in1 = addSeam(core, 1, Source.INPUT);
   const vm2 = addSeam(core, 2, Source.VMHOST);
-  const mem1 = core.registerAdapter({ source: Source.MEMCTX, endpoint: 1, defaultPrio: Prio.NORMAL, codec: 3, handle: () => {} });
-  mem1.emit({ kind: Kind.SEAM_UP, inln: encodeSeam({ seam: Source.MEMCTX, reason: 0 }), payload: { bytes: utf8Encode('vm1'), codec: 0, flags: 0 } });
-  in1.port.emit({ kind: Kind.SEAM_DOWN, inln: encodeSeam({ seam: Source.INPUT, reason: SeamReason.HEARTBEAT_STALE }) });
+  const mem1 = core.registerAdapter({
+    source: Source.MEMCTX,
+    endpoint: 1,
+    defaultPrio: Prio.NORMAL,
+    codec: 3,
+    handle: () => {},
+  });
+  mem1.emit({
+    kind: Kind.SEAM_UP,
+    inln: encodeSeam({ seam: Source.MEMCTX, reason: 0 }),
+    payload: { bytes: utf8Encode('vm1'), codec: 0, flags: 0 },
+  });
+  in1.port.emit({
+    kind: Kind.SEAM_DOWN,
+    inln: encodeSeam({ seam: Source.INPUT, reason: SeamReason.HEARTBEAT_STALE }),
+  });
   vm1.port.emit({ kind: Kind.VM_LIFECYCLE, inln: encodeVmState({ state: VmState.RUNNING, detail: 0 }) });
   vm1.port.emit({ kind: Kind.VM_LIFECYCLE, inln: encodeVmState({ state: VmState.PAUSED, detail: 0 }) });
   vm2.port.emit({ kind: Kind.VM_LIFECYCLE, inln: encodeVmState({ state: VmState.SHUTDOWN, detail: 0 }) });
   mem1.emit(memctx(1));
   mem1.emit(memctx(2));
   const sensor = attach(core, { caps: Cap.SENSOR });
-  sensor.send(cmd(Kind.CURSOR_STATE, 1, { dir: Dir.UP, inln: encodeCursor({ x: 10, y: 20, visible: 1, seq: 1 }) }));
-  sensor.send(cmd(Kind.CURSOR_STATE, 1, { dir: Dir.UP, inln: encodeCursor({ x: 11, y: 21, visible: 1, seq: 2 }) }));
+  sensor.send(
+    cmd(Kind.CURSOR_STATE, 1, { dir: Dir.UP, inln: encodeCursor({ x: 10, y: 20, visible: 1, seq: 1 }) }),
+  );
+  sensor.send(
+    cmd(Kind.CURSOR_STATE, 1, { dir: Dir.UP, inln: encodeCursor({ x: 11, y: 21, visible: 1, seq: 2 }) }),
+  );
   return { core, vm1, mem1 };
 }
 
@@ -47,7 +64,12 @@ function stateRig() {
 function summary(events: { endpoint: number; kind: number; inln: Uint8Array }[]) {
   return events.map((e) => {
     const u32 = (at: number) => new DataView(e.inln.buffer, e.inln.byteOffset).getUint32(at, true);
-    const detail = e.kind === Kind.SEAM_UP || e.kind === Kind.SEAM_DOWN ? u32(0) : e.kind === Kind.CURSOR_STATE ? u32(12) : u32(0);
+    const detail =
+      e.kind === Kind.SEAM_UP || e.kind === Kind.SEAM_DOWN
+        ? u32(0)
+        : e.kind === Kind.CURSOR_STATE
+          ? u32(12)
+          : u32(0);
     return [e.endpoint, e.kind, detail];
   });
 }

@@ -30,7 +30,10 @@ describe('stamping', () => {
     for (let i = 0; i < 4; i++) {
       clock.advance(250);
       stampsAt.push(clock.nowNs());
-      (i % 2 ? vm1 : vm2).port.emit({ kind: Kind.VM_LIFECYCLE, inln: encodeVmState({ state: i, detail: 0 }) });
+      (i % 2 ? vm1 : vm2).port.emit({
+        kind: Kind.VM_LIFECYCLE,
+        inln: encodeVmState({ state: i, detail: 0 }),
+      });
     }
     const got = obs.take();
     expect(got.map((e) => e.tsNs)).toEqual(stampsAt);
@@ -44,7 +47,14 @@ describe('stamping', () => {
     const vmhost = addSeam(core, 1, Source.VMHOST);
     const ctl = attach(core);
     clock.advance(5_000);
-    const forged = cmd(Kind.CMD_VM, 1, { inln: encodeOp({ op: VmOp.QUERY }), origin: 4242, seq: 99_999, tsNs: 7, source: Source.VMHOST, corr: 17 });
+    const forged = cmd(Kind.CMD_VM, 1, {
+      inln: encodeOp({ op: VmOp.QUERY }),
+      origin: 4242,
+      seq: 99_999,
+      tsNs: 7,
+      source: Source.VMHOST,
+      corr: 17,
+    });
     expect(ctl.send(forged)).toEqual({ accepted: true, err: 0, replied: true });
     const seen = vmhost.handled[0]!;
     expect(seen.origin).toBe(ctl.id);
@@ -59,7 +69,11 @@ describe('stamping', () => {
     const sensor = attach(core, { caps: Cap.SENSOR });
     const obs = attach(core, { caps: Cap.OBSERVE });
     obs.subscribe(everything());
-    const ev = cmd(Kind.CURSOR_STATE, 1, { dir: Dir.UP, origin: obs.id, inln: encodeCursor({ x: -5, y: 9, visible: 1, seq: 1 }) });
+    const ev = cmd(Kind.CURSOR_STATE, 1, {
+      dir: Dir.UP,
+      origin: obs.id,
+      inln: encodeCursor({ x: -5, y: 9, visible: 1, seq: 1 }),
+    });
     expect(sensor.send(ev).accepted).toBe(true);
     expect(sensor.take()).toEqual([]);
     const got = obs.take();
@@ -107,7 +121,10 @@ describe('adapter registration', () => {
     const quiet = attach(core);
     for (const s of subs) s.subscribe(everything());
     for (const s of subs) s.take();
-    const ev = vm.port.emit({ kind: Kind.VM_LIFECYCLE, inln: encodeVmState({ state: VmState.PAUSED, detail: 0 }) });
+    const ev = vm.port.emit({
+      kind: Kind.VM_LIFECYCLE,
+      inln: encodeVmState({ state: VmState.PAUSED, detail: 0 }),
+    });
     for (const s of subs) expect(s.take()).toEqual([ev]);
     expect(quiet.take()).toEqual([]);
   });
@@ -120,16 +137,28 @@ describe('adapter registration', () => {
     obs.take();
     vm.port.unregister();
     const [down] = obs.take();
-    expect(down).toMatchObject({ kind: Kind.SEAM_DOWN, source: Source.VMHOST, endpoint: 1, prio: Prio.URGENT });
+    expect(down).toMatchObject({
+      kind: Kind.SEAM_DOWN,
+      source: Source.VMHOST,
+      endpoint: 1,
+      prio: Prio.URGENT,
+    });
     expect(down!.inln[0]).toBe(Source.VMHOST);
     expect(down!.inln[4]).toBe(2);
   });
 });
 
 describe('subscription filters', () => {
-  const lifecycle = (state: number) => ({ kind: Kind.VM_LIFECYCLE, inln: encodeVmState({ state, detail: 0 }) });
+  const lifecycle = (state: number) => ({
+    kind: Kind.VM_LIFECYCLE,
+    inln: encodeVmState({ state, detail: 0 }),
+  });
 
-  function observe(filter: Parameters<ReturnType<typeof attach>['subscribe']>[0], caps: number = Cap.OBSERVE, grant = maskOf([1, 2])) {
+  function observe(
+    filter: Parameters<ReturnType<typeof attach>['subscribe']>[0],
+    caps: number = Cap.OBSERVE,
+    grant = maskOf([1, 2]),
+  ) {
     const { core } = newRig();
     const vm1 = addSeam(core, 1, Source.VMHOST);
     const in2 = addSeam(core, 2, Source.INPUT);
@@ -191,11 +220,28 @@ describe('subscription filters', () => {
       [Cap.MEMREAD, [Kind.MEMCTX, Kind.MEMCTX_INVALIDATED]],
     ] as const) {
       const { core, vm1, obs } = observe(everything(), caps);
-      const mem = core.registerAdapter({ source: Source.MEMCTX, endpoint: 1, defaultPrio: Prio.NORMAL, codec: 3, handle: () => {} });
-      mem.emit({ kind: Kind.MEMCTX, prio: Prio.NORMAL, inln: encodeMemCtx({ epoch: 1, nseg: 0, kcr3: 1n, ramSize: 1n, levels: 4, flags: 0 }) });
-      mem.emit({ kind: Kind.MEMCTX_INVALIDATED, prio: Prio.NORMAL, inln: encodeMemCtxInvalidated({ epoch: 1, reason: 0 }) });
+      const mem = core.registerAdapter({
+        source: Source.MEMCTX,
+        endpoint: 1,
+        defaultPrio: Prio.NORMAL,
+        codec: 3,
+        handle: () => {},
+      });
+      mem.emit({
+        kind: Kind.MEMCTX,
+        prio: Prio.NORMAL,
+        inln: encodeMemCtx({ epoch: 1, nseg: 0, kcr3: 1n, ramSize: 1n, levels: 4, flags: 0 }),
+      });
+      mem.emit({
+        kind: Kind.MEMCTX_INVALIDATED,
+        prio: Prio.NORMAL,
+        inln: encodeMemCtxInvalidated({ epoch: 1, reason: 0 }),
+      });
       vm1.port.emit({ ...lifecycle(0), prio: Prio.BULK });
-      expect(obs.take().map((e) => e.kind), `caps ${caps}`).toEqual(expected);
+      expect(
+        obs.take().map((e) => e.kind),
+        `caps ${caps}`,
+      ).toEqual(expected);
     }
   });
 
@@ -207,9 +253,18 @@ describe('subscription filters', () => {
     ] as const) {
       const { core, vm1, obs } = observe(everything(), caps);
       const sensor = attach(core, { caps: Cap.SENSOR });
-      sensor.send(cmd(Kind.CURSOR_STATE, 1, { dir: Dir.UP, prio: Prio.HIGH, inln: encodeCursor({ x: 1, y: 2, visible: 1, seq: 3 }) }));
+      sensor.send(
+        cmd(Kind.CURSOR_STATE, 1, {
+          dir: Dir.UP,
+          prio: Prio.HIGH,
+          inln: encodeCursor({ x: 1, y: 2, visible: 1, seq: 3 }),
+        }),
+      );
       vm1.port.emit({ ...lifecycle(0), prio: Prio.BULK });
-      expect(obs.take().map((e) => e.kind), `caps ${caps}`).toEqual(expected);
+      expect(
+        obs.take().map((e) => e.kind),
+        `caps ${caps}`,
+      ).toEqual(expected);
     }
   });
 

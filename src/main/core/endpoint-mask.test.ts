@@ -15,10 +15,14 @@ describe('endpoint masks', () => {
 
   it('round-trip the wire u64 and intersect bitwise', () => {
     fc.assert(
-      fc.property(fc.bigInt({ min: 0n, max: (1n << 64n) - 1n }), fc.bigInt({ min: 0n, max: (1n << 64n) - 1n }), (a, b) => {
-        expect(maskToBigInt(maskFromBigInt(a))).toBe(a);
-        expect(maskToBigInt(maskAnd(maskFromBigInt(a), maskFromBigInt(b)))).toBe(a & b);
-      }),
+      fc.property(
+        fc.bigInt({ min: 0n, max: (1n << 64n) - 1n }),
+        fc.bigInt({ min: 0n, max: (1n << 64n) - 1n }),
+        (a, b) => {
+          expect(maskToBigInt(maskFromBigInt(a))).toBe(a);
+          expect(maskToBigInt(maskAnd(maskFromBigInt(a), maskFromBigInt(b)))).toBe(a & b);
+        },
+      ),
     );
   });
 

@@ -42,7 +42,8 @@ export class LeaseArbiter {
     const k = key(endpoint, cls);
     const row = this.leases.get(k);
     if (row && row.holder.controlId === asker.controlId) return { granted: true, again: true };
-    if (row && row.holder.prio === asker.prio) return { granted: false, reason: LeaseDeny.HELD, holder: row.holder };
+    if (row && row.holder.prio === asker.prio)
+      return { granted: false, reason: LeaseDeny.HELD, holder: row.holder };
     if (row && row.holder.prio > asker.prio) {
       return { granted: false, reason: LeaseDeny.LOWER_PRIO, holder: row.holder };
     }
@@ -51,7 +52,11 @@ export class LeaseArbiter {
   }
 
   /** Releases the lease if `controlId` owns it; returns the holder otherwise (undefined when free). */
-  release(endpoint: number, cls: number, controlId: number): { released: true } | { released: false; holder?: LeaseHolder } {
+  release(
+    endpoint: number,
+    cls: number,
+    controlId: number,
+  ): { released: true } | { released: false; holder?: LeaseHolder } {
     const k = key(endpoint, cls);
     const row = this.leases.get(k);
     if (row && row.holder.controlId === controlId) {

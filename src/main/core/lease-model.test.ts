@@ -41,9 +41,26 @@ type Step =
   | { op: 'addEndpoint' | 'removeEndpoint'; ep: number };
 
 const stepArb: fc.Arbitrary<Step> = fc.oneof(
-  { weight: 12, arbitrary: fc.record({ op: fc.constantFrom('acquire' as const, 'release' as const, 'status' as const), slot: fc.nat(3), ep: fc.integer({ min: 1, max: 4 }), cls: fc.constantFrom(0, 1, 2, 0, 1, 2, 3, 0xffffffff) }) },
-  { weight: 1, arbitrary: fc.record({ op: fc.constantFrom('detach' as const, 'reattach' as const), slot: fc.nat(3) }) },
-  { weight: 1, arbitrary: fc.record({ op: fc.constantFrom('addEndpoint' as const, 'removeEndpoint' as const), ep: fc.integer({ min: 1, max: 3 }) }) },
+  {
+    weight: 12,
+    arbitrary: fc.record({
+      op: fc.constantFrom('acquire' as const, 'release' as const, 'status' as const),
+      slot: fc.nat(3),
+      ep: fc.integer({ min: 1, max: 4 }),
+      cls: fc.constantFrom(0, 1, 2, 0, 1, 2, 3, 0xffffffff),
+    }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({ op: fc.constantFrom('detach' as const, 'reattach' as const), slot: fc.nat(3) }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      op: fc.constantFrom('addEndpoint' as const, 'removeEndpoint' as const),
+      ep: fc.integer({ min: 1, max: 3 }),
+    }),
+  },
 );
 
 /** A reply as the model predicts it and as we read it back from an inbox. */
@@ -81,7 +98,9 @@ class Model {
   }
 
   private revokeWhere(pred: (ep: number, cls: number, h: Holder) => boolean, by: number): void {
-    const rows = [...this.leases].map(([k, h]) => [...k.split(':').map(Number), h] as [number, number, Holder]);
+    const rows = [...this.leases].map(
+      ([k, h]) => [...k.split(':').map(Number), h] as [number, number, Holder],
+    );
     rows.sort((x, y) => x[0] - y[0] || x[1] - y[1]);
     for (const [ep, cls, h] of rows) {
       if (!pred(ep, cls, h)) continue;
@@ -93,7 +112,8 @@ class Model {
   /** Applies a lease command; returns the expected submit error. */
   command(op: 'acquire' | 'release' | 'status', slot: number, ep: number, cls: number, corr: number): number {
     const s = SLOTS[slot]!;
-    const cmdKind = op === 'acquire' ? Kind.CMD_ACQUIRE : op === 'release' ? Kind.CMD_RELEASE : Kind.CMD_LEASE_STATUS;
+    const cmdKind =
+      op === 'acquire' ? Kind.CMD_ACQUIRE : op === 'release' ? Kind.CMD_RELEASE : Kind.CMD_LEASE_STATUS;
     const deny = (reason: number, err: number = ErrorCode.OK): number => {
       this.to(slot, { kind: Kind.LEASE_DENIED, corr, ep, a: cls, b: reason }, false);
       return err;
@@ -109,7 +129,11 @@ class Model {
     const held = this.leases.get(key);
     if (op === 'status') {
       const busy = held ? 1 : 0;
-      this.to(slot, { kind: Kind.LEASE_STATUS, corr, ep, a: cls, b: busy, c: held ? SLOTS[held.slot]!.principal : 0 }, false);
+      this.to(
+        slot,
+        { kind: Kind.LEASE_STATUS, corr, ep, a: cls, b: busy, c: held ? SLOTS[held.slot]!.principal : 0 },
+        false,
+      );
     } else if (op === 'release') {
       if (held?.slot === slot) {
         this.leases.delete(key);
@@ -139,12 +163,24 @@ class Model {
 function runSequence(steps: Step[]): void {
   const { core } = newRig({ endpoints: [1, 2] });
   const model = new Model();
-  const leaseKinds = kindSet([Kind.LEASE_GRANTED, Kind.LEASE_DENIED, Kind.LEASE_RELEASED, Kind.LEASE_REVOKED, Kind.LEASE_STATUS, Kind.ACT_ACK]);
+  const leaseKinds = kindSet([
+    Kind.LEASE_GRANTED,
+    Kind.LEASE_DENIED,
+    Kind.LEASE_RELEASED,
+    Kind.LEASE_REVOKED,
+    Kind.LEASE_STATUS,
+    Kind.ACT_ACK,
+  ]);
   const observer = attach(core, { caps: Cap.OBSERVE });
   observer.subscribe({ ...everything(), kinds: leaseKinds });
   const spawn = (slot: number): RigControl => {
     const s = SLOTS[slot]!;
-    return attach(core, { caps: s.caps, grant: maskOf(s.grant), leasePrio: s.leasePrio, principal: s.principal });
+    return attach(core, {
+      caps: s.caps,
+      grant: maskOf(s.grant),
+      leasePrio: s.leasePrio,
+      principal: s.principal,
+    });
   };
   const controls = SLOTS.map((_, i) => spawn(i));
   const slotOf = (id: number) => controls.findIndex((c) => c.id === id);
@@ -160,7 +196,12 @@ function runSequence(steps: Step[]): void {
       case 'release':
       case 'status': {
         if (!model.alive[step.slot]) return;
-        const kind = step.op === 'acquire' ? Kind.CMD_ACQUIRE : step.op === 'release' ? Kind.CMD_RELEASE : Kind.CMD_LEASE_STATUS;
+        const kind =
+          step.op === 'acquire'
+            ? Kind.CMD_ACQUIRE
+            : step.op === 'release'
+              ? Kind.CMD_RELEASE
+              : Kind.CMD_LEASE_STATUS;
         gotErr = controls[step.slot]!.send(leaseCmd(kind, step.ep, step.cls, corr)).err;
         wantErr = model.command(step.op, step.slot, step.ep, step.cls, corr);
         break;
@@ -192,9 +233,16 @@ function runSequence(steps: Step[]): void {
     });
     // Denials, status and NOENT acks are private: the observer must see only the public ones.
     expect(observer.take().map(readReply), `${where}: public lease events`).toEqual(model.public);
-    const table = core.arbiter.list().map((r) => [r.endpoint, r.cls, slotOf(r.holder.controlId), r.holder.principal, r.holder.prio]);
+    const table = core.arbiter
+      .list()
+      .map((r) => [r.endpoint, r.cls, slotOf(r.holder.controlId), r.holder.principal, r.holder.prio]);
     const want = [...model.leases]
-      .map(([k, h]) => [...k.split(':').map(Number), h.slot, SLOTS[h.slot]!.principal, SLOTS[h.slot]!.leasePrio])
+      .map(([k, h]) => [
+        ...k.split(':').map(Number),
+        h.slot,
+        SLOTS[h.slot]!.principal,
+        SLOTS[h.slot]!.leasePrio,
+      ])
       .sort((x, y) => x[0]! - y[0]! || x[1]! - y[1]!);
     expect(table, `${where}: lease table`).toEqual(want);
   });
@@ -202,7 +250,9 @@ function runSequence(steps: Step[]): void {
 
 describe('lease arbiter against a reference model', () => {
   it('agrees on every reply and on the lease table over thousands of random sequences', () => {
-    fc.assert(fc.property(fc.array(stepArb, { minLength: 1, maxLength: 60, size: 'max' }), runSequence), { numRuns: 2000 });
+    fc.assert(fc.property(fc.array(stepArb, { minLength: 1, maxLength: 60, size: 'max' }), runSequence), {
+      numRuns: 2000,
+    });
   }, 60_000);
 
   it('sees every kind of outcome in its sequences (the generator is not vacuous)', () => {
@@ -217,11 +267,21 @@ describe('lease arbiter against a reference model', () => {
         else if (s.op === 'reattach') m.alive[s.slot] = true;
         else if (s.op === 'addEndpoint') m.endpoints.add(s.ep);
         else if (s.op === 'removeEndpoint') m.removeEndpoint(s.ep);
-        else if ((s.op === 'acquire' || s.op === 'release' || s.op === 'status') && m.alive[s.slot]) m.command(s.op, s.slot, s.ep, s.cls, i + 1);
-        for (const r of [...m.inbox.flat(), ...m.public]) kinds.add(r.kind === Kind.LEASE_DENIED ? `DENIED/${r.b}` : `${r.kind}`);
+        else if ((s.op === 'acquire' || s.op === 'release' || s.op === 'status') && m.alive[s.slot])
+          m.command(s.op, s.slot, s.ep, s.cls, i + 1);
+        for (const r of [...m.inbox.flat(), ...m.public])
+          kinds.add(r.kind === Kind.LEASE_DENIED ? `DENIED/${r.b}` : `${r.kind}`);
       });
     }
-    for (const reason of Object.values(LeaseDeny)) expect(kinds, `DENIED ${reason}`).toContain(`DENIED/${reason}`);
-    for (const k of [Kind.LEASE_GRANTED, Kind.LEASE_RELEASED, Kind.LEASE_REVOKED, Kind.LEASE_STATUS, Kind.ACT_ACK]) expect(kinds).toContain(`${k}`);
+    for (const reason of Object.values(LeaseDeny))
+      expect(kinds, `DENIED ${reason}`).toContain(`DENIED/${reason}`);
+    for (const k of [
+      Kind.LEASE_GRANTED,
+      Kind.LEASE_RELEASED,
+      Kind.LEASE_REVOKED,
+      Kind.LEASE_STATUS,
+      Kind.ACT_ACK,
+    ])
+      expect(kinds).toContain(`${k}`);
   });
 });

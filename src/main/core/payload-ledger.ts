@@ -53,7 +53,12 @@ export class PayloadLedger {
   }
 
   stats(): PayloadStats {
-    return { tracked: this.tracked, released: this.released, live: this.refs.size, releaseErrors: this.releaseErrors };
+    return {
+      tracked: this.tracked,
+      released: this.released,
+      live: this.refs.size,
+      releaseErrors: this.releaseErrors,
+    };
   }
 
   private releaseNow(p: Payload): void {

@@ -15,7 +15,13 @@ const MAX_KEYS = 4096;
 function routeKey(ev: VmsigEvent): number {
   const { kind, source, dir, prio, endpoint } = ev;
   // `(x & m) === x` is true only for integers 0..m, so odd values fall back to a full scan.
-  if ((kind & 0xff) !== kind || (source & 0xf) !== source || (dir & 1) !== dir || (prio & 3) !== prio || (endpoint & 63) !== endpoint) {
+  if (
+    (kind & 0xff) !== kind ||
+    (source & 0xf) !== source ||
+    (dir & 1) !== dir ||
+    (prio & 3) !== prio ||
+    (endpoint & 63) !== endpoint
+  ) {
     return -1;
   }
   return kind | (source << 8) | (dir << 12) | (prio << 13) | (endpoint << 15);
@@ -37,7 +43,9 @@ export class RouteIndex {
       const hit = this.memo.get(key);
       if (hit !== undefined) return hit;
     }
-    const list = controls.filter((c) => c.filter !== null && admits(c.filter, ev.kind, ev.source, ev.dir, ev.prio, ev.endpoint));
+    const list = controls.filter(
+      (c) => c.filter !== null && admits(c.filter, ev.kind, ev.source, ev.dir, ev.prio, ev.endpoint),
+    );
     if (key >= 0) {
       if (this.memo.size >= MAX_KEYS) this.memo.clear();
       this.memo.set(key, list);

@@ -75,7 +75,12 @@ export function describeFields(ev: VmsigEvent): DescribedEvent['fields'] {
     }
     case Kind.ACT_ACK: {
       const a = decodeActAck(z);
-      return { ok: a.ok === 1, err: nameOf(ErrorCode, a.err), cmdKind: nameOf(Kind, a.cmdKind), detail: a.detail };
+      return {
+        ok: a.ok === 1,
+        err: nameOf(ErrorCode, a.err),
+        cmdKind: nameOf(Kind, a.cmdKind),
+        detail: a.detail,
+      };
     }
     case Kind.VM_LIFECYCLE: {
       const s = decodeVmState(z);
@@ -131,7 +136,9 @@ export function describeFields(ev: VmsigEvent): DescribedEvent['fields'] {
         kcr3: hex(m.kcr3),
         ramSize: hex(m.ramSize),
         levels: m.levels,
-        segments: pl ? pl.segs.map((s) => ({ gpa: hex(s.gpa), size: hex(s.size), fileOff: hex(s.fileOff) })) : [],
+        segments: pl
+          ? pl.segs.map((s) => ({ gpa: hex(s.gpa), size: hex(s.size), fileOff: hex(s.fileOff) }))
+          : [],
         ramPath: pl ? pl.ramPath : '',
       };
     }

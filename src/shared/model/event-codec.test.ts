@@ -56,9 +56,16 @@ describe('EVENT body codec (§4)', () => {
     const wire = encodeEventBody(ev);
     const v = new DataView(wire.buffer);
     const at = (field: keyof typeof EVENT_BODY) => v.getUint32(EVENT_BODY[field], true);
-    expect([at('kind'), at('source'), at('dir'), at('prio'), at('endpoint'), at('seq'), at('corr'), at('reserved')]).toEqual([
-      0x11111111, 0x22222222, 0x33333333, 0x44444444, 0x55555555, 0x66666666, 0x77777777, 0,
-    ]);
+    expect([
+      at('kind'),
+      at('source'),
+      at('dir'),
+      at('prio'),
+      at('endpoint'),
+      at('seq'),
+      at('corr'),
+      at('reserved'),
+    ]).toEqual([0x11111111, 0x22222222, 0x33333333, 0x44444444, 0x55555555, 0x66666666, 0x77777777, 0]);
     expect(v.getBigUint64(EVENT_BODY.ts_ns, true)).toBe(0x1_2345_6789_abcdn);
     expect([at('payload_codec'), at('payload_flags')]).toEqual([0x88888888, 0x99999999]);
     expect([...wire.subarray(EVENT_BODY.inln, EVENT_BODY.inln + 48)]).toEqual([...ev.inln]);
@@ -125,11 +132,15 @@ describe('EVENT body codec (§4)', () => {
 describe('checkKind', () => {
   it('refuses every retired kind with KIND, never aliasing it', () => {
     expect(RETIRED_KINDS).toEqual([16, 17, 18, 19, 32, 33, 34, 35, 36, 66, 67, 68, 69, 71, 72]);
-    for (const k of RETIRED_KINDS) expect(() => checkKind(k)).toThrow(expect.objectContaining({ code: ErrorCode.KIND, message: expect.stringMatching(/retired/) }));
+    for (const k of RETIRED_KINDS)
+      expect(() => checkKind(k)).toThrow(
+        expect.objectContaining({ code: ErrorCode.KIND, message: expect.stringMatching(/retired/) }),
+      );
   });
 
   it('refuses unknown kinds and NONE, accepts every live kind', () => {
-    for (const k of [0, 4, 15, 20, 31, 38, 47, 56, 63, 80, 127, 0xffffffff]) expect(() => checkKind(k), `kind ${k}`).toThrow(expect.objectContaining({ code: ErrorCode.KIND }));
+    for (const k of [0, 4, 15, 20, 31, 38, 47, 56, 63, 80, 127, 0xffffffff])
+      expect(() => checkKind(k), `kind ${k}`).toThrow(expect.objectContaining({ code: ErrorCode.KIND }));
     for (const k of Object.values(Kind)) if (k !== Kind.NONE) expect(() => checkKind(k)).not.toThrow();
   });
 });

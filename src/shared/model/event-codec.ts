@@ -66,7 +66,8 @@ export function decodeEventBody(body: Uint8Array): VmsigEvent {
     origin: 0,
     tsNs: v.getUint32(32, true) + v.getUint32(36, true) * TWO_32,
     inln: body.slice(EVENT_BODY.inln, EVENT_BODY.size),
-    payload: payloadBytes || codec || flags ? { bytes: payloadBytes ?? new Uint8Array(0), codec, flags } : null,
+    payload:
+      payloadBytes || codec || flags ? { bytes: payloadBytes ?? new Uint8Array(0), codec, flags } : null,
   };
 }
 

@@ -50,33 +50,109 @@ interface Case<T> {
 const layout = <T>(c: Case<T>) => c as Case<unknown>;
 
 const CASES: Case<unknown>[] = [
-  layout({ name: 'vmsig_lease_req', arb: fc.record({ cls: u32, reason: u32 }), encode: encodeLeaseReq, decode: decodeLeaseReq, bytes: STRUCT_LAYOUTS.vmsig_lease_req.size }),
-  layout({ name: 'vmsig_lease_status', arb: fc.record({ cls: u32, busy: u32, ownerPrincipal: u32 }), encode: encodeLeaseStatus, decode: decodeLeaseStatus, bytes: STRUCT_LAYOUTS.vmsig_lease_status.size }),
-  layout({ name: 'vmsig_input', arb: fc.record({ kind: u32, code: i32, value: i32, scroll: fc.double({ noNaN: true }) }), encode: encodeInput, decode: decodeInput, bytes: STRUCT_LAYOUTS.vmsig_input.size }),
-  layout({ name: 'vmsig_cursor', arb: fc.record({ x: i32, y: i32, visible: u32, seq: u32 }), encode: encodeCursor, decode: decodeCursor, bytes: STRUCT_LAYOUTS.vmsig_cursor.size }),
-  layout({ name: 'vmsig_vm_state', arb: fc.record({ state: u32, detail: u32 }), encode: encodeVmState, decode: decodeVmState, bytes: STRUCT_LAYOUTS.vmsig_vm_state.size }),
-  layout({ name: 'vmsig_vm_cmd / lifecycle op', arb: fc.record({ op: u32 }), encode: encodeOp, decode: decodeOp, bytes: STRUCT_LAYOUTS.vmsig_vm_cmd.size }),
-  layout({ name: 'ACT_ACK', arb: fc.record({ ok: u32, err: u32, cmdKind: u32, detail: u32 }), encode: encodeActAck, decode: decodeActAck, bytes: 16 }),
-  layout({ name: 'SEAM_UP/DOWN', arb: fc.record({ seam: u32, reason: u32 }), encode: encodeSeam, decode: decodeSeam, bytes: 8 }),
-  layout({ name: 'MEMCTX', arb: fc.record({ epoch: u32, nseg: u32, kcr3: u64, ramSize: u64, levels: u32, flags: u32 }), encode: encodeMemCtx, decode: decodeMemCtx, bytes: 32 }),
-  layout({ name: 'MEMCTX_INVALIDATED', arb: fc.record({ epoch: u32, reason: u32 }), encode: encodeMemCtxInvalidated, decode: decodeMemCtxInvalidated, bytes: 8 }),
+  layout({
+    name: 'vmsig_lease_req',
+    arb: fc.record({ cls: u32, reason: u32 }),
+    encode: encodeLeaseReq,
+    decode: decodeLeaseReq,
+    bytes: STRUCT_LAYOUTS.vmsig_lease_req.size,
+  }),
+  layout({
+    name: 'vmsig_lease_status',
+    arb: fc.record({ cls: u32, busy: u32, ownerPrincipal: u32 }),
+    encode: encodeLeaseStatus,
+    decode: decodeLeaseStatus,
+    bytes: STRUCT_LAYOUTS.vmsig_lease_status.size,
+  }),
+  layout({
+    name: 'vmsig_input',
+    arb: fc.record({ kind: u32, code: i32, value: i32, scroll: fc.double({ noNaN: true }) }),
+    encode: encodeInput,
+    decode: decodeInput,
+    bytes: STRUCT_LAYOUTS.vmsig_input.size,
+  }),
+  layout({
+    name: 'vmsig_cursor',
+    arb: fc.record({ x: i32, y: i32, visible: u32, seq: u32 }),
+    encode: encodeCursor,
+    decode: decodeCursor,
+    bytes: STRUCT_LAYOUTS.vmsig_cursor.size,
+  }),
+  layout({
+    name: 'vmsig_vm_state',
+    arb: fc.record({ state: u32, detail: u32 }),
+    encode: encodeVmState,
+    decode: decodeVmState,
+    bytes: STRUCT_LAYOUTS.vmsig_vm_state.size,
+  }),
+  layout({
+    name: 'vmsig_vm_cmd / lifecycle op',
+    arb: fc.record({ op: u32 }),
+    encode: encodeOp,
+    decode: decodeOp,
+    bytes: STRUCT_LAYOUTS.vmsig_vm_cmd.size,
+  }),
+  layout({
+    name: 'ACT_ACK',
+    arb: fc.record({ ok: u32, err: u32, cmdKind: u32, detail: u32 }),
+    encode: encodeActAck,
+    decode: decodeActAck,
+    bytes: 16,
+  }),
+  layout({
+    name: 'SEAM_UP/DOWN',
+    arb: fc.record({ seam: u32, reason: u32 }),
+    encode: encodeSeam,
+    decode: decodeSeam,
+    bytes: 8,
+  }),
+  layout({
+    name: 'MEMCTX',
+    arb: fc.record({ epoch: u32, nseg: u32, kcr3: u64, ramSize: u64, levels: u32, flags: u32 }),
+    encode: encodeMemCtx,
+    decode: decodeMemCtx,
+    bytes: 32,
+  }),
+  layout({
+    name: 'MEMCTX_INVALIDATED',
+    arb: fc.record({ epoch: u32, reason: u32 }),
+    encode: encodeMemCtxInvalidated,
+    decode: decodeMemCtxInvalidated,
+    bytes: 8,
+  }),
   layout({
     name: 'vmsig_memwrite (inline tail)',
-    arb: fc.nat({ max: 32 }).chain((len) => fc.record({ gva: u64, len: fc.constant(len), flags: fc.constant(MemWriteFlag.SRC_INLINE), inlineData: fc.uint8Array({ minLength: len, maxLength: len }) })),
+    arb: fc.nat({ max: 32 }).chain((len) =>
+      fc.record({
+        gva: u64,
+        len: fc.constant(len),
+        flags: fc.constant(MemWriteFlag.SRC_INLINE),
+        inlineData: fc.uint8Array({ minLength: len, maxLength: len }),
+      }),
+    ),
     encode: encodeMemWrite,
     decode: decodeMemWrite,
     bytes: 48,
   }),
   layout({
     name: 'vmsig_memwrite (payload)',
-    arb: fc.record({ gva: u64, len: fc.integer({ min: 1, max: 65536 }), flags: fc.constant(MemWriteFlag.SRC_PAYLOAD), inlineData: fc.constant(new Uint8Array(0)) }),
+    arb: fc.record({
+      gva: u64,
+      len: fc.integer({ min: 1, max: 65536 }),
+      flags: fc.constant(MemWriteFlag.SRC_PAYLOAD),
+      inlineData: fc.constant(new Uint8Array(0)),
+    }),
     encode: encodeMemWrite,
     decode: decodeMemWrite,
     bytes: STRUCT_LAYOUTS.vmsig_memwrite.size,
   }),
   layout({
     name: 'ERROR event',
-    arb: fc.record({ code: u32, detail: u32, msg: fc.string({ maxLength: 40 }).filter((s) => !s.includes('\0') && utf8Encode(s).length <= 40) }),
+    arb: fc.record({
+      code: u32,
+      detail: u32,
+      msg: fc.string({ maxLength: 40 }).filter((s) => !s.includes('\0') && utf8Encode(s).length <= 40),
+    }),
     encode: encodeErrorInl,
     decode: decodeErrorInl,
     bytes: 48,
@@ -102,7 +178,13 @@ describe('inline layouts (§9)', () => {
     const z = encodeInput({ kind: 1, code: -2, value: 3, scroll: 1.5 });
     const v = new DataView(z.buffer);
     const f = STRUCT_LAYOUTS.vmsig_input.fields;
-    expect([v.getUint32(f.kind, true), v.getInt32(f.code, true), v.getInt32(f.value, true), v.getUint32(12, true), v.getFloat64(f.scroll, true)]).toEqual([1, -2, 3, 0, 1.5]);
+    expect([
+      v.getUint32(f.kind, true),
+      v.getInt32(f.code, true),
+      v.getInt32(f.value, true),
+      v.getUint32(12, true),
+      v.getFloat64(f.scroll, true),
+    ]).toEqual([1, -2, 3, 0, 1.5]);
   });
 
   it('decodes from a zone that is a view into a larger buffer', () => {
@@ -124,7 +206,12 @@ describe('inline layouts (§9)', () => {
   });
 
   it('vmsig_memwrite: the inline tail sits right after the 16-byte header and is ignored without SRC_INLINE', () => {
-    const z = encodeMemWrite({ gva: 0xffff_8000_0000_1000n, len: 3, flags: MemWriteFlag.SRC_INLINE, inlineData: Uint8Array.of(1, 2, 3) });
+    const z = encodeMemWrite({
+      gva: 0xffff_8000_0000_1000n,
+      len: 3,
+      flags: MemWriteFlag.SRC_INLINE,
+      inlineData: Uint8Array.of(1, 2, 3),
+    });
     expect([...z.subarray(16, 20)]).toEqual([1, 2, 3, 0]);
     z[12] = MemWriteFlag.SRC_PAYLOAD;
     expect(decodeMemWrite(z).inlineData.length).toBe(0);
@@ -151,7 +238,21 @@ describe('inline layouts (§9)', () => {
   });
 
   it('decoders never throw on any 48 bytes', () => {
-    const decoders = [decodeLeaseReq, decodeLeaseStatus, decodeInput, decodeCursor, decodeVmState, decodeOp, decodeActAck, decodeSeam, decodeMemCtx, decodeMemCtxInvalidated, decodeMemWrite, decodeErrorInl, decodeInputHeld];
+    const decoders = [
+      decodeLeaseReq,
+      decodeLeaseStatus,
+      decodeInput,
+      decodeCursor,
+      decodeVmState,
+      decodeOp,
+      decodeActAck,
+      decodeSeam,
+      decodeMemCtx,
+      decodeMemCtxInvalidated,
+      decodeMemWrite,
+      decodeErrorInl,
+      decodeInputHeld,
+    ];
     fc.assert(
       fc.property(fc.uint8Array({ minLength: 48, maxLength: 48 }), (z) => {
         for (const d of decoders) d(z);

@@ -100,7 +100,12 @@ export function encodeInput(i: InputEv): Uint8Array {
 }
 export function decodeInput(z: Uint8Array): InputEv {
   const v = view(z);
-  return { kind: v.getUint32(0, true), code: v.getInt32(4, true), value: v.getInt32(8, true), scroll: v.getFloat64(16, true) };
+  return {
+    kind: v.getUint32(0, true),
+    code: v.getInt32(4, true),
+    value: v.getInt32(8, true),
+    scroll: v.getFloat64(16, true),
+  };
 }
 
 /** vmsig_memwrite header plus, with SRC_INLINE, up to 32 bytes of tail. */
@@ -151,7 +156,12 @@ export function encodeCursor(c: Cursor): Uint8Array {
 }
 export function decodeCursor(z: Uint8Array): Cursor {
   const v = view(z);
-  return { x: v.getInt32(0, true), y: v.getInt32(4, true), visible: v.getUint32(8, true), seq: v.getUint32(12, true) };
+  return {
+    x: v.getInt32(0, true),
+    y: v.getInt32(4, true),
+    visible: v.getUint32(8, true),
+    seq: v.getUint32(12, true),
+  };
 }
 
 /** vmsig_input_held: up to 10 held KEY/BTN entries, TRUNC when more are held. */
@@ -303,7 +313,10 @@ export function encodeMemCtxPayload(segs: readonly MemSeg[], ramPath: string): U
 }
 
 /** Decodes a MEMCTX payload; returns null when it is shorter than `nseg` segments. */
-export function decodeMemCtxPayload(bytes: Uint8Array, nseg: number): { segs: MemSeg[]; ramPath: string } | null {
+export function decodeMemCtxPayload(
+  bytes: Uint8Array,
+  nseg: number,
+): { segs: MemSeg[]; ramPath: string } | null {
   if (bytes.length < nseg * 24) return null;
   const v = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const segs = Array.from({ length: nseg }, (_, i) => ({

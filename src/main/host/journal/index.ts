@@ -1,5 +1,11 @@
 /* The durable journal's public surface: open it on a core, read it back. */
-export { openJournal, type Journal, type JournalOptions, type JournalState, type JournalStats } from './journal';
+export {
+  openJournal,
+  type Journal,
+  type JournalOptions,
+  type JournalState,
+  type JournalStats,
+} from './journal';
 export { JournalReader, type JournalPage, type JournalQuery } from './journal-reader';
 export type { JournalRecord, RecordMeta } from './journal-record';
 export { DEFAULT_JOURNAL_POLICY, type JournalPolicy, type KindPolicy } from './record-policy';

@@ -46,7 +46,11 @@ describe('journal reader', () => {
     const all = reader.query({ limit: 100, order: 'asc', kinds: [Kind.CMD_VM] }).records;
     const from = all[3]!.event.tsNs;
     const to = all[6]!.event.tsNs;
-    expect(reader.query({ limit: 100, order: 'asc', kinds: [Kind.CMD_VM], fromNs: from, toNs: to }).records.map((r) => r.event.corr)).toEqual([4, 5, 6, 7]);
+    expect(
+      reader
+        .query({ limit: 100, order: 'asc', kinds: [Kind.CMD_VM], fromNs: from, toNs: to })
+        .records.map((r) => r.event.corr),
+    ).toEqual([4, 5, 6, 7]);
   });
 
   it('rotates a segment by age and deletes closed segments past maxAgeMs', () => {
@@ -63,11 +67,17 @@ describe('journal reader', () => {
     rig.submitVm(3);
     j.close();
     expect(readdirSync(dir)).toEqual([j.stats().segment]);
-    expect(new JournalReader(dir).query({ limit: 10, kinds: [Kind.CMD_VM] }).records.map((r) => r.event.corr)).toEqual([3]);
+    expect(
+      new JournalReader(dir).query({ limit: 10, kinds: [Kind.CMD_VM] }).records.map((r) => r.event.corr),
+    ).toEqual([3]);
   });
 
   it('reads an empty or missing directory as no records', () => {
-    expect(new JournalReader(join(tempDir(), 'none')).query({ limit: 5 })).toEqual({ records: [], cursor: null, damage: [] });
+    expect(new JournalReader(join(tempDir(), 'none')).query({ limit: 5 })).toEqual({
+      records: [],
+      cursor: null,
+      damage: [],
+    });
   });
 });
 
@@ -83,7 +93,10 @@ describe('history and live tail', () => {
     rig.received.length = 0;
     for (let i = 6; i <= 8; i++) rig.submitVm(i);
     rig.drain();
-    const history = j.reader().query({ limit: 100, before: mark, kinds: [Kind.CMD_VM] }).records.map((r) => r.event.corr);
+    const history = j
+      .reader()
+      .query({ limit: 100, before: mark, kinds: [Kind.CMD_VM] })
+      .records.map((r) => r.event.corr);
     const live = rig.received.filter((e) => e.kind === Kind.ACT_ACK).map((e) => e.corr);
     j.close();
     expect(history).toEqual([5, 4, 3, 2, 1]);

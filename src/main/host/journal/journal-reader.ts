@@ -55,7 +55,8 @@ export class JournalReader {
 
   /** Runs `q`; throws the file system's error when a segment exists but cannot be read. */
   query(q: JournalQuery): JournalPage {
-    if (!(Number.isInteger(q.limit) && q.limit >= 1)) throw new RangeError(`journal query limit must be an integer >= 1, got ${q.limit}`);
+    if (!(Number.isInteger(q.limit) && q.limit >= 1))
+      throw new RangeError(`journal query limit must be an integer >= 1, got ${q.limit}`);
     const desc = (q.order ?? 'desc') === 'desc';
     const segs = listSegments(this.dir);
     const records: JournalRecord[] = [];
@@ -83,7 +84,13 @@ export class JournalReader {
         try {
           r = decodeRecord(f.content);
         } catch (e) {
-          damage.push({ segment: seg.name, offset: f.offset, length: f.content.length, tail: false, reason: String(e) });
+          damage.push({
+            segment: seg.name,
+            offset: f.offset,
+            length: f.content.length,
+            tail: false,
+            reason: String(e),
+          });
           continue;
         }
         records.push(r);
@@ -127,7 +134,10 @@ export class JournalReader {
   /** Whether every segment further in reading order is out of range too. */
   private pastRange(seg: SegmentFile, nextFirst: number, q: JournalQuery, desc: boolean): boolean {
     if (!desc) return false;
-    return (q.fromRec !== undefined && nextFirst - 1 < q.fromRec) || (q.fromMs !== undefined && seg.mtimeMs < q.fromMs);
+    return (
+      (q.fromRec !== undefined && nextFirst - 1 < q.fromRec) ||
+      (q.fromMs !== undefined && seg.mtimeMs < q.fromMs)
+    );
   }
 }
 
@@ -144,7 +154,10 @@ function recWindow(frames: readonly ScannedFrame[], q: JournalQuery): [number, n
     return lo;
   };
   const floor = Math.max(q.after !== undefined ? q.after + 1 : -Infinity, q.fromRec ?? -Infinity);
-  return [floor === -Infinity ? 0 : firstAtLeast(floor), q.before !== undefined ? firstAtLeast(q.before) : frames.length];
+  return [
+    floor === -Infinity ? 0 : firstAtLeast(floor),
+    q.before !== undefined ? firstAtLeast(q.before) : frames.length,
+  ];
 }
 
 function matches(r: RecordKey, q: JournalQuery): boolean {

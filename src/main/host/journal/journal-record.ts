@@ -4,7 +4,16 @@
  * It never touches files; it only turns records into bytes and back.
  */
 import { crc32 } from 'node:zlib';
-import { ErrorCode, type VmsigEvent, VmsigError, decodeEventBody, eventBodySize, utf8Decode, utf8Encode, writeEventBody } from '../../../shared/model';
+import {
+  ErrorCode,
+  type VmsigEvent,
+  VmsigError,
+  decodeEventBody,
+  eventBodySize,
+  utf8Decode,
+  utf8Encode,
+  writeEventBody,
+} from '../../../shared/model';
 
 /** "VSJ1" little-endian: the first 4 bytes of every record, the anchor a reader resyncs on. */
 export const RECORD_MAGIC = 0x314a5356;
@@ -57,7 +66,11 @@ export class RecordEncoder {
   encode(meta: RecordMeta, ev: VmsigEvent): Buffer {
     const name = this.nameBytes(meta.controlName);
     const contentLen = META_FIXED + name.length + eventBodySize(ev);
-    if (contentLen > MAX_CONTENT) throw new VmsigError(ErrorCode.TOO_LARGE, `journal record of ${contentLen} bytes exceeds ${MAX_CONTENT}`);
+    if (contentLen > MAX_CONTENT)
+      throw new VmsigError(
+        ErrorCode.TOO_LARGE,
+        `journal record of ${contentLen} bytes exceeds ${MAX_CONTENT}`,
+      );
     const total = FRAME_HEADER + contentLen;
     if (this.buf.length < total) this.buf = Buffer.allocUnsafe(Math.max(total, this.buf.length * 2));
     const buf = this.buf;
@@ -138,7 +151,8 @@ export function peekRecord(content: Buffer): RecordKey | null {
 
 /** Decodes the content of a frame already checked by the scanner. Throws VmsigError BAD_FRAME when malformed. */
 export function decodeRecord(content: Buffer): JournalRecord {
-  if (content.length < META_FIXED) throw new VmsigError(ErrorCode.BAD_FRAME, `journal record content is ${content.length} bytes`);
+  if (content.length < META_FIXED)
+    throw new VmsigError(ErrorCode.BAD_FRAME, `journal record content is ${content.length} bytes`);
   const nameLen = content.readUInt8(29);
   const flags = content.readUInt8(28);
   const controlId = content.readUInt32LE(20);

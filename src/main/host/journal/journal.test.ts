@@ -2,7 +2,18 @@ import { appendFileSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { Dir, ErrorCode, Kind, LeaseClass, Source, decodeActAck, decodeErrorInl, encodeCursor, encodeLeaseReq, makeEvent } from '../../../shared/model';
+import {
+  Dir,
+  ErrorCode,
+  Kind,
+  LeaseClass,
+  Source,
+  decodeActAck,
+  decodeErrorInl,
+  encodeCursor,
+  encodeLeaseReq,
+  makeEvent,
+} from '../../../shared/model';
 import { RIG_CONTROL, makeJournalRig } from '../../../../test/integration/fixtures/journal-rig';
 import { JournalReader, openJournal } from '.';
 
@@ -30,7 +41,11 @@ describe('journal', () => {
     expect(seenAtDelivery).toBe(1);
     const recs = reader.query({ limit: 100, order: 'asc', vm: 1 }).records.filter((r) => r.event.corr === 41);
     expect(recs.map((r) => r.event.kind)).toEqual([Kind.CMD_VM, Kind.ACT_ACK]);
-    expect(recs[0]).toMatchObject({ principal: RIG_CONTROL.principal, controlName: RIG_CONTROL.name, refused: null });
+    expect(recs[0]).toMatchObject({
+      principal: RIG_CONTROL.principal,
+      controlName: RIG_CONTROL.name,
+      refused: null,
+    });
     expect(recs[0]!.event.dir).toBe(Dir.DOWN);
     expect(decodeActAck(recs[1]!.event.inln)).toMatchObject({ ok: 1, cmdKind: Kind.CMD_VM });
     expect(recs[1]!.rec).toBe(recs[0]!.rec + 1);
@@ -41,9 +56,22 @@ describe('journal', () => {
     const rig = makeJournalRig('sync');
     const journal = openJournal(rig.core, { dir });
     rig.core.submit(rig.controlId, makeEvent({ kind: Kind.CMD_VM, dir: Dir.DOWN, endpoint: 9, corr: 5 }));
-    rig.core.submit(rig.controlId, makeEvent({ kind: Kind.CMD_ACQUIRE, dir: Dir.DOWN, endpoint: 1, corr: 6, inln: encodeLeaseReq({ cls: LeaseClass.POWER, reason: 0 }) }));
+    rig.core.submit(
+      rig.controlId,
+      makeEvent({
+        kind: Kind.CMD_ACQUIRE,
+        dir: Dir.DOWN,
+        endpoint: 1,
+        corr: 6,
+        inln: encodeLeaseReq({ cls: LeaseClass.POWER, reason: 0 }),
+      }),
+    );
     journal.close();
-    const recs = new JournalReader(dir).query({ limit: 100, order: 'asc', principal: RIG_CONTROL.principal }).records;
+    const recs = new JournalReader(dir).query({
+      limit: 100,
+      order: 'asc',
+      principal: RIG_CONTROL.principal,
+    }).records;
     const refused = recs.find((r) => r.event.corr === 5 && r.event.kind === Kind.CMD_VM)!;
     expect(refused.refused).toBe(ErrorCode.NOENT);
     expect(recs.some((r) => r.event.kind === Kind.LEASE_GRANTED && r.event.corr === 6)).toBe(true);
@@ -69,7 +97,9 @@ describe('journal', () => {
     expect(corrs).toEqual(Array.from({ length: 60 }, (_, i) => 60 - i));
     const asc = reader.query({ limit: 1000, order: 'asc', kinds: [Kind.CMD_VM] }).records;
     const mid = asc[30]!.wallMs;
-    expect(reader.query({ limit: 1000, order: 'asc', kinds: [Kind.CMD_VM], fromMs: mid }).records[0]!.event.corr).toBe(31);
+    expect(
+      reader.query({ limit: 1000, order: 'asc', kinds: [Kind.CMD_VM], fromMs: mid }).records[0]!.event.corr,
+    ).toBe(31);
     expect(reader.query({ limit: 1000, vm: 2 }).records).toEqual([]);
   });
 
@@ -77,7 +107,8 @@ describe('journal', () => {
     const dir = tempDir();
     const rig = makeJournalRig('sync');
     const journal = openJournal(rig.core, { dir });
-    for (let i = 0; i < 100; i++) rig.adapter.emit({ kind: Kind.CURSOR_STATE, inln: encodeCursor({ x: i, y: 0, visible: 1, seq: i }) });
+    for (let i = 0; i < 100; i++)
+      rig.adapter.emit({ kind: Kind.CURSOR_STATE, inln: encodeCursor({ x: i, y: 0, visible: 1, seq: i }) });
     for (let i = 1; i <= 100; i++) rig.submitVm(i);
     const stats = journal.stats();
     journal.close();
@@ -89,7 +120,9 @@ describe('journal', () => {
 
   it('refuses a policy that samples commands', () => {
     const rig = makeJournalRig('sync');
-    expect(() => openJournal(rig.core, { dir: tempDir(), policy: { CMD_VM: { keep: 'sample', every: 2 } } })).toThrow(/never sampled/);
+    expect(() =>
+      openJournal(rig.core, { dir: tempDir(), policy: { CMD_VM: { keep: 'sample', every: 2 } } }),
+    ).toThrow(/never sampled/);
   });
 
   it('cuts a torn tail on open, reports it as an ERROR event, and keeps everything before it', async () => {
@@ -107,7 +140,10 @@ describe('journal', () => {
     await Promise.resolve();
     rig2.drain();
     const err = rig2.received.find((e) => e.kind === Kind.ERROR && e.source === Source.CORE)!;
-    expect(decodeErrorInl(err.inln)).toMatchObject({ code: ErrorCode.IO, msg: expect.stringMatching(/torn tail/) });
+    expect(decodeErrorInl(err.inln)).toMatchObject({
+      code: ErrorCode.IO,
+      msg: expect.stringMatching(/torn tail/),
+    });
     expect(logs.join('\n')).toMatch(new RegExp(`torn tail cut \\(7 bytes\\) in .*${seg} at byte \\d+`));
     rig2.submitVm(6);
     j2.close();

@@ -113,7 +113,12 @@ export function openJournal(core: Core, opts: JournalOptions): Journal {
     // Emitted after the current routing step: emitting inside the tap would nest a route
     // in the middle of another event's fan-out.
     queueMicrotask(() => {
-      if (state !== 'closed') core.emitCore({ kind: Kind.ERROR, prio: Prio.URGENT, inln: encodeErrorInl({ code: ErrorCode.IO, detail, msg }) });
+      if (state !== 'closed')
+        core.emitCore({
+          kind: Kind.ERROR,
+          prio: Prio.URGENT,
+          inln: encodeErrorInl({ code: ErrorCode.IO, detail, msg }),
+        });
     });
   };
 
@@ -135,7 +140,10 @@ export function openJournal(core: Core, opts: JournalOptions): Journal {
     const code = (e as NodeJS.ErrnoException).code ?? 'error';
     if (state === 'ok') {
       state = 'degraded';
-      log('error', `journal: cannot write to ${opts.dir}/${writer.segment} (${String(e)}); records are lost until a retry in ${retryMs} ms succeeds`);
+      log(
+        'error',
+        `journal: cannot write to ${opts.dir}/${writer.segment} (${String(e)}); records are lost until a retry in ${retryMs} ms succeeds`,
+      );
       report(`journal write failed: ${code}`, 0);
     } else {
       log('warn', `journal: retry failed (${String(e)}); next retry in ${retryMs} ms`);
@@ -156,7 +164,17 @@ export function openJournal(core: Core, opts: JournalOptions): Journal {
     const who = ev.origin !== 0 ? identity(ev.origin) : { principal: 0, name: '' };
     let rec: Buffer;
     try {
-      rec = encoder.encode({ rec: writer.nextRec, wallMs: now(), principal: who.principal, controlId: ev.origin, controlName: who.name, refused: refusedWith ?? null }, ev);
+      rec = encoder.encode(
+        {
+          rec: writer.nextRec,
+          wallMs: now(),
+          principal: who.principal,
+          controlId: ev.origin,
+          controlName: who.name,
+          refused: refusedWith ?? null,
+        },
+        ev,
+      );
     } catch (e) {
       lost++;
       log('error', `journal: event kind ${ev.kind} seq ${ev.seq} not recorded: ${String(e)}`);
@@ -187,7 +205,10 @@ export function openJournal(core: Core, opts: JournalOptions): Journal {
   for (const d of findings.damage) {
     const what = d.tail ? `torn tail cut (${d.length} bytes)` : `corrupt bytes skipped (${d.length} bytes)`;
     log('error', `journal: ${what} in ${opts.dir}/${d.segment} at byte ${d.offset}: ${d.reason}`);
-    report(`journal ${d.tail ? 'torn tail' : 'corrupt'} seg ${Number(d.segment.slice(4, 20))} @${d.offset}`, d.offset);
+    report(
+      `journal ${d.tail ? 'torn tail' : 'corrupt'} seg ${Number(d.segment.slice(4, 20))} @${d.offset}`,
+      d.offset,
+    );
   }
 
   return {
@@ -196,7 +217,14 @@ export function openJournal(core: Core, opts: JournalOptions): Journal {
       return state;
     },
     findings,
-    stats: () => ({ state, written, skipped: policy.skipped, lost, nextRec: writer.nextRec, segment: writer.segment }),
+    stats: () => ({
+      state,
+      written,
+      skipped: policy.skipped,
+      lost,
+      nextRec: writer.nextRec,
+      segment: writer.segment,
+    }),
     nextRec: () => writer.nextRec,
     reader: () => (reader ??= new JournalReader(opts.dir)),
     close() {

@@ -2,9 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { Dir, Kind, encodeActAck, encodeCursor, makeEvent } from '../../../shared/model';
 import { RecordPolicy } from './record-policy';
 
-const cursor = () => makeEvent({ kind: Kind.CURSOR_STATE, inln: encodeCursor({ x: 1, y: 2, visible: 1, seq: 0 }) });
+const cursor = () =>
+  makeEvent({ kind: Kind.CURSOR_STATE, inln: encodeCursor({ x: 1, y: 2, visible: 1, seq: 0 }) });
 const input = () => makeEvent({ kind: Kind.CMD_INPUT, dir: Dir.DOWN });
-const ackOf = (cmdKind: number) => makeEvent({ kind: Kind.ACT_ACK, inln: encodeActAck({ ok: 1, err: 0, cmdKind, detail: 0 }) });
+const ackOf = (cmdKind: number) =>
+  makeEvent({ kind: Kind.ACT_ACK, inln: encodeActAck({ ok: 1, err: 0, cmdKind, detail: 0 }) });
 
 describe('journal record policy', () => {
   it('caps a kind per wall-clock second after sampling', () => {
@@ -18,17 +20,29 @@ describe('journal record policy', () => {
 
   it('drops a command kind and its ACT_ACKs together when set to none, and keeps other acks', () => {
     const p = new RecordPolicy({ CMD_INPUT: { keep: 'none' } }, () => 0);
-    expect([p.admit(input()), p.admit(ackOf(Kind.CMD_INPUT)), p.admit(ackOf(Kind.CMD_VM))]).toEqual([false, false, true]);
+    expect([p.admit(input()), p.admit(ackOf(Kind.CMD_INPUT)), p.admit(ackOf(Kind.CMD_VM))]).toEqual([
+      false,
+      false,
+      true,
+    ]);
   });
 
   it('makes sampled kinds non-durable and everything else durable', () => {
     const p = new RecordPolicy({ CURSOR_STATE: { keep: 'sample', every: 2 } }, () => 0);
-    expect([p.durable(cursor()), p.durable(input()), p.durable(ackOf(Kind.CMD_VM))]).toEqual([false, true, true]);
+    expect([p.durable(cursor()), p.durable(input()), p.durable(ackOf(Kind.CMD_VM))]).toEqual([
+      false,
+      true,
+      true,
+    ]);
   });
 
   it('refuses unknown kinds, rate caps on ACT_ACK and bad sampling', () => {
     expect(() => new RecordPolicy({ NOPE: { keep: 'all' } } as never, () => 0)).toThrow(/unknown kind NOPE/);
-    expect(() => new RecordPolicy({ ACT_ACK: { keep: 'all', maxPerSec: 5 } }, () => 0)).toThrow(/never sampled/);
-    expect(() => new RecordPolicy({ CURSOR_STATE: { keep: 'sample', every: 0 } }, () => 0)).toThrow(/every must be/);
+    expect(() => new RecordPolicy({ ACT_ACK: { keep: 'all', maxPerSec: 5 } }, () => 0)).toThrow(
+      /never sampled/,
+    );
+    expect(() => new RecordPolicy({ CURSOR_STATE: { keep: 'sample', every: 0 } }, () => 0)).toThrow(
+      /every must be/,
+    );
   });
 });

@@ -7,13 +7,17 @@
 import { Dir, ErrorCode, Kind, type VmsigEvent, VmsigError, decodeActAck } from '../../../shared/model';
 
 /** What to keep of one kind. `maxPerSec` caps kept records per wall-clock second (after sampling). */
-export type KindPolicy = ({ keep: 'all' } | { keep: 'none' } | { keep: 'sample'; every: number }) & { maxPerSec?: number };
+export type KindPolicy = ({ keep: 'all' } | { keep: 'none' } | { keep: 'sample'; every: number }) & {
+  maxPerSec?: number;
+};
 
 /** Per-kind policies keyed by kind name (`CURSOR_STATE`); kinds not named are kept in full. */
 export type JournalPolicy = Readonly<Partial<Record<keyof typeof Kind, KindPolicy>>>;
 
 /** Keeps 1 cursor report in 10, at most 20 per second; every other kind in full. */
-export const DEFAULT_JOURNAL_POLICY: JournalPolicy = { CURSOR_STATE: { keep: 'sample', every: 10, maxPerSec: 20 } };
+export const DEFAULT_JOURNAL_POLICY: JournalPolicy = {
+  CURSOR_STATE: { keep: 'sample', every: 10, maxPerSec: 20 },
+};
 
 interface KindState {
   policy: KindPolicy;
@@ -36,13 +40,19 @@ export class RecordPolicy {
     for (const [name, p] of Object.entries(policy)) {
       if (!p) continue;
       const kind = Kind[name as keyof typeof Kind];
-      if (kind === undefined) throw new VmsigError(ErrorCode.INVAL, `journal policy names unknown kind ${name}`);
+      if (kind === undefined)
+        throw new VmsigError(ErrorCode.INVAL, `journal policy names unknown kind ${name}`);
       const pairsWithAck = name.startsWith('CMD_') || kind === Kind.ACT_ACK;
       if (pairsWithAck && (p.keep === 'sample' || p.maxPerSec !== undefined)) {
-        throw new VmsigError(ErrorCode.INVAL, `journal policy for ${name}: commands and ACT_ACK are kept ('all') or dropped ('none'), never sampled`);
+        throw new VmsigError(
+          ErrorCode.INVAL,
+          `journal policy for ${name}: commands and ACT_ACK are kept ('all') or dropped ('none'), never sampled`,
+        );
       }
-      if (p.keep === 'sample' && !(Number.isInteger(p.every) && p.every >= 1)) throw new VmsigError(ErrorCode.INVAL, `journal policy for ${name}: every must be an integer >= 1`);
-      if (p.maxPerSec !== undefined && !(p.maxPerSec >= 0)) throw new VmsigError(ErrorCode.INVAL, `journal policy for ${name}: maxPerSec must be >= 0`);
+      if (p.keep === 'sample' && !(Number.isInteger(p.every) && p.every >= 1))
+        throw new VmsigError(ErrorCode.INVAL, `journal policy for ${name}: every must be an integer >= 1`);
+      if (p.maxPerSec !== undefined && !(p.maxPerSec >= 0))
+        throw new VmsigError(ErrorCode.INVAL, `journal policy for ${name}: maxPerSec must be >= 0`);
       this.byKind.set(kind, { policy: p, seen: 0, windowStart: 0, inWindow: 0 });
     }
   }
@@ -51,7 +61,8 @@ export class RecordPolicy {
   admit(ev: VmsigEvent): boolean {
     if (this.byKind.size === 0) return true;
     const st = this.byKind.get(ev.kind);
-    if (ev.kind === Kind.ACT_ACK && this.byKind.get(decodeActAck(ev.inln).cmdKind)?.policy.keep === 'none') return this.skip();
+    if (ev.kind === Kind.ACT_ACK && this.byKind.get(decodeActAck(ev.inln).cmdKind)?.policy.keep === 'none')
+      return this.skip();
     if (!st) return true;
     const p = st.policy;
     if (p.keep === 'none') return this.skip();
@@ -79,4 +90,3 @@ export class RecordPolicy {
     return false;
   }
 }
-

@@ -29,7 +29,12 @@ export interface ScanResult {
   validEnd: number;
 }
 
-const MAGIC_BYTES = Buffer.from([RECORD_MAGIC & 0xff, (RECORD_MAGIC >>> 8) & 0xff, (RECORD_MAGIC >>> 16) & 0xff, RECORD_MAGIC >>> 24]);
+const MAGIC_BYTES = Buffer.from([
+  RECORD_MAGIC & 0xff,
+  (RECORD_MAGIC >>> 8) & 0xff,
+  (RECORD_MAGIC >>> 16) & 0xff,
+  RECORD_MAGIC >>> 24,
+]);
 
 /** Why the frame at `at` is not intact, or null when it is. */
 function frameProblem(buf: Buffer, at: number): string | null {
@@ -37,7 +42,8 @@ function frameProblem(buf: Buffer, at: number): string | null {
   if (buf.readUInt32LE(at) !== RECORD_MAGIC) return 'bad magic';
   const len = buf.readUInt32LE(at + LENGTH_AT);
   if (len > MAX_CONTENT) return `impossible length ${len}`;
-  if (at + FRAME_HEADER + len > buf.length) return `frame of ${len} bytes runs past the end (${buf.length - at - FRAME_HEADER} left)`;
+  if (at + FRAME_HEADER + len > buf.length)
+    return `frame of ${len} bytes runs past the end (${buf.length - at - FRAME_HEADER} left)`;
   if (frameCrc(buf, at, len) !== buf.readUInt32LE(at + CRC_AT)) return 'CRC mismatch';
   return null;
 }

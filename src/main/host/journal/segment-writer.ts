@@ -4,7 +4,17 @@
  * It never decodes events and never swallows an I/O error: failures are thrown to the
  * journal, after the segment is cut back to its last whole record.
  */
-import { closeSync, fdatasyncSync, fsyncSync, ftruncateSync, mkdirSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  fdatasyncSync,
+  fsyncSync,
+  ftruncateSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  unlinkSync,
+  writeSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { type Damage, scanSegment } from './segment-scan';
 import { listSegments, segmentName } from './segment-files';
@@ -106,11 +116,16 @@ export class SegmentWriter {
     if (this.closed) throw new Error('journal segment writer is closed');
     // A rotation that failed (no space for a new file) left no segment open: retry it here.
     if (this.fd < 0) this.create(this.next);
-    if (this.size > 0 && (this.size + record.length > this.opts.maxSegmentBytes || this.opts.now() - this.startMs > this.opts.maxSegmentAgeMs)) {
+    if (
+      this.size > 0 &&
+      (this.size + record.length > this.opts.maxSegmentBytes ||
+        this.opts.now() - this.startMs > this.opts.maxSegmentAgeMs)
+    ) {
       this.rotate();
     }
     try {
-      for (let done = 0; done < record.length; ) done += writeSync(this.fd, record, done, record.length - done);
+      for (let done = 0; done < record.length;)
+        done += writeSync(this.fd, record, done, record.length - done);
       if (durable && this.opts.durability === 'fsync') fdatasyncSync(this.fd);
     } catch (e) {
       this.cutBack();
