@@ -14,12 +14,12 @@ import {
   Source,
   type VmsigEvent,
   encodeActAck,
-  encodeErrorInl,
   isKnownKind,
   isRetiredKind,
   makeEvent,
 } from '../../shared/model';
 import { LEASE_COMMANDS, clampClientPrio, ruleFor } from './command-rules';
+import { droppedNotice, sensorRefusal } from './core-notices';
 import {
   Control,
   type ControlSink,
@@ -294,7 +294,7 @@ export class Core {
       const count = c.droppedUnreported;
       c.droppedUnreported = 0;
       n++;
-      if (!deliver(this.stamp(this.droppedNotice(c, count)))) return n;
+      if (!deliver(this.stamp(droppedNotice(c.id, count)))) return n;
     }
     for (let ev = c.take(); ev; ev = c.take()) {
       n++;
@@ -375,17 +375,7 @@ export class Core {
     if (!maskHas(c.spec.grant, ev.endpoint)) err = ErrorCode.GRANT;
     else if (!this.endpointNames.has(ev.endpoint)) err = ErrorCode.NOENT;
     if (err !== ErrorCode.OK) {
-      this.emitCore(
-        {
-          kind: Kind.ERROR,
-          endpoint: ev.endpoint,
-          origin: c.id,
-          corr: ev.corr,
-          prio: Prio.NORMAL,
-          inln: encodeErrorInl({ code: err, detail: Kind.CURSOR_STATE, msg: 'cursor refused' }),
-        },
-        c.id,
-      );
+      this.emitCore(sensorRefusal(c.id, ev, err), c.id);
       return this.unrouted(ev, { accepted: false, err, replied: true });
     }
     ev.source = Source.FRAME;
@@ -427,17 +417,6 @@ export class Core {
       inln[4] = 2; // SeamReason.CLOSED
       this.route(makeEvent({ kind: Kind.SEAM_DOWN, source, dir: Dir.UP, endpoint, prio: Prio.URGENT, inln }));
     }
-  }
-
-  private droppedNotice(c: Control, count: number): VmsigEvent {
-    return makeEvent({
-      kind: Kind.ERROR,
-      source: Source.CORE,
-      dir: Dir.UP,
-      prio: Prio.URGENT,
-      origin: c.id,
-      inln: encodeErrorInl({ code: ErrorCode.DROPPED, detail: count, msg: `${count} events dropped` }),
-    });
   }
 
   private stamp(ev: VmsigEvent): VmsigEvent {
