@@ -161,11 +161,17 @@ export interface InvokeMap {
   'input.send': [InputRequest, { accepted: boolean; err: string }];
   'input.query': [{ endpoint: number }, CommandReply];
   /**
-   * Journaled events before the live stream (newest `limit`, returned oldest first), packed
-   * as event records and base64-encoded so both shells carry them as text.
-   * `available` is false when the host runs without a journal.
+   * One page of journaled events before the live stream (the newest `limit` records numbered
+   * below `before`, returned oldest first), packed as event records and base64-encoded so
+   * both shells carry them as text. Without `before`, the page ends at the mark taken when
+   * this renderer's events.subscribe enabled its stream, so history and live events meet
+   * exactly (nothing twice, nothing lost). `cursor` is the `before` of the next older page,
+   * null once the journal holds nothing older. `available` is false without a journal.
    */
-  'history.query': [{ limit: number; vm?: number }, { available: boolean; records: string; count: number }];
+  'history.query': [
+    { limit: number; vm?: number; before?: number },
+    { available: boolean; records: string; count: number; cursor: number | null },
+  ];
   /** Turns this renderer's event stream on or off (the console keeps observing either way). */
   'events.subscribe': [{ enabled: boolean }, { enabled: boolean }];
 }

@@ -66,6 +66,8 @@ export class ConsoleService {
   private readonly replies: PendingReplies;
   private readonly writer = new EventRecordWriter();
   private readonly sinks = new Set<PushSink>();
+  /** Per renderer: the journal's nextRec() when its event stream was enabled (its history/live split). */
+  private readonly historyMarks = new WeakMap<PushSink, number>();
   private readonly log: Log;
   private readonly tickMs: number;
   private readonly vncUrl: (vmId: number, port: number) => string;
@@ -180,9 +182,10 @@ export class ConsoleService {
     'lease.release': (r) => this.command((corr) => leaseEvent(Kind.CMD_RELEASE, r.endpoint, r.cls, corr)),
     'input.query': (r) => this.command((corr) => queryInputEvent(r.endpoint, corr)),
     'input.send': (r) => this.sendInput(r),
-    'history.query': (r) => this.history(r.limit, r.vm),
+    'history.query': (r, sink) => this.history(r.limit, r.vm, r.before, sink),
     'events.subscribe': (r, sink) => {
-      if (sink) sink.eventsEnabled = r.enabled;
+      if (sink && r.enabled) this.enableEvents(sink);
+      else if (sink) sink.eventsEnabled = false;
       // Replays current state (seams, lifecycle, cursor) so a fresh timeline starts with it.
       if (r.enabled) this.host.core.subscribe(this.controlId, allEvents(ALL_ENDPOINTS));
       return { enabled: r.enabled };
@@ -198,17 +201,46 @@ export class ConsoleService {
     return { id };
   }
 
-  /** The newest `limit` journaled events before now, oldest first, packed and base64-encoded. */
-  private history(limit: number, vm?: number): InvokeResponse<'history.query'> {
+  /**
+   * Turns `sink`'s event stream on with an exact history/live split. Everything the core
+   * routed so far is drained and pushed to the other renderers first (so none of it reaches
+   * `sink` live), then, in the same synchronous step, the sink is enabled and the journal's
+   * nextRec() noted: every event routed from here on is journaled at or above that mark and
+   * reaches `sink` live; everything journaled below it is history.
+   */
+  private enableEvents(sink: PushSink): void {
+    if (!sink.eventsEnabled) {
+      this.drain();
+      this.flushEvents();
+    }
+    sink.eventsEnabled = true;
     const journal = this.host.journal?.() ?? null;
-    if (!journal) return { available: false, records: '', count: 0 };
-    const page = journal.reader().query({ limit, vm, order: 'desc', before: journal.nextRec() });
+    if (journal) this.historyMarks.set(sink, journal.nextRec());
+  }
+
+  /**
+   * One page of journaled events below `before` (default: the sink's mark, else now), newest
+   * `limit`, oldest first, packed and base64-encoded, with the cursor of the next older page.
+   */
+  private history(
+    limit: number,
+    vm?: number,
+    before?: number,
+    sink?: PushSink,
+  ): InvokeResponse<'history.query'> {
+    const journal = this.host.journal?.() ?? null;
+    if (!journal) return { available: false, records: '', count: 0, cursor: null };
+    const end = before ?? (sink && this.historyMarks.get(sink)) ?? journal.nextRec();
+    const page = journal.reader().query({ limit, vm, order: 'desc', before: end });
+    for (const d of page.damage)
+      this.log('warn', `journal damage met while paging history: ${d.segment} at byte ${d.offset}`);
     const writer = new EventRecordWriter();
     for (const rec of [...page.records].reverse()) writer.append({ ...rec.event, origin: rec.controlId });
     return {
       available: true,
       records: Buffer.from(writer.take()).toString('base64'),
       count: page.records.length,
+      cursor: page.cursor,
     };
   }
 
@@ -258,10 +290,14 @@ export class ConsoleService {
   /** Snapshot first, then events: a revocation in this tick can name a preemptor the snapshot just listed. */
   private tick(): void {
     this.pushSnapshotIfChanged();
-    if (this.writer.count > 0) {
-      const batch = this.writer.take();
-      for (const s of this.sinks) if (s.eventsEnabled) this.safePush(s, 'events', batch);
-    }
+    this.flushEvents();
+  }
+
+  /** Pushes the events batched so far to every renderer whose stream is on. */
+  private flushEvents(): void {
+    if (this.writer.count === 0) return;
+    const batch = this.writer.take();
+    for (const s of this.sinks) if (s.eventsEnabled) this.safePush(s, 'events', batch);
   }
 
   private pushSnapshotIfChanged(): void {

@@ -3,16 +3,7 @@
  * commands by `corr`, with a deadline. Each command settles exactly once: by its reply or
  * by TIMEOUT; it never leaves a waiter behind (close() rejects them all with SHUTDOWN).
  */
-import { ErrorCode, Kind, VmsigError, type VmsigEvent } from '../../../shared/model';
-
-const REPLY_KINDS = new Set<number>([
-  Kind.ACT_ACK,
-  Kind.LEASE_GRANTED,
-  Kind.LEASE_DENIED,
-  Kind.LEASE_RELEASED,
-  Kind.LEASE_STATUS,
-  Kind.INPUT_HELD,
-]);
+import { COMMAND_REPLY_KINDS, ErrorCode, VmsigError, type VmsigEvent } from '../../../shared/model';
 
 interface Waiter {
   resolve(ev: VmsigEvent): void;
@@ -47,7 +38,7 @@ export class PendingReplies {
 
   /** Offers an event addressed to the console; returns true when it settled a waiter. */
   offer(ev: VmsigEvent): boolean {
-    if (!REPLY_KINDS.has(ev.kind) || ev.corr === 0) return false;
+    if (!COMMAND_REPLY_KINDS.has(ev.kind) || ev.corr === 0) return false;
     const w = this.waiters.get(ev.corr);
     if (!w) return false;
     this.waiters.delete(ev.corr);

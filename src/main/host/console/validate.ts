@@ -136,11 +136,12 @@ export function validateRequest<C extends InvokeChannel>(channel: C, request: un
       out = { endpoint: endpoint(o) };
       break;
     case 'history.query': {
-      onlyKeys(o, ['limit', 'vm'], channel);
-      out =
-        o.vm === undefined
-          ? { limit: int(o, 'limit', 1, 20_000) }
-          : { limit: int(o, 'limit', 1, 20_000), vm: endpoint(o, 'vm') };
+      onlyKeys(o, ['limit', 'vm', 'before'], channel);
+      out = {
+        limit: int(o, 'limit', 1, 20_000),
+        ...(o.vm === undefined ? {} : { vm: endpoint(o, 'vm') }),
+        ...(o.before === undefined ? {} : { before: int(o, 'before', 0, Number.MAX_SAFE_INTEGER) }),
+      };
       break;
     }
     case 'events.subscribe':
