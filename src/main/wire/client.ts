@@ -7,6 +7,7 @@
 import net from 'node:net';
 import type { SubscriptionFilter } from '../core';
 import {
+  COMMAND_REPLY_KINDS,
   Dir,
   ErrorCode,
   type EventInit,
@@ -42,16 +43,8 @@ export interface CloseInfo {
   error: ErrorFrame | null;
 }
 
-/** Kinds that answer a command (§9: addressed to the origin, carrying its corr). */
-const REPLY_KINDS = new Set<number>([
-  Kind.ACT_ACK,
-  Kind.LEASE_GRANTED,
-  Kind.LEASE_DENIED,
-  Kind.LEASE_RELEASED,
-  Kind.LEASE_STATUS,
-  Kind.INPUT_HELD,
-  Kind.ERROR,
-]);
+/** Kinds that answer a command, plus ERROR: a refused sensor report is answered with one. */
+const REPLY_KINDS = new Set<number>([...COMMAND_REPLY_KINDS, Kind.ERROR]);
 
 interface Pending {
   resolve(ev: VmsigEvent): void;

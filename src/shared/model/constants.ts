@@ -70,6 +70,16 @@ export const RETIRED_KINDS: readonly number[] = RETIRED_KIND_RANGES.flatMap(([lo
   Array.from({ length: hi - lo + 1 }, (_, i) => lo + i),
 );
 
+/** Kinds that answer a command: addressed to its origin, carrying its `corr` (§9). */
+export const COMMAND_REPLY_KINDS: ReadonlySet<number> = new Set<number>([
+  Kind.ACT_ACK,
+  Kind.LEASE_GRANTED,
+  Kind.LEASE_DENIED,
+  Kind.LEASE_RELEASED,
+  Kind.LEASE_STATUS,
+  Kind.INPUT_HELD,
+]);
+
 /** vmsig_lease_class: the exclusive resources. */
 export const LeaseClass = { INPUT: 0, POWER: 1, MEMWRITE: 2 } as const;
 export type LeaseClass = (typeof LeaseClass)[keyof typeof LeaseClass];
