@@ -10,7 +10,6 @@ import { KEY, keyName } from '../input/evdev-keys';
 import { reducePressed, useInput } from './input';
 import { leaseHolder, useLeases } from './leases';
 import { notify, useNotices } from './notices';
-import { rebuildWithHistory } from './timeline';
 import { useVms } from './vms';
 
 const vmName = (id: number): string => useVms.getState().vms.find((v) => v.id === id)?.name ?? `VM ${id}`;
@@ -157,19 +156,3 @@ export const SEND_KEYS: { label: string; codes: number[] }[] = [
   { label: 'PrintScreen', codes: [KEY.SYSRQ] },
   { label: 'SysRq', codes: [KEY.LEFTALT, KEY.SYSRQ] },
 ];
-
-/**
- * Loads the host journal's newest events before the live stream into the timeline: the
- * ring is rebuilt as history (minus what the console already saw live) then the live events.
- */
-export async function loadHistory(limit = 20_000): Promise<void> {
-  const v = report('Load history', await getApi().invoke('history.query', { limit }));
-  if (!v) return;
-  if (!v.available) {
-    notify('warn', 'This host keeps no journal: there is no history before the console connected.');
-    return;
-  }
-  const batch = Uint8Array.from(atob(v.records), (c) => c.charCodeAt(0));
-  const shown = rebuildWithHistory(batch);
-  notify('info', `Loaded ${shown} journaled events from before the live stream`);
-}

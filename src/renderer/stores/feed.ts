@@ -10,6 +10,7 @@ import { getApi, onConnection } from '../api';
 import { nameOfPrincipal, useControls } from './controls';
 import { reduceCursors, useCursor } from './cursor';
 import { reduceHeld, useInput } from './input';
+import { historyNotStarted, loadHistoryPage } from './history';
 import { useLeases } from './leases';
 import { notify, useNotices } from './notices';
 import { scheduleTimelineFrame, timelineData } from './timeline';
@@ -71,7 +72,12 @@ export function startFeed(): () => void {
       if (r.ok) applySnapshot(r.value);
       else notify('error', `cannot load state: ${r.error.message}`);
     });
-    void api.invoke('events.subscribe', { enabled: true });
+    // The host takes this renderer's history/live mark as it enables the stream, so the
+    // first history page is asked for only once that answered. A reconnect keeps what the
+    // ring holds (events while disconnected are a gap, as before) and its paging cursor.
+    void api.invoke('events.subscribe', { enabled: true }).then((r) => {
+      if (r.ok && historyNotStarted()) void loadHistoryPage();
+    });
   };
   const offConn = onConnection((connected) => {
     useVms.setState({ connected });

@@ -1,13 +1,13 @@
 /*
  * The event timeline's React-visible state: a version counter bumped at most once per
- * animation frame, plus pause/follow, the filter and the selected row. The 100 000-event
- * ring and its filtered index live outside React (timelineData) and rows read them directly.
+ * animation frame, plus pause/follow, the filter, the selected row and where history paging
+ * stands. The 100 000-event ring (journal history below the live tail) and its filtered
+ * index live outside React (timelineData) and rows read them directly.
  */
 import { create } from 'zustand';
-import { forEachEventRecord } from '../../shared/ipc-records';
-import { type VmsigEvent, decodeEventBody, encodeEventBody } from '../../shared/model';
 import { type TimelineFilter, NO_FILTER } from '../timeline/event-filter';
 import { EventRing } from '../timeline/event-ring';
+import { type HistoryState, HISTORY_IDLE, afterPage, prependPage } from '../timeline/history-paging';
 import { TimelineIndex } from '../timeline/timeline-index';
 
 /** Timeline state. */
@@ -20,6 +20,10 @@ export interface TimelineState {
   selected: number | null;
   /** Rows shown while paused (frozen length), null when live. */
   frozenLength: number | null;
+  /** Journal history paging. */
+  history: HistoryState;
+  /** Rows the last history page added above the view; `n` counts pages so each is applied once. */
+  prepended: { rows: number; n: number };
 }
 
 /** The ring and its index: mutable, outside React state. */
@@ -38,6 +42,8 @@ export const useTimeline = create<TimelineState>()(() => ({
   filter: NO_FILTER,
   selected: null,
   frozenLength: null,
+  history: HISTORY_IDLE,
+  prepended: { rows: 0, n: 0 },
 }));
 
 let framePending = false;
@@ -79,31 +85,23 @@ export function visibleLength(s: TimelineState): number {
 }
 
 /**
- * Rebuilds the ring as `history` (packed records, oldest first) followed by the live
- * events it holds; history the console already saw live (same seq and time or later) is
- * skipped. Returns how many history events were added.
+ * Prepends one page of history (packed records, oldest first, all older than anything the
+ * ring holds) and records where paging stands. Rows added above the current view are
+ * reported in `prepended` so the view can keep its scroll anchored.
  */
-export function rebuildWithHistory(history: Uint8Array): number {
-  const { ring } = timelineData;
-  const live: VmsigEvent[] = [];
-  for (let n = ring.first; n < ring.total; n++) {
-    const ev = ring.get(n);
-    if (ev) live.push(ev);
-  }
-  const firstLive = live[0];
-  ring.clear();
-  let added = 0;
-  forEachEventRecord(history, (body, origin) => {
-    const ev = decodeEventBody(body);
-    if (firstLive && ev.seq >= firstLive.seq && ev.tsNs >= firstLive.tsNs) return;
-    ring.push(body, origin);
-    added++;
-  });
-  for (const ev of live) ring.push(encodeEventBody(ev), ev.origin);
-  timelineData.index.setFilter(useTimeline.getState().filter);
+export function prependHistory(records: Uint8Array, cursor: number | null): void {
+  const { ring, index } = timelineData;
+  const page = prependPage(ring, records);
+  const rows = index.syncOlder();
   useTimeline.setState((s) => ({
+    history: afterPage(s.history, { ...page, cursor, free: ring.free }),
+    prepended: { rows, n: s.prepended.n + 1 },
+    frozenLength: s.frozenLength === null ? null : s.frozenLength + rows,
     version: s.version + 1,
-    frozenLength: s.paused ? timelineData.index.length : null,
   }));
-  return added;
+}
+
+/** Sets the history paging state (loading, no journal, error, full). */
+export function setHistory(history: HistoryState): void {
+  useTimeline.setState({ history });
 }

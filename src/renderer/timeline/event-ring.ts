@@ -1,7 +1,9 @@
 /*
  * The timeline's memory: the last `capacity` events as fixed 100-byte slots (origin + the
  * 96-byte body) in one ArrayBuffer, payloads in a side map, addressed by an absolute
- * sequence number. It lives outside React state and never allocates per event beyond payloads.
+ * sequence number. Live events are appended at 0, 1, 2, ...; journal history is prepended
+ * below the oldest held number (-1, -2, ...), so a negative number means "from history".
+ * It lives outside React state and never allocates per event beyond payloads.
  */
 import { type VmsigEvent, decodeEventBody } from '../../shared/model';
 
@@ -14,6 +16,7 @@ export class EventRing {
   private readonly view: DataView;
   private readonly payloads = new Map<number, Uint8Array>();
   private next = 0;
+  private lo = 0;
 
   constructor(readonly capacity = 100_000) {
     this.bytes = new Uint8Array(capacity * SLOT);
@@ -25,31 +28,60 @@ export class EventRing {
     return this.next;
   }
 
-  /** Oldest absolute number still held. */
+  /** Oldest absolute number still held (negative once history was prepended). */
   get first(): number {
-    return Math.max(0, this.next - this.capacity);
+    return this.lo;
   }
 
-  /** Appends one record body (96 bytes + payload) with its origin; returns its absolute number. */
+  /** Events held now. */
+  get size(): number {
+    return this.next - this.lo;
+  }
+
+  /** Room left before an append evicts the oldest event (what a prepend may still add). */
+  get free(): number {
+    return this.capacity - this.size;
+  }
+
+  /** Appends one record body (96 bytes + payload) with its origin, evicting the oldest when full; returns its absolute number. */
   push(body: Uint8Array, origin: number): number {
+    if (this.size === this.capacity) this.payloads.delete(this.lo++);
     const n = this.next++;
-    const slot = n % this.capacity;
-    const at = slot * SLOT;
+    this.write(n, body, origin);
+    return n;
+  }
+
+  /**
+   * Puts one record just below the oldest held (an older history event); returns its number,
+   * or null when the ring is full: a prepend never evicts, since the newest events are the
+   * ones the operator is following.
+   */
+  unshift(body: Uint8Array, origin: number): number | null {
+    if (this.size === this.capacity) return null;
+    const n = --this.lo;
+    this.write(n, body, origin);
+    return n;
+  }
+
+  private slotOf(n: number): number {
+    return (((n % this.capacity) + this.capacity) % this.capacity) * SLOT;
+  }
+
+  private write(n: number, body: Uint8Array, origin: number): void {
+    const at = this.slotOf(n);
     this.view.setUint32(at, origin >>> 0, true);
     this.bytes.set(body.subarray(0, BODY), at + 4);
-    if (n >= this.capacity) this.payloads.delete(n - this.capacity);
     if (body.length > BODY) this.payloads.set(n, body.slice(BODY));
-    return n;
   }
 
   /** Whether `n` is still held. */
   has(n: number): boolean {
-    return n >= this.first && n < this.next;
+    return n >= this.lo && n < this.next;
   }
 
   /** The routing fields of `n` without decoding the rest (kind, source, dir, prio, endpoint). */
   header(n: number): { kind: number; source: number; dir: number; prio: number; endpoint: number } {
-    const at = (n % this.capacity) * SLOT + 4;
+    const at = this.slotOf(n) + 4;
     const v = this.view;
     return {
       kind: v.getUint32(at, true),
@@ -63,7 +95,7 @@ export class EventRing {
   /** Decodes `n` into a full event (origin included), or null when it was overwritten. */
   get(n: number): VmsigEvent | null {
     if (!this.has(n)) return null;
-    const at = (n % this.capacity) * SLOT;
+    const at = this.slotOf(n);
     const pl = this.payloads.get(n);
     const body = new Uint8Array(BODY + (pl ? pl.length : 0));
     body.set(this.bytes.subarray(at + 4, at + 4 + BODY));
@@ -76,6 +108,7 @@ export class EventRing {
   /** Forgets everything. */
   clear(): void {
     this.next = 0;
+    this.lo = 0;
     this.payloads.clear();
   }
 }

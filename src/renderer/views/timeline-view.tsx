@@ -1,11 +1,14 @@
 /*
  * The live event timeline: a windowed list over the ring (only visible rows decode),
- * filters, pause/follow, a detail pane for the clicked event and JSONL export. It
- * re-renders when the timeline version bumps (once per frame at most), never per event.
+ * journal history above the live tail (older pages load when scrolled to the top, the
+ * view stays on the row it showed), filters, pause/follow, a detail pane for the clicked
+ * event and JSONL export. It re-renders when the timeline version bumps (once per frame at
+ * most), never per event.
  */
 import { useLayoutEffect, useRef, useState } from 'react';
 import { describeEvent } from '../../shared/model';
-import { loadHistory } from '../stores/actions';
+import { loadHistoryPage } from '../stores/history';
+import { type HistoryState, anchoredScrollTop, wantsOlder } from '../timeline/history-paging';
 import { fieldsText, wallTime } from '../timeline/row-text';
 import { atBottom, rowWindow } from '../timeline/row-window';
 import { setPaused, setTimelineFilter, timelineData, useTimeline, visibleLength } from '../stores/timeline';
@@ -14,6 +17,8 @@ import { TimelineFilters } from './timeline-filters';
 
 /** Height of one timeline row in px (the CSS says the same). */
 const ROW_HEIGHT = 22;
+/** The history banner above the first row takes one row's height. */
+const BANNER = ROW_HEIGHT;
 
 function Row({
   row,
@@ -28,13 +33,17 @@ function Row({
   const ev = timelineData.ring.get(n);
   if (!ev) return <div className="trow gone">(overwritten)</div>;
   const d = describeEvent(ev);
+  // Negative ring numbers are journal history (see event-ring.ts).
+  const history = n < 0;
   return (
     <div
       role="row"
       aria-selected={selected}
-      className={`trow ${d.kind === 'ERROR' || d.kind === 'SEAM_DOWN' ? 'bad' : ''} ${selected ? 'sel' : ''}`}
+      className={`trow ${d.kind === 'ERROR' || d.kind === 'SEAM_DOWN' ? 'bad' : ''} ${selected ? 'sel' : ''} ${history ? 'hist' : ''}`}
       onClick={() => useTimeline.setState({ selected: n })}
       data-kind={d.kind}
+      data-history={history || undefined}
+      title={history ? 'From the journal (before this console connected)' : undefined}
     >
       <span role="cell" className="c-seq">
         {d.seq}
@@ -60,6 +69,38 @@ function Row({
       <span role="cell" className="c-fields">
         {fieldsText(d.fields)}
       </span>
+    </div>
+  );
+}
+
+function historyText(h: HistoryState): string {
+  switch (h.status) {
+    case 'idle':
+    case 'loading':
+      return 'Loading history…';
+    case 'more':
+      return `${h.loaded} history events · scroll up for older`;
+    case 'start':
+      return `Start of journal · ${h.loaded} history events`;
+    case 'full':
+      return `Timeline full (${timelineData.ring.capacity} events): older history is not loaded; use vmsig journal`;
+    case 'none':
+      return 'This host keeps no journal: no history before the console connected';
+    case 'error':
+      return 'History could not be loaded';
+  }
+}
+
+/** The first line of the list: where history paging stands, with a button for keyboard users. */
+function HistoryBanner({ history }: { history: HistoryState }) {
+  return (
+    <div className="thistory" role="status" aria-label="Journal history">
+      <span>{historyText(history)}</span>
+      {(history.status === 'more' || history.status === 'error') && (
+        <button onClick={() => void loadHistoryPage()}>
+          {history.status === 'more' ? 'Load older' : 'Retry'}
+        </button>
+      )}
     </div>
   );
 }
@@ -103,13 +144,26 @@ export function TimelineView() {
   const scroller = useRef<HTMLDivElement>(null);
   const [view, setView] = useState({ top: 0, height: 400 });
   const following = state.follow && !state.paused;
-  const win = rowWindow(view.top, view.height, count, ROW_HEIGHT, 8, following);
+  const win = rowWindow(view.top - BANNER, view.height, count, ROW_HEIGHT, 8, following);
+  const fullHeight = BANNER + win.totalHeight;
 
   // Following: one scrollTop write after the rows are in place; no layout read per frame.
   useLayoutEffect(() => {
     const el = scroller.current;
-    if (el && following) el.scrollTop = win.totalHeight;
-  }, [following, win.totalHeight, state.version]);
+    if (el && following) el.scrollTop = fullHeight;
+  }, [following, fullHeight, state.version]);
+
+  // A history page went in above: move down by exactly its rows, before paint, so the row
+  // the operator was reading stays where it was (following stays pinned to the bottom anyway).
+  const { rows: prependedRows, n: prependedPage } = state.prepended;
+  useLayoutEffect(() => {
+    const el = scroller.current;
+    if (!el || following || prependedRows === 0) return;
+    el.scrollTop = anchoredScrollTop(el.scrollTop, prependedRows, ROW_HEIGHT);
+    setView({ top: el.scrollTop, height: el.clientHeight });
+    // Runs once per page (prependedPage), not on every frame.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [prependedPage]);
 
   useLayoutEffect(() => {
     const el = scroller.current;
@@ -122,8 +176,9 @@ export function TimelineView() {
   const onScroll = (): void => {
     const el = scroller.current;
     if (!el) return;
-    const bottom = atBottom(el.scrollTop, el.clientHeight, count * ROW_HEIGHT, ROW_HEIGHT);
+    const bottom = atBottom(el.scrollTop, el.clientHeight, fullHeight, ROW_HEIGHT);
     if (following && bottom) return;
+    if (wantsOlder(state.history.status, el.scrollTop, ROW_HEIGHT)) void loadHistoryPage();
     if (following !== bottom && !state.paused) useTimeline.setState({ follow: bottom });
     setView({ top: el.scrollTop, height: el.clientHeight });
   };
@@ -145,7 +200,6 @@ export function TimelineView() {
         <span aria-label="Event count" className="muted">
           {count} shown · {timelineData.ring.total} received
         </span>
-        <button onClick={() => void loadHistory()}>Load history</button>
         <button onClick={exportJsonl}>Export JSONL</button>
       </div>
       <TimelineFilters filter={state.filter} onChange={setTimelineFilter} />
@@ -167,6 +221,7 @@ export function TimelineView() {
         aria-rowcount={count}
         onScroll={onScroll}
       >
+        <HistoryBanner history={state.history} />
         {count === 0 ? (
           <p className="empty">
             No events yet{state.filter.text || state.filter.kinds.length ? ' match the filter' : ''}.
