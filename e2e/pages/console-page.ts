@@ -79,6 +79,28 @@ export class ConsolePage {
     return kind ? grid.locator(`[role=row][data-kind="${kind}"]`) : grid.getByRole('row');
   }
 
+  /** The scrolling list of the timeline (the grid itself scrolls). */
+  timelineGrid(): Locator {
+    return this.page.getByRole('grid', { name: 'Event timeline' });
+  }
+
+  /** The line above the first timeline row saying where journal history paging stands. */
+  historyBanner(): Locator {
+    return this.page.getByRole('status', { name: 'Journal history' });
+  }
+
+  /** Scrolls the timeline to its very top (which fetches the next older history page). */
+  async scrollTimelineToTop(): Promise<void> {
+    await this.timelineGrid().evaluate((el) => {
+      el.scrollTop = 0;
+    });
+  }
+
+  /** The timeline list's scrollTop in px. */
+  async timelineScrollTop(): Promise<number> {
+    return this.timelineGrid().evaluate((el) => el.scrollTop);
+  }
+
   async filterTimeline(opts: { kind?: string; text?: string }): Promise<void> {
     const bar = this.page.getByRole('search', { name: 'Timeline filters' });
     if (opts.kind !== undefined) await bar.getByLabel('Kind').selectOption({ label: opts.kind });

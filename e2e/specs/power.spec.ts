@@ -1,6 +1,20 @@
 /* Pause/resume, reset, stop/start: the VM list and the timeline reflect each. */
-import { hasText } from '../harness/assert';
+import { eventually, hasText } from '../harness/assert';
 import type { Spec } from '../harness/runner';
+import { ConsolePage } from '../pages/console-page';
+
+/** History page size for the late tab: small, so paging back is exercised. */
+const PAGE = 25;
+
+/** Timeline row height in px (timeline-view.tsx). */
+const ROW_PX = 22;
+
+function must(ok: boolean, what: string): void {
+  if (!ok) throw new Error(`not true: ${what}`);
+}
+
+const historyCount = (banner: string | null): number =>
+  Number(/(\d+) history events/.exec(banner ?? '')?.[1] ?? 0);
 
 export const powerSpecs: Spec[] = [
   {
@@ -30,13 +44,49 @@ export const powerSpecs: Spec[] = [
     },
   },
   {
-    name: 'the timeline loads the journal history from before the page connected',
-    async run({ ui, page }) {
-      await page.getByRole('button', { name: 'Load history' }).click();
-      await hasText(ui.notices(), /Loaded \d+ journaled events/);
-      await ui.filterTimeline({ kind: 'CMD_VM' });
-      await hasText(ui.timelineRows('CMD_VM'), 'op=RESET');
-      await ui.filterTimeline({ kind: 'any kind' });
+    name: 'a console opened later shows journal history above the live tail and pages back into it on scroll-up',
+    async run({ page, host, shot }) {
+      // A second tab with small pages, so the reset above is older than the first page.
+      const late = new ConsolePage(await page.context().newPage());
+      try {
+        const url = new URL(host.url);
+        url.searchParams.set('historyPage', String(PAGE));
+        await late.open(url.href);
+        await late.openTab('Timeline');
+        await hasText(late.historyBanner(), `${PAGE} history events · scroll up for older`);
+        let loaded = PAGE;
+        const deadline = Date.now() + 90_000;
+        while (!/Start of journal/.test((await late.historyBanner().textContent()) ?? '')) {
+          if (Date.now() > deadline) throw new Error(`no start of journal after ${loaded} history events`);
+          await late.scrollTimelineToTop();
+          await eventually(
+            'an older page comes in',
+            async () => historyCount(await late.historyBanner().textContent()) > loaded,
+          );
+          const now = historyCount(await late.historyBanner().textContent());
+          // Anchored: the rows that were at the top moved down by exactly the rows added above.
+          const top = await late.timelineScrollTop();
+          must(
+            top === (now - loaded) * ROW_PX,
+            `scroll anchored on the row in view: scrollTop ${top} after ${now - loaded} rows`,
+          );
+          loaded = now;
+        }
+        must(loaded > PAGE, `scrolled back past the first page (${loaded} history events)`);
+        await late.scrollTimelineToTop();
+        must(
+          (await late.timelineRows().first().getAttribute('data-history')) === 'true',
+          'the oldest row is marked as history',
+        );
+        await shot('07-history-start');
+        // Filters apply to history too: the reset command from before this tab connected.
+        await late.filterTimeline({ kind: 'CMD_VM' });
+        await hasText(late.timelineRows('CMD_VM'), 'op=RESET');
+        const reset = late.timelineRows('CMD_VM').filter({ hasText: 'op=RESET' }).first();
+        must((await reset.getAttribute('data-history')) === 'true', 'the reset row is marked as history');
+      } finally {
+        await late.page.close();
+      }
     },
   },
   {
