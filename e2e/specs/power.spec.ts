@@ -1,6 +1,7 @@
 /* Pause/resume, reset, stop/start: the VM list and the timeline reflect each. */
 import { eventually, hasText } from '../harness/assert';
-import type { Spec } from '../harness/runner';
+import path from 'node:path';
+import { ARTIFACTS, type Spec } from '../harness/runner';
 import { ConsolePage } from '../pages/console-page';
 
 /** History page size for the late tab: small, so paging back is exercised. */
@@ -45,13 +46,16 @@ export const powerSpecs: Spec[] = [
   },
   {
     name: 'a console opened later shows journal history above the live tail and pages back into it on scroll-up',
-    async run({ page, host, shot }) {
-      // A second tab with small pages, so the reset above is older than the first page.
+    async run({ page, host }) {
+      // A second tab with small pages: everything before it connected is journal history,
+      // and reaching the journal's start (the host's first events) takes many pages.
       const late = new ConsolePage(await page.context().newPage());
       try {
         const url = new URL(host.url);
         url.searchParams.set('historyPage', String(PAGE));
         await late.open(url.href);
+        // A background page gets no animation frames (nor scroll events): bring it forward.
+        await late.page.bringToFront();
         await late.openTab('Timeline');
         await hasText(late.historyBanner(), `${PAGE} history events · scroll up for older`);
         let loaded = PAGE;
@@ -59,10 +63,16 @@ export const powerSpecs: Spec[] = [
         while (!/Start of journal/.test((await late.historyBanner().textContent()) ?? '')) {
           if (Date.now() > deadline) throw new Error(`no start of journal after ${loaded} history events`);
           await late.scrollTimelineToTop();
-          await eventually(
-            'an older page comes in',
-            async () => historyCount(await late.historyBanner().textContent()) > loaded,
-          );
+          const view = await late
+            .timelineGrid()
+            .evaluate(
+              (el) =>
+                `scrollTop ${el.scrollTop}, scrollHeight ${el.scrollHeight}, clientHeight ${el.clientHeight}`,
+            );
+          await eventually(`an older page comes in (${loaded} loaded; ${view})`, async () => {
+            const text = (await late.historyBanner().textContent()) ?? '';
+            return historyCount(text) > loaded || text.includes('Start of journal');
+          });
           const now = historyCount(await late.historyBanner().textContent());
           // Anchored: the rows that were at the top moved down by exactly the rows added above.
           const top = await late.timelineScrollTop();
@@ -78,7 +88,7 @@ export const powerSpecs: Spec[] = [
           (await late.timelineRows().first().getAttribute('data-history')) === 'true',
           'the oldest row is marked as history',
         );
-        await shot('07-history-start');
+        await late.page.screenshot({ path: path.join(ARTIFACTS, '07-history-start.png') });
         // Filters apply to history too: the reset command from before this tab connected.
         await late.filterTimeline({ kind: 'CMD_VM' });
         await hasText(late.timelineRows('CMD_VM'), 'op=RESET');
@@ -86,6 +96,7 @@ export const powerSpecs: Spec[] = [
         must((await reset.getAttribute('data-history')) === 'true', 'the reset row is marked as history');
       } finally {
         await late.page.close();
+        await page.bringToFront();
       }
     },
   },

@@ -173,6 +173,17 @@ export function TimelineView() {
     return () => ro.disconnect();
   }, []);
 
+  // Scrolling cannot reach for older history when the rows do not fill the view (a short
+  // first page, or a filter that hides most history), and a view left at the top should get
+  // the next page too: load on, until the view overflows or the journal's start is reached.
+  const historyStatus = state.history.status;
+  useLayoutEffect(() => {
+    const el = scroller.current;
+    if (!el || historyStatus !== 'more') return;
+    const short = el.scrollHeight <= el.clientHeight;
+    if (short || (!following && wantsOlder(historyStatus, el.scrollTop, ROW_HEIGHT))) void loadHistoryPage();
+  }, [historyStatus, count, following]);
+
   const onScroll = (): void => {
     const el = scroller.current;
     if (!el) return;
