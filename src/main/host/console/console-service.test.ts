@@ -247,6 +247,19 @@ describe('ConsoleService', () => {
     expect(details(live)).toEqual([11, 12, 13]);
     // The first renderer saw everything live, once.
     expect(details(t.pushed.events)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13]);
+
+    // Subscribing again on the same sink (an Electron window reload) moves its mark: what was
+    // routed before is history now, not live.
+    emit(14);
+    live.length = 0;
+    await t.svc.dispatch('events.subscribe', { enabled: true }, late);
+    emit(15);
+    await wait(30);
+    const again = await t.svc.dispatch('history.query', { limit: 2 }, late);
+    if (!again.ok) throw new Error(again.error.message);
+    const page = (again.value as { records: string }).records;
+    expect(details([new Uint8Array(Buffer.from(page, 'base64'))])).toEqual([13, 14]);
+    expect(details(live)).toEqual([15]);
   });
 
   it('rejects a negative or fractional history cursor', async () => {

@@ -204,15 +204,16 @@ export class ConsoleService {
   /**
    * Turns `sink`'s event stream on with an exact history/live split. Everything the core
    * routed so far is drained and pushed to the other renderers first (so none of it reaches
-   * `sink` live), then, in the same synchronous step, the sink is enabled and the journal's
+   * `sink` live: it is history for `sink`), then, in the same synchronous step, the sink is enabled and the journal's
    * nextRec() noted: every event routed from here on is journaled at or above that mark and
    * reaches `sink` live; everything journaled below it is history.
    */
   private enableEvents(sink: PushSink): void {
-    if (!sink.eventsEnabled) {
-      this.drain();
-      this.flushEvents();
-    }
+    // Also when it was on already (an Electron window reloads on the same sink): its new page
+    // gets the events routed before the mark as history, so they must not follow live.
+    sink.eventsEnabled = false;
+    this.drain();
+    this.flushEvents();
     sink.eventsEnabled = true;
     const journal = this.host.journal?.() ?? null;
     if (journal) this.historyMarks.set(sink, journal.nextRec());
