@@ -95,7 +95,8 @@ export async function startHost(): Promise<RunningHost> {
   const config = writeConfig(dir);
   const child: ChildProcess = spawn(
     process.execPath,
-    [path.join(repo, 'bin/vmsig.mjs'), 'serve', '--config', config],
+    // Its own journal: the user's default journal is never written by tests.
+    [path.join(repo, 'bin/vmsig.mjs'), 'serve', '--config', config, '--journal', path.join(dir, 'journal')],
     {
       cwd: repo,
       stdio: ['ignore', 'pipe', 'pipe'],

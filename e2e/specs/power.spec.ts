@@ -84,6 +84,12 @@ export const powerSpecs: Spec[] = [
         }
         must(loaded > PAGE, `scrolled back past the first page (${loaded} history events)`);
         await late.scrollTimelineToTop();
+        // The list redraws after the jump: wait until its first row is really drawn at the top.
+        await eventually('the first timeline row is drawn at the top of the list', async () => {
+          const grid = await late.timelineGrid().boundingBox();
+          const row = await late.timelineRows().first().boundingBox();
+          return grid !== null && row !== null && row.y >= grid.y && row.y < grid.y + 3 * row.height;
+        });
         must(
           (await late.timelineRows().first().getAttribute('data-history')) === 'true',
           'the oldest row is marked as history',
