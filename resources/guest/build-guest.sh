@@ -7,7 +7,7 @@
 set -euo pipefail
 
 # Bump when the initramfs recipe changes so cached guests are rebuilt once.
-RECIPE_VERSION=4
+RECIPE_VERSION=5
 GUEST_DIR="${VMSIG_GUEST_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/vmsig/guest}"
 STAMP="$GUEST_DIR/stamp"
 # The modules the guest loads, in dependency order resolved below: virtio-tablet-pci
@@ -106,9 +106,10 @@ mount -t devtmpfs devtmpfs /dev
 for m in $(cat /lib/modules/load-order); do insmod "/lib/modules/$m" 2>/dev/null; done
 S=/dev/ttyS0
 
-# Find an input event device by a substring of its name (devices appear asynchronously).
+# Find an input event device by a substring of its name (devices appear asynchronously,
+# later on a loaded host: wait up to 5 s).
 find_event() {
-  for i in 1 2 3 4 5 6 7 8 9 10; do
+  for i in $(seq 50); do
     for d in /sys/class/input/event*; do
       if grep -q "$1" "$d/device/name" 2>/dev/null; then echo "/dev/input/${d##*/}"; return 0; fi
     done
@@ -125,7 +126,9 @@ if [ -n "$PTR" ]; then
   hexdump -v -e "$PTR_FMT" "$PTR" > $S 2>/dev/null &
 fi
 
-# Power button: busybox acpid reads the event devices and runs /etc/acpi/PWRF/00000080.
+# Power button: busybox acpid reads the event devices present when it starts and runs
+# /etc/acpi/PWRF/00000080, so the button's device must exist first.
+find_event "Power Button" >/dev/null
 chmod +x /etc/acpi/PWRF/00000080
 acpid -c /etc/acpi -l /dev/null 2>/dev/null
 
