@@ -3,7 +3,7 @@
  * SIGINT/SIGTERM. Kept to the composition call so the web host can be added beside it.
  */
 import { defaultConfigPath, loadConfig, writeDefaultConfig } from '../../main/host/config';
-import { defaultJournalDir } from '../../main/host/journal';
+import { journalSettings } from '../../main/host/journal-settings';
 import { HostService } from '../../main/host/host-service';
 import { startWebHost } from '../../main/serve';
 import { type CliCommand, UsageError, opt, parseArgs } from '../command';
@@ -26,12 +26,13 @@ export const serveCommand: CliCommand = {
       for (const why of first.missing) io.out(`vmsig serve: no demo VM: ${why}`);
     }
     const config = loadConfig(configPath);
-    const journalDir = p.options.has('no-journal') ? null : (opt(p, 'journal') ?? defaultJournalDir());
+
     const verbose = p.options.has('verbose');
     const host = await HostService.start({
       config,
       startManaged: !p.options.has('no-start'),
-      journal: journalDir ? { dir: journalDir } : undefined,
+      // --journal / --no-journal override the file's `journal` settings.
+      journal: journalSettings(config, { dir: opt(p, 'journal'), off: p.options.has('no-journal') }),
       log: (level, msg) => {
         if (level !== 'debug' || verbose) io.err(`[${level}] ${msg}`);
       },

@@ -11,6 +11,7 @@ import { ConsoleService, type PushSink } from '../host/console';
 import { HostService } from '../host/host-service';
 import { bindIpc, webContentsSink } from './ipc-bindings';
 import { createWindow, lockSession } from './window';
+import { journalSettings } from '../host/journal-settings';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const paths = {
@@ -36,7 +37,8 @@ async function main(): Promise<void> {
       'info',
       `wrote a default configuration to ${file}${first.missing.length ? ` (no demo VM: ${first.missing.join('; ')})` : ''}`,
     );
-  const host = await HostService.start({ config: loadConfig(file), log });
+  const config = loadConfig(file);
+  const host = await HostService.start({ config, log, journal: journalSettings(config) });
   const service = new ConsoleService(host, { log });
   service.start();
   const sinks = new Map<WebContents, PushSink>();

@@ -11,7 +11,7 @@ import { ControlServer, tokenAuthenticator } from '../wire';
 import type { VmsigConfig } from './config';
 import type { ConsoleHostPort, HostVm } from './console/host-port';
 import { type Accel, findQemu, guestPaths } from './launcher';
-import { type Journal, type Durability, lockJournalDir, openJournal } from './journal';
+import { type Journal, type JournalOptions, lockJournalDir, openJournal } from './journal';
 import { VmRunner } from './vm-runner';
 
 /** How to start the host. */
@@ -32,7 +32,7 @@ export interface HostServiceOptions {
    * directory another live host is writing to is not shared: the host then runs without a
    * journal and logs why.
    */
-  journal?: { dir: string; durability?: Durability };
+  journal?: Omit<JournalOptions, 'log' | 'now'>;
 }
 
 /** A VM as the host reports it (the console's HostVm plus paths). */
@@ -71,7 +71,7 @@ export class HostService implements ConsoleHostPort {
     const host = new HostService(opts.config, opts);
     try {
       // Before the socket opens: the journal is a core tap, written ahead of every delivery.
-      if (opts.journal) host.openJournal(opts.journal.dir, opts.journal.durability);
+      if (opts.journal) host.openJournal(opts.journal);
       host.server = await ControlServer.start({
         core: host.core,
         clock: HostService.clock,
@@ -201,16 +201,17 @@ export class HostService implements ConsoleHostPort {
     return this.stopping;
   }
 
-  private openJournal(dir: string, durability: Durability | undefined): void {
+  private openJournal(jopts: Omit<JournalOptions, 'log' | 'now'>): void {
+    const { dir } = jopts;
     const unlock = lockJournalDir(dir);
     if (!unlock) {
       this.opts.log('warn', `journal disabled: another live host is writing to ${dir}`);
       return;
     }
     try {
-      const journal = openJournal(this.core, { dir, durability, log: this.opts.log });
+      const journal = openJournal(this.core, { ...jopts, log: this.opts.log });
       this.journalHandle = { journal, unlock };
-      this.opts.log('info', `journal: ${dir} (${durability ?? 'os'} durability)`);
+      this.opts.log('info', `journal: ${dir} (${jopts.durability ?? 'os'} durability)`);
     } catch (e) {
       unlock();
       throw e;

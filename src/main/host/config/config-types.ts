@@ -3,6 +3,7 @@
  * attached) and controls with resolved tokens and capability bits. Types only.
  */
 import type { ControlSpec } from '../../core';
+import type { JournalPolicy } from '../journal';
 
 /**
  * How the host starts a managed VM (`vms[].managed`). Every field is optional:
@@ -50,6 +51,17 @@ export interface ControlConfig {
   console: boolean;
 }
 
+/** The journal settings (`journal` in the file; on with defaults when absent). */
+export interface JournalConfig {
+  enabled: boolean;
+  dir?: string;
+  durability?: 'os' | 'fsync';
+  maxTotalBytes?: number;
+  maxSegmentBytes?: number;
+  maxAgeMs?: number;
+  policy?: JournalPolicy;
+}
+
 /** The whole configuration. */
 export interface VmsigConfig {
   /** The file it was read from, when there is one. */
@@ -57,4 +69,5 @@ export interface VmsigConfig {
   socket: string;
   vms: VmConfig[];
   controls: ControlConfig[];
+  journal: JournalConfig;
 }

@@ -2,6 +2,7 @@
 export type {
   AttachedVmConfig,
   ControlConfig,
+  JournalConfig,
   ManagedConfig,
   ManagedVmConfig,
   VmConfig,

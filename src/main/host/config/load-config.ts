@@ -10,6 +10,7 @@ import { ConfigError } from './config-error';
 import type { VmsigConfig } from './config-types';
 import { checkKeys, isObject, requireString } from './json-checks';
 import { parseControls, type TokenFileReader } from './parse-controls';
+import { parseJournal } from './parse-journal';
 import { parseVms } from './parse-vms';
 
 /** `$XDG_CONFIG_HOME/vmsig/config.json` (or `~/.config/vmsig/config.json`). */
@@ -51,7 +52,7 @@ export function parseConfig(
   reader: TokenFileReader = readTokenFile,
 ): VmsigConfig {
   if (!isObject(doc)) throw new ConfigError('', 'the configuration must be a JSON object');
-  checkKeys(doc, ['socket', 'vms', 'controls'], '');
+  checkKeys(doc, ['socket', 'vms', 'controls', 'journal'], '');
   const baseDir = file ? path.dirname(path.resolve(file)) : process.cwd();
   const socket =
     doc.socket === undefined
@@ -62,6 +63,7 @@ export function parseConfig(
     socket,
     vms: parseVms(doc.vms, baseDir),
     controls: parseControls(doc.controls, baseDir, reader),
+    journal: parseJournal(doc.journal, baseDir),
   };
 }
 

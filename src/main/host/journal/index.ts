@@ -8,7 +8,7 @@ export {
 } from './journal';
 export { JournalReader, type JournalPage, type JournalQuery } from './journal-reader';
 export type { JournalRecord, RecordMeta } from './journal-record';
-export { DEFAULT_JOURNAL_POLICY, type JournalPolicy, type KindPolicy } from './record-policy';
+export { DEFAULT_JOURNAL_POLICY, RecordPolicy, type JournalPolicy, type KindPolicy } from './record-policy';
 export type { Durability, OpenFindings, SegmentDamage } from './segment-writer';
 export { defaultJournalDir } from './journal-paths';
 export { lockJournalDir } from './dir-lock';
