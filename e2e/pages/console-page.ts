@@ -114,4 +114,44 @@ export class ConsolePage {
   table(name: 'Leases' | 'Controls'): Locator {
     return this.page.getByRole('table', { name });
   }
+  /** Opens the send-key menu of the Input toolbar and chooses `label` (e.g. "Ctrl+Alt+F2"). */
+  async sendKey(label: string): Promise<void> {
+    const bar = this.page.getByRole('toolbar', { name: 'Input' });
+    await bar.getByRole('button', { name: 'Send key' }).click();
+    await bar
+      .getByRole('menu', { name: 'Send key' })
+      .getByRole('menuitem', { name: label, exact: true })
+      .click();
+  }
+
+  /** Asks the host for the keys it holds down for the guest (CMD_QUERY_INPUT); the list shows the answer. */
+  async queryHeldKeys(): Promise<Locator> {
+    await this.page.getByRole('button', { name: 'Held keys' }).click();
+    return this.page.getByLabel('Held keys');
+  }
+
+  /** Fills and submits the "Add attached VM" form. */
+  async addAttachedVm(vm: { id: number; name: string; qmp: string }): Promise<void> {
+    await this.page
+      .getByRole('navigation', { name: 'VMs' })
+      .getByRole('button', { name: 'Add attached VM' })
+      .click();
+    const form = this.page.getByRole('form', { name: 'Add attached VM' });
+    await form.getByLabel('Id').fill(String(vm.id));
+    await form.getByLabel('Name').fill(vm.name);
+    await form.getByLabel('QMP socket').fill(vm.qmp);
+    await form.getByRole('button', { name: 'Add', exact: true }).click();
+    await form.waitFor({ state: 'detached' });
+  }
+
+  /** Clicks Remove on a VM's row and accepts the browser's confirmation. */
+  async removeVm(name: string): Promise<void> {
+    this.page.once('dialog', (d) => void d.accept());
+    await this.vmRow(name).getByRole('button', { name: 'Remove' }).click();
+  }
+
+  /** Every alert on the page (the readiness banner saying what is missing is one). */
+  alerts(): Locator {
+    return this.page.getByRole('alert');
+  }
 }
