@@ -9,13 +9,17 @@ import { Cap, Kind } from '../../shared/model';
 import { Core, ManualClock, maskOf } from '../core';
 import { type WebHost, startWebHost } from './web-host';
 
+let root: string;
 let dir: string;
 let web: WebHost;
 
 beforeEach(async () => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vmsig-web-'));
+  // The renderer folder sits inside `root`; the secret beside it is what traversal would reach.
+  root = fs.mkdtempSync(path.join(os.tmpdir(), 'vmsig-web-'));
+  dir = path.join(root, 'renderer');
+  fs.mkdirSync(dir);
   fs.writeFileSync(path.join(dir, 'index.html'), '<!doctype html><title>console</title>');
-  fs.writeFileSync(path.join(os.tmpdir(), 'vmsig-web-secret.txt'), 'secret');
+  fs.writeFileSync(path.join(root, 'vmsig-web-secret.txt'), 'secret');
   const clock = new ManualClock(1);
   const core = new Core({ clock });
   core.addEndpoint(1, 'demo');
@@ -44,7 +48,7 @@ beforeEach(async () => {
 
 afterEach(async () => {
   await web.stop();
-  fs.rmSync(dir, { recursive: true, force: true });
+  fs.rmSync(root, { recursive: true, force: true });
 });
 
 const origin = () => `http://127.0.0.1:${web.port}`;
