@@ -1,0 +1,83 @@
+/*
+ * The send-key menu: with the INPUT lease held, a chord from the menu reaches QEMU as
+ * CMD_INPUT key events (presses in order, releases in reverse), each acknowledged, and
+ * no key stays held afterwards.
+ */
+import { eventually, hasText } from '../harness/assert';
+import { vmsig } from '../harness/host';
+import type { Spec } from '../harness/runner';
+import type { ConsolePage } from '../pages/console-page';
+
+/** evdev codes: KEY_LEFTCTRL, KEY_LEFTALT, KEY_F1, KEY_F2. */
+const CTRL = 29;
+const ALT = 56;
+const F1 = 59;
+const F2 = 60;
+
+interface Row {
+  seq: number;
+  text: string;
+}
+
+/** The drawn timeline rows of `kind`, oldest first, with their seq. */
+async function rows(ui: ConsolePage, kind: string): Promise<Row[]> {
+  const all = await ui.timelineRows(kind).evaluateAll((els) =>
+    els.map((el) => ({
+      seq: Number(el.firstElementChild?.textContent ?? NaN),
+      text: el.textContent ?? '',
+    })),
+  );
+  return all.sort((a, b) => a.seq - b.seq);
+}
+
+/** `code:value` of each CMD_INPUT key row, e.g. "29:1" for Ctrl pressed. */
+const keyOf = (r: Row): string => {
+  const m = /input=KEY code=(\d+) value=(-?\d+)/.exec(r.text);
+  return m ? `${m[1]}:${m[2]}` : `? ${r.text}`;
+};
+
+/** Sends `label` from the menu and waits for its six key events and their six acks. */
+async function sendChordAndCheck(ui: ConsolePage, label: string, key: number): Promise<void> {
+  await ui.filterTimeline({ kind: 'CMD_INPUT', text: '' });
+  const before = (await rows(ui, 'CMD_INPUT')).at(-1)?.seq ?? 0;
+  await ui.sendKey(label);
+  const expected = [`${CTRL}:1`, `${ALT}:1`, `${key}:1`, `${key}:0`, `${ALT}:0`, `${CTRL}:0`];
+  let seen: string[] = [];
+  await eventually(`${label} as CMD_INPUT ${expected.join(' ')} (seen ${seen.join(' ')})`, async () => {
+    seen = (await rows(ui, 'CMD_INPUT')).filter((r) => r.seq > before).map(keyOf);
+    return seen.join(' ') === expected.join(' ');
+  });
+  const firstSeq = (await rows(ui, 'CMD_INPUT')).filter((r) => r.seq > before)[0]!.seq;
+  await ui.filterTimeline({ kind: 'ACT_ACK', text: 'CMD_INPUT' });
+  let acks: Row[] = [];
+  await eventually(`six ok ACT_ACKs for the ${label} key events`, async () => {
+    acks = (await rows(ui, 'ACT_ACK')).filter((r) => r.seq > firstSeq);
+    return acks.length >= 6;
+  });
+  const bad = acks.filter((r) => !r.text.includes('ok=true'));
+  if (bad.length) throw new Error(`${label}: failed acks: ${bad.map((r) => r.text).join(' | ')}`);
+}
+
+export const sendKeySpecs: Spec[] = [
+  {
+    name: 'a chord from the send-key menu reaches QEMU as acknowledged key events and leaves no key held',
+    async run({ ui, host, shot }) {
+      await ui.openTab('Timeline');
+      await ui.grabButton().click();
+      await hasText(ui.leaseOwner(), 'INPUT lease: you');
+      try {
+        await sendChordAndCheck(ui, 'Ctrl+Alt+F2', F2);
+        await shot('10-send-key-timeline');
+        // Back to the first virtual terminal, where the guest's shell is, for the specs after.
+        await sendChordAndCheck(ui, 'Ctrl+Alt+F1', F1);
+        await hasText(await ui.queryHeldKeys(), /Held keys\s*none/);
+        const held = vmsig(host, ['held', '--vm', '1']);
+        if (!held.includes('VM 1: nothing held')) throw new Error(`QEMU still holds keys: ${held}`);
+      } finally {
+        await ui.filterTimeline({ kind: 'any kind', text: '' });
+        await ui.releaseButton().click();
+      }
+      await hasText(ui.leaseOwner(), 'INPUT lease free');
+    },
+  },
+];
