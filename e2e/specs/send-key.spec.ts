@@ -1,10 +1,12 @@
 /*
  * The send-key menu: with the INPUT lease held, a chord from the menu reaches QEMU as
- * CMD_INPUT key events (presses in order, releases in reverse), each acknowledged, and
- * no key stays held afterwards.
+ * CMD_INPUT key events (presses in order, releases in reverse), each acknowledged, the
+ * guest kernel switches virtual terminals, and no key stays held afterwards.
  */
+import fs from 'node:fs';
 import { eventually, hasText } from '../harness/assert';
-import { vmsig } from '../harness/host';
+import { vmsig, waitForSerial } from '../harness/host';
+import { typeLikeAPerson } from '../harness/keyboard';
 import type { Spec } from '../harness/runner';
 import type { ConsolePage } from '../pages/console-page';
 
@@ -13,6 +15,9 @@ const CTRL = 29;
 const ALT = 56;
 const F1 = 59;
 const F2 = 60;
+
+/** The kernel's name of the foreground virtual terminal. */
+const ACTIVE_VT = '/sys/class/tty/tty0/active';
 
 interface Row {
   seq: number;
@@ -60,16 +65,36 @@ async function sendChordAndCheck(ui: ConsolePage, label: string, key: number): P
 
 export const sendKeySpecs: Spec[] = [
   {
-    name: 'a chord from the send-key menu reaches QEMU as acknowledged key events and leaves no key held',
-    async run({ ui, host, shot }) {
+    name: 'Ctrl+Alt+F2 from the send-key menu reaches QEMU as acknowledged key events, switches the guest to tty2, and leaves no key held',
+    async run({ ui, page, host, shot }) {
       await ui.openTab('Timeline');
       await ui.grabButton().click();
       await hasText(ui.leaseOwner(), 'INPUT lease: you');
+      const tag = `VT-${Date.now().toString(36)}`;
       try {
+        // The guest's shell (on tty1) opens tty2 (the kernel switches only to an allocated
+        // terminal), waits until tty2 is in the foreground, then reports it: no timing race.
+        await ui.screen('demo').click();
+        await typeLikeAPerson(
+          page,
+          `A=${ACTIVE_VT}; : </dev/tty2; until grep -q tty2 $A; do sleep 1; done; echo ${tag}-$(cat $A) >/dev/ttyS0`,
+        );
+        await page.keyboard.press('Enter');
         await sendChordAndCheck(ui, 'Ctrl+Alt+F2', F2);
+        await waitForSerial(host.serialPath, `${tag}-tty2`).catch((e: Error) => {
+          throw new Error(
+            `${e.message}; serial tail: ${fs.readFileSync(host.serialPath, 'utf8').slice(-300)}`,
+          );
+        });
         await shot('10-send-key-timeline');
-        // Back to the first virtual terminal, where the guest's shell is, for the specs after.
+        // Back to tty1: typed keys reach its shell again, which reports tty1 at once.
         await sendChordAndCheck(ui, 'Ctrl+Alt+F1', F1);
+        // Focus, not click: a click on the already-grabbed screen does not take the focus
+        // back from the menu and filters (its pointerdown handler cancels the default).
+        await ui.screen('demo').focus();
+        await typeLikeAPerson(page, `echo ${tag}-back-$(cat $A) >/dev/ttyS0`);
+        await page.keyboard.press('Enter');
+        await waitForSerial(host.serialPath, `${tag}-back-tty1`);
         await hasText(await ui.queryHeldKeys(), /Held keys\s*none/);
         const held = vmsig(host, ['held', '--vm', '1']);
         if (!held.includes('VM 1: nothing held')) throw new Error(`QEMU still holds keys: ${held}`);
