@@ -64,6 +64,12 @@ describe('vms reducer', () => {
     expect(readinessMessage({ qemu: 'qemu-system-x86_64 not on PATH', guest: null })).toMatch(
       /^QEMU not found: install qemu-system-x86/,
     );
+    expect(readinessMessage({ qemu: 'NOENT: QEMU not found: install qemu-system-x86', guest: null })).toBe(
+      'QEMU not found: install qemu-system-x86',
+    );
+    expect(
+      readinessMessage({ qemu: null, guest: 'test guest not built: run npm run guest (looked in /x)' }),
+    ).toBe('test guest not built: run npm run guest (looked in /x)');
     expect(readinessMessage({ qemu: null, guest: null })).toBeNull();
     expect(allSeamsUp({ ...vm(1), seams: [] })).toBe(false);
   });

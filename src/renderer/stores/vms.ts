@@ -61,7 +61,13 @@ export function allSeamsUp(vm: VmView): boolean {
 
 /** The empty-state message when VMs cannot run here, or null. */
 export function readinessMessage(r: Readiness): string | null {
-  if (r.qemu) return `QEMU not found: install qemu-system-x86 (${r.qemu})`;
-  if (r.guest) return `Test guest not built: run npm run guest (${r.guest})`;
+  if (r.qemu) return headline('QEMU not found: install qemu-system-x86', r.qemu);
+  if (r.guest) return headline('Test guest not built: run npm run guest', r.guest);
   return null;
+}
+
+/** The headline with the host's detail, unless the detail already says it (no doubled text). */
+function headline(text: string, detail: string): string {
+  const plain = detail.replace(/^[A-Z_]+: /, '');
+  return plain.toLowerCase().startsWith(text.slice(0, 12).toLowerCase()) ? plain : `${text} (${plain})`;
 }

@@ -87,7 +87,12 @@ export function Screen({ endpoint, vnc, name }: { endpoint: number; vnc: string 
       const code = evdevButton(e.button);
       if (code !== undefined) sendInput({ endpoint, type: 'button', code, down });
     };
-    const onPointerDown = (e: PointerEvent): void => onButton(e, true);
+    const onPointerDown = (e: PointerEvent): void => {
+      // preventDefault in onButton also cancels the browser's focus change: take focus back
+      // so the operator's typing reaches the grabbed screen after using a menu or a filter.
+      el.focus();
+      onButton(e, true);
+    };
     const onPointerUp = (e: PointerEvent): void => onButton(e, false);
     const onWheel = (e: WheelEvent): void => {
       e.preventDefault();
