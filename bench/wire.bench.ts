@@ -11,7 +11,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { connect as natsConnect } from '@nats-io/transport-node';
-import { ALL_ENDPOINTS, Core, allEvents, maskOf } from '../src/main/core';
+import { ALL_ENDPOINTS, type AdapterPort, Core, allEvents, maskOf } from '../src/main/core';
 import {
   ControlServer,
   FrameDecoder,
@@ -62,7 +62,10 @@ async function untilAll(counts: (() => number)[], total: number): Promise<void> 
   while (counts.some((c) => c() < total)) await new Promise((r) => setTimeout(r, 1));
 }
 
-async function coreToSockets(n: number, total: number, dir: string): Promise<number> {
+/** A core whose VMHOST seam on endpoint 1 acks every command, behind a socket server. */
+async function benchServer(
+  socketPath: string,
+): Promise<{ core: Core; port: AdapterPort; server: ControlServer }> {
   const core = new Core({ clock: hrClock });
   core.addEndpoint(1, 'bench');
   const port = core.registerAdapter({
@@ -77,11 +80,16 @@ async function coreToSockets(n: number, total: number, dir: string): Promise<num
     core,
     clock: hrClock,
     log: () => {},
-    socketPath: path.join(dir, `core-${n}.sock`),
+    socketPath,
     authenticate: tokenAuthenticator([
       { token: TOKEN, spec: { name: 'b', principal: 1, caps: ALL_CAPS, grant: ALL_ENDPOINTS, leasePrio: 0 } },
     ]),
   });
+  return { core, port, server };
+}
+
+async function coreToSockets(n: number, total: number, dir: string): Promise<number> {
+  const { core, port, server } = await benchServer(path.join(dir, `core-${n}.sock`));
   const sockets = await Promise.all(
     Array.from(
       { length: n },
@@ -220,25 +228,7 @@ async function natsFanout(port: number, n: number, total: number): Promise<numbe
 }
 
 async function roundTrips(dir: string): Promise<{ ack: number[]; ping: number[] }> {
-  const core = new Core({ clock: hrClock });
-  core.addEndpoint(1, 'bench');
-  const port = core.registerAdapter({
-    source: Source.VMHOST,
-    endpoint: 1,
-    defaultPrio: Prio.NORMAL,
-    codec: 0,
-    handle: (cmd) => void port.ack(cmd, ErrorCode.OK),
-  });
-  port.emit({ kind: Kind.SEAM_UP, inln: encodeSeam({ seam: Source.VMHOST, reason: 0 }) });
-  const server = await ControlServer.start({
-    core,
-    clock: hrClock,
-    log: () => {},
-    socketPath: path.join(dir, 'rtt.sock'),
-    authenticate: tokenAuthenticator([
-      { token: TOKEN, spec: { name: 'b', principal: 1, caps: ALL_CAPS, grant: ALL_ENDPOINTS, leasePrio: 0 } },
-    ]),
-  });
+  const { server } = await benchServer(path.join(dir, 'rtt.sock'));
   const c = await WireClient.connect(server.socketPath);
   await c.hello(TOKEN, 'rtt');
   const ack: number[] = [];
