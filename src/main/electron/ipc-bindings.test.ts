@@ -10,9 +10,9 @@ vi.mock('electron', () => ({
   },
 }));
 
-import { Cap, ErrorCode } from '../../shared/model';
+import { ErrorCode } from '../../shared/model';
 import { HostErrorCode, INVOKE_CHANNELS } from '../../shared/ipc';
-import { Core, ManualClock, maskOf } from '../core';
+import { standInHost } from '../../../test/helpers/stand-in-host';
 import { ConsoleService } from '../host/console';
 import { bindIpc, pushChannel, webContentsSink } from './ipc-bindings';
 
@@ -20,26 +20,7 @@ const rendererDir = '/opt/vmsig/out/renderer';
 const appFrame = { url: 'file:///opt/vmsig/out/renderer/index.html', parent: null };
 
 function service(): ConsoleService {
-  const clock = new ManualClock(1);
-  const core = new Core({ clock });
-  core.addEndpoint(1, 'demo');
-  const svc = new ConsoleService({
-    core,
-    vms: () => [],
-    startVm: async () => {},
-    stopVm: async () => {},
-    addAttachedVm: async () => {},
-    removeVm: async () => {},
-    consoleControl: () => ({
-      name: 'operator',
-      principal: 1,
-      caps: Cap.OBSERVE | Cap.INPUT,
-      grant: maskOf([1]),
-      leasePrio: 10,
-    }),
-    readiness: () => ({ qemu: null, guest: null }),
-    nowNs: () => clock.nowNs(),
-  });
+  const svc = new ConsoleService(standInHost());
   svc.start();
   return svc;
 }

@@ -5,8 +5,8 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { unpackEventRecords } from '../../shared/ipc-records';
-import { Cap, Kind } from '../../shared/model';
-import { Core, ManualClock, maskOf } from '../core';
+import { Kind } from '../../shared/model';
+import { standInHost } from '../../../test/helpers/stand-in-host';
 import { type WebHost, startWebHost } from './web-host';
 
 let root: string;
@@ -20,30 +20,7 @@ beforeEach(async () => {
   fs.mkdirSync(dir);
   fs.writeFileSync(path.join(dir, 'index.html'), '<!doctype html><title>console</title>');
   fs.writeFileSync(path.join(root, 'vmsig-web-secret.txt'), 'secret');
-  const clock = new ManualClock(1);
-  const core = new Core({ clock });
-  core.addEndpoint(1, 'demo');
-  web = await startWebHost({
-    rendererDir: dir,
-    log: () => {},
-    host: {
-      core,
-      vms: () => [],
-      startVm: async () => {},
-      stopVm: async () => {},
-      addAttachedVm: async () => {},
-      removeVm: async () => {},
-      consoleControl: () => ({
-        name: 'operator',
-        principal: 1,
-        caps: Cap.OBSERVE | Cap.INPUT,
-        grant: maskOf([1]),
-        leasePrio: 10,
-      }),
-      readiness: () => ({ qemu: null, guest: null }),
-      nowNs: () => clock.nowNs(),
-    },
-  });
+  web = await startWebHost({ rendererDir: dir, log: () => {}, host: standInHost() });
 });
 
 afterEach(async () => {
