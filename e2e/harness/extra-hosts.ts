@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { launchVm } from '../../src/main/host/launcher';
-import { OPERATOR_TOKEN } from './host';
+import { OPERATOR_CONTROL } from './host';
 
 const repo = path.resolve(import.meta.dirname, '../..');
 
@@ -60,17 +60,7 @@ export async function startBareHost(env: NodeJS.ProcessEnv): Promise<BareHost> {
   const doc = {
     socket: path.join(dir, 'control.sock'),
     vms: [],
-    controls: [
-      {
-        name: 'operator',
-        principal: 1,
-        token: OPERATOR_TOKEN,
-        caps: ['OBSERVE', 'INPUT', 'LIFECYCLE', 'POWER', 'VM'],
-        endpoints: 'all',
-        leasePrio: 10,
-        console: true,
-      },
-    ],
+    controls: [OPERATOR_CONTROL],
   };
   fs.writeFileSync(config, JSON.stringify(doc, null, 2), { mode: 0o600 });
   const child: ChildProcess = spawn(

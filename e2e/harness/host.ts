@@ -12,6 +12,17 @@ import path from 'node:path';
 export const OPERATOR_TOKEN = 'e2e-operator-token-0001';
 export const ROBOT_TOKEN = 'e2e-robot-token-0002';
 
+/** The console's own control in every host the e2e suite starts. */
+export const OPERATOR_CONTROL = {
+  name: 'operator',
+  principal: 1,
+  token: OPERATOR_TOKEN,
+  caps: ['OBSERVE', 'INPUT', 'LIFECYCLE', 'POWER', 'VM'],
+  endpoints: 'all',
+  leasePrio: 10,
+  console: true,
+};
+
 /** A running headless host. */
 export interface RunningHost {
   url: string;
@@ -32,15 +43,7 @@ function writeConfig(dir: string): string {
     socket: path.join(dir, 'control.sock'),
     vms: [{ id: 1, name: 'demo', managed: { memoryMiB: 128 } }],
     controls: [
-      {
-        name: 'operator',
-        principal: 1,
-        token: OPERATOR_TOKEN,
-        caps: ['OBSERVE', 'INPUT', 'LIFECYCLE', 'POWER', 'VM'],
-        endpoints: 'all',
-        leasePrio: 10,
-        console: true,
-      },
+      OPERATOR_CONTROL,
       {
         name: 'robot',
         principal: 7,

@@ -10,16 +10,9 @@ import { Source } from '../../src/shared/model';
 import { parseConfig } from '../../src/main/host/config';
 import { HostService } from '../../src/main/host/host-service';
 import { ensureGuest } from '../helpers/guest';
+import { until } from '../helpers/until';
 
 const guest = ensureGuest();
-
-async function until(what: string, ok: () => boolean, timeoutMs: number): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!ok()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 describe.skipIf(!guest.ok)('restarting a managed VM after QEMU died', () => {
   let dir: string;
@@ -55,19 +48,19 @@ describe.skipIf(!guest.ok)('restarting a managed VM after QEMU died', () => {
   it('starts a new QEMU whose seams come up, after the old one was killed', async () => {
     const first = host.vms()[0]!;
     expect(first.state).toBe('running');
-    await until('VMHOST seam up', () => host.core.seamUp(1, Source.VMHOST), 10_000);
+    await until(() => host.core.seamUp(1, Source.VMHOST), 10_000, 'VMHOST seam up');
     process.kill(first.pid!, 'SIGKILL');
-    await until('the host to see QEMU gone', () => host.vms()[0]!.state === 'failed', 5_000);
-    await until('VMHOST seam down', () => !host.core.seamUp(1, Source.VMHOST), 5_000);
+    await until(() => host.vms()[0]!.state === 'failed', 5_000, 'the host to see QEMU gone');
+    await until(() => !host.core.seamUp(1, Source.VMHOST), 5_000, 'VMHOST seam down');
 
     await host.startVm(1);
     const second = host.vms()[0]!;
     expect(second.state).toBe('running');
     expect(second.pid).not.toBe(first.pid);
     await until(
-      'seams up again',
       () => host.core.seamUp(1, Source.VMHOST) && host.core.seamUp(1, Source.INPUT),
       10_000,
+      'seams up again',
     );
   });
 });

@@ -15,6 +15,7 @@ import {
   encodeLeaseReq,
 } from '../../src/shared/model';
 import { type Harness, TOKENS, startHarness } from './wire-harness';
+import { until } from '../helpers/until';
 
 let h: Harness;
 const clients: WireClient[] = [];
@@ -36,14 +37,6 @@ async function connect(token: string, name: string): Promise<{ c: WireClient; ev
 }
 
 const lease = (cls: number): Uint8Array => encodeLeaseReq({ cls, reason: 0 });
-const until = async (cond: () => boolean, ms = 3000): Promise<void> => {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 10));
-  }
-};
-
 describe('lease contention over the socket', () => {
   it('higher priority preempts, lower is denied LOWER_PRIO, and a disconnect frees the lease at once', async () => {
     const watcher = await connect(TOKENS.weak, 'watcher');

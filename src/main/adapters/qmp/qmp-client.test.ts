@@ -6,6 +6,7 @@ import { ErrorCode } from '../../../shared/model/constants';
 import { FakeQmpServer } from '../../../../test/helpers/fake-qmp-server';
 import { QmpClient, type QmpClientOptions } from './qmp-client';
 import { QmpError } from './qmp-errors';
+import { until } from '../../../../test/helpers/until';
 
 type Line = { level: string; msg: string };
 
@@ -16,18 +17,6 @@ let logs: Line[];
 function makeClient(options: Partial<QmpClientOptions> = {}): QmpClient {
   client = new QmpClient({ path: fake.path, log: (level, msg) => logs.push({ level, msg }), ...options });
   return client;
-}
-
-function until(check: () => boolean, timeoutMs = 3000): Promise<void> {
-  const start = Date.now();
-  return new Promise((resolve, reject) => {
-    const tick = (): void => {
-      if (check()) resolve();
-      else if (Date.now() - start > timeoutMs) reject(new Error('condition not met in time'));
-      else setTimeout(tick, 5);
-    };
-    tick();
-  });
 }
 
 beforeEach(async () => {

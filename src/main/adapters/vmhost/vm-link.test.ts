@@ -10,23 +10,12 @@ import { FakeQmpServer } from '../../../../test/helpers/fake-qmp-server';
 import { QmpClient } from '../qmp';
 import { VmLink, type LinkStatus } from './vm-link';
 import { stateFromEvent, stateFromRunState } from './vm-state';
+import { until } from '../../../../test/helpers/until';
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
-
-function until(check: () => boolean, timeoutMs = 3000): Promise<void> {
-  const start = Date.now();
-  return new Promise((resolve, reject) => {
-    const tick = (): void => {
-      if (check()) resolve();
-      else if (Date.now() - start > timeoutMs) reject(new Error('condition not met in time'));
-      else setTimeout(tick, 10);
-    };
-    tick();
-  });
-}
 
 async function linkTo(socketPath: string, heartbeatMs = 50): Promise<{ link: VmLink; seen: LinkStatus[] }> {
   const qmp = new QmpClient({ path: socketPath, reconnect: { initialMs: 20, maxMs: 100, factor: 2 } });
