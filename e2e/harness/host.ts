@@ -17,7 +17,7 @@ export const OPERATOR_CONTROL = {
   name: 'operator',
   principal: 1,
   token: OPERATOR_TOKEN,
-  caps: ['OBSERVE', 'INPUT', 'LIFECYCLE', 'POWER', 'VM'],
+  caps: ['OBSERVE', 'INPUT', 'LIFECYCLE', 'POWER', 'VM', 'HOST'],
   endpoints: 'all',
   leasePrio: 10,
   console: true,

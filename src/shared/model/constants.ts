@@ -142,6 +142,8 @@ export const Cap = {
   MEMWRITE: 0x20,
   MEMREAD: 0x40,
   SENSOR: 0x80,
+  /** Host operations not bound to one existing endpoint: create, edit, add, remove VMs (§10). */
+  HOST: 0x100,
 } as const;
 export type CapName = keyof typeof Cap;
 export const ALL_CAPS = Object.values(Cap).reduce((a, b) => a | b, 0);

@@ -39,7 +39,7 @@ export function defaultConfigDocument(includeDemoVm: boolean): Record<string, un
         name: 'operator',
         principal: 1,
         token: crypto.randomBytes(24).toString('base64url'),
-        caps: ['OBSERVE', 'INPUT', 'LIFECYCLE', 'POWER', 'VM', 'MEMWRITE', 'MEMREAD', 'SENSOR'],
+        caps: ['OBSERVE', 'INPUT', 'LIFECYCLE', 'POWER', 'VM', 'MEMWRITE', 'MEMREAD', 'SENSOR', 'HOST'],
         endpoints: 'all',
         leasePrio: 10,
         console: true,
