@@ -29,6 +29,7 @@ import {
 } from './control';
 import { maskHas } from './endpoint-mask';
 import type { SubscriptionFilter } from './filter';
+import { type HostOpName, hostOpVerdict } from './host-gate';
 import { LeaseArbiter } from './lease-arbiter';
 import { LeaseDesk } from './lease-desk';
 import { PayloadLedger } from './payload-ledger';
@@ -283,6 +284,17 @@ export class Core {
       this.ledger.drop(ev);
     }
     return { accepted: true, err: ErrorCode.OK, replied: true };
+  }
+
+  /**
+   * Gates a host operation (§10) for control `id` with the same identity, grant and lease
+   * table as commands: OK, or PERM / GRANT / NOENT / LEASE (PERM for an unknown control).
+   * The core does not run the operation; the host does, only after OK.
+   */
+  gateHostOp(id: number, op: HostOpName, endpoint: number): number {
+    const c = this.controlsById.get(id);
+    if (!c) return ErrorCode.PERM;
+    return hostOpVerdict(c, op, endpoint, this.endpointNames.has(endpoint), this.arbiter);
   }
 
   /** Delivers queued events to `deliver`, highest class first, until it returns false; returns the count. */

@@ -7,3 +7,4 @@ export * from './lease-arbiter';
 export * from './payload-ledger';
 export * from './ports';
 export { LEASE_COMMANDS, ruleFor, capForLeaseClass, clampClientPrio } from './command-rules';
+export { HOST_OPS, type HostOpName, type HostOpRule, hostOpRule, isHostOp } from './host-gate';
