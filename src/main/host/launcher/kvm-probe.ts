@@ -1,11 +1,14 @@
 /*
  * Decides between KVM and TCG by proof, not by the presence of /dev/kvm (which can exist
- * while KVM aborts or hangs): a throwaway QEMU must run SeaBIOS far enough to print its
- * banner under KVM within a short timeout. The verdict is cached per QEMU binary. It never
- * leaves the probe process running.
+ * while KVM hangs or aborts on a Linux kernel): a throwaway QEMU with the VMs' own -cpu and
+ * -machine must boot the project's guest kernel far enough that the kernel itself prints
+ * "Linux version" on the serial port within a short budget. The verdict is cached per QEMU
+ * binary, device and kernel. The probe process is always killed and reaped before it resolves.
  */
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
+import { guestPaths } from './guest-paths';
+import { platformArgs } from './qemu-args';
 
 /** The accelerator a VM will use. */
 export type Accel = 'kvm' | 'tcg';
@@ -17,25 +20,59 @@ export interface KvmProbeResult {
   ms: number;
 }
 
+/** The kernel the probe boots. */
+export interface ProbeKernel {
+  kernel: string;
+  initrd?: string;
+}
+
+/** What the probe looks at; every part is injectable so tests can stage any machine. */
+export interface KvmProbeOptions {
+  /** How long the kernel may take to print its banner under KVM (default 5000 ms). */
+  timeoutMs?: number;
+  /** Read for VMSIG_ACCEL=kvm|tcg (the override) and the guest's location; QEMU's environment. */
+  env?: NodeJS.ProcessEnv;
+  /** The KVM device (default /dev/kvm). */
+  device?: string;
+  /** The kernel to boot; default the project's test guest; null = none available. */
+  kernel?: ProbeKernel | null;
+}
+
+/** The kernel's first console line; printed by the kernel itself, not by the firmware. */
+export const KERNEL_BANNER = 'Linux version';
+/** The probe's default budget: KVM prints the banner within a few hundred ms when it works. */
+export const PROBE_TIMEOUT_MS = 5000;
+/** No `quiet`: the banner must reach the serial port; earlyprintk makes it the first thing written. */
+const PROBE_APPEND = 'console=ttyS0 earlyprintk=serial panic=-1';
+
 const cache = new Map<string, Promise<KvmProbeResult>>();
 
 /**
- * Probes KVM once per `qemu` binary (cached for the process). `VMSIG_ACCEL=kvm|tcg` skips the
- * probe. Never rejects: any failure means TCG, with the reason.
+ * The accelerator for VMs run by `qemu`: `VMSIG_ACCEL=kvm|tcg` decides when set; otherwise
+ * KVM only when the probe boot proves it, once per binary, device and kernel (cached for
+ * the process). Never rejects: any failure means TCG, with the reason.
  */
-export function probeKvm(
-  qemu: string,
-  options: { timeoutMs?: number; env?: NodeJS.ProcessEnv } = {},
-): Promise<KvmProbeResult> {
-  const forced = (options.env ?? process.env).VMSIG_ACCEL;
+export function probeKvm(qemu: string, options: KvmProbeOptions = {}): Promise<KvmProbeResult> {
+  const env = options.env ?? process.env;
+  const forced = env.VMSIG_ACCEL;
   if (forced === 'kvm' || forced === 'tcg')
     return Promise.resolve({ accel: forced, reason: `VMSIG_ACCEL=${forced}`, ms: 0 });
-  let result = cache.get(qemu);
+  const device = options.device ?? '/dev/kvm';
+  const kernel = options.kernel === undefined ? defaultKernel(env) : options.kernel;
+  const key = [qemu, device, kernel?.kernel ?? ''].join('\0');
+  let result = cache.get(key);
   if (!result) {
-    result = hasKvmDevice()
-      ? probeAccelerator(qemu, 'kvm', options.timeoutMs ?? 3000)
-      : Promise.resolve(noDevice());
-    cache.set(qemu, result);
+    const missing = deviceProblem(device);
+    if (missing) result = Promise.resolve({ accel: 'tcg', reason: missing, ms: 0 });
+    else if (!kernel)
+      result = Promise.resolve({
+        accel: 'tcg',
+        reason:
+          'kvm probe: no guest kernel to boot (test guest not built: run npm run guest), so KVM is unproven',
+        ms: 0,
+      });
+    else result = probeAccelerator(qemu, 'kvm', options.timeoutMs ?? PROBE_TIMEOUT_MS, kernel, env);
+    cache.set(key, result);
   }
   return result;
 }
@@ -45,78 +82,100 @@ export function clearKvmProbeCache(): void {
   cache.clear();
 }
 
-function hasKvmDevice(): boolean {
+function defaultKernel(env: NodeJS.ProcessEnv): ProbeKernel | null {
+  const g = guestPaths(env);
+  return g.built ? { kernel: g.kernel, initrd: g.initrd } : null;
+}
+
+function deviceProblem(device: string): string | null {
   try {
-    fs.accessSync('/dev/kvm', fs.constants.R_OK | fs.constants.W_OK);
-    return true;
-  } catch {
-    return false;
+    fs.accessSync(device, fs.constants.R_OK | fs.constants.W_OK);
+    return null;
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    return code === 'ENOENT' ? `${device} missing` : `${device} not usable (${code ?? String(e)})`;
   }
 }
 
-function noDevice(): KvmProbeResult {
-  return { accel: 'tcg', reason: '/dev/kvm is missing or not accessible', ms: 0 };
-}
-
 /**
- * Runs SeaBIOS under `accel` until it prints its banner: resolves `accel` when it does,
- * `tcg` with the reason when QEMU exits or stays silent for `timeoutMs`. Uncached.
+ * Boots `kernel` under `accel` with the VMs' platform arguments: resolves `accel` when the
+ * kernel prints its banner on the serial port, `tcg` with the reason when QEMU exits or
+ * stays silent for `timeoutMs`. Uncached; the QEMU it starts has exited when it resolves.
  */
-export function probeAccelerator(qemu: string, accel: Accel, timeoutMs: number): Promise<KvmProbeResult> {
+export function probeAccelerator(
+  qemu: string,
+  accel: Accel,
+  timeoutMs: number,
+  kernel: ProbeKernel,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<KvmProbeResult> {
   const started = Date.now();
-  const done = (verdict: Accel, reason: string): KvmProbeResult => ({
-    accel: verdict,
-    reason,
-    ms: Date.now() - started,
-  });
+  const args = [
+    ...platformArgs(accel),
+    '-m',
+    '128',
+    '-nodefaults',
+    '-no-user-config',
+    '-display',
+    'none',
+    '-monitor',
+    'none',
+    '-serial',
+    'stdio',
+    '-no-reboot',
+    '-kernel',
+    kernel.kernel,
+    ...(kernel.initrd ? ['-initrd', kernel.initrd] : []),
+    '-append',
+    PROBE_APPEND,
+  ];
   return new Promise((resolve) => {
-    // SeaBIOS writes its banner to the debug console port 0x402 as its first act, so the
-    // banner on stdout proves a vCPU really ran guest code under KVM.
-    const child = spawn(
-      qemu,
-      [
-        '-accel',
-        accel,
-        '-machine',
-        'pc',
-        '-m',
-        '16',
-        '-nodefaults',
-        '-no-user-config',
-        '-display',
-        'none',
-        '-chardev',
-        'stdio,id=dbg',
-        '-device',
-        'isa-debugcon,iobase=0x402,chardev=dbg',
-      ],
-      { stdio: ['ignore', 'pipe', 'pipe'] },
-    );
-    let output = '';
-    let settled = false;
-    const finish = (accel: Accel, reason: string): void => {
-      if (settled) return;
-      settled = true;
+    const child = spawn(qemu, args, { stdio: ['ignore', 'pipe', 'pipe'], env });
+    let serial = '';
+    let stderr = '';
+    let verdict: KvmProbeResult | undefined;
+    const exited = new Promise<void>((r) => child.once('close', () => r()));
+    const finish = (result: Accel, reason: string): void => {
+      if (verdict) return;
+      verdict = { accel: result, reason, ms: Date.now() - started };
       clearTimeout(timer);
-      child.kill('SIGKILL');
-      resolve(done(accel, reason));
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      // Resolve only once the process is gone, so no caller ever sees a probe QEMU alive.
+      void exited.then(() => resolve(verdict as KvmProbeResult));
     };
-    const timer = setTimeout(
-      () => finish('tcg', `${accel} probe produced no BIOS output within ${timeoutMs} ms`),
-      timeoutMs,
-    );
-    const onData = (chunk: Buffer): void => {
-      output += chunk.toString('utf8');
-      if (output.includes('SeaBIOS')) finish(accel, `${accel} probe ran SeaBIOS`);
+    const said = (): string => {
+      const lines = stderr.split('\n').map((l) => l.replace(/^[^:]*qemu[^:]*: /, '').trim());
+      return (lines.find((l) => /error|failed|assert/i.test(l)) ?? lines.filter(Boolean).at(-1) ?? '').slice(
+        0,
+        200,
+      );
     };
-    child.stdout.on('data', onData);
-    child.stderr.on('data', (chunk: Buffer) => {
-      output += chunk.toString('utf8');
+    const timer = setTimeout(() => {
+      const extra = said();
+      finish(
+        'tcg',
+        `${accel} probe: no kernel output within ${timeoutMs} ms${extra ? ` (QEMU said: ${extra})` : ''}`,
+      );
+    }, timeoutMs);
+    child.stdout.on('data', (chunk: Buffer) => {
+      serial = (serial + chunk.toString('latin1')).slice(-4096);
+      if (serial.includes(KERNEL_BANNER))
+        finish(
+          accel,
+          `${accel} probe: the kernel printed "${KERNEL_BANNER}" after ${Date.now() - started} ms`,
+        );
     });
-    child.on('error', (e) => finish('tcg', `${accel} probe could not start QEMU: ${e.message}`));
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr = (stderr + chunk.toString('utf8')).slice(-4096);
+    });
+    child.on('error', (e) => {
+      verdict ??= { accel: 'tcg', reason: `${accel} probe could not start QEMU: ${e.message}`, ms: 0 };
+      clearTimeout(timer);
+      resolve(verdict);
+    });
     child.on('exit', (code, signal) => {
-      const firstLine = output.trim().split('\n').at(-1) ?? '';
-      finish('tcg', `${accel} probe: QEMU exited (${signal ?? code}): ${firstLine.slice(0, 160)}`);
+      const how = signal ? `signal ${signal}` : `code ${code}`;
+      finish('tcg', `${accel}: QEMU exited (${how}): ${said() || 'no message'}`);
     });
   });
 }

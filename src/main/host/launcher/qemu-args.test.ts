@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildQemuArgs, DEFAULT_APPEND, type LaunchPlan } from './qemu-args';
+import { buildQemuArgs, DEFAULT_APPEND, type LaunchPlan, platformArgs, VM_CPU } from './qemu-args';
 import { vmRuntimePaths } from './runtime-paths';
 
 const plan: LaunchPlan = {
@@ -40,6 +40,14 @@ describe('buildQemuArgs', () => {
     expect(valueOf(args, '-accel')).toEqual(['tcg']);
     expect(valueOf(args, '-append')).toEqual([DEFAULT_APPEND]);
     expect(valueOf(args, '-initrd')).toEqual(['/g/initramfs.cpio.gz']);
+  });
+
+  it('runs every VM on the platform the KVM probe proves: platformArgs, CPU named', () => {
+    expect(valueOf(args, '-cpu')).toEqual([VM_CPU]);
+    const platform = platformArgs('tcg', { memoryBackend: 'ram0' });
+    const at = args.indexOf('-accel');
+    expect(args.slice(at, at + platform.length)).toEqual(platform);
+    expect(platformArgs('kvm')).toEqual(['-accel', 'kvm', '-machine', 'pc', '-cpu', VM_CPU]);
   });
 
   it('appends extraArgs last', () => {

@@ -9,6 +9,18 @@ import type { ManagedVmSpec } from './vm-spec';
 /** Default kernel command line: kernel log and the guest's markers on ttyS0. */
 export const DEFAULT_APPEND = 'console=ttyS0 quiet panic=-1';
 
+/** The CPU model of every managed VM: QEMU's default for `pc`, named so the KVM probe and the VMs cannot drift apart. */
+export const VM_CPU = 'qemu64';
+
+/**
+ * `-accel`, `-machine` and `-cpu` of every managed VM. The KVM probe boots its kernel with
+ * the very same ones, so a verdict proven by the probe holds for the VMs.
+ */
+export function platformArgs(accel: Accel, options: { memoryBackend?: string } = {}): string[] {
+  const machine = options.memoryBackend ? `pc,memory-backend=${options.memoryBackend}` : 'pc';
+  return ['-accel', accel, '-machine', machine, '-cpu', VM_CPU];
+}
+
 /** Everything besides the spec that shapes the command line. */
 export interface LaunchPlan {
   accel: Accel;
@@ -25,15 +37,12 @@ export function buildQemuArgs(spec: ManagedVmSpec, plan: LaunchPlan): string[] {
   const args = [
     '-name',
     `${spec.name},process=vmsig-vm${spec.id}`,
-    '-accel',
-    plan.accel,
+    ...platformArgs(plan.accel, { memoryBackend: 'ram0' }),
     '-m',
     `${spec.memoryMiB}M`,
     // A shared file-backed RAM so the MEMCTX adapter can map the guest's memory.
     '-object',
     `memory-backend-file,id=ram0,size=${spec.memoryMiB}M,mem-path=${plan.paths.ram},share=on`,
-    '-machine',
-    'pc,memory-backend=ram0',
     '-qmp',
     `unix:${plan.paths.qmp},server=on,wait=off`,
     '-serial',
