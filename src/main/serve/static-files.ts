@@ -6,6 +6,7 @@
 import fs from 'node:fs';
 import type { ServerResponse } from 'node:http';
 import path from 'node:path';
+import { pipeline } from 'node:stream';
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -54,9 +55,9 @@ export function resolveStatic(root: string, pathname: string): string | null {
 export function sendFile(res: ServerResponse, file: string, extraHeaders: Record<string, string> = {}): void {
   const type = TYPES[path.extname(file)] ?? 'application/octet-stream';
   res.writeHead(200, { ...SECURITY_HEADERS, 'Content-Type': type, ...extraHeaders });
-  fs.createReadStream(file)
-    .on('error', () => res.destroy())
-    .pipe(res);
+  // pipeline, not pipe: a client that resets mid-response must close the file too, or
+  // every reset leaks a descriptor.
+  pipeline(fs.createReadStream(file), res, () => {});
 }
 
 /** Ends a response with a status and a plain-text reason. */

@@ -1,19 +1,24 @@
 /*
  * The headless host's web side: serves the built renderer on 127.0.0.1 with a per-start
- * token, bridges the console API over WebSocket (/api) and relays each VM's VNC websocket
- * (/vnc/<id>) — all behind the same token and origin checks. It runs the same
+ * token, bridges the console API over WebSocket (/api) and runs the host's RFB relay for each
+ * VM's screen (/display/<id>, entered with a one-time ticket) — behind host and origin checks. It runs the same
  * ConsoleService the Electron shell runs; it never reaches the core except through it.
  */
 import http from 'node:http';
 import path from 'node:path';
+import type { Duplex } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { WebSocketServer } from 'ws';
 import type { Log } from '../core';
 import { type ConsoleHostPort, ConsoleService } from '../host/console';
-import { authorized, newToken, originAllowed, presentedToken, tokenCookie } from './access';
+import { authorized, consoleUrl, hostAllowed, newToken, originAllowed } from './access';
+import { awaitHello } from './api-auth';
+import { displayRoute, serveDisplayRequest } from './display-routes';
+import { DisplayService } from '../host/display';
 import { resolveStatic, sendFile, sendStatus } from './static-files';
 import { MAX_MESSAGE, bridgeSocket } from './ws-bridge';
-import { proxyVnc } from './vnc-proxy';
+import { relayDisplay } from './vnc-proxy';
+import { guardServer, requestPath } from './http-guard';
 
 /** Options of the web host. */
 export interface WebHostOptions {
@@ -48,42 +53,66 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
   if (!resolveStatic(root, '/index.html'))
     throw new Error(`the console UI is not built (no ${root}/index.html): run npm run build`);
   const token = opts.token ?? newToken();
-  const service = new ConsoleService(opts.host, {
-    log: opts.log,
-    // The port in the query changes when QEMU restarts, so the page reconnects its screen.
-    vncUrl: (id, vncPort) => `/vnc/${id}?display=${vncPort}`,
-  });
+  const service = new ConsoleService(opts.host, { log: opts.log });
   service.start();
+  const display = new DisplayService(opts.host, () => service.id, { log: opts.log });
   let port = 0;
 
   const server = http.createServer((req, res) => {
-    if (req.method !== 'GET' && req.method !== 'HEAD') return sendStatus(res, 405, 'method not allowed');
-    if (!authorized(req, port, token))
-      return sendStatus(res, 403, 'forbidden: open the URL vmsig serve printed (it carries the token)');
-    const file = resolveStatic(root, new URL(req.url ?? '/', 'http://x').pathname);
-    if (!file) return sendStatus(res, 404, 'not found');
-    sendFile(res, file, presentedToken(req).fromQuery ? { 'Set-Cookie': tokenCookie(token) } : {});
+    // Whatever a request holds, it is answered or dropped here: a throw out of this
+    // listener would end the process and orphan the VMs (`GET //a:99999/` once did).
+    try {
+      const pathname = requestPath(req.url);
+      if (pathname === null) return sendStatus(res, 400, 'bad request target');
+      if (!hostAllowed(req, port)) return sendStatus(res, 403, 'forbidden: not this host');
+      const route = displayRoute(pathname, req.url);
+      if (route && route.kind !== 'socket') {
+        if (!authorized(req, port, token)) return sendStatus(res, 403, 'forbidden: the API needs the token');
+        return void serveDisplayRequest(req, res, route, display);
+      }
+      if (req.method !== 'GET' && req.method !== 'HEAD') return sendStatus(res, 405, 'method not allowed');
+      // The page's files hold no secret: they load without the token, which only the API checks.
+      const file = resolveStatic(root, pathname);
+      if (!file) return sendStatus(res, 404, 'not found');
+      sendFile(res, file);
+    } catch (e) {
+      opts.log('warn', `request ${JSON.stringify(req.url?.slice(0, 200))} failed: ${String(e)}`);
+      if (!res.headersSent) sendStatus(res, 500, 'internal error');
+      else res.destroy();
+    }
   });
+  guardServer(server, opts.log);
 
   const wss = new WebSocketServer({
     noServer: true,
     maxPayload: MAX_MESSAGE,
     handleProtocols: (protocols) => (protocols.has('binary') ? 'binary' : false),
   });
-  server.on('upgrade', (req, socket, head) => {
+  server.on('upgrade', (req, socket: Duplex, head) => {
+    // Node gives an upgraded socket no 'error' listener: a peer that resets it after our
+    // refusal would otherwise throw out of the process.
+    socket.on('error', (e) => opts.log('debug', `upgrade socket: ${e.message}`));
     const reject = (status: string): void => {
-      socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\n\r\n`);
+      if (socket.writable) socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\n\r\n`);
+      else socket.destroy();
     };
-    if (!authorized(req, port, token) || !originAllowed(req, port)) return reject('403 Forbidden');
-    const pathname = new URL(req.url ?? '/', 'http://x').pathname;
-    const vnc = /^\/vnc\/(\d{1,2})$/.exec(pathname);
-    if (pathname !== '/api' && !vnc) return reject('404 Not Found');
-    wss.handleUpgrade(req, socket, head, (ws) => {
-      if (!vnc) return bridgeSocket(ws, service, opts.log);
-      const vm = opts.host.vms().find((v) => v.id === Number(vnc[1]));
-      if (!vm?.vncWebsocketPort) return ws.close(1011, 'this VM has no display now');
-      proxyVnc(ws, vm.vncWebsocketPort, opts.log);
-    });
+    try {
+      const pathname = requestPath(req.url);
+      if (pathname === null) return reject('400 Bad Request');
+      if (!hostAllowed(req, port) || !originAllowed(req, port)) return reject('403 Forbidden');
+      const route = displayRoute(pathname, req.url);
+      if (pathname !== '/api' && route?.kind !== 'socket') return reject('404 Not Found');
+      // The display socket spends its one-time ticket before the upgrade; the API socket
+      // proves the token in its first message (awaitHello).
+      if (route?.kind === 'socket' && !display.redeem(route.ticket, route.endpoint)) return reject('403 Forbidden');
+      wss.handleUpgrade(req, socket, head, (ws) => {
+        if (route?.kind === 'socket') return relayDisplay(ws, display, route.endpoint);
+        awaitHello(ws, token, () => bridgeSocket(ws, service, opts.log));
+      });
+    } catch (e) {
+      opts.log('warn', `upgrade ${JSON.stringify(req.url?.slice(0, 200))} failed: ${String(e)}`);
+      socket.destroy();
+    }
   });
 
   await new Promise<void>((resolve, reject) => {
@@ -91,13 +120,14 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
     server.listen(opts.port ?? 0, '127.0.0.1', () => resolve());
   });
   port = (server.address() as { port: number }).port;
-  const url = `http://127.0.0.1:${port}/?token=${token}`;
+  const url = consoleUrl(port, token);
   return {
     url,
     port,
     token,
     service,
     async stop() {
+      display.closeAll();
       service.stop();
       for (const c of wss.clients) c.terminate();
       wss.close();

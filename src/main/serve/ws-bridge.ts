@@ -43,14 +43,21 @@ export function bridgeSocket(ws: WebSocket, service: ConsoleService, log: Log): 
       ws.close(1003, 'invokes are JSON text');
       return;
     }
-    const m = msg as { t?: unknown; id?: unknown; channel?: unknown; request?: unknown };
+    // JSON text may be `null`, a number or an array: only an object is an invoke.
+    const m = (typeof msg === 'object' && msg !== null ? msg : {}) as {
+      t?: unknown;
+      id?: unknown;
+      channel?: unknown;
+      request?: unknown;
+    };
     if (m.t !== 'invoke' || typeof m.id !== 'number' || !Number.isSafeInteger(m.id)) {
       ws.close(1008, 'malformed invoke');
       return;
     }
     const id = m.id;
-    service
-      .dispatch(m.channel, m.request, sink)
+    // A synchronous throw inside dispatch becomes a rejected promise, answered below.
+    Promise.resolve()
+      .then(() => service.dispatch(m.channel, m.request, sink))
       .then((result) => {
         if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ t: 'result', id, result }));
       })

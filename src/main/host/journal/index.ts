@@ -7,7 +7,7 @@ export {
   type JournalStats,
 } from './journal';
 export { JournalReader, type JournalPage, type JournalQuery } from './journal-reader';
-export type { JournalRecord, RecordMeta } from './journal-record';
+export type { HostOpBody, HostOpRecord, JournalRecord, RecordMeta } from './journal-record';
 export { DEFAULT_JOURNAL_POLICY, RecordPolicy, type JournalPolicy, type KindPolicy } from './record-policy';
 export type { Durability, OpenFindings, SegmentDamage } from './segment-writer';
 export { defaultJournalDir } from './journal-paths';

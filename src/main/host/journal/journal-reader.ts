@@ -4,7 +4,15 @@
  * repairs them; damage is returned with the page (segment file and byte offset).
  */
 import { readFileSync } from 'node:fs';
-import { type JournalRecord, type RecordKey, decodeRecord, peekRecord } from './journal-record';
+import {
+  type HostOpRecord,
+  type JournalRecord,
+  type RecordKey,
+  decodeHostOpRecord,
+  decodeRecord,
+  isHostOpContent,
+  peekRecord,
+} from './journal-record';
 import { type ScanResult, type ScannedFrame, scanSegment } from './segment-scan';
 import { type SegmentFile, listSegments } from './segment-files';
 import type { SegmentDamage } from './segment-writer';
@@ -35,9 +43,9 @@ export interface JournalQuery {
   after?: number;
 }
 
-/** One page of results. */
-export interface JournalPage {
-  records: JournalRecord[];
+/** One page of results (event records, or host-operation records for `hostOps`). */
+export interface JournalPage<R = JournalRecord> {
+  records: R[];
   /** Pass as `before` (desc) or `after` (asc) for the next page; null once nothing more matches (a full page always has one). */
   cursor: number | null;
   /** Damage met in the segments read for this page. */
@@ -53,13 +61,26 @@ export class JournalReader {
 
   constructor(readonly dir: string) {}
 
-  /** Runs `q`; throws the file system's error when a segment exists but cannot be read. */
+  /** Runs `q` over event records; throws the file system's error when a segment exists but cannot be read. */
   query(q: JournalQuery): JournalPage {
+    return this.page(q, false, decodeRecord);
+  }
+
+  /** Runs `q` over host-operation records (`kinds` never matches them); throws like query. */
+  hostOps(q: Omit<JournalQuery, 'kinds'>): JournalPage<HostOpRecord> {
+    return this.page(q, true, decodeHostOpRecord);
+  }
+
+  private page<R extends { rec: number }>(
+    q: JournalQuery,
+    hostOps: boolean,
+    decode: (content: Buffer) => R,
+  ): JournalPage<R> {
     if (!(Number.isInteger(q.limit) && q.limit >= 1))
       throw new RangeError(`journal query limit must be an integer >= 1, got ${q.limit}`);
     const desc = (q.order ?? 'desc') === 'desc';
     const segs = listSegments(this.dir);
-    const records: JournalRecord[] = [];
+    const records: R[] = [];
     const damage: SegmentDamage[] = [];
     const order = desc ? [...segs.keys()].reverse() : [...segs.keys()];
     for (const i of order) {
@@ -78,11 +99,12 @@ export class JournalReader {
       const [lo, hi] = recWindow(frames, q);
       for (let k = 0; k < hi - lo; k++) {
         const f = frames[desc ? hi - 1 - k : lo + k]!;
+        if (isHostOpContent(f.content) !== hostOps) continue;
         const key = peekRecord(f.content);
         if (key !== null && !matches(key, q)) continue;
-        let r: JournalRecord;
+        let r: R;
         try {
-          r = decodeRecord(f.content);
+          r = decode(f.content);
         } catch (e) {
           damage.push({
             segment: seg.name,

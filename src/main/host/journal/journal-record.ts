@@ -1,7 +1,8 @@
 /*
  * The on-disk record: a 12-byte frame (magic, length, CRC-32) around journal metadata and
- * the protocol's EVENT body (event-codec.ts), so a record decodes with the wire's codec.
- * It never touches files; it only turns records into bytes and back.
+ * the protocol's EVENT body (event-codec.ts), so a record decodes with the wire's codec; or,
+ * flagged in the metadata, a host operation (its own record type, not a wire kind). It
+ * never touches files; it only turns records into bytes and back.
  */
 import { crc32 } from 'node:zlib';
 import {
@@ -28,6 +29,12 @@ const META_FIXED = 32;
 export const MAX_CONTENT = 1 << 20;
 
 const FLAG_REFUSED = 0x1;
+/** The content after the metadata is a host operation (HostOpBody), not an EVENT body. */
+const FLAG_HOST_OP = 0x2;
+/** Fixed part of a host-operation body: vm u32, phase u32, err u32, reserved u32, tsNs u64. */
+const HOST_OP_FIXED = 24;
+/** Largest JSON detail of a host operation (op name, checked arguments, a message). */
+export const HOST_OP_DETAIL_MAX = 4096;
 
 /** Who and what, beside the event itself. */
 export interface RecordMeta {
@@ -43,6 +50,32 @@ export interface RecordMeta {
   controlName: string;
   /** The refusal code when the core refused the command; null when routed. */
   refused: number | null;
+}
+
+/**
+ * A host operation (protocol §10: start, stop, add, remove, ...) as the journal keeps it: a
+ * record type of its own, never a wire event kind. `requested` is written before the
+ * operation runs (with the refusal in the metadata when the gate refused it); `done` after,
+ * with its outcome.
+ */
+export interface HostOpBody {
+  op: string;
+  /** Endpoint id the operation names (0 when none). */
+  vm: number;
+  phase: 'requested' | 'done';
+  /** Outcome code of a `done` record (protocol §8; OK = 0); 0 for `requested`. */
+  err: number;
+  /** The core's clock at the time of the record, ns. */
+  tsNs: number;
+  /** Checked arguments (no secrets), as given to the operation. */
+  args: Record<string, unknown>;
+  /** Why it failed, for a `done` record that did not succeed. */
+  message?: string;
+}
+
+/** A decoded host-operation record. */
+export interface HostOpRecord extends RecordMeta {
+  hostOp: HostOpBody;
 }
 
 /** A decoded record. `event.origin` is restored from `controlId`. */
@@ -74,6 +107,42 @@ export class RecordEncoder {
     const total = FRAME_HEADER + contentLen;
     if (this.buf.length < total) this.buf = Buffer.allocUnsafe(Math.max(total, this.buf.length * 2));
     const buf = this.buf;
+    this.writeMeta(buf, meta, name, contentLen, 0);
+    writeEventBody(ev, buf, FRAME_HEADER + META_FIXED + name.length);
+    buf.writeUInt32LE(frameCrc(buf, 0, contentLen), CRC_AT);
+    return buf.subarray(0, total);
+  }
+
+  /**
+   * Encodes a host-operation record (same frame and metadata; FLAG_HOST_OP). The JSON detail
+   * is cut to HOST_OP_DETAIL_MAX (a message first), so the record always fits.
+   */
+  encodeHostOp(meta: RecordMeta, op: HostOpBody): Buffer {
+    const name = this.nameBytes(meta.controlName);
+    const detail = hostOpDetail(op);
+    const contentLen = META_FIXED + name.length + HOST_OP_FIXED + detail.length;
+    const total = FRAME_HEADER + contentLen;
+    if (this.buf.length < total) this.buf = Buffer.allocUnsafe(Math.max(total, this.buf.length * 2));
+    const buf = this.buf;
+    this.writeMeta(buf, meta, name, contentLen, FLAG_HOST_OP);
+    const b = FRAME_HEADER + META_FIXED + name.length;
+    buf.writeUInt32LE(op.vm >>> 0, b);
+    buf.writeUInt32LE(op.phase === 'done' ? 1 : 0, b + 4);
+    buf.writeUInt32LE(op.err >>> 0, b + 8);
+    buf.writeUInt32LE(0, b + 12);
+    buf.writeBigUInt64LE(BigInt(Math.max(0, Math.trunc(op.tsNs))), b + 16);
+    buf.set(detail, b + HOST_OP_FIXED);
+    buf.writeUInt32LE(frameCrc(buf, 0, contentLen), CRC_AT);
+    return buf.subarray(0, total);
+  }
+
+  private writeMeta(
+    buf: Buffer,
+    meta: RecordMeta,
+    name: Uint8Array,
+    contentLen: number,
+    flags: number,
+  ): void {
     buf.writeUInt32LE(RECORD_MAGIC, 0);
     buf.writeUInt32LE(contentLen, LENGTH_AT);
     const c = FRAME_HEADER;
@@ -82,14 +151,11 @@ export class RecordEncoder {
     buf.writeUInt32LE(meta.principal >>> 0, c + 16);
     buf.writeUInt32LE(meta.controlId >>> 0, c + 20);
     buf.writeUInt32LE(meta.refused === null ? 0 : meta.refused >>> 0, c + 24);
-    buf[c + 28] = meta.refused === null ? 0 : FLAG_REFUSED;
+    buf[c + 28] = (meta.refused === null ? 0 : FLAG_REFUSED) | flags;
     buf[c + 29] = name.length;
     buf[c + 30] = 0;
     buf[c + 31] = 0;
     buf.set(name, c + META_FIXED);
-    writeEventBody(ev, buf, c + META_FIXED + name.length);
-    buf.writeUInt32LE(frameCrc(buf, 0, contentLen), CRC_AT);
-    return buf.subarray(0, total);
   }
 
   private nameBytes(name: string): Uint8Array {
@@ -107,6 +173,14 @@ export class RecordEncoder {
 /** Encodes one record into a fresh buffer (tests, tools); the journal uses a RecordEncoder. */
 export function encodeRecord(meta: RecordMeta, ev: VmsigEvent): Buffer {
   return Buffer.from(new RecordEncoder().encode(meta, ev));
+}
+
+/** The JSON detail of a host operation, within HOST_OP_DETAIL_MAX (dropping the message, then the arguments). */
+function hostOpDetail(op: HostOpBody): Uint8Array {
+  const full = utf8Encode(JSON.stringify({ op: op.op, args: op.args, message: op.message }));
+  if (full.length <= HOST_OP_DETAIL_MAX) return full;
+  const short = utf8Encode(JSON.stringify({ op: op.op.slice(0, 64), args: {}, message: 'detail too long' }));
+  return short;
 }
 
 /** Cuts UTF-8 bytes to at most `max` without splitting a character. */
@@ -135,9 +209,25 @@ export interface RecordKey {
   tsNs: number;
 }
 
+/** Whether a frame's content is a host-operation record (not an event). */
+export function isHostOpContent(content: Buffer): boolean {
+  return content.length > 28 && (content[28]! & FLAG_HOST_OP) !== 0;
+}
+
 /** Reads a RecordKey from a frame's content (at least META_FIXED + name + 96 bytes, as checked by decodeRecord). */
 export function peekRecord(content: Buffer): RecordKey | null {
   const body = META_FIXED + (content.length > 29 ? content[29]! : 0);
+  if (isHostOpContent(content)) {
+    if (content.length < body + HOST_OP_FIXED) return null;
+    return {
+      rec: content.readDoubleLE(0),
+      wallMs: content.readDoubleLE(8),
+      principal: content.readUInt32LE(16),
+      kind: HOST_OP_KEY_KIND,
+      endpoint: content.readUInt32LE(body),
+      tsNs: Number(content.readBigUInt64LE(body + 16)),
+    };
+  }
   if (content.length < body + 96) return null;
   return {
     rec: content.readDoubleLE(0),
@@ -149,10 +239,48 @@ export function peekRecord(content: Buffer): RecordKey | null {
   };
 }
 
+/** RecordKey.kind of a host-operation record: outside every kind number, so a kind filter never matches it. */
+export const HOST_OP_KEY_KIND = -1;
+
+/** Decodes a host-operation record's content. Throws VmsigError BAD_FRAME when malformed. */
+export function decodeHostOpRecord(content: Buffer): HostOpRecord {
+  const nameLen = content.length > 29 ? content[29]! : 0;
+  const b = META_FIXED + nameLen;
+  if (!isHostOpContent(content) || content.length < b + HOST_OP_FIXED)
+    throw new VmsigError(ErrorCode.BAD_FRAME, 'not a host operation record');
+  let detail: { op?: unknown; args?: unknown; message?: unknown };
+  try {
+    detail = JSON.parse(utf8Decode(content.subarray(b + HOST_OP_FIXED))) as typeof detail;
+  } catch (e) {
+    throw new VmsigError(ErrorCode.BAD_FRAME, `host operation record detail: ${String(e)}`);
+  }
+  const flags = content[28]!;
+  const args = typeof detail.args === 'object' && detail.args !== null ? detail.args : {};
+  return {
+    rec: content.readDoubleLE(0),
+    wallMs: content.readDoubleLE(8),
+    principal: content.readUInt32LE(16),
+    controlId: content.readUInt32LE(20),
+    controlName: utf8Decode(content.subarray(META_FIXED, b)),
+    refused: (flags & FLAG_REFUSED) !== 0 ? content.readUInt32LE(24) : null,
+    hostOp: {
+      op: typeof detail.op === 'string' ? detail.op : '?',
+      vm: content.readUInt32LE(b),
+      phase: content.readUInt32LE(b + 4) === 1 ? 'done' : 'requested',
+      err: content.readUInt32LE(b + 8),
+      tsNs: Number(content.readBigUInt64LE(b + 16)),
+      args: args as Record<string, unknown>,
+      ...(typeof detail.message === 'string' ? { message: detail.message } : {}),
+    },
+  };
+}
+
 /** Decodes the content of a frame already checked by the scanner. Throws VmsigError BAD_FRAME when malformed. */
 export function decodeRecord(content: Buffer): JournalRecord {
   if (content.length < META_FIXED)
     throw new VmsigError(ErrorCode.BAD_FRAME, `journal record content is ${content.length} bytes`);
+  if (isHostOpContent(content))
+    throw new VmsigError(ErrorCode.BAD_FRAME, 'a host operation record is not an event record');
   const nameLen = content.readUInt8(29);
   const flags = content.readUInt8(28);
   const controlId = content.readUInt32LE(20);

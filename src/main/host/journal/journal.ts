@@ -7,7 +7,7 @@
 import { type Core, type Log, silentLog } from '../../core';
 import { ErrorCode, Kind, Prio, type VmsigEvent, VmsigError, encodeErrorInl } from '../../../shared/model';
 import { JournalReader } from './journal-reader';
-import { RecordEncoder } from './journal-record';
+import { type HostOpBody, RecordEncoder } from './journal-record';
 import { DEFAULT_JOURNAL_POLICY, type JournalPolicy, RecordPolicy } from './record-policy';
 import { type Durability, type OpenFindings, SegmentWriter } from './segment-writer';
 
@@ -64,6 +64,12 @@ export interface Journal {
   nextRec(): number;
   /** A reader on this journal's directory (one per journal: it caches segment scans). */
   reader(): JournalReader;
+  /**
+   * Writes a host operation (protocol §10) with the principal and name of control
+   * `controlId` and `refused` (the gate's code, or null when admitted). False when it could
+   * not be written: the host then refuses the operation IO instead of running it.
+   */
+  recordHostOp(controlId: number, refused: number | null, op: HostOpBody): boolean;
   /** Detaches from the core, flushes (fsync mode) and closes the segment. Idempotent. */
   close(): void;
 }
@@ -200,6 +206,37 @@ export function openJournal(core: Core, opts: JournalOptions): Journal {
     }
   };
 
+  // Host operations are not events: they come through this call, not the tap, and are
+  // always kept (no sampling, no refusal cap: they are few and each one matters).
+  const recordHostOp = (controlId: number, refused: number | null, op: HostOpBody): boolean => {
+    if (state === 'closed') return false;
+    if (state === 'degraded' && !retryDue) {
+      lost++;
+      lostSinceDegraded++;
+      return false;
+    }
+    const who = identity(controlId);
+    const meta = { rec: writer.nextRec, wallMs: now(), principal: who.principal, controlId, refused };
+    try {
+      if (retryDue) {
+        retryDue = false;
+        writer.rotate();
+      }
+      writer.append(encoder.encodeHostOp({ ...meta, controlName: who.name }, op), true);
+      written++;
+    } catch (e) {
+      fail(e);
+      return false;
+    }
+    if (state === 'degraded') {
+      state = 'ok';
+      log('info', `journal: writing again after losing ${lostSinceDegraded} records`);
+      report(`journal resumed, ${lostSinceDegraded} lost`, lostSinceDegraded);
+      lostSinceDegraded = 0;
+    }
+    return true;
+  };
+
   const untap = core.addTap(tap);
   let reader: JournalReader | undefined;
   for (const d of findings.damage) {
@@ -227,6 +264,7 @@ export function openJournal(core: Core, opts: JournalOptions): Journal {
     }),
     nextRec: () => writer.nextRec,
     reader: () => (reader ??= new JournalReader(opts.dir)),
+    recordHostOp,
     close() {
       if (state === 'closed') return;
       state = 'closed';
