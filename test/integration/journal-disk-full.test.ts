@@ -1,7 +1,8 @@
 /*
  * A full disk under the journal (a 64 KiB tmpfs): a clear ERROR event (code IO) reaches
- * the controls, the core keeps routing and acking, the journal degrades, and once space
- * is freed it writes again and reports how many records it lost. Needs root for mount.
+ * the controls, the journal degrades, commands it cannot record are refused IO (write-ahead,
+ * protocol §10), and once space is freed it writes again and reports how many records it
+ * lost. Needs root for mount.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
@@ -29,7 +30,7 @@ describe('journal on a full disk', () => {
   });
 
   it.runIf(mounted)(
-    'reports ENOSPC as an ERROR event, keeps routing, and resumes once space is freed',
+    'reports ENOSPC as an ERROR event, refuses unrecorded commands IO, and resumes once space is freed',
     async () => {
       const filler = join(mnt, 'filler');
       writeFileSync(filler, Buffer.alloc(16 * 1024));
@@ -45,8 +46,10 @@ describe('journal on a full disk', () => {
 
       const tick = (): Promise<void> => new Promise((r) => setImmediate(r));
       let corr = 0;
-      const acked = (): number =>
-        rig.received.filter((e) => e.kind === Kind.ACT_ACK && decodeActAck(e.inln).ok === 1).length;
+      const acks = () =>
+        rig.received
+          .filter((e) => e.kind === Kind.ACT_ACK)
+          .map((e) => ({ corr: e.corr, ...decodeActAck(e.inln) }));
       const journalErrors = () =>
         rig.received
           .filter((e) => e.kind === Kind.ERROR && e.source === Source.CORE)
@@ -63,8 +66,10 @@ describe('journal on a full disk', () => {
         msg: 'journal write failed: ENOSPC',
       });
       expect(logs.find((l) => l.startsWith('error:'))).toMatch(/cannot write to .*seg-\d{16}\.vjl .*ENOSPC/);
-      // The core never stopped: every command got its ack while the journal was degraded.
-      expect(acked()).toBe(1000);
+      // Every command got one answer; those the journal could not record were refused IO.
+      expect(acks()).toHaveLength(1000);
+      expect(acks().filter((a) => a.ok === 0 && a.err !== ErrorCode.IO)).toEqual([]);
+      expect(acks().filter((a) => a.ok === 0).length).toBeGreaterThan(0);
       const lostBefore = journal.stats().lost;
       expect(lostBefore).toBeGreaterThan(0);
 
@@ -87,6 +92,9 @@ describe('journal on a full disk', () => {
       // A prefix written before the disk filled, then the commands after recovery.
       expect(corrs.slice(0, 10)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
       expect(corrs.slice(-3)).toEqual([corr - 2, corr - 1, corr]);
+      // ok=1 only for what is on disk.
+      const onDisk = new Set(corrs);
+      expect(acks().filter((a) => a.ok === 1 && !onDisk.has(a.corr))).toEqual([]);
     },
   );
 });

@@ -1,6 +1,7 @@
 /*
  * A file size limit under the host (ulimit -f → EFBIG; Node ignores SIGXFSZ): a socket
- * client sees a clear ERROR event, every command is still acked, and the journal resumes
+ * client sees a clear ERROR event, every command is answered (IO when it could not be
+ * recorded: write-ahead, see test/security/write-ahead.test.ts), and the journal resumes
  * in a fresh segment after its retry. The journal left behind is intact.
  */
 import { spawn } from 'node:child_process';
@@ -30,7 +31,7 @@ describe('journal under a file size limit', () => {
   const root = mkdtempSync(join(tmpdir(), 'vmsig-journal-limit-'));
   afterAll(() => rmSync(root, { recursive: true, force: true }));
 
-  it('EFBIG gives an ERROR event, acks continue, and the journal resumes in a new segment', async () => {
+  it('EFBIG gives an ERROR event, every command is answered, and the journal resumes in a new segment', async () => {
     const dir = join(root, 'journal');
     const socketPath = join(root, 'control.sock');
     const child = spawn(
@@ -62,6 +63,7 @@ describe('journal under a file size limit', () => {
       client.subscribe(allEvents(ALL_ENDPOINTS));
       const errors: string[] = [];
       let acks = 0;
+      let refusedIo = 0;
       client.onEvent((ev) => {
         if (
           ev.kind === Kind.ERROR &&
@@ -75,6 +77,7 @@ describe('journal under a file size limit', () => {
           decodeActAck(ev.inln).ok === 1
         )
           acks++;
+        if (ev.kind === Kind.ACT_ACK && decodeActAck(ev.inln).err === ErrorCode.IO) refusedIo++;
       });
       // ~150 bytes per record, 2 per command: 24 KiB fills in ~80 commands. Send in waves
       // spaced past the retry, so the journal fails, resumes, and fails again.
@@ -87,7 +90,8 @@ describe('journal under a file size limit', () => {
         );
         await new Promise((r) => setTimeout(r, 150));
       }
-      expect(acks).toBe(sent);
+      expect(acks + refusedIo).toBe(sent);
+      expect(refusedIo).toBeGreaterThan(0);
       expect(errors[0]).toBe('journal write failed: EFBIG');
       expect(errors.some((m) => /^journal resumed, \d+ lost$/.test(m))).toBe(true);
       expect(stderr).toMatch(/error: journal: cannot write to .*seg-\d{16}\.vjl .*EFBIG/);

@@ -1,6 +1,7 @@
 /*
- * Events the core itself addresses to one control: the DROPPED notice of §7 and the
- * refusal of a sensor report. Builders only; the core stamps and delivers them.
+ * Events the core itself addresses to one control: the DROPPED notice of §7, the
+ * refusal of a command (ACT_ACK{ok=0}) and of a sensor report. Builders only; the core
+ * stamps and delivers them.
  */
 import {
   Dir,
@@ -10,6 +11,7 @@ import {
   Prio,
   Source,
   type VmsigEvent,
+  encodeActAck,
   encodeErrorInl,
   makeEvent,
 } from '../../shared/model';
@@ -35,5 +37,16 @@ export function sensorRefusal(controlId: number, ev: VmsigEvent, err: number): E
     corr: ev.corr,
     prio: Prio.NORMAL,
     inln: encodeErrorInl({ code: err, detail: Kind.CURSOR_STATE, msg: 'cursor refused' }),
+  };
+}
+
+/** ACT_ACK{ok=0, err} answering a refused command, carrying its corr. */
+export function commandRefusal(controlId: number, ev: VmsigEvent, err: number): EventInit {
+  return {
+    kind: Kind.ACT_ACK,
+    endpoint: ev.endpoint,
+    corr: ev.corr,
+    origin: controlId,
+    inln: encodeActAck({ ok: 0, err, cmdKind: ev.kind, detail: 0 }),
   };
 }

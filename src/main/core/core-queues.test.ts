@@ -153,20 +153,22 @@ describe('payload release (exactly once)', () => {
     const { core } = newRig({ endpoints: [1] });
     const seenLive: number[] = [];
     let p = countedPayload();
+    // CMD_MEMWRITE: the one kind that defines a payload (§10).
     const port = core.registerAdapter({
-      source: Source.VMHOST,
+      source: Source.MEMCTX,
       endpoint: 1,
       defaultPrio: Prio.NORMAL,
       codec: 2,
       handle: () => void seenLive.push(p.releases()),
     });
-    port.emit({ kind: Kind.SEAM_UP, inln: encodeSeam({ seam: Source.VMHOST, reason: 0 }) });
+    port.emit({ kind: Kind.SEAM_UP, inln: encodeSeam({ seam: Source.MEMCTX, reason: 0 }) });
     const weak = attach(core, { caps: Cap.OBSERVE });
-    weak.send(cmd(Kind.CMD_VM, 1, { payload: p.payload, inln: encodeOp({ op: VmOp.QUERY }) }));
+    weak.send(cmd(Kind.CMD_MEMWRITE, 1, { payload: p.payload }));
     expect(p.releases()).toBe(1);
     p = countedPayload();
     const ok = attach(core);
-    ok.send(cmd(Kind.CMD_VM, 1, { payload: p.payload, inln: encodeOp({ op: VmOp.QUERY }) }));
+    ok.send(leaseCmd(Kind.CMD_ACQUIRE, 1, LeaseClass.MEMWRITE));
+    ok.send(cmd(Kind.CMD_MEMWRITE, 1, { payload: p.payload }));
     expect(seenLive).toEqual([0]);
     expect(p.releases()).toBe(1);
   });

@@ -19,7 +19,7 @@ import {
   makeEvent,
 } from '../../shared/model';
 import { LEASE_COMMANDS, clampClientPrio, ruleFor } from './command-rules';
-import { droppedNotice, sensorRefusal } from './core-notices';
+import { commandRefusal, droppedNotice, sensorRefusal } from './core-notices';
 import {
   Control,
   type ControlSink,
@@ -28,6 +28,7 @@ import {
   type QueueLimits,
 } from './control';
 import { maskHas } from './endpoint-mask';
+import { checkPayload } from './payload-limits';
 import type { SubscriptionFilter } from './filter';
 import { type HostOpName, hostOpVerdict } from './host-gate';
 import { LeaseArbiter } from './lease-arbiter';
@@ -68,8 +69,13 @@ export interface SubmitOutcome {
   replied: boolean;
 }
 
-/** Called synchronously for every event the core routes (and every refused command). */
-export type Tap = (ev: VmsigEvent, refusedWith?: number) => void;
+/**
+ * Called synchronously for every event the core routes (and every refused command). A tap
+ * that keeps a record (the journal) returns false when it could not record `ev`: an
+ * admitted command is then answered ACT_ACK{ok=0, err=IO} and never reaches an adapter
+ * (write-ahead, §10). Any other return means recorded or deliberately not kept.
+ */
+export type Tap = (ev: VmsigEvent, refusedWith?: number) => boolean | void;
 
 /** Construction options. */
 export interface CoreOptions {
@@ -243,6 +249,9 @@ export class Core {
       return this.unrouted(ev, { accepted: false, err: ErrorCode.KIND, replied: false });
     ev.source = Source.CONTROL;
     if (isRetiredKind(ev.kind) || !isKnownKind(ev.kind)) return this.refuse(c, ev, ErrorCode.KIND);
+    // Before any gate: an oversized payload is refused whoever sends it (EXTENT/INVAL, §10).
+    const payloadErr = checkPayload(ev);
+    if (payloadErr !== ErrorCode.OK) return this.refuse(c, ev, payloadErr);
     if (LEASE_COMMANDS.has(ev.kind)) {
       ev.prio = clampClientPrio(ev.prio);
       const verdict = this.leaseDesk.check(c, ev, this.endpointNames.has(ev.endpoint));
@@ -252,7 +261,8 @@ export class Core {
         this.leaseDesk.refuse(c, ev, verdict);
         return this.unrouted(ev, { accepted: false, err: verdict.err, replied: true });
       }
-      this.route(ev);
+      if (!this.recordCommand(ev)) return this.refuseUnrecorded(c, ev);
+      this.fanOut(ev);
       this.leaseDesk.handle(c, ev);
       return { accepted: true, err: ErrorCode.OK, replied: true };
     }
@@ -266,9 +276,10 @@ export class Core {
     if (err !== ErrorCode.OK) return this.refuse(c, ev, err);
     ev.prio = clampClientPrio(ev.prio);
     const adapter = this.adapters.get(ev.endpoint * 16 + rule.seam)!;
+    if (!this.recordCommand(ev)) return this.refuseUnrecorded(c, ev);
     // The adapter consumes the payload (MEMWRITE SRC_PAYLOAD): hold it until handle returns.
     this.ledger.retain(ev);
-    this.route(ev);
+    this.fanOut(ev);
     try {
       adapter.spec.handle(ev);
     } catch (e) {
@@ -383,8 +394,9 @@ export class Core {
     if (ev.kind !== Kind.CURSOR_STATE || (c.spec.caps & Cap.SENSOR) === 0) {
       return this.unrouted(ev, { accepted: false, err: ErrorCode.KIND, replied: false });
     }
-    let err: number = ErrorCode.OK;
-    if (!maskHas(c.spec.grant, ev.endpoint)) err = ErrorCode.GRANT;
+    let err: number = checkPayload(ev);
+    if (err !== ErrorCode.OK) err = ErrorCode.INVAL;
+    else if (!maskHas(c.spec.grant, ev.endpoint)) err = ErrorCode.GRANT;
     else if (!this.endpointNames.has(ev.endpoint)) err = ErrorCode.NOENT;
     if (err !== ErrorCode.OK) {
       this.emitCore(sensorRefusal(c.id, ev, err), c.id);
@@ -398,17 +410,15 @@ export class Core {
 
   private refuse(c: Control, ev: VmsigEvent, err: number): SubmitOutcome {
     this.runTaps(this.stamp(ev), err);
-    this.emitCore(
-      {
-        kind: Kind.ACT_ACK,
-        endpoint: ev.endpoint,
-        corr: ev.corr,
-        origin: c.id,
-        inln: encodeActAck({ ok: 0, err, cmdKind: ev.kind, detail: 0 }),
-      },
-      c.id,
-    );
+    this.emitCore(commandRefusal(c.id, ev, err), c.id);
     return this.unrouted(ev, { accepted: false, err, replied: true });
+  }
+
+  /** Answers an admitted command the taps could not record: IO, and it goes no further (§10). */
+  private refuseUnrecorded(c: Control, ev: VmsigEvent): SubmitOutcome {
+    this.log('warn', `control ${c.id}: command kind ${ev.kind} refused IO: it could not be recorded`);
+    this.emitCore(commandRefusal(c.id, ev, ErrorCode.IO), c.id);
+    return this.unrouted(ev, { accepted: false, err: ErrorCode.IO, replied: true });
   }
 
   /** A refused submission is consumed here: its payload is released (exactly once, §7). */
@@ -438,24 +448,39 @@ export class Core {
     return ev;
   }
 
-  private runTaps(ev: VmsigEvent, refusedWith?: number): void {
+  /** Runs every tap; false when one could not record `ev` (a throwing tap counts as not recorded). */
+  private runTaps(ev: VmsigEvent, refusedWith?: number): boolean {
+    let recorded = true;
     for (const tap of this.taps) {
       try {
-        tap(ev, refusedWith);
+        if (tap(ev, refusedWith) === false) recorded = false;
       } catch (e) {
+        recorded = false;
         this.log('error', `tap threw: ${String(e)}`);
       }
     }
+    return recorded;
   }
 
-  /** Stamps, records state, and fans out (or delivers privately). */
+  /** Stamps an admitted command and shows it to the taps before anyone else sees it; false when unrecorded. */
+  private recordCommand(ev: VmsigEvent): boolean {
+    this.stamp(ev);
+    return this.taps.length === 0 || this.runTaps(ev);
+  }
+
+  /** Stamps, shows to the taps, records state, and fans out (or delivers privately). */
   private route(ev: VmsigEvent, privateTo?: number): void {
     this.stamp(ev);
+    if (this.taps.length > 0) this.runTaps(ev);
+    this.fanOut(ev, privateTo);
+  }
+
+  /** Records replay state and delivers a stamped, tapped event to its receivers. */
+  private fanOut(ev: VmsigEvent, privateTo?: number): void {
     this.routedCount++;
     // Hold the payload while fanning out, so a receiver that drains synchronously
     // cannot release it before the others have it; the last holder releases.
     this.ledger.retain(ev);
-    if (this.taps.length > 0) this.runTaps(ev);
     this.replay.observe(ev);
     if (privateTo !== undefined) {
       const c = this.controlsById.get(privateTo);

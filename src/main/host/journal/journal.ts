@@ -9,6 +9,7 @@ import { ErrorCode, Kind, Prio, type VmsigEvent, VmsigError, encodeErrorInl } fr
 import { JournalReader } from './journal-reader';
 import { type HostOpBody, RecordEncoder } from './journal-record';
 import { DEFAULT_JOURNAL_POLICY, type JournalPolicy, RecordPolicy } from './record-policy';
+import { RefusalLimit, type RefusalLimitOptions } from './refusal-limit';
 import { type Durability, type OpenFindings, SegmentWriter } from './segment-writer';
 
 /** Where and how the journal writes; every field but `dir` has a documented default. */
@@ -28,6 +29,8 @@ export interface JournalOptions {
   policy?: JournalPolicy;
   /** How long a degraded journal waits before it tries to write again; default 5 s. */
   retryMs?: number;
+  /** Per-control cap on refusal records (default 64 at once, 8 per second). */
+  refusalLimit?: RefusalLimitOptions;
   log?: Log;
   /** Wall clock, epoch ms; default Date.now. */
   now?: () => number;
@@ -45,6 +48,8 @@ export interface JournalStats {
   skipped: number;
   /** Admitted events that could not be written (degraded state, oversize). */
   lost: number;
+  /** Refused commands not written because their control passed the refusal cap. */
+  refusalsCapped: number;
   /** Record number of the next record; the segment being written. */
   nextRec: number;
   segment: string;
@@ -91,6 +96,7 @@ export function openJournal(core: Core, opts: JournalOptions): Journal {
   const durability = opts.durability ?? 'os';
   const policy = new RecordPolicy(opts.policy ?? DEFAULT_JOURNAL_POLICY, now);
   const retryMs = opts.retryMs ?? 5000;
+  const refusals = new RefusalLimit(now, opts.refusalLimit);
   let opened: ReturnType<typeof SegmentWriter.open>;
   try {
     opened = SegmentWriter.open({
@@ -160,12 +166,19 @@ export function openJournal(core: Core, opts: JournalOptions): Journal {
     retryTimer.unref?.();
   };
 
-  const tap = (ev: VmsigEvent, refusedWith?: number): void => {
-    if (state === 'closed' || !policy.admit(ev)) return;
+  // Returns false when `ev` was admitted but not written: the core then refuses the
+  // command IO instead of executing it (write-ahead, protocol §10).
+  const tap = (ev: VmsigEvent, refusedWith?: number): boolean => {
+    if (state === 'closed' || !policy.admit(ev)) return true;
+    if (refusedWith !== undefined) {
+      if (!refusals.admit(ev.origin)) return true;
+      // Who was refused what is the record; the payload would only let a refused control spend the disk budget.
+      if (ev.payload !== null) ev = { ...ev, payload: null };
+    }
     if (state === 'degraded' && !retryDue) {
       lost++;
       lostSinceDegraded++;
-      return;
+      return false;
     }
     const who = ev.origin !== 0 ? identity(ev.origin) : { principal: 0, name: '' };
     let rec: Buffer;
@@ -184,7 +197,7 @@ export function openJournal(core: Core, opts: JournalOptions): Journal {
     } catch (e) {
       lost++;
       log('error', `journal: event kind ${ev.kind} seq ${ev.seq} not recorded: ${String(e)}`);
-      return;
+      return false;
     }
     try {
       if (retryDue) {
@@ -196,7 +209,7 @@ export function openJournal(core: Core, opts: JournalOptions): Journal {
       written++;
     } catch (e) {
       fail(e);
-      return;
+      return false;
     }
     if (state === 'degraded') {
       state = 'ok';
@@ -204,6 +217,7 @@ export function openJournal(core: Core, opts: JournalOptions): Journal {
       report(`journal resumed, ${lostSinceDegraded} lost`, lostSinceDegraded);
       lostSinceDegraded = 0;
     }
+    return true;
   };
 
   // Host operations are not events: they come through this call, not the tap, and are
@@ -259,6 +273,7 @@ export function openJournal(core: Core, opts: JournalOptions): Journal {
       written,
       skipped: policy.skipped,
       lost,
+      refusalsCapped: refusals.capped,
       nextRec: writer.nextRec,
       segment: writer.segment,
     }),
