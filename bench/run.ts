@@ -1,16 +1,19 @@
 /*
  * `npm run bench`: discovers every bench/*.bench.ts, runs them in name order and prints
- * their figures as a table (or, with --json, as ONE JSON object name → number on stdout).
+ * their figures as a table, or with --json as ONE JSON object name → number: into FILE
+ * with `--json FILE`, else on stdout (npm prints its banner there too: `npm run -s bench`).
  * `--only <substring>` runs the modules whose file name contains it. A module that throws
- * fails the run (exit 1) after the figures gathered so far are printed.
+ * fails the run (exit 1) after the figures gathered so far are written.
  */
-import { readdirSync } from 'node:fs';
+import { readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { type Figure, formatTable, isBenchModule } from './lib/reporter';
 
 interface Options {
   json: boolean;
+  /** Where --json writes; undefined for stdout. */
+  jsonFile?: string;
   only?: string;
 }
 
@@ -18,13 +21,20 @@ function parseArgs(argv: readonly string[]): Options {
   const opts: Options = { json: false };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
-    if (a === '--json') opts.json = true;
-    else if (a === '--only') {
+    if (a === '--json') {
+      opts.json = true;
+      // An optional FILE after --json: a JSON tool then never sees npm's banner.
+      const next = argv[i + 1];
+      if (next !== undefined && !next.startsWith('--')) opts.jsonFile = argv[++i];
+    } else if (a.startsWith('--json=')) {
+      opts.json = true;
+      opts.jsonFile = a.slice('--json='.length);
+    } else if (a === '--only') {
       const v = argv[++i];
       if (!v) throw new Error('--only needs a substring');
       opts.only = v;
     } else if (a.startsWith('--only=')) opts.only = a.slice('--only='.length);
-    else throw new Error(`unknown argument ${a} (use --json, --only <substring>)`);
+    else throw new Error(`unknown argument ${a} (use --json [FILE], --only <substring>)`);
   }
   return opts;
 }
@@ -39,6 +49,10 @@ async function main(): Promise<number> {
     process.stderr.write(`no bench/*.bench.ts matches ${opts.only ?? '(any)'}\n`);
     return 1;
   }
+  // With --json on stdout, anything a module prints goes to stderr: stdout holds the JSON only.
+  const writeStdout = process.stdout.write.bind(process.stdout);
+  if (opts.json)
+    process.stdout.write = process.stderr.write.bind(process.stderr) as typeof process.stdout.write;
   const figures: Figure[] = [];
   const seen = new Set<string>();
   let failed = false;
@@ -60,9 +74,14 @@ async function main(): Promise<number> {
       );
     }
   }
-  if (opts.json)
-    process.stdout.write(`${JSON.stringify(Object.fromEntries(figures.map((f) => [f.name, f.value])))}\n`);
-  else process.stdout.write(`\n${formatTable(figures)}\n`);
+  if (opts.json) {
+    const json = `${JSON.stringify(Object.fromEntries(figures.map((f) => [f.name, f.value])))}\n`;
+    if (opts.jsonFile === undefined || opts.jsonFile === '-') writeStdout(json);
+    else {
+      writeFileSync(opts.jsonFile, json);
+      process.stderr.write(`bench: figures written to ${opts.jsonFile}\n`);
+    }
+  } else process.stdout.write(`\n${formatTable(figures)}\n`);
   return failed ? 1 : 0;
 }
 

@@ -4,8 +4,6 @@
  */
 import { defaultConfigPath, loadConfig, writeDefaultConfig } from '../../main/host/config';
 import { journalSettings } from '../../main/host/journal-settings';
-import { HostService } from '../../main/host/host-service';
-import { startWebHost } from '../../main/serve';
 import { type CliCommand, UsageError, opt, parseArgs } from '../command';
 
 export const serveCommand: CliCommand = {
@@ -28,6 +26,12 @@ export const serveCommand: CliCommand = {
     const config = loadConfig(configPath);
 
     const verbose = p.options.has('verbose');
+    // The host and the web server (QEMU launcher, journal writer, http, ws) load only here,
+    // so the client commands start without them.
+    const [{ HostService }, { startWebHost }] = await Promise.all([
+      import('../../main/host/host-service'),
+      import('../../main/serve'),
+    ]);
     const host = await HostService.start({
       config,
       startManaged: !p.options.has('no-start'),

@@ -42,9 +42,14 @@ export interface WebHost {
   stop(): Promise<void>;
 }
 
-/** Default location of the built renderer, relative to this file in the source tree. */
+/**
+ * Default location of the built renderer (out/renderer), seen from this file in the source
+ * tree or from the CLI bundle in out/cli/.
+ */
 export function defaultRendererDir(): string {
-  return path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../out/renderer');
+  const here = path.dirname(fileURLToPath(import.meta.url));
+  const inCliBundle = path.basename(here) === 'cli' && path.basename(path.dirname(here)) === 'out';
+  return path.resolve(here, inCliBundle ? '../renderer' : '../../../out/renderer');
 }
 
 /** Starts the web host. Rejects when the port is taken or the renderer is not built (with the command that builds it). */
