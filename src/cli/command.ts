@@ -1,7 +1,9 @@
 /*
- * The shape of a `vmsig` subcommand and the small argument parser they share.
- * A subcommand returns its exit status; it never calls process.exit itself.
+ * The shape of a `vmsig` subcommand and the argument parsing they share (node:util's
+ * parseArgs under the CLI's usage errors). A subcommand returns its exit status; it never
+ * calls process.exit itself.
  */
+import { parseArgs as utilParseArgs } from 'node:util';
 
 /** One subcommand: `vmsig <name> ...`. */
 export interface CliCommand {
@@ -29,39 +31,40 @@ export interface ParsedArgs {
 }
 
 /**
- * Parses `args`; `valued` lists options that take a value. Unknown options are a UsageError
- * naming them, so a typo never passes silently.
+ * Parses `args` with node:util's parseArgs; `valued` lists options that take a value,
+ * `flags` those that do not. Unknown options are a UsageError naming them, so a typo never
+ * passes silently. The CLI has no short options: a word with one leading dash (`-3`, `-`)
+ * is a positional, so negative numbers and text like `-rf` need no `--` before them.
  */
 export function parseArgs(
   args: string[],
   valued: readonly string[],
   flags: readonly string[] = [],
 ): ParsedArgs {
+  const options: Record<string, { type: 'string' | 'boolean' }> = {};
+  for (const name of valued) options[name] = { type: 'string' };
+  for (const name of flags) options[name] = { type: 'boolean' };
+  // strict: false hands unknown and value-less options back as tokens, so the usage errors
+  // below keep the CLI's own words instead of Node's.
+  const { tokens } = utilParseArgs({ args, options, strict: false, allowPositionals: true, tokens: true });
   const positionals: string[] = [];
-  const options = new Map<string, string | true>();
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i]!;
-    if (a === '--') {
-      positionals.push(...args.slice(i + 1));
-      break;
-    }
-    if (a.startsWith('--')) {
-      const eq = a.indexOf('=');
-      const name = a.slice(2, eq < 0 ? undefined : eq);
-      if (valued.includes(name)) {
-        const value = eq >= 0 ? a.slice(eq + 1) : args[++i];
-        if (value === undefined) throw new UsageError(`--${name} needs a value`);
-        options.set(name, value);
-      } else if (flags.includes(name)) {
-        options.set(name, true);
-      } else {
-        throw new UsageError(`unknown option --${name}`);
-      }
-    } else {
-      positionals.push(a);
+  const parsed = new Map<string, string | true>();
+  let shortAt = -1;
+  for (const t of tokens) {
+    if (t.kind === 'positional') positionals.push(t.value);
+    else if (t.kind === 'option' && t.rawName.startsWith('--')) {
+      if (valued.includes(t.name)) {
+        if (t.value === undefined) throw new UsageError(`--${t.name} needs a value`);
+        parsed.set(t.name, t.value);
+      } else if (flags.includes(t.name)) parsed.set(t.name, true);
+      else throw new UsageError(`unknown option --${t.name}`);
+    } else if (t.kind === 'option' && t.index !== shortAt) {
+      // `-abc` arrives as one token per letter, all with the word's index: keep the word once.
+      shortAt = t.index;
+      positionals.push(args[t.index]!);
     }
   }
-  return { positionals, options };
+  return { positionals, options: parsed };
 }
 
 /** A string option, or undefined. */
