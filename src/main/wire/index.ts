@@ -4,5 +4,5 @@ export * from './frame-bodies';
 export { FrameDecoder } from './frame-decoder';
 export { tokenAuthenticator, type Authenticator } from './auth';
 export { defaultSocketPath, isSocketLive, prepareSocketPath } from './socket-path';
-export { ControlServer, type ControlServerOptions } from './server';
+export { ControlServer, type ControlServerOptions, DEFAULT_MAX_CONNECTIONS } from './server';
 export { WireClient, type WireClientOptions } from './client';

@@ -1,6 +1,7 @@
 /*
  * Where the control socket lives (§1) and how its place is made ready: the directory is
- * created 0700, a stale socket left by a dead server is removed, a live one is refused.
+ * created 0700 (an existing one must be ours and private), a stale socket left by a dead
+ * server is removed, a live one is refused.
  * It never removes anything that is not a socket.
  */
 import fs from 'node:fs';
@@ -8,6 +9,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { ErrorCode, VmsigError } from '../../shared/model';
+import { ensurePrivateDir } from '../platform';
 
 /** `$XDG_RUNTIME_DIR/vmsig/control.sock`, or `/tmp/vmsig-$UID/control.sock` without XDG_RUNTIME_DIR. */
 export function defaultSocketPath(env: NodeJS.ProcessEnv = process.env): string {
@@ -31,16 +33,14 @@ export function isSocketLive(p: string, timeoutMs = 1000): Promise<boolean> {
 }
 
 /**
- * Makes `p` ready for listen(): creates its directory (0700) when missing, removes a stale
- * socket file. Throws VmsigError BUSY when a server already listens there, or INVAL when a
- * non-socket file is in the way.
+ * Makes `p` ready for listen(): creates its directory (0700) when missing and refuses one
+ * that is not private (UnsafePathError, PERM), removes a stale socket file. Throws
+ * VmsigError BUSY when a server already listens there, or INVAL when a non-socket file is
+ * in the way.
  */
 export async function prepareSocketPath(p: string): Promise<void> {
-  const dir = path.dirname(p);
-  if (!fs.existsSync(dir)) {
-    fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
-    fs.chmodSync(dir, 0o700); // the umask may have narrowed or widened mkdir's mode
-  }
+  // A directory someone else owns or can enter would let them reach or replace the socket.
+  ensurePrivateDir(path.dirname(p));
   let st: fs.Stats;
   try {
     st = fs.lstatSync(p);

@@ -171,6 +171,7 @@ export const ErrorCode = {
   SLOW_CONSUMER: 105,
   SHUTDOWN: 106,
   FRAME_TIMEOUT: 107,
+  TOO_MANY: 108,
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
