@@ -15,10 +15,7 @@ export function standInHost(overrides: Partial<ConsoleHostPort> = {}): ConsoleHo
   return {
     core,
     vms: () => [],
-    startVm: async () => {},
-    stopVm: async () => {},
-    addAttachedVm: async () => {},
-    removeVm: async () => {},
+    hostOp: async () => {},
     consoleControl: () => ({
       name: 'operator',
       principal: 1,

@@ -13,6 +13,8 @@ import type { ConsoleHostPort, HostVm } from './console/host-port';
 import { type Accel, findQemu, guestPaths } from './launcher';
 import { type Journal, type JournalOptions, lockJournalDir, openJournal } from './journal';
 import { VmRunner } from './vm-runner';
+import { HostOps, type HostOpRequest } from './host-ops';
+import { hostRequestHandler } from './host-requests';
 
 /** How to start the host. */
 export interface HostServiceOptions {
@@ -53,12 +55,21 @@ export class HostService implements ConsoleHostPort {
   private stopping: Promise<void> | null = null;
   private readonly runtimeDir: string;
   private journalHandle: { journal: Journal; unlock: () => void } | null = null;
+  /** The only way a control (console or socket) starts, stops, adds or removes a VM. */
+  private readonly hostOps: HostOps;
 
   private constructor(
     readonly config: VmsigConfig,
     private readonly opts: HostServiceOptions,
   ) {
     this.core = new Core({ clock: HostService.clock, log: opts.log });
+    this.hostOps = new HostOps({
+      core: this.core,
+      journal: () => this.journal(),
+      targets: this,
+      nowNs: HostService.clock.nowNs,
+      log: opts.log,
+    });
     this.runtimeDir = opts.runtimeDir ?? path.join(path.dirname(config.socket), 'vms');
   }
 
@@ -80,6 +91,7 @@ export class HostService implements ConsoleHostPort {
         authenticate: tokenAuthenticator(opts.config.controls.map((c) => ({ token: c.token, spec: c.spec }))),
         helloTimeoutMs: opts.helloTimeoutMs,
         frameDeadlineMs: opts.frameDeadlineMs,
+        hostRequests: hostRequestHandler({ core: host.core, ops: host.hostOps, vms: () => host.vms() }),
       });
       for (const vm of opts.config.vms) {
         host.core.addEndpoint(vm.id, vm.name);
@@ -126,7 +138,18 @@ export class HostService implements ConsoleHostPort {
       }));
   }
 
-  /** Starts (managed) or re-attaches (attached) VM `id`. Rejects VmsigError NOENT for an unknown id, or the launcher's error. */
+  /**
+   * Runs host operation `req` as control `controlId`: gated by the core (§10), journaled with
+   * the control's principal, then run. Rejects like HostOps.run.
+   */
+  hostOp(controlId: number, req: HostOpRequest): Promise<void> {
+    return this.hostOps.run(controlId, req);
+  }
+
+  /**
+   * Starts (managed) or re-attaches (attached) VM `id`, ungated: the host's own call (and
+   * HostOps' after its gate). Rejects VmsigError NOENT for an unknown id, or the launcher's error.
+   */
   async startVm(id: number): Promise<void> {
     return this.runner(id).start();
   }

@@ -30,6 +30,7 @@ import {
 } from './frame-bodies';
 import { FrameDecoder } from './frame-decoder';
 import { type Frame, FrameType, PROTOCOL_VERSION, encodeFrame } from './frame-header';
+import { type HostReply, decodeHostReply, encodeHostRequest } from './host-frames';
 
 /** Connection options. */
 export interface WireClientOptions {
@@ -61,6 +62,11 @@ export class WireClient {
   private readonly decoder: FrameDecoder;
   private readonly pending = new Map<number, Pending>();
   private readonly pings = new Map<bigint, (n: bigint) => void>();
+  private readonly hostPending = new Map<
+    number,
+    Omit<Pending, 'resolve'> & { resolve(r: HostReply): void }
+  >();
+  private nextHostId = 1;
   private eventListeners: ((ev: VmsigEvent) => void)[] = [];
   private errorListeners: ((e: ErrorFrame) => void)[] = [];
   private helloWaiter: { resolve(w: Welcome): void; reject(e: Error): void } | null = null;
@@ -82,11 +88,12 @@ export class WireClient {
           this.lastFatal?.code ?? ErrorCode.IO,
           `connection closed${this.lastFatal ? `: ${this.lastFatal.msg}` : this.socketError ? `: ${this.socketError}` : ''}`,
         );
-        for (const p of this.pending.values()) {
+        for (const p of [...this.pending.values(), ...this.hostPending.values()]) {
           clearTimeout(p.timer);
           p.reject(err);
         }
         this.pending.clear();
+        this.hostPending.clear();
         this.helloWaiter?.reject(err);
         this.helloWaiter = null;
         resolve({ error: this.lastFatal });
@@ -173,6 +180,23 @@ export class WireClient {
     });
   }
 
+  /**
+   * Sends a host request (§10, docs/protocol-host-frames.md) and resolves with its reply,
+   * refusals included (`ok: false`). Rejects VmsigError when the connection closes first (a
+   * server without host requests answers BAD_FRAME and closes) or TIMEOUT.
+   */
+  hostRequest(op: string, args: Record<string, unknown> = {}, timeoutMs = 30_000): Promise<HostReply> {
+    const id = this.nextHostId++ >>> 0;
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.hostPending.delete(id);
+        reject(new VmsigError(ErrorCode.TIMEOUT, `no reply to host request ${op} within ${timeoutMs} ms`));
+      }, timeoutMs);
+      this.hostPending.set(id, { resolve, reject, timer });
+      this.writeFrame(FrameType.HOST_REQUEST, encodeHostRequest(id, op, args));
+    });
+  }
+
   /** Round trip of PING/PONG; resolves with the echoed nonce. */
   ping(): Promise<bigint> {
     const nonce = this.nextNonce++;
@@ -253,6 +277,16 @@ export class WireClient {
         const n = decodeNonce(f.body);
         this.pings.get(n)?.(n);
         this.pings.delete(n);
+        return;
+      }
+      case FrameType.HOST_REPLY: {
+        const { id, reply } = decodeHostReply(f.body);
+        const p = this.hostPending.get(id);
+        if (p) {
+          clearTimeout(p.timer);
+          this.hostPending.delete(id);
+          p.resolve(reply);
+        }
         return;
       }
       default:

@@ -13,6 +13,7 @@ import { decodeHello, decodeNonce, decodeSubscribe, encodeError, encodeWelcome }
 import { FrameDecoder } from './frame-decoder';
 import { eventFrameSize, writeEventFrame } from './event-frame';
 import { type Frame, FrameType, PROTOCOL_VERSION, encodeFrame } from './frame-header';
+import { HostRequestDesk, type HostRequestHandler } from './host-frames';
 
 /** What a connection needs from its server. */
 export interface ConnectionDeps {
@@ -23,6 +24,8 @@ export interface ConnectionDeps {
   maxFrame: number;
   helloTimeoutMs: number;
   frameDeadlineMs: number;
+  /** Answers HOST_REQUEST frames (§10); without it they are unknown types (BAD_FRAME). */
+  hostRequests?: HostRequestHandler;
   onClosed(conn: Connection): void;
 }
 
@@ -45,6 +48,7 @@ export class Connection {
   private deadlineTimer: NodeJS.Timeout | null = null;
   private drainScheduled = false;
   private blocked = false;
+  private hostDesk: HostRequestDesk | null = null;
   /** The control's name from HELLO, for logs. */
   name = '';
 
@@ -135,6 +139,15 @@ export class Connection {
         return;
       case FrameType.PONG:
         decodeNonce(f.body);
+        return;
+      case FrameType.HOST_REQUEST:
+        if (!this.deps.hostRequests) return this.fail(ErrorCode.BAD_FRAME, `unknown frame type ${f.type}`);
+        this.hostDesk ??= new HostRequestDesk(
+          this.deps.hostRequests,
+          (body) => this.write(encodeFrame(FrameType.HOST_REPLY, body)),
+          this.deps.maxFrame,
+        );
+        this.hostDesk.onRequest(this.controlId, f.body);
         return;
       default:
         return this.fail(ErrorCode.BAD_FRAME, `frame type ${f.type} is not accepted from a client here`);
@@ -248,6 +261,7 @@ export class Connection {
     this.state = 'closed';
     if (this.helloTimer) clearTimeout(this.helloTimer);
     if (this.deadlineTimer) clearTimeout(this.deadlineTimer);
+    this.hostDesk?.close();
     const id = this.controlId;
     this.controlId = 0;
     if (id) this.deps.core.detachControl(id);

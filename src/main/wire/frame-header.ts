@@ -12,6 +12,9 @@ export const FrameType = {
   ERROR: 5,
   PING: 6,
   PONG: 7,
+  /** Protocol §10's host request range (16–31): the two types this server defines, docs/protocol-host-frames.md. */
+  HOST_REQUEST: 16,
+  HOST_REPLY: 17,
 } as const;
 export type FrameType = (typeof FrameType)[keyof typeof FrameType];
 
@@ -36,9 +39,13 @@ export interface Frame {
   body: Uint8Array;
 }
 
-/** Whether `t` is a frame type of v1. */
+/** Whether `t` is a frame type of v1 (with the host request types this implementation defines; 18–31 are not). */
 export function isFrameType(t: number): t is FrameType {
-  return t >= FrameType.HELLO && t <= FrameType.PONG;
+  return (
+    (t >= FrameType.HELLO && t <= FrameType.PONG) ||
+    t === FrameType.HOST_REQUEST ||
+    t === FrameType.HOST_REPLY
+  );
 }
 
 /** Writes the 8-byte header for a body of `len` bytes at `out[at..]`. */

@@ -19,6 +19,7 @@ import {
   HELLO_TIMEOUT_MS,
   encodeFrame,
 } from './frame-header';
+import type { HostRequestHandler } from './host-frames';
 import { prepareSocketPath } from './socket-path';
 
 /** How to run a control server. */
@@ -36,6 +37,8 @@ export interface ControlServerOptions {
   frameDeadlineMs?: number;
   /** Open connections at most, handshaken or not (default 64); one more gets ERROR TOO_MANY. */
   maxConnections?: number;
+  /** Answers host requests (frame types 16/17, §10); absent: those frames are BAD_FRAME. */
+  hostRequests?: HostRequestHandler;
 }
 
 /** Default connection limit: far above real use, low enough that descriptors and buffers stay bounded. */
@@ -73,6 +76,7 @@ export class ControlServer {
       maxFrame: opts.maxFrame ?? DEFAULT_MAX_FRAME,
       helloTimeoutMs: opts.helloTimeoutMs ?? HELLO_TIMEOUT_MS,
       frameDeadlineMs: opts.frameDeadlineMs ?? FRAME_DEADLINE_MS,
+      hostRequests: opts.hostRequests,
       onClosed: (c: Connection) => self.conns.delete(c),
     };
     const limit = opts.maxConnections ?? DEFAULT_MAX_CONNECTIONS;

@@ -27,6 +27,7 @@ import {
 } from '../../../shared/model';
 import { ALL_ENDPOINTS, type Log, allEvents, silentLog } from '../../core';
 import { inputEvents, leaseEvent, queryInputEvent, vmOpEvent } from './command-events';
+import type { HostOpRequest } from '../host-ops';
 import type { ConsoleHostPort } from './host-port';
 import { PendingReplies } from './pending-replies';
 import { buildSnapshot } from './snapshot';
@@ -169,11 +170,11 @@ export class ConsoleService {
   /** One handler per invoke channel; the mapped type makes a missing channel a compile error. */
   private readonly handlers: { [C in InvokeChannel]: Handler<C> } = {
     'state.snapshot': () => this.snapshot(),
-    'vm.start': (r) => this.hostOp(() => this.host.startVm(r.id), r.id),
-    'vm.stop': (r) => this.hostOp(() => this.host.stopVm(r.id), r.id),
-    'vm.addAttached': (r) => this.hostOp(() => this.host.addAttachedVm(r), r.id),
+    'vm.start': (r) => this.hostOp({ op: 'vm.start', vm: r.id }),
+    'vm.stop': (r) => this.hostOp({ op: 'vm.stop', vm: r.id }),
+    'vm.addAttached': (r) => this.hostOp({ op: 'vm.add', vm: r.id, name: r.name, qmp: r.qmp }),
     'vm.remove': async (r) => {
-      const out = await this.hostOp(() => this.host.removeVm(r.id), r.id);
+      const out = await this.hostOp({ op: 'vm.remove', vm: r.id });
       this.tracker.forget(r.id);
       return out;
     },
@@ -192,13 +193,14 @@ export class ConsoleService {
     },
   };
 
-  private async hostOp(op: () => Promise<void>, id: number): Promise<{ id: number }> {
+  /** Runs a host operation as the console's own control: the same gate and journal as any control's. */
+  private async hostOp(req: HostOpRequest): Promise<{ id: number }> {
     try {
-      await op();
+      await this.host.hostOp(this.controlId, req);
     } finally {
       this.dirty = true;
     }
-    return { id };
+    return { id: req.vm };
   }
 
   /**

@@ -4,6 +4,7 @@
  * narrowly, so the console depends on a shape, not on the host's internals.
  */
 import type { Core, ControlSpec } from '../../core';
+import type { HostOpRequest } from '../host-ops';
 import type { Journal } from '../journal';
 
 /** One configured VM as the host runs it. */
@@ -24,10 +25,8 @@ export interface HostVm {
 export interface ConsoleHostPort {
   readonly core: Core;
   vms(): HostVm[];
-  startVm(id: number): Promise<void>;
-  stopVm(id: number): Promise<void>;
-  addAttachedVm(vm: { id: number; name: string; qmp: string }): Promise<void>;
-  removeVm(id: number): Promise<void>;
+  /** Runs a host operation as control `controlId` (gated by the core, journaled); rejects VmsigError. */
+  hostOp(controlId: number, req: HostOpRequest): Promise<void>;
   /** The console's own identity (the configured control with `console: true`), or null when none. */
   consoleControl(): ControlSpec | null;
   /** What is missing to run managed VMs (null = present). */

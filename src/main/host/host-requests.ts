@@ -1,0 +1,116 @@
+/*
+ * The host's answer to host request frames (§10, docs/protocol-host-frames.md): checks each
+ * op's arguments, then runs it as the requesting control. `vms` reports only VMs in the
+ * control's grant and never a host path; start/stop/add/remove go through HostOps (gate,
+ * journal, run). It never trusts an argument it did not check.
+ */
+import { type Core, maskHas } from '../core';
+import { Cap, ENDPOINT_MAX, ErrorCode, VmsigError } from '../../shared/model';
+import { HostOpUnsupported, type HostRequestHandler } from '../wire';
+import type { HostVm } from './console/host-port';
+import type { HostOps } from './host-ops';
+
+/** What the handler needs from the host. */
+export interface HostRequestDeps {
+  core: Core;
+  ops: HostOps;
+  vms(): HostVm[];
+  /** PNG of a VM's display; absent while the host has no screenshot source. */
+  screenshot?: (id: number) => Promise<Buffer>;
+}
+
+/** Fields of HostVm a control never sees over the socket: where the host keeps its files. */
+const PRIVATE_FIELDS = new Set(['vnc', 'serialPath', 'qmpPath', 'ramFile', 'pid', 'vncWebsocketPort']);
+
+function bad(msg: string): VmsigError {
+  return new VmsigError(ErrorCode.INVAL, msg);
+}
+
+function onlyKeys(args: Record<string, unknown>, allowed: readonly string[]): void {
+  for (const k of Object.keys(args))
+    if (!allowed.includes(k)) throw bad(`unknown argument "${k.slice(0, 32)}"`);
+}
+
+function vmArg(args: Record<string, unknown>): number {
+  const v = args.vm;
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < 1 || v > ENDPOINT_MAX)
+    throw bad(`vm must be an integer in 1..${ENDPOINT_MAX}`);
+  return v;
+}
+
+function strArg(args: Record<string, unknown>, k: string, max: number): string {
+  const v = args[k];
+  if (typeof v !== 'string' || v.trim().length === 0 || v.length > max)
+    throw bad(`${k} must be a non-empty string of at most ${max} characters`);
+  return v;
+}
+
+function pathArg(args: Record<string, unknown>, k: string): string {
+  const v = strArg(args, k, 4096);
+  if (!v.startsWith('/')) throw bad(`${k} must be an absolute path`);
+  return v;
+}
+
+/** A HostVm as a control may see it: no host paths. */
+export function publicVm(vm: HostVm): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(vm).filter(([k]) => !PRIVATE_FIELDS.has(k)));
+}
+
+/** Builds the control socket's host request handler. */
+export function hostRequestHandler(deps: HostRequestDeps): HostRequestHandler {
+  const control = (id: number) => {
+    const c = deps.core.control(id);
+    if (!c) throw new VmsigError(ErrorCode.PERM, 'unknown control');
+    return c;
+  };
+  return async (controlId, op, args) => {
+    switch (op) {
+      case 'vms': {
+        onlyKeys(args, []);
+        const c = control(controlId);
+        if ((c.spec.caps & (Cap.OBSERVE | Cap.HOST)) === 0)
+          throw new VmsigError(ErrorCode.PERM, 'vms needs OBSERVE or HOST');
+        return {
+          vms: deps
+            .vms()
+            .filter((vm) => maskHas(c.spec.grant, vm.id))
+            .map(publicVm),
+        };
+      }
+      case 'vm.start':
+      case 'vm.stop':
+      case 'vm.remove': {
+        onlyKeys(args, ['vm']);
+        const vm = vmArg(args);
+        await deps.ops.run(controlId, { op, vm });
+        return { vm };
+      }
+      case 'vm.add': {
+        onlyKeys(args, ['vm', 'name', 'qmp', 'ramFile']);
+        const vm = vmArg(args);
+        const name = strArg(args, 'name', 64);
+        const qmp = pathArg(args, 'qmp');
+        const ramFile = args.ramFile === undefined ? undefined : pathArg(args, 'ramFile');
+        await deps.ops.run(controlId, { op, vm, name, qmp, ...(ramFile ? { ramFile } : {}) });
+        return { vm };
+      }
+      case 'vm.screenshot': {
+        onlyKeys(args, ['vm']);
+        const vm = vmArg(args);
+        const c = control(controlId);
+        // The same rule as a live viewer of the display: OBSERVE and the endpoint in the grant.
+        if ((c.spec.caps & Cap.OBSERVE) === 0)
+          throw new VmsigError(ErrorCode.PERM, 'screenshots need OBSERVE');
+        if (!maskHas(c.spec.grant, vm))
+          throw new VmsigError(ErrorCode.GRANT, `VM ${vm} is outside the grant`);
+        if (!deps.core.endpoints().some((e) => e.id === vm))
+          throw new VmsigError(ErrorCode.NOENT, `no VM ${vm}`);
+        if (!deps.screenshot) throw new HostOpUnsupported('this host has no screenshot source');
+        const png = await deps.screenshot(vm);
+        return { vm, format: 'png', base64: png.toString('base64') };
+      }
+      default:
+        throw new VmsigError(ErrorCode.KIND, `unknown host op "${op}"`);
+    }
+  };
+}
