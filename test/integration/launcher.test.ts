@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findQemu, guestPaths, launchVm, probeAccelerator, probeKvm } from '../../src/main/host/launcher';
+import { listeningTcpPorts } from '../helpers/proc-net';
 import { bootTestVm, ensureGuest, leftovers, type TestVm } from '../helpers/guest';
 
 const guest = ensureGuest();
@@ -62,16 +63,17 @@ describe.skipIf(!guest.ok)('VM launcher (real QEMU)', () => {
     expect(fs.statSync(vm.handle.paths.qmp).isSocket()).toBe(true);
   });
 
-  it('serves VNC and its websocket on loopback', async () => {
-    for (const port of [vm.handle.vnc.port, vm.handle.vnc.websocketPort]) {
-      await new Promise<void>((resolve, reject) => {
-        const s = net.createConnection({ host: '127.0.0.1', port }, () => {
-          s.destroy();
-          resolve();
-        });
-        s.once('error', reject);
+  it('serves raw RFB on its private Unix socket and listens on no TCP port', async () => {
+    const greeting = await new Promise<string>((resolve, reject) => {
+      const s = net.createConnection({ path: vm.handle.paths.vnc });
+      s.once('data', (d) => {
+        s.destroy();
+        resolve(d.toString('latin1'));
       });
-    }
+      s.once('error', reject);
+    });
+    expect(greeting).toMatch(/^RFB 003\.00\d\n/);
+    expect(listeningTcpPorts(vm.handle.pid)).toEqual([]);
   });
 
   it('refuses a second VM with the same id in the same runtime directory', async () => {

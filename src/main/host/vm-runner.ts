@@ -8,6 +8,8 @@ import { type VmAttachment, attachVm } from '../adapters/attach-vm';
 import type { VmConfig } from './config';
 import { type VmHandle, launchVm } from './launcher';
 import type { Accel } from './launcher';
+import type { QmpClient } from '../adapters/qmp';
+import type { VncTarget } from './display/vnc-target';
 
 /** Host-side state of a VM. */
 export type VmRunState = 'stopped' | 'starting' | 'running' | 'stopping' | 'failed' | 'attached';
@@ -43,6 +45,17 @@ export class VmRunner {
   /** QMP socket path (the launcher's for managed VMs, while running). */
   get qmpPath(): string | null {
     return this.cfg.kind === 'attached' ? this.cfg.qmp : (this.handle?.paths.qmp ?? null);
+  }
+
+  /** The VNC server the display relay opens: the launcher's Unix socket while QEMU runs, or the attached VM's `vnc`. */
+  get vncTarget(): VncTarget | null {
+    if (this.cfg.kind === 'attached') return this.cfg.vnc ?? null;
+    return this.handle ? { kind: 'unix', path: this.handle.paths.vnc } : null;
+  }
+
+  /** The attached QMP client while attached (for queries such as `query-mice`; never open a second one). */
+  get qmpClient(): QmpClient | null {
+    return this.attachment?.qmp ?? null;
   }
 
   /** Guest RAM file, when there is one. */

@@ -1,36 +1,36 @@
 /*
- * Who may talk to the headless host: a request must name this host (127.0.0.1/localhost
- * and our port, against DNS rebinding) and carry the per-start token, in the query or in
- * the HttpOnly cookie the first tokened page load sets. WebSocket upgrades must also come
- * from our own origin. Pure checks over headers; no I/O.
+ * Who may talk to the headless host. Every request must name this host (127.0.0.1,
+ * localhost or [::1] and our port, against DNS rebinding); WebSocket upgrades must also come
+ * from our own page. The per-start token never rides in a cookie or a URL the server sees:
+ * API requests carry it in a header, the API socket in its first message, and the display
+ * socket a one-time ticket. Pure checks over headers and strings; no I/O.
  */
 import crypto from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 
-/** Name of the cookie that carries the token after the first page load. */
-export const TOKEN_COOKIE = 'vmsig_token';
+/** Header that carries the token on API requests (`Authorization: Bearer …` works too). */
+export const TOKEN_HEADER = 'x-vmsig-token';
 
 /** A fresh random token (32 bytes, URL-safe). */
 export function newToken(): string {
   return crypto.randomBytes(32).toString('base64url');
 }
 
-function sameToken(a: string, b: string): boolean {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
+/** Constant-time comparison of a presented token with the real one ('' never matches). */
+export function sameToken(presented: unknown, token: string): boolean {
+  if (typeof presented !== 'string' || presented === '') return false;
+  const x = Buffer.from(presented);
+  const y = Buffer.from(token);
   return x.length === y.length && crypto.timingSafeEqual(x, y);
 }
 
-/** The token a request presents (query first, then cookie), or ''. */
-export function presentedToken(req: IncomingMessage): { token: string; fromQuery: boolean } {
-  const url = new URL(req.url ?? '/', 'http://x');
-  const q = url.searchParams.get('token');
-  if (q) return { token: q, fromQuery: true };
-  for (const part of (req.headers.cookie ?? '').split(';')) {
-    const [k, ...v] = part.trim().split('=');
-    if (k === TOKEN_COOKIE) return { token: decodeURIComponent(v.join('=')), fromQuery: false };
-  }
-  return { token: '', fromQuery: false };
+/** The token a request carries in its headers, or ''. */
+export function headerToken(req: IncomingMessage): string {
+  const h = req.headers[TOKEN_HEADER];
+  if (typeof h === 'string') return h;
+  const auth = req.headers.authorization;
+  const m = typeof auth === 'string' ? /^Bearer ([A-Za-z0-9_-]+)$/.exec(auth) : null;
+  return m ? m[1]! : '';
 }
 
 /** Whether the Host header names this server (127.0.0.1, localhost or [::1] on `port`). */
@@ -42,15 +42,15 @@ export function hostAllowed(req: IncomingMessage, port: number): boolean {
 /** Whether a WebSocket upgrade's Origin is this server's own page. */
 export function originAllowed(req: IncomingMessage, port: number): boolean {
   const o = req.headers.origin;
-  return o === `http://127.0.0.1:${port}` || o === `http://localhost:${port}`;
+  return o === `http://127.0.0.1:${port}` || o === `http://localhost:${port}` || o === `http://[::1]:${port}`;
 }
 
-/** Full check for a request: host, then token. */
+/** An API request: our host, and the token in a header. */
 export function authorized(req: IncomingMessage, port: number, token: string): boolean {
-  return hostAllowed(req, port) && sameToken(presentedToken(req).token, token);
+  return hostAllowed(req, port) && sameToken(headerToken(req), token);
 }
 
-/** The Set-Cookie value that lets the page's own assets and sockets through. */
-export function tokenCookie(token: string): string {
-  return `${TOKEN_COOKIE}=${encodeURIComponent(token)}; HttpOnly; SameSite=Strict; Path=/`;
+/** The console URL to print: the token in the fragment, which browsers never send to a server. */
+export function consoleUrl(port: number, token: string): string {
+  return `http://127.0.0.1:${port}/#token=${token}`;
 }

@@ -1,35 +1,46 @@
 /*
- * Relays a browser's noVNC WebSocket to QEMU's VNC websocket on loopback, so the page
- * stays same-origin (strict CSP, token-checked) and QEMU's port is never exposed. It
- * copies frames both ways and closes both ends together; it never parses RFB.
+ * The display relay's WebSocket end in `vmsig serve`: adapts one browser socket to the
+ * relay's ViewerChannel (binary frames, the socket's bufferedAmount as the backlog) and
+ * hands it to the host's DisplayService, which parses RFB and decides what passes. Nothing
+ * here forwards a byte by itself.
  */
-import { WebSocket } from 'ws';
-import type { Log } from '../core';
+import type { WebSocket } from 'ws';
+import type { DisplayService, ViewerChannel } from '../host/display';
 
-/** Connects `client` to ws://127.0.0.1:`port` and pipes frames until either side closes. */
-export function proxyVnc(client: WebSocket, port: number, log: Log): void {
-  const upstream = new WebSocket(`ws://127.0.0.1:${port}`, ['binary']);
-  const pending: { data: Buffer; binary: boolean }[] = [];
-  const close = (): void => {
-    if (client.readyState === client.OPEN || client.readyState === client.CONNECTING) client.close();
-    if (upstream.readyState === upstream.OPEN || upstream.readyState === upstream.CONNECTING)
-      upstream.terminate();
+/** Close reasons must fit a WebSocket close frame (123 bytes). */
+const reasonOf = (why: string): string =>
+  Buffer.from(why)
+    .subarray(0, 120)
+    .toString('utf8')
+    .replace(/\uFFFD+$/, '');
+
+/** A ViewerChannel over a browser WebSocket. */
+export function wsViewer(ws: WebSocket): ViewerChannel {
+  return {
+    send(data) {
+      if (ws.readyState === ws.OPEN) ws.send(data, { binary: true });
+    },
+    get bufferedAmount() {
+      return ws.bufferedAmount;
+    },
+    close(why) {
+      if (ws.readyState === ws.OPEN || ws.readyState === ws.CONNECTING) ws.close(1000, reasonOf(why));
+    },
+    onData(listener) {
+      ws.on('message', (data: Buffer, isBinary) => {
+        // RFB is binary; a text frame is not a viewer we speak to (one closed byte stream).
+        if (!isBinary) ws.close(1003, 'RFB is binary');
+        else listener(data);
+      });
+    },
+    onClose(listener) {
+      ws.on('close', listener);
+      ws.on('error', listener);
+    },
   };
-  upstream.on('open', () => {
-    for (const m of pending.splice(0)) upstream.send(m.data, { binary: m.binary });
-  });
-  upstream.on('message', (data: Buffer, isBinary) => {
-    if (client.readyState === client.OPEN) client.send(data, { binary: isBinary });
-  });
-  client.on('message', (data: Buffer, isBinary) => {
-    if (upstream.readyState === upstream.OPEN) upstream.send(data, { binary: isBinary });
-    else pending.push({ data, binary: isBinary });
-  });
-  upstream.on('error', (e) => {
-    log('warn', `VNC websocket on port ${port}: ${e.message}`);
-    close();
-  });
-  client.on('error', () => close());
-  upstream.on('close', close);
-  client.on('close', close);
+}
+
+/** Relays `ws` to VM `endpoint` through `display` (admission is checked there). */
+export function relayDisplay(ws: WebSocket, display: DisplayService, endpoint: number): void {
+  void display.open(wsViewer(ws), endpoint);
 }

@@ -30,11 +30,11 @@ afterEach(async () => {
 
 const origin = () => `http://127.0.0.1:${web.port}`;
 
-/** GET / with the token but a chosen Host header (fetch will not let a caller set Host). */
+/** GET / with a chosen Host header (fetch will not let a caller set Host). */
 function statusWithHost(host: string): Promise<number> {
   return new Promise((resolve, reject) => {
     http
-      .get({ host: '127.0.0.1', port: web.port, path: `/?token=${web.token}`, headers: { host } }, (res) => {
+      .get({ host: '127.0.0.1', port: web.port, path: `/`, headers: { host } }, (res) => {
         res.resume();
         resolve(res.statusCode ?? 0);
       })
@@ -45,6 +45,8 @@ function statusWithHost(host: string): Promise<number> {
 function connect(query: string, headers: Record<string, string> = { Origin: origin() }): Promise<WebSocket> {
   return new Promise((resolve, reject) => {
     const ws = new WebSocket(`ws://127.0.0.1:${web.port}/api${query}`, { headers });
+    // The API socket proves the token in its first message.
+    ws.once('open', () => ws.send(JSON.stringify({ t: 'hello', token: web.token })));
     ws.once('open', () => resolve(ws));
     ws.once('unexpected-response', (_req, res) => reject(new Error(`HTTP ${res.statusCode}`)));
     ws.once('error', reject);
@@ -52,38 +54,45 @@ function connect(query: string, headers: Record<string, string> = { Origin: orig
 }
 
 describe('headless web host', () => {
-  it('prints a loopback URL with a long random token', () => {
-    expect(web.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/\?token=[\w-]{40,}$/);
+  it('prints a loopback URL with a long random token in the fragment, which browsers never send', () => {
+    expect(web.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/#token=[\w-]{40,}$/);
   });
 
-  it('serves the page with the token, sets the token cookie and a strict CSP', async () => {
+  it('serves the page with a strict CSP and never sets a cookie', async () => {
     const res = await fetch(web.url);
     expect(res.status).toBe(200);
     expect(await res.text()).toContain('<title>console</title>');
     expect(res.headers.get('content-security-policy')).toContain("script-src 'self'");
     expect(res.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
-    expect(res.headers.get('set-cookie')).toMatch(/^vmsig_token=.+HttpOnly; SameSite=Strict/);
-    const cookie = res.headers.get('set-cookie')!.split(';')[0]!;
-    expect((await fetch(`${origin()}/index.html`, { headers: { cookie } })).status).toBe(200);
+    expect(res.headers.get('set-cookie')).toBeNull();
+    expect((await fetch(`${origin()}/?token=${web.token}`)).headers.get('set-cookie')).toBeNull();
   });
 
-  it('refuses requests without the right token, and paths outside the renderer', async () => {
-    expect((await fetch(`${origin()}/`)).status).toBe(403);
-    expect((await fetch(`${origin()}/?token=wrong`)).status).toBe(403);
-    expect((await fetch(`${origin()}/..%2fvmsig-web-secret.txt?token=${web.token}`)).status).toBe(404);
+  it('refuses other hosts and paths outside the renderer', async () => {
+    expect((await fetch(`${origin()}/..%2fvmsig-web-secret.txt`)).status).toBe(404);
     expect(await statusWithHost('evil.example:80')).toBe(403);
     expect(await statusWithHost(`localhost:${web.port}`)).toBe(200);
   });
 
-  it('refuses WebSocket upgrades without the token or from another origin', async () => {
-    await expect(connect('')).rejects.toThrow('HTTP 403');
-    await expect(connect(`?token=${web.token}`, { Origin: 'http://evil.example' })).rejects.toThrow(
-      'HTTP 403',
-    );
+  it('closes an API socket whose first message lacks the token, and refuses other origins', async () => {
+    for (const hello of [
+      '',
+      JSON.stringify({ t: 'hello', token: 'wrong' }),
+      JSON.stringify({ t: 'invoke', id: 1 }),
+    ]) {
+      const ws = new WebSocket(`ws://127.0.0.1:${web.port}/api`, { headers: { Origin: origin() } });
+      const texts: string[] = [];
+      ws.on('message', (d) => texts.push(String(d)));
+      ws.once('open', () => ws.send(hello));
+      const code = await new Promise<number>((resolve) => ws.once('close', resolve));
+      expect(code).toBe(1008);
+      expect(texts).toEqual([]);
+    }
+    await expect(connect('', { Origin: 'http://evil.example' })).rejects.toThrow('HTTP 403');
   });
 
   it('implements the API over the socket: invokes answer by id, events arrive as packed binary batches', async () => {
-    const ws = await connect(`?token=${web.token}`);
+    const ws = await connect('');
     const texts: { t: string; id?: number; result?: { ok: boolean; value?: { kind?: string } } }[] = [];
     const batches: Buffer[] = [];
     ws.on('message', (data: Buffer, binary) =>

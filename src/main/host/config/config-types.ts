@@ -4,6 +4,7 @@
  */
 import type { ControlSpec } from '../../core';
 import type { JournalPolicy } from '../journal';
+import type { VncTarget } from '../display/vnc-target';
 
 /**
  * How the host starts a managed VM (`vms[].managed`). Every field is optional:
@@ -36,6 +37,8 @@ export interface AttachedVmConfig {
   name: string;
   qmp: string;
   ramFile?: string;
+  /** Its display (`vnc`: a Unix socket or host:port), shown through the host's RFB relay. */
+  vnc?: VncTarget;
 }
 
 /** One entry of `vms`. */

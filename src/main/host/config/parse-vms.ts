@@ -1,6 +1,6 @@
 /*
  * Validation of `vms[]` (config.md): ids 1..63 and unique, a display name, exactly one of
- * `managed` / `qmp`, `memctx` only for attached VMs. Pure: it reads no file.
+ * `managed` / `qmp`, `memctx` and `vnc` only for attached VMs. Pure: it reads no file.
  */
 import path from 'node:path';
 import { ENDPOINT_MAX } from '../../../shared/model';
@@ -8,8 +8,9 @@ import { ConfigError } from './config-error';
 import type { ManagedConfig, VmConfig } from './config-types';
 import { checkKeys, isObject, requireString, str } from './json-checks';
 import { MEMORY_MIB_MAX, MEMORY_MIB_MIN } from '../launcher';
+import { type VncTarget, parseVncAddress } from '../display/vnc-target';
 
-const VM_KEYS = ['id', 'name', 'managed', 'qmp', 'memctx'];
+const VM_KEYS = ['id', 'name', 'managed', 'qmp', 'memctx', 'vnc'];
 const MANAGED_KEYS = ['memoryMiB', 'kernel', 'initrd', 'append', 'extraArgs'];
 /** Default guest RAM of a managed VM. */
 export const DEFAULT_MEMORY_MIB = 256;
@@ -66,6 +67,11 @@ export function parseVms(v: unknown, baseDir: string): VmConfig[] {
       );
     }
     if (raw.managed !== undefined) {
+      if (raw.vnc !== undefined)
+        throw new ConfigError(
+          `${at}.vnc`,
+          'is only for attached VMs (a managed VM gets its display from the launcher)',
+        );
       if (raw.memctx !== undefined)
         throw new ConfigError(
           `${at}.memctx`,
@@ -90,6 +96,15 @@ export function parseVms(v: unknown, baseDir: string): VmConfig[] {
       checkKeys(raw.memctx, ['ramFile'], `${at}.memctx`);
       vm.ramFile = path.resolve(baseDir, requireString(raw.memctx.ramFile, `${at}.memctx.ramFile`));
     }
+    if (raw.vnc !== undefined) vm.vnc = parseVnc(raw.vnc, `${at}.vnc`, baseDir);
     return vm;
   });
+}
+
+/** `vnc`: a VNC Unix socket path (relative to `baseDir`) or `host:port`. */
+function parseVnc(v: unknown, at: string, baseDir: string): VncTarget {
+  const text = requireString(v, at);
+  const t = parseVncAddress(text);
+  if (!t) throw new ConfigError(at, `"${text}" is not host:port with a port 1..65535`);
+  return t.kind === 'path' ? { kind: 'unix', path: path.resolve(baseDir, t.path) } : t;
 }

@@ -48,12 +48,12 @@ function controlView(c: Control, selfId: number): ControlView {
   };
 }
 
-/** The whole snapshot as of now; `vncPath` maps a VM to the URL noVNC should open. */
+/** The whole snapshot as of now; `vncUrl` names a VM's display for the renderer (null: none now). */
 export function buildSnapshot(
   host: ConsoleHostPort,
   tracker: StateTracker,
   selfId: number,
-  vncUrl: (vmId: number, port: number) => string,
+  vncUrl: (vmId: number) => string,
 ): Snapshot {
   const core = host.core;
   const controls = core.controls();
@@ -68,7 +68,7 @@ export function buildSnapshot(
     lifecycle: tracker.lifecycleOf(vm.id),
     seams: tracker.seamsOf(vm.id),
     error: vm.error,
-    vnc: vm.vncWebsocketPort ? vncUrl(vm.id, vm.vncWebsocketPort) : null,
+    vnc: vm.vnc ? vncUrl(vm.id) : null,
     serialPath: vm.serialPath,
   }));
   const leases: LeaseView[] = core.arbiter.list().map((row) => {

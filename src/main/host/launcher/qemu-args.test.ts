@@ -7,9 +7,6 @@ const plan: LaunchPlan = {
   paths: vmRuntimePaths('/run/x', 5),
   kernel: '/g/vmlinuz',
   initrd: '/g/initramfs.cpio.gz',
-  vncHost: '127.0.0.1',
-  vncDisplay: 12,
-  websocketPort: 41000,
 };
 
 function valueOf(args: string[], flag: string): string[] {
@@ -30,7 +27,7 @@ describe('buildQemuArgs', () => {
   it('opens QMP, serial and VNC where the handle says', () => {
     expect(valueOf(args, '-qmp')).toEqual(['unix:/run/x/vm5.qmp,server=on,wait=off']);
     expect(valueOf(args, '-serial')).toEqual(['file:/run/x/vm5.serial']);
-    expect(valueOf(args, '-vnc')).toEqual(['127.0.0.1:12,websocket=41000']);
+    expect(valueOf(args, '-vnc')).toEqual(['unix:/run/x/vm5.vnc']);
     expect(valueOf(args, '-display')).toEqual(['none']);
   });
 

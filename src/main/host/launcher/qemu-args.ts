@@ -27,9 +27,6 @@ export interface LaunchPlan {
   paths: VmRuntimePaths;
   kernel: string;
   initrd?: string;
-  vncHost: string;
-  vncDisplay: number;
-  websocketPort: number;
 }
 
 /** The argument vector (without argv[0]) for `spec` under `plan`. */
@@ -51,8 +48,10 @@ export function buildQemuArgs(spec: ManagedVmSpec, plan: LaunchPlan): string[] {
     'none',
     '-vga',
     'std',
+    // A Unix socket in the private runtime directory: no TCP port any local process could
+    // reach, no websocket; the host's RFB relay is the only way to the screen.
     '-vnc',
-    `${plan.vncHost}:${plan.vncDisplay},websocket=${plan.websocketPort}`,
+    `unix:${plan.paths.vnc}`,
     '-device',
     'virtio-tablet-pci',
     '-nic',

@@ -1,14 +1,13 @@
 /*
  * Starts a managed VM's qemu-system-x86_64 and hands back a handle that owns it: pid,
- * runtime paths, VNC ports, exit promise, stop() and restart(). It never leaves a process
- * or a runtime file behind once stop() resolved, and it signals only the PID it spawned.
+ * runtime paths (its VNC a Unix socket among them), exit promise, stop() and restart(). It never
+ * leaves a process or a runtime file behind once stop() resolved, and it signals only the PID it spawned.
  */
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import { ErrorCode } from '../../../shared/model/constants';
 import type { Log } from '../../core/ports';
-import { findFreePort, findFreeVncDisplay, VNC_BASE_PORT } from './free-ports';
 import { requireGuest } from './guest-paths';
 import { probeKvm, type Accel, type KvmProbeResult } from './kvm-probe';
 import { LauncherError } from './launcher-errors';
@@ -27,8 +26,6 @@ export interface LaunchOptions {
   qemu?: string;
   /** Force an accelerator; default: the cached KVM probe decides. */
   accel?: Accel;
-  /** Loopback address for VNC and its websocket (default 127.0.0.1). */
-  vncHost?: string;
   /** How long QEMU may take to open its QMP socket (default 10 s). */
   startTimeoutMs?: number;
 }
@@ -46,8 +43,6 @@ export interface VmHandle {
   readonly accel: Accel;
   readonly probe: KvmProbeResult;
   readonly paths: VmRuntimePaths;
-  /** VNC display/port and the websocket port noVNC connects to, all on `host`. */
-  readonly vnc: { host: string; display: number; port: number; websocketPort: number };
   readonly serial: SerialLog;
   /** Resolves once when QEMU exits, for whatever reason. */
   readonly exited: Promise<VmExit>;
@@ -91,35 +86,21 @@ export async function launchVm(spec: ManagedVmSpec, options: LaunchOptions): Pro
   const probe: KvmProbeResult = options.accel
     ? { accel: options.accel, reason: 'forced by the caller', ms: 0 }
     : await probeKvm(qemu);
-  const vncHost = options.vncHost ?? '127.0.0.1';
 
   for (let attempt = 1; ; attempt++) {
-    const vncDisplay = await findFreeVncDisplay(vncHost);
-    const websocketPort = await findFreePort(vncHost);
     const args = buildQemuArgs(valid, {
       accel: probe.accel,
       paths,
       kernel,
       initrd,
-      vncHost,
-      vncDisplay,
-      websocketPort,
     });
     log(
       'info',
-      `launcher: starting VM ${valid.id} (${probe.accel}, ${valid.memoryMiB} MiB, vnc :${vncDisplay}, ws ${websocketPort})`,
+      `launcher: starting VM ${valid.id} (${probe.accel}, ${valid.memoryMiB} MiB, vnc ${paths.vnc})`,
     );
     const started = await startQemu(qemu, args, paths, options.startTimeoutMs ?? 10_000);
     if ('pid' in started) {
-      return makeHandle(
-        valid,
-        options,
-        started,
-        probe,
-        paths,
-        { host: vncHost, display: vncDisplay, port: VNC_BASE_PORT + vncDisplay, websocketPort },
-        log,
-      );
+      return makeHandle(valid, options, started, probe, paths, log);
     }
     removeFiles(paths);
     // Another process took the port between our check and QEMU's bind: try new ports.
@@ -176,7 +157,6 @@ function makeHandle(
   started: Started,
   probe: KvmProbeResult,
   paths: VmRuntimePaths,
-  vnc: VmHandle['vnc'],
   log: Log,
 ): VmHandle {
   let stopping: Promise<VmExit> | undefined;
@@ -205,7 +185,6 @@ function makeHandle(
     accel: probe.accel,
     probe,
     paths,
-    vnc,
     serial: new SerialLog(paths.serial),
     exited: started.exited,
     get running() {
@@ -229,7 +208,7 @@ function signal(pid: number, sig: NodeJS.Signals): void {
 }
 
 function removeFiles(paths: VmRuntimePaths): void {
-  for (const file of [paths.qmp, paths.ram, paths.serial, paths.stderr]) fs.rmSync(file, { force: true });
+  for (const file of [paths.qmp, paths.vnc, paths.ram, paths.serial, paths.stderr]) fs.rmSync(file, { force: true });
 }
 
 function socketIsLive(path: string): Promise<boolean> {

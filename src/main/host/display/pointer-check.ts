@@ -1,0 +1,26 @@
+/*
+ * Whether a VM has an absolute pointer (a tablet), asked of QEMU with `query-mice`: without
+ * one, the console's pointer input (absolute coordinates) cannot reach the guest, and the
+ * UI says so instead of failing silently. Read-only; it never changes the VM.
+ */
+
+/** What the console can tell about a VM's pointer. */
+export type PointerStatus = 'absolute' | 'relative-only' | 'unknown';
+
+/** The one QMP call this needs. */
+export interface MiceQuery {
+  execute<T = unknown>(command: string, args?: object, options?: { timeoutMs?: number }): Promise<T>;
+}
+
+/** `absolute` when QEMU lists an absolute mouse, `relative-only` when it lists only relative ones, else `unknown`. */
+export async function queryPointer(qmp: MiceQuery | null, timeoutMs = 2000): Promise<PointerStatus> {
+  if (!qmp) return 'unknown';
+  try {
+    const mice = await qmp.execute<{ absolute?: boolean }[]>('query-mice', undefined, { timeoutMs });
+    if (!Array.isArray(mice) || mice.length === 0) return 'unknown';
+    return mice.some((m) => m.absolute === true) ? 'absolute' : 'relative-only';
+  } catch {
+    // QMP down or slow: the screen still works, only the pointer notice is unknown.
+    return 'unknown';
+  }
+}
