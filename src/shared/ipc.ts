@@ -48,6 +48,12 @@ export interface VmView {
   vnc: string | null;
   /** Serial log path of a managed VM, for operators and tests. */
   serialPath: string | null;
+  /** The accelerator a managed VM's QEMU runs under (kvm, tcg), or null while none runs. */
+  accel?: string | null;
+  /** Why that accelerator (the KVM probe's verdict, or the notice of a restart under TCG). */
+  accelReason?: string | null;
+  /** Seconds since the VM's start or reset while its guest has shown no sign of life; null once it has. */
+  silentForS?: number | null;
 }
 
 /** One held lease. */

@@ -10,7 +10,7 @@ import { ErrorCode, ENDPOINT_MAX, VmsigError } from '../../shared/model';
 import { ControlServer, tokenAuthenticator } from '../wire';
 import type { VmsigConfig } from './config';
 import type { ConsoleHostPort, HostVm } from './console/host-port';
-import { type Accel, findQemu, guestPaths } from './launcher';
+import { type Accel, findQemu, guestPaths, probeKvm } from './launcher';
 import { type Journal, type JournalOptions, lockJournalDir, openJournal } from './journal';
 import { VmRunner } from './vm-runner';
 import { HostOps, type HostOpRequest } from './host-ops';
@@ -26,6 +26,10 @@ export interface HostServiceOptions {
   startManaged?: boolean;
   /** Force the accelerator of managed VMs (tests). */
   accel?: Accel;
+  /** QEMU binary of managed VMs (tests); default: found on PATH. */
+  qemu?: string;
+  /** How long a guest under KVM may stay silent before its restart under TCG (default 20 s). */
+  bootBudgetMs?: number;
   /** Protocol timeouts, shortened by tests (defaults: 5 s HELLO, 10 s whole frame). */
   helloTimeoutMs?: number;
   frameDeadlineMs?: number;
@@ -97,6 +101,8 @@ export class HostService implements ConsoleHostPort {
         host.core.addEndpoint(vm.id, vm.name);
         host.runners.set(vm.id, new VmRunner(vm, host.runnerDeps()));
       }
+      if (opts.startManaged !== false && opts.config.vms.some((vm) => vm.kind === 'managed'))
+        await host.logAccelVerdict();
       await Promise.all(
         [...host.runners.values()]
           .filter((r) => r.cfg.kind === 'attached' || opts.startManaged !== false)
@@ -132,6 +138,10 @@ export class HostService implements ConsoleHostPort {
         error: r.error,
         vncWebsocketPort: r.qemu?.vnc.websocketPort ?? null,
         serialPath: r.qemu?.paths.serial ?? null,
+        accel: r.accel?.accel ?? null,
+        accelReason: r.accel?.reason ?? null,
+        bootStatus: r.boot?.state ?? null,
+        silentForS: r.boot?.silentForS ?? null,
         qmpPath: r.qmpPath,
         ramFile: r.ramFile,
         pid: r.qemu?.pid ?? null,
@@ -241,6 +251,20 @@ export class HostService implements ConsoleHostPort {
     }
   }
 
+  /** Logs, once at start, which accelerator managed VMs get and why (the probe is cached for their launches). */
+  private async logAccelVerdict(): Promise<void> {
+    if (this.opts.accel)
+      return this.opts.log('info', `accelerator: ${this.opts.accel} (forced by the host's options)`);
+    let qemu: string;
+    try {
+      qemu = this.opts.qemu ?? findQemu();
+    } catch {
+      return; // readiness() reports the missing QEMU; each VM's start says so too
+    }
+    const verdict = await probeKvm(qemu);
+    this.opts.log('info', `accelerator: ${verdict.accel} (${verdict.reason}; probe ${verdict.ms} ms)`);
+  }
+
   private runner(id: number): VmRunner {
     const r = this.runners.get(id);
     if (!r) throw new VmsigError(ErrorCode.NOENT, `no VM with id ${id}`);
@@ -248,6 +272,13 @@ export class HostService implements ConsoleHostPort {
   }
 
   private runnerDeps(): ConstructorParameters<typeof VmRunner>[1] {
-    return { core: this.core, log: this.opts.log, runtimeDir: this.runtimeDir, accel: this.opts.accel };
+    return {
+      core: this.core,
+      log: this.opts.log,
+      runtimeDir: this.runtimeDir,
+      accel: this.opts.accel,
+      qemu: this.opts.qemu,
+      bootBudgetMs: this.opts.bootBudgetMs,
+    };
   }
 }

@@ -3,11 +3,14 @@
  * plus its adapters; for an attached VM, only its adapters. It owns the QEMU process it
  * started and nothing else; it never touches another VM's files.
  */
+import path from 'node:path';
 import type { Core, Log } from '../core';
 import { type VmAttachment, attachVm } from '../adapters/attach-vm';
 import type { VmConfig } from './config';
 import { type VmHandle, launchVm } from './launcher';
 import type { Accel } from './launcher';
+import { type BootStatus, BootWatchdog } from './launcher/boot-watchdog';
+import { readDisplayMode } from './launcher/display-mode';
 import type { QmpClient } from '../adapters/qmp';
 import type { VncTarget } from './display/vnc-target';
 
@@ -22,6 +25,10 @@ export interface VmRunnerDeps {
   runtimeDir: string;
   /** Forces the accelerator of managed VMs (tests); default: the launcher probes KVM. */
   accel?: Accel;
+  /** QEMU binary of managed VMs (tests); default: the launcher finds it. */
+  qemu?: string;
+  /** How long a guest under KVM may show no sign of life before it is restarted under TCG (default 20 s). */
+  bootBudgetMs?: number;
 }
 
 /** Runs one VM. */
@@ -31,6 +38,10 @@ export class VmRunner {
   private handle: VmHandle | null = null;
   private attachment: VmAttachment | null = null;
   private busy: Promise<void> = Promise.resolve();
+  private watchdog: BootWatchdog | null = null;
+  private unwatch: (() => void) | null = null;
+  /** Set once KVM left a guest silent past its budget: later starts of this VM use TCG. */
+  private kvmFallback: string | null = null;
 
   constructor(
     readonly cfg: VmConfig,
@@ -56,6 +67,16 @@ export class VmRunner {
   /** The attached QMP client while attached (for queries such as `query-mice`; never open a second one). */
   get qmpClient(): QmpClient | null {
     return this.attachment?.qmp ?? null;
+  }
+
+  /** The running QEMU's accelerator and why it was chosen (probe verdict or fallback notice); null while none runs. */
+  get accel(): { accel: Accel; reason: string } | null {
+    return this.handle ? { accel: this.handle.accel, reason: this.handle.probe.reason } : null;
+  }
+
+  /** Whether the running guest has shown life since its start or last reset; null while none is watched. */
+  get boot(): BootStatus | null {
+    return this.handle && this.watchdog ? this.watchdog.status() : null;
   }
 
   /** Guest RAM file, when there is one. */
@@ -95,25 +116,16 @@ export class VmRunner {
             append: m.append,
             extraArgs: m.extraArgs,
           },
-          { runtimeDir: this.deps.runtimeDir, log, accel: this.deps.accel },
+          {
+            runtimeDir: this.deps.runtimeDir,
+            log,
+            qemu: this.deps.qemu,
+            ...(this.kvmFallback
+              ? { accel: 'tcg', accelReason: this.kvmFallback }
+              : { accel: this.deps.accel }),
+          },
         );
-        this.handle = handle;
-        void handle.exited.then((exit) => {
-          if (this.handle !== handle || this.state === 'stopping') return;
-          this.state = exit.code === 0 ? 'stopped' : 'failed';
-          this.error = exit.code === 0 ? null : `QEMU exited (code ${exit.code}, signal ${exit.signal})`;
-          log(
-            exit.code === 0 ? 'info' : 'warn',
-            `VM ${this.cfg.id} (${this.cfg.name}): QEMU exited, code ${exit.code} signal ${exit.signal}`,
-          );
-        });
-        this.attachment = await attachVm(core, {
-          endpoint: this.cfg.id,
-          name: this.cfg.name,
-          qmpPath: handle.paths.qmp,
-          ramFile: handle.paths.ram,
-          log,
-        });
+        await this.adopt(handle);
         if (this.state === 'starting') this.state = 'running';
       } catch (e) {
         this.state = 'failed';
@@ -134,7 +146,99 @@ export class VmRunner {
     });
   }
 
+  /** Takes a freshly launched QEMU: its exit, its adapters, and the boot watchdog over its guest. */
+  private async adopt(handle: VmHandle): Promise<void> {
+    const { core, log } = this.deps;
+    this.handle = handle;
+    void handle.exited.then((exit) => {
+      if (this.handle !== handle || this.state === 'stopping') return;
+      this.state = exit.code === 0 ? 'stopped' : 'failed';
+      this.error = exit.code === 0 ? null : `QEMU exited (code ${exit.code}, signal ${exit.signal})`;
+      log(
+        exit.code === 0 ? 'info' : 'warn',
+        `VM ${this.cfg.id} (${this.cfg.name}): QEMU exited, code ${exit.code} signal ${exit.signal}`,
+      );
+    });
+    const attachment = await attachVm(core, {
+      endpoint: this.cfg.id,
+      name: this.cfg.name,
+      qmpPath: handle.paths.qmp,
+      ramFile: handle.paths.ram,
+      log,
+    });
+    this.attachment = attachment;
+    this.watch(handle, attachment);
+  }
+
+  /**
+   * Watches the guest for signs of life after the start and every RESET. A guest left
+   * silent past the budget under KVM is restarted once under TCG; under TCG it is only logged.
+   */
+  private watch(handle: VmHandle, attachment: VmAttachment): void {
+    const label = `VM ${this.cfg.id} (${this.cfg.name})`;
+    const screen = path.join(this.deps.runtimeDir, `vm${this.cfg.id}.screen.ppm`);
+    const dog = new BootWatchdog(
+      {
+        serialBytes: () => handle.serial.size(),
+        displayMode: () => readDisplayMode((command, args) => attachment.qmp.execute(command, args), screen),
+      },
+      {
+        budgetMs: this.deps.bootBudgetMs ?? bootBudgetFromEnv(),
+        onSilent: (ms) => {
+          if (handle.accel === 'kvm') this.fallBackToTcg(handle, ms);
+          else
+            this.deps.log(
+              'warn',
+              `${label}: no guest output for ${Math.round(ms / 1000)} s under ${handle.accel}`,
+            );
+        },
+        onProgress: (how) => this.deps.log('info', `${label}: the guest shows progress (${how})`),
+      },
+    );
+    const offReset = attachment.qmp.onEvent('RESET', () => dog.begin());
+    this.watchdog = dog;
+    this.unwatch = () => {
+      offReset();
+      dog.dispose();
+    };
+    dog.begin();
+  }
+
+  /** Restarts a guest KVM left silent under TCG, once: this VM's later starts use TCG too. */
+  private fallBackToTcg(handle: VmHandle, silentMs: number): void {
+    const notice = `kvm: no guest output within ${Math.round(silentMs / 1000)} s under KVM; restarted under TCG`;
+    void this.serial(async () => {
+      // Stopped, failed or replaced while the notice was queued: nothing to restart.
+      if (this.handle !== handle || this.state !== 'running') return;
+      this.deps.log('warn', `VM ${this.cfg.id} (${this.cfg.name}): ${notice}`);
+      this.kvmFallback = notice;
+      this.state = 'starting';
+      const attachment = this.attachment;
+      this.unwatch?.();
+      this.unwatch = null;
+      this.watchdog = null;
+      this.attachment = null;
+      this.handle = null; // the old QEMU's exit is ours, not a failure
+      try {
+        if (attachment) await attachment.detach();
+        await this.adopt(await handle.restart({ accel: 'tcg', accelReason: notice }));
+        if (this.state === 'starting') this.state = 'running';
+      } catch (e) {
+        this.state = 'failed';
+        this.error = e instanceof Error ? e.message : String(e);
+        this.deps.log(
+          'error',
+          `VM ${this.cfg.id} (${this.cfg.name}): restart under TCG failed: ${this.error}`,
+        );
+        await this.release();
+      }
+    });
+  }
+
   private async release(): Promise<void> {
+    this.unwatch?.();
+    this.unwatch = null;
+    this.watchdog = null;
     const attachment = this.attachment;
     const handle = this.handle;
     this.attachment = null;
@@ -148,4 +252,10 @@ export class VmRunner {
     this.busy = next.catch(() => {}); // the caller of `next` gets the error; the queue only orders
     return next;
   }
+}
+
+/** VMSIG_BOOT_BUDGET_S lengthens (or shortens) the default boot budget, e.g. on a slow CI machine. */
+function bootBudgetFromEnv(): number | undefined {
+  const seconds = Number(process.env.VMSIG_BOOT_BUDGET_S);
+  return Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : undefined;
 }

@@ -7,6 +7,7 @@ import type { VmView } from '../../shared/ipc';
 import { addAttachedVm, removeVm, startVm, stopVm } from '../stores/actions';
 import { holdersText, useLeases } from '../stores/leases';
 import { useVms } from '../stores/vms';
+import { AccelBadge, hostStateText, isSilent } from './boot-state';
 
 function SeamBadges({ vm }: { vm: VmView }) {
   if (vm.seams.length === 0) return <span className="seam none">no seams</span>;
@@ -47,9 +48,10 @@ function VmRow({ vm, selected }: { vm: VmView; selected: boolean }) {
         <span aria-label="Lifecycle state" className={`life ${vm.lifecycle.toLowerCase()}`}>
           {vm.lifecycle}
         </span>
-        <span aria-label="Host state" className="muted">
-          {vm.host}
+        <span aria-label="Host state" className={isSilent(vm) ? 'silent' : 'muted'}>
+          {hostStateText(vm)}
         </span>
+        <AccelBadge vm={vm} />
       </div>
       <div className="seams">
         <SeamBadges vm={vm} />

@@ -1,5 +1,6 @@
 /* The selected VM: heading with its states, power and input toolbars, and the live screen. */
 import { selectSelectedVm, useVms } from '../stores/vms';
+import { AccelLine, hostStateText } from './boot-state';
 import { InputBar } from './input-bar';
 import { PowerBar } from './power-bar';
 import { Screen } from './screen';
@@ -15,8 +16,11 @@ export function VmView() {
         <span aria-label="Selected VM lifecycle" className={`life ${vm.lifecycle.toLowerCase()}`}>
           {vm.lifecycle}
         </span>
-        <span className="muted">{vm.host}</span>
+        <span className="muted" aria-label="Selected VM host state">
+          {hostStateText(vm)}
+        </span>
       </div>
+      <AccelLine vm={vm} />
       <PowerBar endpoint={vm.id} name={vm.name} />
       <InputBar endpoint={vm.id} />
       <Screen endpoint={vm.id} vnc={vm.vnc} name={vm.name} />

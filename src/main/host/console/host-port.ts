@@ -19,6 +19,14 @@ export interface HostVm {
   /** Loopback port of QEMU's VNC websocket, when the VM has one and runs. */
   vncWebsocketPort: number | null;
   serialPath: string | null;
+  /** The accelerator the managed VM's QEMU runs under; null while none runs (and for attached VMs). */
+  accel?: 'kvm' | 'tcg' | null;
+  /** Why that accelerator: the KVM probe's verdict, or the notice of a restart under TCG. */
+  accelReason?: string | null;
+  /** 'silent' until the guest shows life (serial output, a display mode of its own) after a start or reset; null when not watched. */
+  bootStatus?: 'silent' | 'progressed' | null;
+  /** Seconds since the start or reset while the guest is silent, else null. */
+  silentForS?: number | null;
 }
 
 /** The host operations the console offers; each rejects with an Error saying why. */

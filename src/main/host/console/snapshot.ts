@@ -70,6 +70,9 @@ export function buildSnapshot(
     error: vm.error,
     vnc: vm.vnc ? vncUrl(vm.id) : null,
     serialPath: vm.serialPath,
+    accel: vm.accel ?? null,
+    accelReason: vm.accelReason ?? null,
+    silentForS: vm.bootStatus === 'silent' ? (vm.silentForS ?? 0) : null,
   }));
   const leases: LeaseView[] = core.arbiter.list().map((row) => {
     const holder = controls.find((c) => c.id === row.holder.controlId);

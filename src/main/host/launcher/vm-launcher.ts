@@ -26,6 +26,8 @@ export interface LaunchOptions {
   qemu?: string;
   /** Force an accelerator; default: the cached KVM probe decides. */
   accel?: Accel;
+  /** Why `accel` is forced, kept as the handle's probe reason (default "forced by the caller"). */
+  accelReason?: string;
   /** How long QEMU may take to open its QMP socket (default 10 s). */
   startTimeoutMs?: number;
 }
@@ -50,8 +52,8 @@ export interface VmHandle {
   readonly running: boolean;
   /** SIGTERM, then SIGKILL after `graceMs` (default 3000); removes the runtime files. Idempotent. */
   stop(options?: { graceMs?: number }): Promise<VmExit>;
-  /** stop(), then launch the same spec with the same options; resolves with the new handle. */
-  restart(): Promise<VmHandle>;
+  /** stop(), then launch the same spec with the same options (the accelerator overridable); resolves with the new handle. */
+  restart(overrides?: Pick<LaunchOptions, 'accel' | 'accelReason'>): Promise<VmHandle>;
 }
 
 const START_ATTEMPTS = 3;
@@ -84,7 +86,7 @@ export async function launchVm(spec: ManagedVmSpec, options: LaunchOptions): Pro
   }
   removeFiles(paths);
   const probe: KvmProbeResult = options.accel
-    ? { accel: options.accel, reason: 'forced by the caller', ms: 0 }
+    ? { accel: options.accel, reason: options.accelReason ?? 'forced by the caller', ms: 0 }
     : await probeKvm(qemu);
 
   for (let attempt = 1; ; attempt++) {
@@ -191,9 +193,9 @@ function makeHandle(
       return started.isRunning();
     },
     stop,
-    async restart() {
+    async restart(overrides) {
       await stop();
-      return launchVm(spec, options);
+      return launchVm(spec, { ...options, ...overrides });
     },
   };
 }
