@@ -98,6 +98,6 @@ describe.skipIf(!guest.ok)('VM launcher (real QEMU)', () => {
   it('explains an invalid spec', async () => {
     await expect(
       launchVm({ id: 0, name: 'x', memoryMiB: 128 }, { runtimeDir: vm.runtimeDir }),
-    ).rejects.toThrow(/id must be an integer 1\.\.63/);
+    ).rejects.toThrow(/id: must be an integer 1\.\.63/);
   });
 });

@@ -7,6 +7,7 @@ const plan: LaunchPlan = {
   paths: vmRuntimePaths('/run/x', 5),
   kernel: '/g/vmlinuz',
   initrd: '/g/initramfs.cpio.gz',
+  serialSocket: '/run/x/vm5.serial.sock',
 };
 
 function valueOf(args: string[], flag: string): string[] {
@@ -26,7 +27,8 @@ describe('buildQemuArgs', () => {
 
   it('opens QMP, serial and VNC where the handle says', () => {
     expect(valueOf(args, '-qmp')).toEqual(['unix:/run/x/vm5.qmp,server=on,wait=off']);
-    expect(valueOf(args, '-serial')).toEqual(['file:/run/x/vm5.serial']);
+    expect(valueOf(args, '-chardev')).toEqual(['socket,id=serial0,path=/run/x/vm5.serial.sock']);
+    expect(valueOf(args, '-serial')).toEqual(['chardev:serial0']);
     expect(valueOf(args, '-vnc')).toEqual(['unix:/run/x/vm5.vnc']);
     expect(valueOf(args, '-display')).toEqual(['none']);
   });
@@ -49,5 +51,21 @@ describe('buildQemuArgs', () => {
 
   it('appends extraArgs last', () => {
     expect(args.slice(-2)).toEqual(['-smp', '2']);
+  });
+
+  it('boots through the firmware when there is no kernel, with the devices and machine it was given', () => {
+    const disk = buildQemuArgs(
+      { id: 5, name: 'disk', memoryMiB: 512, machine: 'q35' },
+      { ...plan, kernel: undefined, initrd: undefined, devices: ['-smp', '2', '-nic', 'user'] },
+    );
+    expect(disk).not.toContain('-kernel');
+    expect(disk).not.toContain('-append');
+    expect(valueOf(disk, '-machine')).toEqual(['q35,memory-backend=ram0']);
+    expect(valueOf(disk, '-smp')).toEqual(['2']);
+    expect(valueOf(disk, '-nic')).toEqual(['user']);
+  });
+
+  it('has no network unless the devices bring one', () => {
+    expect(valueOf(args, '-nic')).toEqual(['none']);
   });
 });

@@ -4,6 +4,7 @@
  */
 import type { Accel } from './kvm-probe';
 import type { VmRuntimePaths } from './runtime-paths';
+import { serialArgs } from './serial-socket';
 import type { ManagedVmSpec } from './vm-spec';
 
 /** Default kernel command line: kernel log and the guest's markers on ttyS0. */
@@ -16,8 +17,12 @@ export const VM_CPU = 'qemu64';
  * `-accel`, `-machine` and `-cpu` of every managed VM. The KVM probe boots its kernel with
  * the very same ones, so a verdict proven by the probe holds for the VMs.
  */
-export function platformArgs(accel: Accel, options: { memoryBackend?: string } = {}): string[] {
-  const machine = options.memoryBackend ? `pc,memory-backend=${options.memoryBackend}` : 'pc';
+export function platformArgs(
+  accel: Accel,
+  options: { memoryBackend?: string; machine?: 'pc' | 'q35' } = {},
+): string[] {
+  const type = options.machine ?? 'pc';
+  const machine = options.memoryBackend ? `${type},memory-backend=${options.memoryBackend}` : type;
   return ['-accel', accel, '-machine', machine, '-cpu', VM_CPU];
 }
 
@@ -25,8 +30,13 @@ export function platformArgs(accel: Accel, options: { memoryBackend?: string } =
 export interface LaunchPlan {
   accel: Accel;
   paths: VmRuntimePaths;
-  kernel: string;
+  /** The kernel to boot directly; none when the VM boots through its firmware (disk, CD-ROM). */
+  kernel?: string;
   initrd?: string;
+  /** The host's serial socket (serial-socket.ts) QEMU connects its ttyS0 to. */
+  serialSocket: string;
+  /** Disks, CD-ROM, firmware, vCPUs and NIC from device-args.ts; default one vCPU and no NIC. */
+  devices?: string[];
 }
 
 /** The argument vector (without argv[0]) for `spec` under `plan`. */
@@ -34,7 +44,7 @@ export function buildQemuArgs(spec: ManagedVmSpec, plan: LaunchPlan): string[] {
   const args = [
     '-name',
     `${spec.name},process=vmsig-vm${spec.id}`,
-    ...platformArgs(plan.accel, { memoryBackend: 'ram0' }),
+    ...platformArgs(plan.accel, { memoryBackend: 'ram0', machine: spec.machine }),
     '-m',
     `${spec.memoryMiB}M`,
     // A shared file-backed RAM so the MEMCTX adapter can map the guest's memory.
@@ -42,8 +52,7 @@ export function buildQemuArgs(spec: ManagedVmSpec, plan: LaunchPlan): string[] {
     `memory-backend-file,id=ram0,size=${spec.memoryMiB}M,mem-path=${plan.paths.ram},share=on`,
     '-qmp',
     `unix:${plan.paths.qmp},server=on,wait=off`,
-    '-serial',
-    `file:${plan.paths.serial}`,
+    ...serialArgs(plan.serialSocket),
     '-display',
     'none',
     '-vga',
@@ -54,17 +63,17 @@ export function buildQemuArgs(spec: ManagedVmSpec, plan: LaunchPlan): string[] {
     `unix:${plan.paths.vnc}`,
     '-device',
     'virtio-tablet-pci',
-    '-nic',
-    'none',
+    ...(plan.devices ?? ['-nic', 'none']),
     '-parallel',
     'none',
     '-monitor',
     'none',
     '-no-shutdown',
-    '-kernel',
-    plan.kernel,
   ];
-  if (plan.initrd) args.push('-initrd', plan.initrd);
-  args.push('-append', spec.append ?? DEFAULT_APPEND);
+  if (plan.kernel !== undefined) {
+    args.push('-kernel', plan.kernel);
+    if (plan.initrd) args.push('-initrd', plan.initrd);
+    args.push('-append', spec.append ?? DEFAULT_APPEND);
+  }
   return [...args, ...(spec.extraArgs ?? [])];
 }

@@ -14,8 +14,10 @@ import { LauncherError } from './launcher-errors';
 import { buildQemuArgs } from './qemu-args';
 import { findQemu } from './qemu-binary';
 import { vmRuntimePaths, type VmRuntimePaths } from './runtime-paths';
-import { SerialLog } from './serial-log';
-import { validateSpec, type ManagedVmSpec } from './vm-spec';
+import { explainLockFailure } from './disk-images';
+import { prepareLaunch, type LaunchPrep } from './launch-prep';
+import type { SerialLog } from './serial-log';
+import { bootsTestGuest, validateSpec, type ManagedVmSpec } from './vm-spec';
 
 /** How to launch: where runtime files go and what to override. */
 export interface LaunchOptions {
@@ -67,8 +69,9 @@ export async function launchVm(spec: ManagedVmSpec, options: LaunchOptions): Pro
   const valid = validateSpec(spec);
   const log = options.log ?? (() => {});
   const qemu = options.qemu ?? findQemu();
-  const guest = valid.kernel === undefined ? requireGuest() : undefined;
-  const kernel = valid.kernel ?? (guest as NonNullable<typeof guest>).kernel;
+  // A VM with a disk or CD-ROM of its own boots through its firmware, not the test guest.
+  const guest = bootsTestGuest(valid) ? requireGuest() : undefined;
+  const kernel = valid.kernel ?? guest?.kernel;
   const initrd = valid.kernel === undefined ? guest?.initrd : valid.initrd;
   for (const file of [kernel, initrd]) {
     if (file !== undefined && !fs.existsSync(file)) {
@@ -76,18 +79,21 @@ export async function launchVm(spec: ManagedVmSpec, options: LaunchOptions): Pro
     }
   }
   fs.mkdirSync(options.runtimeDir, { recursive: true, mode: 0o700 });
-  const paths = vmRuntimePaths(options.runtimeDir, valid.id);
-  if (await socketIsLive(paths.qmp)) {
+  const runtimePaths = vmRuntimePaths(options.runtimeDir, valid.id);
+  if (await socketIsLive(runtimePaths.qmp)) {
     throw new LauncherError(
       'start-failed',
       ErrorCode.BUSY,
-      `VM ${valid.id} is already running (live QMP socket ${paths.qmp})`,
+      `VM ${valid.id} is already running (live QMP socket ${runtimePaths.qmp})`,
     );
   }
-  removeFiles(paths);
+  removeFiles(runtimePaths);
   const probe: KvmProbeResult = options.accel
     ? { accel: options.accel, reason: options.accelReason ?? 'forced by the caller', ms: 0 }
     : await probeKvm(qemu);
+  // After the probe: from here on every exit path releases what the preparation made.
+  const prep = await prepareLaunch(valid, { runtimeDir: options.runtimeDir, paths: runtimePaths });
+  const paths: VmRuntimePaths = { ...runtimePaths, ram: prep.ramFile };
 
   for (let attempt = 1; ; attempt++) {
     const args = buildQemuArgs(valid, {
@@ -95,6 +101,8 @@ export async function launchVm(spec: ManagedVmSpec, options: LaunchOptions): Pro
       paths,
       kernel,
       initrd,
+      serialSocket: prep.serial.socketPath,
+      devices: prep.devices,
     });
     log(
       'info',
@@ -102,11 +110,14 @@ export async function launchVm(spec: ManagedVmSpec, options: LaunchOptions): Pro
     );
     const started = await startQemu(qemu, args, paths, options.startTimeoutMs ?? 10_000);
     if ('pid' in started) {
-      return makeHandle(valid, options, started, probe, paths, log);
+      return makeHandle(valid, options, started, probe, paths, prep, log);
     }
     removeFiles(paths);
+    if (attempt >= START_ATTEMPTS || !started.stderr.includes('Address already in use')) await prep.release();
     // Another process took the port between our check and QEMU's bind: try new ports.
     if (started.stderr.includes('Address already in use') && attempt < START_ATTEMPTS) continue;
+    const locked = explainLockFailure(started.stderr, valid);
+    if (locked) throw locked;
     throw new LauncherError(
       'start-failed',
       ErrorCode.IO,
@@ -159,6 +170,7 @@ function makeHandle(
   started: Started,
   probe: KvmProbeResult,
   paths: VmRuntimePaths,
+  prep: LaunchPrep,
   log: Log,
 ): VmHandle {
   let stopping: Promise<VmExit> | undefined;
@@ -176,6 +188,7 @@ function makeHandle(
       }
       const exit = await started.exited;
       removeFiles(paths);
+      await prep.release();
       log('info', `launcher: VM ${spec.id} stopped (${exit.signal ?? exit.code})`);
       return exit;
     })();
@@ -187,7 +200,7 @@ function makeHandle(
     accel: probe.accel,
     probe,
     paths,
-    serial: new SerialLog(paths.serial),
+    serial: prep.serial.log,
     exited: started.exited,
     get running() {
       return started.isRunning();
@@ -210,7 +223,8 @@ function signal(pid: number, sig: NodeJS.Signals): void {
 }
 
 function removeFiles(paths: VmRuntimePaths): void {
-  for (const file of [paths.qmp, paths.vnc, paths.ram, paths.serial, paths.stderr]) fs.rmSync(file, { force: true });
+  for (const file of [paths.qmp, paths.vnc, paths.ram, paths.serial, paths.stderr])
+    fs.rmSync(file, { force: true });
 }
 
 function socketIsLive(path: string): Promise<boolean> {
