@@ -1,7 +1,7 @@
 /*
  * The host keeps a journal when asked: commands arriving over the real control socket are
- * on disk with their principal before their reply arrives, and a second host never
- * shares a journal directory another live host writes to.
+ * on disk with their principal before their reply arrives, and a second host refuses to
+ * start on a journal directory another live host writes to.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -84,18 +84,16 @@ describe('HostService with a journal', () => {
     }
   });
 
-  it('does not let a second live host write into the same journal directory', async () => {
-    const second = await HostService.start({
-      config: config(dir, 'b.sock'),
-      log: () => {},
-      journal: { dir: path.join(dir, 'journal') },
-    });
-    try {
-      expect(second.journal()).toBeNull();
-      expect(host.journal()?.state).toBe('ok');
-    } finally {
-      await second.stop();
-    }
-    expect(fs.existsSync(path.join(dir, 'journal', 'LOCK'))).toBe(true);
+  it('refuses to start a second live host on the same journal directory (BUSY), and the first keeps writing', async () => {
+    await expect(
+      HostService.start({
+        config: config(dir, 'b.sock'),
+        log: () => {},
+        journal: { dir: path.join(dir, 'journal') },
+      }),
+    ).rejects.toThrow(/BUSY: the journal .* is being written by another live vmsig host/);
+    // The refused host let go of everything: its socket is gone, the first host's journal is intact.
+    expect(fs.existsSync(path.join(dir, 'b.sock'))).toBe(false);
+    expect(host.journal()?.state).toBe('ok');
   });
 });

@@ -35,8 +35,8 @@ export interface HostServiceOptions {
   frameDeadlineMs?: number;
   /**
    * The durable journal of commands, acks, leases and lifecycle (none when absent). A
-   * directory another live host is writing to is not shared: the host then runs without a
-   * journal and logs why.
+   * directory another live host is writing to is not shared: start() then rejects BUSY
+   * (a host never acknowledges commands it cannot record).
    */
   journal?: Omit<JournalOptions, 'log' | 'now'>;
 }
@@ -58,7 +58,7 @@ export class HostService implements ConsoleHostPort {
   private readonly runners = new Map<number, VmRunner>();
   private stopping: Promise<void> | null = null;
   private readonly runtimeDir: string;
-  private journalHandle: { journal: Journal; unlock: () => void } | null = null;
+  private journalHandle: { journal: Journal; unlock: () => Promise<void> } | null = null;
   /** The only way a control (console or socket) starts, stops, adds or removes a VM. */
   private readonly hostOps: HostOps;
 
@@ -86,7 +86,7 @@ export class HostService implements ConsoleHostPort {
     const host = new HostService(opts.config, opts);
     try {
       // Before the socket opens: the journal is a core tap, written ahead of every delivery.
-      if (opts.journal) host.openJournal(opts.journal);
+      if (opts.journal) await host.openJournal(opts.journal);
       host.server = await ControlServer.start({
         core: host.core,
         clock: HostService.clock,
@@ -228,25 +228,31 @@ export class HostService implements ConsoleHostPort {
       for (const r of results)
         if (r.status === 'rejected') this.opts.log('error', `stopping a VM failed: ${String(r.reason)}`);
       this.journalHandle?.journal.close();
-      this.journalHandle?.unlock();
+      await this.journalHandle?.unlock();
       this.journalHandle = null;
     })();
     return this.stopping;
   }
 
-  private openJournal(jopts: Omit<JournalOptions, 'log' | 'now'>): void {
+  /**
+   * Takes the journal directory's lock and opens the journal. A journal this host cannot
+   * own is a refusal to start (BUSY), never a host that acknowledges commands unrecorded.
+   */
+  private async openJournal(jopts: Omit<JournalOptions, 'log' | 'now'>): Promise<void> {
     const { dir } = jopts;
-    const unlock = lockJournalDir(dir);
-    if (!unlock) {
-      this.opts.log('warn', `journal disabled: another live host is writing to ${dir}`);
-      return;
+    const lock = await lockJournalDir(dir);
+    if (!lock) {
+      throw new VmsigError(
+        ErrorCode.BUSY,
+        `the journal ${dir} is being written by another live vmsig host; refusing to start a host whose commands would go unrecorded (stop the other host, or give this one its own --journal DIR, or --no-journal)`,
+      );
     }
     try {
       const journal = openJournal(this.core, { ...jopts, log: this.opts.log });
-      this.journalHandle = { journal, unlock };
+      this.journalHandle = { journal, unlock: () => lock.release() };
       this.opts.log('info', `journal: ${dir} (${jopts.durability ?? 'os'} durability)`);
     } catch (e) {
-      unlock();
+      await lock.release();
       throw e;
     }
   }

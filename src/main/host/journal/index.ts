@@ -11,4 +11,4 @@ export type { HostOpBody, HostOpRecord, JournalRecord, RecordMeta } from './jour
 export { DEFAULT_JOURNAL_POLICY, RecordPolicy, type JournalPolicy, type KindPolicy } from './record-policy';
 export type { Durability, OpenFindings, SegmentDamage } from './segment-writer';
 export { defaultJournalDir } from './journal-paths';
-export { lockJournalDir } from './dir-lock';
+export { lockJournalDir, type DirLock } from './dir-lock';
