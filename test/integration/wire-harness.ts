@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { ALL_ENDPOINTS, type AdapterPort, Core, type QueueLimits, maskOf } from '../../src/main/core';
 import { ControlServer, FrameDecoder, tokenAuthenticator } from '../../src/main/wire';
-import type { Frame } from '../../src/main/wire';
+import type { Frame, HostRequestHandler } from '../../src/main/wire';
 import {
   ALL_CAPS,
   Cap,
@@ -111,6 +111,8 @@ export async function startHarness(
     frameDeadlineMs?: number;
     maxFrame?: number;
     queueLimits?: QueueLimits;
+    /** Builds the server's host request handler (§10) on the harness's core; none by default. */
+    hostRequests?: (core: Core) => HostRequestHandler;
   } = {},
 ): Promise<Harness> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vmsig-wire-'));
@@ -123,7 +125,10 @@ export async function startHarness(
     log: () => {},
     socketPath: socket,
     authenticate: tokenAuthenticator(CONTROLS),
-    ...opts,
+    helloTimeoutMs: opts.helloTimeoutMs,
+    frameDeadlineMs: opts.frameDeadlineMs,
+    maxFrame: opts.maxFrame,
+    hostRequests: opts.hostRequests?.(core),
   });
   return {
     core,

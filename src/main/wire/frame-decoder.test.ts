@@ -77,6 +77,11 @@ describe('FrameDecoder', () => {
     expect(decodeAll([rawFrame(6, [0, 0, 0, 0, 0, 0, 0, 0], 1)]).error).toBe(ErrorCode.BAD_FRAME);
     expect(decodeAll([rawFrame(0, [])]).error).toBe(ErrorCode.BAD_FRAME);
     expect(decodeAll([rawFrame(8, [])]).error).toBe(ErrorCode.BAD_FRAME);
+    // §10 reserves 16..31 for host requests; this implementation defines 16 and 17 only.
+    for (const t of [15, 18, 31]) expect(decodeAll([rawFrame(t, [])]).error).toBe(ErrorCode.BAD_FRAME);
+    expect(
+      decodeAll([rawFrame(16, [0, 0, 0, 0]), rawFrame(17, [0, 0, 0, 0])]).frames.map((f) => f.type),
+    ).toEqual([16, 17]);
     expect(decodeAll([rawFrame(0xffff, [])]).error).toBe(ErrorCode.BAD_FRAME);
   });
 
@@ -137,7 +142,8 @@ describe('FrameDecoder', () => {
       fc.property(input, fc.array(fc.nat(), { maxLength: 6 }), (bytes, cuts) => {
         const r = decodeAll(splitAt(bytes, cuts), 4096);
         if (r.error !== null) expect([ErrorCode.BAD_FRAME, ErrorCode.TOO_LARGE]).toContain(r.error);
-        for (const f of r.frames) expect(f.type >= 1 && f.type <= 7).toBe(true);
+        for (const f of r.frames)
+          expect((f.type >= 1 && f.type <= 7) || f.type === 16 || f.type === 17).toBe(true);
       }),
       { numRuns: 100_000 },
     );
