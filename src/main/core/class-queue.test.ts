@@ -21,8 +21,29 @@ describe('ClassQueue', () => {
     );
   });
 
+  it('sums the sizes it holds and fits an item only within both bounds', () => {
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 0, max: 50 }), { maxLength: 100 }), (sizes) => {
+        const q = new ClassQueue<number>(8, 100);
+        const ref: number[] = [];
+        for (const size of sizes) {
+          while (!q.fits(size) && q.size > 0) {
+            q.shift();
+            ref.shift();
+          }
+          if (!q.fits(size)) continue;
+          q.push(size, size);
+          ref.push(size);
+          expect(q.bytes).toBe(ref.reduce((a, b) => a + b, 0));
+          expect(q.bytes).toBeLessThanOrEqual(100);
+        }
+      }),
+    );
+  });
+
   it('refuses a capacity below 1', () => {
     expect(() => new ClassQueue(0)).toThrow(RangeError);
     expect(() => new ClassQueue(1.5)).toThrow(RangeError);
+    expect(() => new ClassQueue(1, 0)).toThrow(RangeError);
   });
 });

@@ -15,7 +15,10 @@ import {
   VmOp,
 } from '../../shared/model';
 import { addSeam, attach, cmd, everything, leaseCmd, newRig } from '../../../bench/lib/core-rig';
+import { Core } from './core';
+import { ALL_ENDPOINTS } from './endpoint-mask';
 import { kindSet } from './filter';
+import { ManualClock } from './ports';
 
 /** A payload that counts its releases. */
 function countedPayload(): { payload: Payload; releases: () => number } {
@@ -188,5 +191,98 @@ describe('payload release (exactly once)', () => {
       },
     });
     expect(core.stats().payloads).toMatchObject({ released: 1, releaseErrors: 1, live: 0 });
+  });
+});
+
+describe('byte budgets per class (§10)', () => {
+  /** A core whose classes hold 10 events or 1000 bytes (one 104-byte event plus a payload of `n` costs 104 + n). */
+  function byteRig() {
+    const core = new Core({
+      clock: new ManualClock(1),
+      queueLimits: [10, 10, 10, 10],
+      queueBytes: [1000, 1000, 1000, 1000],
+    });
+    core.addEndpoint(1, 'vm1');
+    const vm = addSeam(core, 1, Source.VMHOST);
+    const emit = (prio: number, tag: number, size: number) =>
+      vm.port.emit({
+        kind: Kind.ACT_ACK,
+        prio,
+        payload: { bytes: new Uint8Array(size), codec: 0, flags: 0 },
+        inln: encodeVmState({ state: 0, detail: tag }),
+      });
+    return { core, emit };
+  }
+
+  it('NORMAL over its byte budget drops the oldest until the new event fits, and reports DROPPED', () => {
+    const { core, emit } = byteRig();
+    const ctl = attach(core);
+    ctl.subscribe(everything());
+    ctl.take();
+    for (let i = 1; i <= 3; i++) emit(Prio.NORMAL, i, 196); // 300 bytes each: 3 fit in 1000
+    emit(Prio.NORMAL, 4, 496); // 600: evicts the two oldest
+    const got = ctl.take();
+    expect(decodeErrorInl(got[0]!.inln)).toMatchObject({ code: ErrorCode.DROPPED, detail: 2 });
+    expect(got.slice(1).map(tagOf)).toEqual([3, 4]);
+    expect(ctl.closed).toEqual([]);
+  });
+
+  it('HIGH over its byte budget disconnects the control SLOW_CONSUMER', () => {
+    const { core, emit } = byteRig();
+    const ctl = attach(core);
+    ctl.subscribe(everything());
+    ctl.take();
+    emit(Prio.HIGH, 1, 596);
+    expect(ctl.closed).toEqual([]);
+    emit(Prio.HIGH, 2, 596);
+    expect(ctl.closed).toEqual([{ code: ErrorCode.SLOW_CONSUMER, reason: expect.stringMatching(/bytes/) }]);
+    expect(core.stats().payloads.live).toBe(0);
+  });
+
+  it('an in-process control is never disconnected: it drops the oldest, raises pressure, and drain relieves it', () => {
+    const { core, emit } = byteRig();
+    const inbox: number[] = [];
+    const closed: number[] = [];
+    const id = core.attachControl(
+      {
+        name: 'console',
+        principal: 1,
+        caps: Cap.OBSERVE,
+        grant: ALL_ENDPOINTS,
+        leasePrio: 1,
+        inProcess: true,
+      },
+      { wake: () => {}, closed: (code) => void closed.push(code) },
+    );
+    core.subscribe(id, everything());
+    core.drain(id, () => true);
+    let relieved = 0;
+    core.pressure.onRelief(() => void relieved++);
+    emit(Prio.HIGH, 1, 296);
+    expect(core.pressure.active).toBe(false);
+    emit(Prio.HIGH, 2, 296); // 800 of 1000: past half
+    expect(core.pressure.active).toBe(true);
+    emit(Prio.HIGH, 3, 296); // over: the oldest goes
+    expect(closed).toEqual([]);
+    core.drain(id, (ev) => {
+      inbox.push(ev.kind === Kind.ERROR ? -decodeErrorInl(ev.inln).detail : tagOf(ev));
+      return true;
+    });
+    expect(inbox).toEqual([-1, 2, 3]);
+    expect(core.pressure.active).toBe(false);
+    expect(relieved).toBe(1);
+  });
+
+  it('an event larger than its whole class budget is dropped itself, and reported', () => {
+    const { core, emit } = byteRig();
+    const ctl = attach(core);
+    ctl.subscribe(everything());
+    ctl.take();
+    emit(Prio.BULK, 1, 10);
+    emit(Prio.BULK, 2, 5000);
+    const got = ctl.take();
+    expect(decodeErrorInl(got[0]!.inln)).toMatchObject({ code: ErrorCode.DROPPED, detail: 1 });
+    expect(got.slice(1).map(tagOf)).toEqual([1]);
+    expect(core.stats().payloads.live).toBe(0);
   });
 });

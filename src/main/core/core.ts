@@ -18,13 +18,16 @@ import {
   isRetiredKind,
   makeEvent,
 } from '../../shared/model';
+import type { AdapterPort, AdapterSpec } from './adapter-port';
 import { LEASE_COMMANDS, clampClientPrio, ruleFor } from './command-rules';
 import { commandRefusal, droppedNotice, sensorRefusal } from './core-notices';
 import {
   Control,
   type ControlSink,
   type ControlSpec,
+  DEFAULT_QUEUE_BYTES,
   DEFAULT_QUEUE_LIMITS,
+  type QueueBytes,
   type QueueLimits,
 } from './control';
 import { maskHas } from './endpoint-mask';
@@ -35,31 +38,12 @@ import { LeaseArbiter } from './lease-arbiter';
 import { LeaseDesk } from './lease-desk';
 import { PayloadLedger } from './payload-ledger';
 import type { Clock, Log } from './ports';
+import { Pressure } from './pressure';
 import { silentLog } from './ports';
 import { ReplayState } from './replay-state';
 import { RouteIndex } from './route-index';
 
-/** An adapter's claim on one seam of one endpoint. */
-export interface AdapterSpec {
-  source: Source;
-  endpoint: number;
-  defaultPrio: Prio;
-  codec: number;
-  /** Receives gated commands for this seam; must not mutate the event. */
-  handle(cmd: VmsigEvent): void;
-}
-
-/** What a registered adapter may do. */
-export interface AdapterPort {
-  /** Emits an UP event from this seam (source, dir, endpoint and stamps are set here). */
-  emit(init: EventInit): VmsigEvent;
-  /** Emits an UP event addressed to the command's origin, carrying its `corr`. */
-  reply(cmd: VmsigEvent, init: EventInit): VmsigEvent;
-  /** Replies ACT_ACK{ok = err === OK, err, cmd_kind, detail}. */
-  ack(cmd: VmsigEvent, err: number, detail?: number): VmsigEvent;
-  /** Gives the seam up; a seam that was up is reported down (CLOSED). */
-  unregister(): void;
-}
+export type { AdapterPort, AdapterSpec } from './adapter-port';
 
 /** Result of a control's submission. */
 export interface SubmitOutcome {
@@ -82,6 +66,8 @@ export interface CoreOptions {
   clock: Clock;
   log?: Log;
   queueLimits?: QueueLimits;
+  /** Per-class byte budgets (default DEFAULT_QUEUE_BYTES). */
+  queueBytes?: QueueBytes;
 }
 
 const URGENT_KINDS = new Set<number>([
@@ -101,11 +87,14 @@ interface AdapterEntry {
 export class Core {
   readonly ledger = new PayloadLedger();
   readonly arbiter = new LeaseArbiter();
+  /** Up while an in-process control (the console) is above its watermark: transports pause reads. */
+  readonly pressure = new Pressure();
   private readonly replay = new ReplayState(this.ledger);
   private readonly leaseDesk: LeaseDesk;
   private readonly clock: Clock;
   private readonly log: Log;
   private readonly limits: QueueLimits;
+  private readonly queueBytes: QueueBytes;
   private readonly controlsById = new Map<number, Control>();
   private controlList: Control[] = [];
   private readonly routeIndex = new RouteIndex();
@@ -120,6 +109,7 @@ export class Core {
     this.clock = opts.clock;
     this.log = opts.log ?? silentLog;
     this.limits = opts.queueLimits ?? DEFAULT_QUEUE_LIMITS;
+    this.queueBytes = opts.queueBytes ?? DEFAULT_QUEUE_BYTES;
     this.leaseDesk = new LeaseDesk(this.arbiter, this.clock, (init, privateTo) =>
       this.emitCore(init, privateTo),
     );
@@ -198,7 +188,7 @@ export class Core {
   /** Attaches a control; returns its id (never 0, unique while the core lives). */
   attachControl(spec: ControlSpec, sink: ControlSink): number {
     const id = this.nextControlId++;
-    const c = new Control(id, spec, sink, this.limits);
+    const c = new Control(id, spec, sink, this.limits, this.queueBytes, (ev) => this.ledger.drop(ev));
     this.controlsById.set(id, c);
     this.controlList = [...this.controlList, c];
     this.routeIndex.invalidate();
@@ -214,6 +204,7 @@ export class Core {
     this.controlList = this.controlList.filter((x) => x !== c);
     this.routeIndex.invalidate();
     for (const ev of c.clear()) this.ledger.drop(ev);
+    if (this.pressure.active) this.relieveIfSettled();
     this.leaseDesk.revokeAll(this.arbiter.dropControl(id), 0);
     if (code !== undefined) {
       try {
@@ -261,7 +252,7 @@ export class Core {
         this.leaseDesk.refuse(c, ev, verdict);
         return this.unrouted(ev, { accepted: false, err: verdict.err, replied: true });
       }
-      if (!this.recordCommand(ev)) return this.refuseUnrecorded(c, ev);
+      if (!this.recordCommand(ev)) return this.refuse(c, ev, ErrorCode.IO, true);
       this.fanOut(ev);
       this.leaseDesk.handle(c, ev);
       return { accepted: true, err: ErrorCode.OK, replied: true };
@@ -276,7 +267,7 @@ export class Core {
     if (err !== ErrorCode.OK) return this.refuse(c, ev, err);
     ev.prio = clampClientPrio(ev.prio);
     const adapter = this.adapters.get(ev.endpoint * 16 + rule.seam)!;
-    if (!this.recordCommand(ev)) return this.refuseUnrecorded(c, ev);
+    if (!this.recordCommand(ev)) return this.refuse(c, ev, ErrorCode.IO, true);
     // The adapter consumes the payload (MEMWRITE SRC_PAYLOAD): hold it until handle returns.
     this.ledger.retain(ev);
     this.fanOut(ev);
@@ -330,6 +321,7 @@ export class Core {
       }
       if (!more) break;
     }
+    if (this.pressure.active && c.spec.inProcess === true && c.settle()) this.relieveIfSettled();
     return n;
   }
 
@@ -408,17 +400,11 @@ export class Core {
     return { accepted: true, err: ErrorCode.OK, replied: true };
   }
 
-  private refuse(c: Control, ev: VmsigEvent, err: number): SubmitOutcome {
-    this.runTaps(this.stamp(ev), err);
+  /** Answers ACT_ACK{ok=0, err}; the taps see the refusal unless they are why (IO: not recorded, §10). */
+  private refuse(c: Control, ev: VmsigEvent, err: number, tapped = false): SubmitOutcome {
+    if (!tapped) this.runTaps(this.stamp(ev), err);
     this.emitCore(commandRefusal(c.id, ev, err), c.id);
     return this.unrouted(ev, { accepted: false, err, replied: true });
-  }
-
-  /** Answers an admitted command the taps could not record: IO, and it goes no further (§10). */
-  private refuseUnrecorded(c: Control, ev: VmsigEvent): SubmitOutcome {
-    this.log('warn', `control ${c.id}: command kind ${ev.kind} refused IO: it could not be recorded`);
-    this.emitCore(commandRefusal(c.id, ev, ErrorCode.IO), c.id);
-    return this.unrouted(ev, { accepted: false, err: ErrorCode.IO, replied: true });
   }
 
   /** A refused submission is consumed here: its payload is released (exactly once, §7). */
@@ -500,13 +486,20 @@ export class Core {
   private deliverTo(c: Control, ev: VmsigEvent): void {
     if (c.detached) return;
     const r = c.offer(ev);
-    if (r.kind === 'overflow') {
+    if (r === 'queued') {
+      if (ev.payload !== null) this.ledger.retain(ev);
+      if (c.aboveWater) this.pressure.raise();
+      if (c.queued === 1) c.sink.wake();
+    } else if (r === 'rejected') c.sink.wake();
+    else {
       this.log('warn', `control ${c.id} (${c.spec.name}) is too slow: disconnecting`);
-      this.detachControl(c.id, ErrorCode.SLOW_CONSUMER, 'HIGH/URGENT queue overflow');
-      return;
+      this.detachControl(c.id, ErrorCode.SLOW_CONSUMER, 'HIGH/URGENT queue overflow (count or bytes)');
     }
-    if (ev.payload !== null) this.ledger.retain(ev);
-    if (r.dropped) this.ledger.drop(r.dropped);
-    if (c.queued === 1) c.sink.wake();
+  }
+
+  /** Lowers the pressure once no in-process control is above water. */
+  private relieveIfSettled(): void {
+    for (const o of this.controlList) if (o.spec.inProcess === true && !o.settle()) return;
+    this.pressure.relieve();
   }
 }
