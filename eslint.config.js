@@ -3,6 +3,7 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import reactHooks from 'eslint-plugin-react-hooks';
+import layerPlugin from './scripts/eslint-layer-rule.mjs';
 
 const nodeBuiltins = [
   'node:*',
@@ -25,7 +26,56 @@ const nodeBuiltins = [
   'buffer',
 ];
 
-const restrict = (patterns) => ['error', { patterns }];
+const restrict = (patterns, paths = []) => ['error', { patterns, paths }];
+/** `electron` the package (a group pattern would also match a folder named electron). */
+const electron = (message) => [{ name: 'electron', message }];
+
+const below = (...layers) => layers.map((l) => `src/${l}`);
+const SHELLS = below('main/electron', 'main/serve', 'renderer', 'preload', 'cli');
+/** Each layer and the folders it may not reach: shared ← core ← adapters, wire ← host ← electron, serve. */
+const layerZones = [
+  {
+    from: 'src/shared',
+    forbid: below('main', 'renderer', 'preload', 'cli'),
+    message: 'shared/ imports nothing but itself.',
+  },
+  {
+    from: 'src/main/core',
+    forbid: [...below('main/adapters', 'main/wire', 'main/host'), ...SHELLS],
+    message: 'the core imports only shared/ and itself.',
+  },
+  {
+    from: 'src/main/adapters',
+    forbid: [...below('main/wire', 'main/host'), ...SHELLS],
+    message: 'adapters sit below host and beside wire: they import core and shared only.',
+  },
+  {
+    from: 'src/main/wire',
+    forbid: [...below('main/adapters', 'main/host'), ...SHELLS],
+    message: 'wire sits below host and beside the adapters: it imports core and shared only.',
+  },
+  { from: 'src/main/host', forbid: SHELLS, message: 'host/ is shared by both shells: no shell code.' },
+  {
+    from: 'src/main/serve',
+    forbid: below('main/electron', 'renderer', 'preload', 'cli'),
+    message: 'the headless host runs under plain Node, without the Electron shell.',
+  },
+  {
+    from: 'src/cli',
+    forbid: below('main/electron', 'renderer', 'preload'),
+    message: 'the CLI runs under plain Node.',
+  },
+  {
+    from: 'src/renderer',
+    forbid: below('main', 'cli', 'preload'),
+    message: 'the renderer imports only shared/ (and itself); it reaches the preload through window.vmsig.',
+  },
+  {
+    from: 'src/preload',
+    forbid: below('main', 'cli', 'renderer'),
+    message: 'the preload imports only shared/ (and itself).',
+  },
+];
 
 export default tseslint.config(
   { ignores: ['node_modules/**', 'out/**', 'dist/**', 'e2e/artifacts/**', 'test-results/**', 'bin/**'] },
@@ -49,78 +99,55 @@ export default tseslint.config(
     },
   },
   {
+    // Where a relative import lands, resolved to a path: a bare folder import ('../serve')
+    // counts as the folder. Packages (electron, node:*) are fenced by no-restricted-imports below.
+    files: ['src/**/*.ts', 'src/**/*.tsx'],
+    plugins: { vmsig: layerPlugin },
+    rules: { 'vmsig/layer-imports': ['error', { root: import.meta.dirname, zones: layerZones }] },
+  },
+  {
     files: ['src/shared/**/*.ts'],
     rules: {
-      'no-restricted-imports': restrict([
-        { group: nodeBuiltins, message: 'shared/ is imported by every process: no Node I/O.' },
-        {
-          group: ['electron', '**/main/**', '**/renderer/**', '**/preload/**', '**/cli/**'],
-          message: 'shared/ imports nothing but itself.',
-        },
-      ]),
+      'no-restricted-imports': restrict(
+        [{ group: nodeBuiltins, message: 'shared/ is imported by every process: no Node I/O.' }],
+        electron('shared/ is imported by every process.'),
+      ),
     },
   },
   {
     files: ['src/main/core/**/*.ts'],
     rules: {
-      'no-restricted-imports': restrict([
-        { group: nodeBuiltins, message: 'The core is pure: time and logging come in through Clock and Log.' },
-        {
-          group: [
-            'electron',
-            '**/adapters/**',
-            '**/wire/**',
-            '**/host/**',
-            '**/electron/**',
-            '**/serve/**',
-            '**/renderer/**',
-          ],
-          message: 'The core imports only shared/ and itself.',
-        },
-      ]),
+      'no-restricted-imports': restrict(
+        [
+          {
+            group: nodeBuiltins,
+            message: 'The core is pure: time and logging come in through Clock and Log.',
+          },
+        ],
+        electron('The core is pure.'),
+      ),
     },
   },
   {
-    files: ['src/main/adapters/**/*.ts', 'src/main/wire/**/*.ts'],
+    files: ['src/main/adapters/**/*.ts', 'src/main/wire/**/*.ts', 'src/main/host/**/*.ts'],
     rules: {
-      'no-restricted-imports': restrict([
-        {
-          group: ['electron', '**/host/**', '**/electron/**', '**/serve/**', '**/renderer/**', '**/cli/**'],
-          message: 'Adapters and wire sit below host: they import core and shared only.',
-        },
-      ]),
-    },
-  },
-  {
-    files: ['src/main/host/**/*.ts'],
-    rules: {
-      'no-restricted-imports': restrict([
-        {
-          group: ['electron', '**/electron/**', '**/serve/**', '**/renderer/**'],
-          message: 'host/ is shared by both shells: no Electron, no shell code.',
-        },
-      ]),
+      'no-restricted-imports': restrict(
+        [],
+        electron('Only src/main/electron imports electron: the rest also runs headless.'),
+      ),
     },
   },
   {
     files: ['src/main/serve/**/*.ts', 'src/cli/**/*.ts'],
     rules: {
-      'no-restricted-imports': restrict([
-        {
-          group: ['electron', '**/electron/**', '**/renderer/**'],
-          message: 'The headless host and CLI run under plain Node.',
-        },
-      ]),
+      'no-restricted-imports': restrict([], electron('The headless host and CLI run under plain Node.')),
     },
   },
   {
     files: ['src/renderer/**/*.ts', 'src/renderer/**/*.tsx', 'src/preload/**/*.ts'],
     rules: {
       'no-restricted-imports': restrict([
-        {
-          group: ['**/main/**', '**/cli/**', ...nodeBuiltins],
-          message: 'Renderer and preload import only shared/ (and themselves).',
-        },
+        { group: nodeBuiltins, message: 'Renderer and preload import only shared/ (and themselves).' },
       ]),
     },
   },
