@@ -4,6 +4,8 @@ import { defineConfig } from 'vitest/config';
 // real QEMU (serial, one file at a time, because they share two cores with the VMs).
 export default defineConfig({
   test: {
+    // bin/vmsig.mjs runs out/cli: tests that spawn it get a bundle of the source they test.
+    globalSetup: ['test/helpers/build-cli.global.ts'],
     projects: [
       {
         test: {

@@ -4,21 +4,19 @@
 // keeps what only `serve` needs (host, web server, ws) in chunks loaded on demand; npm
 // packages stay external, installed beside it.
 import { build } from 'esbuild';
-import { mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, renameSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const outdir = path.resolve(process.argv[2] ?? path.join(root, 'out', 'cli'));
-
-// Chunk names carry content hashes: stale ones from an earlier build would pile up.
-mkdirSync(outdir, { recursive: true });
-for (const f of readdirSync(outdir)) if (/\.js(\.map)?$/.test(f)) rmSync(path.join(outdir, f));
+const fresh = `${outdir}.new-${process.pid}`;
+const old = `${outdir}.old-${process.pid}`;
 
 await build({
   absWorkingDir: root,
   entryPoints: ['src/cli/main.ts'],
-  outdir,
+  outdir: fresh,
   bundle: true,
   splitting: true,
   platform: 'node',
@@ -28,3 +26,8 @@ await build({
   sourcemap: 'linked',
   logLevel: 'warning',
 });
+// Swapped in whole: a vmsig starting meanwhile never reads a half-written bundle, and stale
+// hashed chunks of an earlier build do not pile up.
+if (existsSync(outdir)) renameSync(outdir, old);
+renameSync(fresh, outdir);
+rmSync(old, { recursive: true, force: true });

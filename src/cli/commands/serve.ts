@@ -4,14 +4,21 @@
  */
 import { defaultConfigPath, loadConfig, writeDefaultConfig } from '../../main/host/config';
 import { journalSettings } from '../../main/host/journal-settings';
+import { tryOpenFileLog } from '../../main/host/log';
 import { type CliCommand, UsageError, opt, parseArgs } from '../command';
 
 export const serveCommand: CliCommand = {
   name: 'serve',
   summary: 'run the headless host: core, VMs and the control socket',
-  usage: 'vmsig serve [--config FILE] [--journal DIR | --no-journal] [--no-start] [--verbose]',
+  usage:
+    'vmsig serve [--config FILE] [--journal DIR | --no-journal] [--no-start] [--verbose]\n' +
+    '            [--log-dir DIR | --no-log-file]   (file log: $XDG_STATE_HOME/vmsig/log/serve.log)',
   async run(args, io) {
-    const p = parseArgs(args, ['config', 'journal'], ['no-start', 'verbose', 'no-journal']);
+    const p = parseArgs(
+      args,
+      ['config', 'journal', 'log-dir'],
+      ['no-start', 'verbose', 'no-journal', 'no-log-file'],
+    );
     if (p.positionals.length) throw new UsageError(`unexpected argument "${p.positionals[0]}"`);
     if (p.options.has('journal') && p.options.has('no-journal'))
       throw new UsageError('--journal and --no-journal exclude each other');
@@ -26,6 +33,11 @@ export const serveCommand: CliCommand = {
     const config = loadConfig(configPath);
 
     const verbose = p.options.has('verbose');
+    // The same lines also go to a size-rotated file, so a host started in the background keeps them.
+    const file = p.options.has('no-log-file')
+      ? null
+      : tryOpenFileLog({ name: 'serve', dir: opt(p, 'log-dir') }, (why) => io.err(`vmsig serve: ${why}`));
+    if (file) io.out(`vmsig serve: log file ${file.path}`);
     // The host and the web server (QEMU launcher, journal writer, http, ws) load only here,
     // so the client commands start without them.
     const [{ HostService }, { startWebHost }] = await Promise.all([
@@ -38,27 +50,37 @@ export const serveCommand: CliCommand = {
       // --journal / --no-journal override the file's `journal` settings.
       journal: journalSettings(config, { dir: opt(p, 'journal'), off: p.options.has('no-journal') }),
       log: (level, msg) => {
-        if (level !== 'debug' || verbose) io.err(`[${level}] ${msg}`);
+        if (level === 'debug' && !verbose) return;
+        io.err(`[${level}] ${msg}`);
+        file?.log(level, msg);
       },
     });
     io.out(`vmsig serve: control socket ${host.socketPath}`);
     const web = await startWebHost({
       host,
-      log: (level, msg) => void (level !== 'debug' && io.err(`[${level}] web: ${msg}`)),
+      log: (level, msg) => {
+        if (level === 'debug') return;
+        io.err(`[${level}] web: ${msg}`);
+        file?.log(level, `web: ${msg}`);
+      },
     }).catch(async (e: unknown) => {
       await host.stop();
       throw e;
     });
-    io.out(`vmsig serve: console at ${web.url}`);
-    for (const vm of host.vms())
-      io.out(`  VM ${vm.id} ${vm.name} (${vm.kind}): ${vm.state}${vm.error ? ` — ${vm.error}` : ''}`);
-    await new Promise<void>((resolve) => {
+    // Listening for the stop signal before saying we are up: a script that reads the URL
+    // and sends SIGTERM at once must still get a clean stop.
+    const stopRequested = new Promise<void>((resolve) => {
       process.once('SIGINT', resolve);
       process.once('SIGTERM', resolve);
     });
+    io.out(`vmsig serve: console at ${web.url}`);
+    for (const vm of host.vms())
+      io.out(`  VM ${vm.id} ${vm.name} (${vm.kind}): ${vm.state}${vm.error ? ` — ${vm.error}` : ''}`);
+    await stopRequested;
     io.out('vmsig serve: stopping');
     await web.stop();
     await host.stop();
+    file?.close();
     return 0;
   },
 };

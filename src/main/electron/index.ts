@@ -12,13 +12,21 @@ import { HostService } from '../host/host-service';
 import { bindIpc, webContentsSink } from './ipc-bindings';
 import { createWindow, lockSession } from './window';
 import { journalSettings } from '../host/journal-settings';
+import { tryOpenFileLog } from '../host/log';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const paths = {
   rendererDir: path.resolve(here, '../renderer'),
   preload: path.resolve(here, '../preload/index.cjs'),
 };
-const log = (level: string, msg: string): void => void process.stderr.write(`[${level}] ${msg}\n`);
+// Started from a desktop menu, stderr goes nowhere: every line also lands in
+// $XDG_STATE_HOME/vmsig/log/electron.log (size-rotated).
+const stderrLog = (level: string, msg: string): void => void process.stderr.write(`[${level}] ${msg}\n`);
+const fileLog = tryOpenFileLog({ name: 'electron' }, (why) => stderrLog('warn', why));
+const log = (level: 'debug' | 'info' | 'warn' | 'error', msg: string): void => {
+  stderrLog(level, msg);
+  fileLog?.log(level, msg);
+};
 
 function configArg(): string {
   const i = process.argv.indexOf('--config');
