@@ -63,6 +63,8 @@ export interface JournalConfig {
   maxSegmentBytes?: number;
   maxAgeMs?: number;
   policy?: JournalPolicy;
+  /** Whether the journal redacts CMD_INPUT key codes (default true). */
+  redactKeys?: boolean;
 }
 
 /** The whole configuration. */

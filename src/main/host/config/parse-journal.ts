@@ -1,7 +1,8 @@
 /*
  * Validation of the optional `journal` object (a project addition to config.md): where the
- * journal lives, its durability, its disk budget and which kinds it samples. `false`
- * turns it off. Pure: it reads no file; the policy is checked by the journal's own rules.
+ * journal lives, its durability, its disk budget, which kinds it samples and whether it
+ * redacts typed key codes (`redactKeys`, default true). `false` turns it off. Pure: it
+ * reads no file; the policy is checked by the journal's own rules.
  */
 import path from 'node:path';
 import { isVmsigError } from '../../../shared/model';
@@ -10,7 +11,7 @@ import { ConfigError } from './config-error';
 import type { JournalConfig } from './config-types';
 import { checkKeys, isObject, requireString, str } from './json-checks';
 
-const JOURNAL_KEYS = ['dir', 'durability', 'maxTotalMiB', 'maxAgeDays', 'segmentMiB', 'policy'];
+const JOURNAL_KEYS = ['dir', 'durability', 'maxTotalMiB', 'maxAgeDays', 'segmentMiB', 'policy', 'redactKeys'];
 const MiB = 1024 * 1024;
 const DAY_MS = 24 * 3600 * 1000;
 
@@ -38,6 +39,11 @@ export function parseJournal(v: unknown, baseDir: string): JournalConfig {
   if (v.segmentMiB !== undefined)
     out.maxSegmentBytes = positive(v.segmentMiB, 'journal.segmentMiB', true) * MiB;
   if (v.maxAgeDays !== undefined) out.maxAgeMs = positive(v.maxAgeDays, 'journal.maxAgeDays', false) * DAY_MS;
+  if (v.redactKeys !== undefined) {
+    if (typeof v.redactKeys !== 'boolean')
+      throw new ConfigError('journal.redactKeys', `must be true or false, got ${str(v.redactKeys)}`);
+    out.redactKeys = v.redactKeys;
+  }
   if (v.policy !== undefined) {
     if (!isObject(v.policy))
       throw new ConfigError('journal.policy', 'must be an object of kind name → policy');

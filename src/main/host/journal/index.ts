@@ -8,7 +8,15 @@ export {
 } from './journal';
 export { JournalReader, type JournalPage, type JournalQuery } from './journal-reader';
 export type { HostOpBody, HostOpRecord, JournalRecord, RecordMeta } from './journal-record';
-export { DEFAULT_JOURNAL_POLICY, RecordPolicy, type JournalPolicy, type KindPolicy } from './record-policy';
+export {
+  DEFAULT_JOURNAL_POLICY,
+  REDACTED_HELD_CODE,
+  REDACTED_KEY_CODE,
+  RecordPolicy,
+  type JournalPolicy,
+  type KindPolicy,
+  type RedactionOptions,
+} from './record-policy';
 export type { Durability, OpenFindings, SegmentDamage } from './segment-writer';
 export { defaultJournalDir } from './journal-paths';
 export { lockJournalDir, type DirLock } from './dir-lock';

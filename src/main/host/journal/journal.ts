@@ -27,6 +27,8 @@ export interface JournalOptions {
   maxAgeMs?: number;
   /** Default DEFAULT_JOURNAL_POLICY (cursor sampled, everything else kept). */
   policy?: JournalPolicy;
+  /** Record CMD_INPUT key codes as REDACTED_KEY_CODE (default true: no typed password at rest). */
+  redactKeys?: boolean;
   /** How long a degraded journal waits before it tries to write again; default 5 s. */
   retryMs?: number;
   /** Per-control cap on refusal records (default 64 at once, 8 per second). */
@@ -94,7 +96,7 @@ export function openJournal(core: Core, opts: JournalOptions): Journal {
   const log = opts.log ?? silentLog;
   const now = opts.now ?? Date.now;
   const durability = opts.durability ?? 'os';
-  const policy = new RecordPolicy(opts.policy ?? DEFAULT_JOURNAL_POLICY, now);
+  const policy = new RecordPolicy(opts.policy ?? DEFAULT_JOURNAL_POLICY, now, { keyCodes: opts.redactKeys });
   const retryMs = opts.retryMs ?? 5000;
   const refusals = new RefusalLimit(now, opts.refusalLimit);
   let opened: ReturnType<typeof SegmentWriter.open>;
@@ -192,7 +194,7 @@ export function openJournal(core: Core, opts: JournalOptions): Journal {
           controlName: who.name,
           refused: refusedWith ?? null,
         },
-        ev,
+        policy.recorded(ev),
       );
     } catch (e) {
       lost++;

@@ -1,6 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { Dir, Kind, encodeActAck, encodeCursor, makeEvent } from '../../../shared/model';
-import { RecordPolicy } from './record-policy';
+import {
+  Dir,
+  InputKind,
+  Kind,
+  decodeInput,
+  decodeInputHeld,
+  encodeActAck,
+  encodeCursor,
+  encodeInput,
+  encodeInputHeld,
+  makeEvent,
+} from '../../../shared/model';
+import { REDACTED_HELD_CODE, REDACTED_KEY_CODE, RecordPolicy } from './record-policy';
 
 const cursor = () =>
   makeEvent({ kind: Kind.CURSOR_STATE, inln: encodeCursor({ x: 1, y: 2, visible: 1, seq: 0 }) });
@@ -44,5 +55,35 @@ describe('journal record policy', () => {
     expect(() => new RecordPolicy({ CURSOR_STATE: { keep: 'sample', every: 0 } }, () => 0)).toThrow(
       /every must be/,
     );
+  });
+
+  it('redacts KEY codes of CMD_INPUT and INPUT_HELD by default, leaves buttons and the live event alone', () => {
+    const p = new RecordPolicy({}, () => 0);
+    const key = makeEvent({
+      kind: Kind.CMD_INPUT,
+      dir: Dir.DOWN,
+      inln: encodeInput({ kind: InputKind.KEY, code: 30, value: 1, scroll: 0 }),
+    });
+    const rec = p.recorded(key);
+    expect(decodeInput(rec.inln)).toMatchObject({ kind: InputKind.KEY, code: REDACTED_KEY_CODE, value: 1 });
+    expect(decodeInput(key.inln).code).toBe(30);
+    const btn = makeEvent({
+      kind: Kind.CMD_INPUT,
+      dir: Dir.DOWN,
+      inln: encodeInput({ kind: InputKind.BTN, code: 0x110, value: 1, scroll: 0 }),
+    });
+    expect(p.recorded(btn)).toBe(btn);
+    const held = makeEvent({
+      kind: Kind.INPUT_HELD,
+      inln: encodeInputHeld([
+        { kind: InputKind.KEY, code: 42 },
+        { kind: InputKind.BTN, code: 0x110 },
+      ]),
+    });
+    expect(decodeInputHeld(p.recorded(held).inln).entries).toEqual([
+      { kind: InputKind.KEY, code: REDACTED_HELD_CODE },
+      { kind: InputKind.BTN, code: 0x110 },
+    ]);
+    expect(new RecordPolicy({}, () => 0, { keyCodes: false }).recorded(key)).toBe(key);
   });
 });

@@ -1,10 +1,24 @@
 /*
- * Which routed events the journal keeps. Everything is kept by default except the
- * high-rate cursor, which is sampled and rate-capped. Commands and ACT_ACK can be kept or
- * dropped per kind, never sampled: a sampled command would lose the pairing with its ack
- * that the write-ahead guarantee promises. It never writes; it only answers yes or no.
+ * Which routed events the journal keeps, and what it leaves out of the ones it keeps.
+ * Everything is kept by default except the high-rate cursor, which is sampled and
+ * rate-capped. Commands and ACT_ACK can be kept or dropped per kind, never sampled: a
+ * sampled command would lose the pairing with its ack that the write-ahead guarantee
+ * promises. Key codes typed into a VM (passwords at a login prompt) are redacted by
+ * default. It never writes; it answers yes or no and hands back the record's event.
  */
-import { Dir, ErrorCode, Kind, type VmsigEvent, VmsigError, decodeActAck } from '../../../shared/model';
+import {
+  Dir,
+  ErrorCode,
+  InputKind,
+  Kind,
+  type VmsigEvent,
+  VmsigError,
+  decodeActAck,
+  decodeInput,
+  decodeInputHeld,
+  encodeInput,
+  encodeInputHeld,
+} from '../../../shared/model';
 
 /** What to keep of one kind. `maxPerSec` caps kept records per wall-clock second (after sampling). */
 export type KindPolicy = ({ keep: 'all' } | { keep: 'none' } | { keep: 'sample'; every: number }) & {
@@ -19,6 +33,17 @@ export const DEFAULT_JOURNAL_POLICY: JournalPolicy = {
   CURSOR_STATE: { keep: 'sample', every: 10, maxPerSec: 20 },
 };
 
+/** The key code a redacted CMD_INPUT KEY record carries (no real key has it). */
+export const REDACTED_KEY_CODE = -1;
+/** The code a redacted KEY entry of an INPUT_HELD record carries (u16). */
+export const REDACTED_HELD_CODE = 0xffff;
+
+/** What the journal leaves out of the records it keeps. */
+export interface RedactionOptions {
+  /** Key codes of CMD_INPUT KEY events and of KEY entries in INPUT_HELD (default true). */
+  keyCodes?: boolean;
+}
+
 interface KindState {
   policy: KindPolicy;
   seen: number;
@@ -32,11 +57,15 @@ export class RecordPolicy {
   /** Events left out by sampling, `none` or a rate cap. */
   skipped = 0;
 
+  private readonly redactKeys: boolean;
+
   /** Throws VmsigError INVAL for an unknown kind name, a bad rate, or sampling a command or ACT_ACK. */
   constructor(
     policy: JournalPolicy,
     private readonly now: () => number,
+    redaction: RedactionOptions = {},
   ) {
+    this.redactKeys = redaction.keyCodes ?? true;
     for (const [name, p] of Object.entries(policy)) {
       if (!p) continue;
       const kind = Kind[name as keyof typeof Kind];
@@ -83,6 +112,33 @@ export class RecordPolicy {
   durable(ev: VmsigEvent): boolean {
     const p = this.byKind.get(ev.kind)?.policy;
     return p === undefined || (p.keep === 'all' && p.maxPerSec === undefined) || ev.dir === Dir.DOWN;
+  }
+
+  /**
+   * The event as the journal records it: with key redaction on, a CMD_INPUT KEY keeps its
+   * press/release but its code becomes REDACTED_KEY_CODE, and INPUT_HELD's KEY entries
+   * become REDACTED_HELD_CODE. Mouse buttons, motion and every other kind are unchanged.
+   * Never modifies `ev` (the live copy still goes to its subscribers).
+   */
+  recorded(ev: VmsigEvent): VmsigEvent {
+    if (!this.redactKeys) return ev;
+    if (ev.kind === Kind.CMD_INPUT) {
+      const input = decodeInput(ev.inln);
+      if (input.kind !== InputKind.KEY) return ev;
+      return { ...ev, inln: encodeInput({ ...input, code: REDACTED_KEY_CODE }) };
+    }
+    if (ev.kind === Kind.INPUT_HELD) {
+      const held = decodeInputHeld(ev.inln);
+      if (!held.entries.some((e) => e.kind === InputKind.KEY)) return ev;
+      const entries = held.entries.map((e) =>
+        e.kind === InputKind.KEY ? { ...e, code: REDACTED_HELD_CODE } : e,
+      );
+      const inln = encodeInputHeld(entries);
+      // encodeInputHeld sets TRUNC from the count it is given; keep the original's flag.
+      new DataView(inln.buffer, inln.byteOffset).setUint32(4, held.flags, true);
+      return { ...ev, inln };
+    }
+    return ev;
   }
 
   private skip(): false {
