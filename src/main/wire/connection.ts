@@ -3,6 +3,8 @@
  * sends is checked here and turned into a core call or an ERROR frame; nothing it sends
  * may throw out of this file. Output is paced by the socket: events stay in the core's
  * bounded queues until the socket drains, and reading pauses while our writes back up.
+ * Input is paced by a ReadPacer: a bounded number of frames per turn, none while the
+ * console is under pressure, and the frame deadline's clock stops while we pause.
  */
 import type net from 'node:net';
 import type { Clock, Core, Log } from '../core';
@@ -13,6 +15,7 @@ import { decodeHello, decodeNonce, decodeSubscribe, encodeError, encodeWelcome }
 import { FrameDecoder } from './frame-decoder';
 import { eventFrameSize, writeEventFrame } from './event-frame';
 import { type Frame, FrameType, PROTOCOL_VERSION, encodeFrame } from './frame-header';
+import { ReadPacer } from './read-pacer';
 import { HostRequestDesk, type HostRequestHandler } from './host-frames';
 
 /** What a connection needs from its server. */
@@ -44,6 +47,7 @@ export class Connection {
   private state: 'hello' | 'open' | 'closed' = 'hello';
   private controlId = 0;
   private readonly decoder: FrameDecoder;
+  private readonly pacer: ReadPacer;
   private helloTimer: NodeJS.Timeout | null;
   private deadlineTimer: NodeJS.Timeout | null = null;
   private drainScheduled = false;
@@ -56,7 +60,13 @@ export class Connection {
     private readonly socket: net.Socket,
     private readonly deps: ConnectionDeps,
   ) {
-    this.decoder = new FrameDecoder(deps.maxFrame);
+    this.pacer = new ReadPacer(socket, deps.core.pressure, {
+      handle: (f) => this.handleFrame(f),
+      fault: (e) => this.onInputError(e),
+      resumed: () => this.armDeadline(),
+    });
+    // The decoder stamps a partial frame with the pacer's clock, which stops while we pause.
+    this.decoder = new FrameDecoder(deps.maxFrame, this.pacer.now);
     this.helloTimer = setTimeout(
       () => this.fail(ErrorCode.FRAME_TIMEOUT, `no HELLO within ${deps.helloTimeoutMs} ms`),
       deps.helloTimeoutMs,
@@ -92,28 +102,43 @@ export class Connection {
   private onData(chunk: Buffer): void {
     if (this.state === 'closed') return;
     try {
-      this.decoder.push(chunk, (f) => this.onFrame(f));
+      this.decoder.push(chunk, (f) => this.pacer.queue(f));
     } catch (e) {
-      if (isVmsigError(e)) this.fail(e.code, e.message);
-      else {
-        this.deps.log('error', `control ${this.label()}: unexpected failure on input: ${String(e)}`);
-        this.fail(ErrorCode.BAD_FRAME, 'internal error while handling the frame');
-      }
-      return;
+      this.pacer.failAfterQueued(e);
     }
+    this.pacer.pump();
     this.armDeadline();
   }
 
-  /** The whole-frame deadline (§2): one timer, re-armed for the frame currently pending. */
+  /** Handles one frame for the pacer; false once the connection is closed. */
+  private handleFrame(f: Frame): boolean {
+    try {
+      this.onFrame(f);
+    } catch (e) {
+      this.onInputError(e);
+    }
+    return this.state !== 'closed';
+  }
+
+  private onInputError(e: unknown): void {
+    if (isVmsigError(e)) this.fail(e.code, e.message);
+    else {
+      this.deps.log('error', `control ${this.label()}: unexpected failure on input: ${String(e)}`);
+      this.fail(ErrorCode.BAD_FRAME, 'internal error while handling the frame');
+    }
+  }
+
+  /** The whole-frame deadline (§2): one timer, re-armed for the frame pending; it does not run while we pause (§10). */
   private armDeadline(): void {
-    if (this.deadlineTimer || this.state === 'closed') return;
+    if (this.deadlineTimer || this.state === 'closed' || this.pacer.paused) return;
     const since = this.decoder.partialSince;
     if (since === null) return;
-    const wait = Math.max(0, since + this.deps.frameDeadlineMs - Date.now());
+    const wait = Math.max(0, since + this.deps.frameDeadlineMs - this.pacer.now());
     this.deadlineTimer = setTimeout(() => {
       this.deadlineTimer = null;
+      if (this.pacer.paused) return; // resumed() re-arms it
       const s = this.decoder.partialSince;
-      if (s !== null && Date.now() - s >= this.deps.frameDeadlineMs) {
+      if (s !== null && this.pacer.now() - s >= this.deps.frameDeadlineMs) {
         this.fail(
           ErrorCode.FRAME_TIMEOUT,
           `frame not complete within ${this.deps.frameDeadlineMs} ms of its first byte`,
@@ -171,7 +196,7 @@ export class Connection {
     this.name = hello.name;
     this.state = 'open';
     this.controlId = this.deps.core.attachControl(
-      { ...spec, name: hello.name ? `${spec.name}/${hello.name}` : spec.name },
+      { ...spec, name: hello.name ? `${spec.name}/${hello.name}` : spec.name, inProcess: false },
       { wake: () => this.scheduleDrain(), closed: (code, reason) => this.onCoreClosed(code, reason) },
     );
     this.deps.log(
@@ -211,7 +236,7 @@ export class Connection {
     const ok = this.socket.write(buf);
     if (!ok && !this.blocked) {
       this.blocked = true;
-      this.socket.pause();
+      this.pacer.setWriteBlocked(true);
     }
     return ok;
   }
@@ -219,7 +244,7 @@ export class Connection {
   private onDrain(): void {
     if (!this.blocked || this.state === 'closed') return;
     this.blocked = false;
-    this.socket.resume();
+    this.pacer.setWriteBlocked(false);
     if (this.deps.core.pending(this.controlId) > 0) this.scheduleDrain();
   }
 
@@ -261,6 +286,7 @@ export class Connection {
     this.state = 'closed';
     if (this.helloTimer) clearTimeout(this.helloTimer);
     if (this.deadlineTimer) clearTimeout(this.deadlineTimer);
+    this.pacer.close();
     this.hostDesk?.close();
     const id = this.controlId;
     this.controlId = 0;

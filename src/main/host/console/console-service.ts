@@ -99,11 +99,15 @@ export class ConsoleService {
   start(): void {
     const spec = this.host.consoleControl();
     if (!spec) throw new VmsigError(ErrorCode.PERM, 'the configuration has no control with "console": true');
-    this.controlId = this.host.core.attachControl(spec, {
-      wake: () => this.scheduleDrain(),
-      closed: (code, reason) =>
-        this.log('error', `the core closed the console control: ${nameOf(ErrorCode, code)} ${reason}`),
-    });
+    // In-process: never disconnected as a slow consumer; sockets pause while it catches up (§10).
+    this.controlId = this.host.core.attachControl(
+      { ...spec, inProcess: true },
+      {
+        wake: () => this.scheduleDrain(),
+        closed: (code, reason) =>
+          this.log('error', `the core closed the console control: ${nameOf(ErrorCode, code)} ${reason}`),
+      },
+    );
     this.host.core.subscribe(this.controlId, allEvents(ALL_ENDPOINTS));
     this.tickTimer = setInterval(() => this.tick(), this.tickMs);
     this.scheduleDrain();
