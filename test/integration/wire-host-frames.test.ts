@@ -5,6 +5,7 @@
  * (BAD_FRAME, TOO_LARGE, HELLO_REQUIRED); types 18–31 stay unknown; a v1 client sees nothing new.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { HostVm } from '../../src/main/host/console';
 import { HostOps } from '../../src/main/host/host-ops';
 import { hostRequestHandler } from '../../src/main/host/host-requests';
 import { FrameType, WireClient } from '../../src/main/wire';
@@ -29,8 +30,15 @@ beforeAll(async () => {
       hostRequestHandler({
         core,
         vms: () => [
-          { id: 1, name: 'vm-one', kind: 'managed', state: 'running', error: null, serialPath: '/run/s1' },
-          { id: 2, name: 'vm-two', kind: 'attached', state: 'attached', error: null, serialPath: null },
+          // Host paths (serial log, VNC socket) must never leave the host over the socket.
+          {
+            ...{ id: 1, name: 'vm-one', kind: 'managed', state: 'running', error: null },
+            ...{ serialPath: '/run/s1', vnc: { kind: 'unix', path: '/run/x/vm1.vnc' } },
+          } as HostVm,
+          {
+            ...{ id: 2, name: 'vm-two', kind: 'attached', state: 'attached', error: null },
+            ...{ serialPath: null, vnc: null },
+          } as HostVm,
         ],
         ops: new HostOps({
           core,

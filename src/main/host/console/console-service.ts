@@ -17,6 +17,7 @@ import {
 } from '../../../shared/ipc';
 import { EventRecordWriter } from '../../../shared/ipc-records';
 import {
+  Dir,
   ErrorCode,
   Kind,
   VmsigError,
@@ -25,7 +26,8 @@ import {
   isVmsigError,
   nameOf,
 } from '../../../shared/model';
-import { ALL_ENDPOINTS, type Log, allEvents, silentLog } from '../../core';
+import { ALL_ENDPOINTS, type Control, type Log, admits, allEvents, silentLog } from '../../core';
+import type { JournalRecord } from '../journal';
 import { inputEvents, leaseEvent, queryInputEvent, vmOpEvent } from './command-events';
 import type { HostOpRequest } from '../host-ops';
 import type { ConsoleHostPort } from './host-port';
@@ -73,6 +75,8 @@ export class ConsoleService {
   private readonly tickMs: number;
   private readonly vncUrl: (vmId: number, port: number) => string;
   private controlId = 0;
+  /** The journal's nextRec() when the console control attached: older records were addressed to other ids. */
+  private attachedAtRec = 0;
   private drainScheduled = false;
   private tickTimer: ReturnType<typeof setInterval> | null = null;
   private dirty = true;
@@ -99,6 +103,7 @@ export class ConsoleService {
   start(): void {
     const spec = this.host.consoleControl();
     if (!spec) throw new VmsigError(ErrorCode.PERM, 'the configuration has no control with "console": true');
+    this.attachedAtRec = this.host.journal?.()?.nextRec() ?? 0;
     // In-process: never disconnected as a slow consumer; sockets pause while it catches up (§10).
     this.controlId = this.host.core.attachControl(
       { ...spec, inProcess: true },
@@ -238,7 +243,10 @@ export class ConsoleService {
     const journal = this.host.journal?.() ?? null;
     if (!journal) return { available: false, records: '', count: 0, cursor: null };
     const end = before ?? (sink && this.historyMarks.get(sink)) ?? journal.nextRec();
-    const page = journal.reader().query({ limit, vm, order: 'desc', before: end });
+    const self = this.host.core.control(this.controlId);
+    if (!self) return { available: true, records: '', count: 0, cursor: null };
+    const accept = (r: JournalRecord): boolean => this.historyAdmits(self, r);
+    const page = journal.reader().query({ limit, vm, order: 'desc', before: end, accept });
     for (const d of page.damage)
       this.log('warn', `journal damage met while paging history: ${d.segment} at byte ${d.offset}`);
     const writer = new EventRecordWriter();
@@ -249,6 +257,18 @@ export class ConsoleService {
       count: page.records.length,
       cursor: page.cursor,
     };
+  }
+
+  /**
+   * Whether the console would have received `r` live: its effective filter (caps and grant,
+   * §6), or a reply addressed to it. Control ids restart with the host, so a record counts as
+   * addressed to the console only when written since it attached.
+   */
+  private historyAdmits(self: Control, r: JournalRecord): boolean {
+    const ev = r.event;
+    if (ev.dir === Dir.UP && r.controlId === self.id && r.rec >= this.attachedAtRec) return true;
+    const f = self.filter;
+    return f !== null && admits(f, ev.kind, ev.source, ev.dir, ev.prio, ev.endpoint);
   }
 
   /** Input at rate: no waiting for QEMU; the core's verdict is the answer. */

@@ -41,6 +41,8 @@ export interface JournalQuery {
   before?: number;
   /** Paging cursor for `asc`: only records numbered above this. */
   after?: number;
+  /** Keeps only decoded event records it returns true for (a reader's rights, say); the page still fills to `limit`. */
+  accept?: (r: JournalRecord) => boolean;
 }
 
 /** One page of results (event records, or host-operation records for `hostOps`). */
@@ -63,11 +65,11 @@ export class JournalReader {
 
   /** Runs `q` over event records; throws the file system's error when a segment exists but cannot be read. */
   query(q: JournalQuery): JournalPage {
-    return this.page(q, false, decodeRecord);
+    return this.page(q, false, decodeRecord, q.accept);
   }
 
   /** Runs `q` over host-operation records (`kinds` never matches them); throws like query. */
-  hostOps(q: Omit<JournalQuery, 'kinds'>): JournalPage<HostOpRecord> {
+  hostOps(q: Omit<JournalQuery, 'kinds' | 'accept'>): JournalPage<HostOpRecord> {
     return this.page(q, true, decodeHostOpRecord);
   }
 
@@ -75,6 +77,7 @@ export class JournalReader {
     q: JournalQuery,
     hostOps: boolean,
     decode: (content: Buffer) => R,
+    accept?: (r: R) => boolean,
   ): JournalPage<R> {
     if (!(Number.isInteger(q.limit) && q.limit >= 1))
       throw new RangeError(`journal query limit must be an integer >= 1, got ${q.limit}`);
@@ -115,6 +118,7 @@ export class JournalReader {
           });
           continue;
         }
+        if (accept && !accept(r)) continue;
         records.push(r);
         if (records.length === q.limit) return { records, cursor: r.rec, damage };
       }
