@@ -1,15 +1,19 @@
 /*
- * Holds the TypeScript event model against the C compiler's view of the seed header:
- * struct sizes and field offsets, the EVENT body's leading fields, and every enum constant
- * and #define. Skipped (with a message) where ../shared/seed is absent, as in a user's clone.
+ * Holds the TypeScript event model against the C compiler. In every clone: the header that
+ * `vmsig kinds --c-header` generates compiles with gcc -Werror -pedantic, its constants are
+ * the model's, its struct sizes and offsets the table's. Where ../shared/seed is present:
+ * the model against the seed header (sizes, offsets, every constant), and the generated
+ * header's constants against the seed's.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as model from '../../src/shared/model';
+import { run } from '../../src/cli/main';
+import { C_CONST_GROUPS, C_STRUCTS, cConstants, generateCHeader } from '../../src/cli/c-header';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const seedDir = path.resolve(repoRoot, '..', 'shared', 'seed');
@@ -62,6 +66,91 @@ function declaredConstants(text: string): string[] {
   }
   return names;
 }
+
+/** Compiles `src` (with `dir` on the include path) and runs it; its stdout's `TAG name value` lines. */
+function probe(dir: string, includeDir: string, src: string): Map<string, number> {
+  const exe = path.join(dir, `probe-${path.basename(src, '.c')}`);
+  try {
+    execFileSync(
+      'gcc',
+      ['-std=c11', '-Wall', '-Wextra', '-Werror', '-pedantic', '-I', includeDir, '-o', exe, src],
+      {
+        stdio: 'pipe',
+      },
+    );
+  } catch (e) {
+    const err = e as { stderr?: Buffer; message: string };
+    throw new Error(`gcc could not build ${src}: ${err.stderr?.toString() ?? err.message}`);
+  }
+  const out = new Map<string, number>();
+  for (const line of execFileSync(exe, { encoding: 'utf8' }).trim().split('\n')) {
+    const [tag, name, value] = line.split(' ') as [string, string, string];
+    out.set(`${tag} ${name}`, Number(value));
+  }
+  return out;
+}
+
+/** A C program printing every generated constant (C), struct size (S) and field offset (F). */
+function generatedProbe(): string {
+  const lines = ['#include <stdio.h>', '#include "vmsig_protocol.h"', 'int main(void) {'];
+  for (const name of cConstants().keys()) lines.push(`  printf("C ${name} %lld\\n", (long long)${name});`);
+  for (const s of C_STRUCTS) {
+    lines.push(`  printf("S ${s.name} %zu\\n", sizeof(${s.name}));`);
+    for (const f of s.fields)
+      lines.push(`  printf("F ${s.name}.${f.name} %zu\\n", offsetof(${s.name}, ${f.name}));`);
+  }
+  lines.push('  return 0;', '}', '');
+  return lines.join('\n');
+}
+
+describe('the generated C header (every clone)', () => {
+  let dir = '';
+  let seen = new Map<string, number>();
+
+  beforeAll(() => {
+    dir = mkdtempSync(path.join(tmpdir(), 'vmsig-c-header-'));
+    writeFileSync(path.join(dir, 'vmsig_protocol.h'), generateCHeader());
+    writeFileSync(path.join(dir, 'probe.c'), generatedProbe());
+    seen = probe(dir, dir, path.join(dir, 'probe.c'));
+  });
+
+  afterAll(() => {
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('vmsig kinds --c-header prints exactly the generated header', async () => {
+    const out: string[] = [];
+    const code = await run(['kinds', '--c-header'], {
+      out: (l) => out.push(l),
+      err: (l) => out.push(`ERR ${l}`),
+    });
+    expect(code).toBe(0);
+    expect(`${out.join('\n')}\n`).toBe(generateCHeader());
+  });
+
+  it('compiles (-Werror -pedantic) and gcc sees every constant with the model number', () => {
+    const want = cConstants();
+    expect(want.size).toBeGreaterThan(120);
+    for (const [name, value] of want) expect(seen.get(`C ${name}`), name).toBe(value);
+    // Every constant the text declares is one the model lists (no stray or duplicated name).
+    expect(declaredConstants(generateCHeader()).sort()).toEqual([...want.keys()].sort());
+  });
+
+  it('gcc lays out every struct at the sizes and offsets of the table', () => {
+    for (const s of C_STRUCTS) {
+      expect(seen.get(`S ${s.name}`), `sizeof(${s.name})`).toBe(s.size);
+      for (const f of s.fields)
+        expect(seen.get(`F ${s.name}.${f.name}`), `${s.name}.${f.name}`).toBe(f.offset);
+    }
+  });
+
+  it('its constant groups are the model maps, so a new kind or cap reaches C clients', () => {
+    const byPrefix = new Map(C_CONST_GROUPS.map((g) => [g.prefix, g.values]));
+    expect(byPrefix.get('VMSIG_EV_')).toMatchObject(model.Kind);
+    expect(byPrefix.get('VMSIG_CAP_')).toEqual(model.Cap);
+    expect(byPrefix.get('VMSIG_ERR_')).toEqual(model.ErrorCode);
+  });
+});
 
 describe.skipIf(!haveSeed)('the TS model against the C header', () => {
   let dir = '';
@@ -134,5 +223,12 @@ describe.skipIf(!haveSeed)('the TS model against the C header', () => {
       .filter(([n]) => n.startsWith('VMSIG_EV_') && n !== 'VMSIG_EV_KIND_MAX')
       .map(([, v]) => v);
     for (const k of model.RETIRED_KINDS) expect(cKinds).not.toContain(k);
+  });
+  it('the generated header names every seed constant with the seed number, and no seed-prefixed name the seed lacks', () => {
+    const generated = cConstants();
+    for (const [name, value] of constants) expect(generated.get(name), name).toBe(value);
+    const seedPrefixes = C_CONST_GROUPS.filter((g) => g.origin === 'seed').map((g) => g.prefix);
+    for (const name of generated.keys())
+      if (seedPrefixes.some((p) => name.startsWith(p))) expect(constants.has(name), name).toBe(true);
   });
 });
