@@ -30,6 +30,8 @@ export interface WebHostOptions {
   rendererDir?: string;
   /** A fixed token (tests); default random per start. */
   token?: string;
+  /** Lifetime of a display ticket (tests shorten it; default TICKET_TTL_MS). */
+  displayTicketTtlMs?: number;
 }
 
 /** A running web host. */
@@ -60,7 +62,10 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
   const token = opts.token ?? newToken();
   const service = new ConsoleService(opts.host, { log: opts.log });
   service.start();
-  const display = new DisplayService(opts.host, () => service.id, { log: opts.log });
+  const display = new DisplayService(opts.host, () => service.id, {
+    log: opts.log,
+    ticketTtlMs: opts.displayTicketTtlMs,
+  });
   let port = 0;
 
   const server = http.createServer((req, res) => {
@@ -109,7 +114,8 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
       if (pathname !== '/api' && route?.kind !== 'socket') return reject('404 Not Found');
       // The display socket spends its one-time ticket before the upgrade; the API socket
       // proves the token in its first message (awaitHello).
-      if (route?.kind === 'socket' && !display.redeem(route.ticket, route.endpoint)) return reject('403 Forbidden');
+      if (route?.kind === 'socket' && !display.redeem(route.ticket, route.endpoint))
+        return reject('403 Forbidden');
       wss.handleUpgrade(req, socket, head, (ws) => {
         if (route?.kind === 'socket') return relayDisplay(ws, display, route.endpoint);
         awaitHello(ws, token, () => bridgeSocket(ws, service, opts.log));

@@ -1,7 +1,8 @@
 /*
  * The VmsigApi over the headless host's WebSocket bridge: invokes as JSON requests with
  * ids, snapshots as JSON pushes, event batches as binary frames (the packed records as-is).
- * It reconnects after a drop; invokes made while down fail fast with a typed error.
+ * It authenticates with a hello carrying the token, reconnects after a drop; invokes made
+ * while down fail fast with a typed error.
  */
 import type {
   InvokeChannel,
@@ -20,8 +21,11 @@ type ServerText =
 /** Code for "the bridge is not connected" (a host code, beside HostErrorCode). */
 export const DISCONNECTED = 1003;
 
-/** Creates the API over `url` (ws://host/api?token=...). */
-export function createWsApi(url: string, onStatus?: (connected: boolean) => void): VmsigApi {
+/**
+ * Creates the API over `url` (ws://host/api). Each connection's first message is the hello
+ * that carries `token` (a browser cannot put a header on a WebSocket).
+ */
+export function createWsApi(url: string, token: string, onStatus?: (connected: boolean) => void): VmsigApi {
   let ws: WebSocket | null = null;
   let nextId = 1;
   const pending = new Map<number, (r: IpcResult<unknown>) => void>();
@@ -40,14 +44,17 @@ export function createWsApi(url: string, onStatus?: (connected: boolean) => void
     const sock = new WebSocket(url);
     sock.binaryType = 'arraybuffer';
     ws = sock;
-    sock.onopen = () => onStatus?.(true);
+    sock.onopen = () => {
+      sock.send(JSON.stringify({ t: 'hello', token }));
+      onStatus?.(true);
+    };
     sock.onmessage = (m: MessageEvent<ArrayBuffer | string>) => {
       if (typeof m.data !== 'string') {
         const batch = new Uint8Array(m.data);
         for (const l of listeners.events) l(batch);
         return;
       }
-      const msg = JSON.parse(m.data) as ServerText;
+      const msg = JSON.parse(m.data) as ServerText | { t: 'welcome' };
       if (msg.t === 'result') {
         pending.get(msg.id)?.(msg.result);
         pending.delete(msg.id);

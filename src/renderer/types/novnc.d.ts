@@ -3,7 +3,8 @@ declare module '@novnc/novnc' {
   export default class RFB extends EventTarget {
     constructor(
       target: HTMLElement,
-      urlOrChannel: string,
+      /** A ws:// URL, or a channel-like object (send/close/onmessage/readyState...) such as a MessagePort wrapper. */
+      urlOrChannel: string | object,
       options?: { shared?: boolean; credentials?: { password?: string }; wsProtocols?: string[] },
     );
     viewOnly: boolean;

@@ -6,7 +6,7 @@
  */
 import { Cap, ErrorCode, VmsigError } from '../../../shared/model';
 import { type Core, type Log, maskHas } from '../../core';
-import type { PointerStatus } from './pointer-check';
+import type { DisplayGrant, DisplayTicketResponse, PointerStatus } from '../../../shared/display';
 import { type RelaySession, runRelay } from './rfb-relay';
 import { captureScreenshot } from './screenshot';
 import { TicketBook } from './tickets';
@@ -22,12 +22,8 @@ export interface DisplayHostPort {
   pointerStatus?(id: number): Promise<PointerStatus>;
 }
 
-/** What a page gets before it opens a display. */
-export interface DisplayTicket {
-  ticket: string;
-  expiresInMs: number;
-  pointer: PointerStatus;
-}
+/** What a page gets before it opens a display through a WebSocket. */
+export type DisplayTicket = DisplayTicketResponse;
 
 /** Options: the logger and, for tests, the clock and relay tuning. */
 export interface DisplayServiceOptions {
@@ -71,15 +67,20 @@ export class DisplayService {
     return vm.vnc;
   }
 
+  /** Admits `endpoint` (throws as admit) and tells whether its pointer input can work. */
+  async grant(endpoint: number): Promise<DisplayGrant> {
+    this.admit(endpoint);
+    return { pointer: (await this.host.pointerStatus?.(endpoint)) ?? 'unknown' };
+  }
+
   /** A one-time ticket for `endpoint`, after admission, with its pointer status. Throws as admit. */
   async ticket(endpoint: number): Promise<DisplayTicket> {
-    this.admit(endpoint);
+    const grant = await this.grant(endpoint);
     const t = this.tickets.mint(endpoint);
-    const pointer = (await this.host.pointerStatus?.(endpoint)) ?? 'unknown';
     return {
+      ...grant,
       ticket: t.ticket,
       expiresInMs: Math.max(0, t.expiresAtMs - (this.opts.now ?? Date.now)()),
-      pointer,
     };
   }
 

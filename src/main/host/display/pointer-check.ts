@@ -4,8 +4,9 @@
  * UI says so instead of failing silently. Read-only; it never changes the VM.
  */
 
-/** What the console can tell about a VM's pointer. */
-export type PointerStatus = 'absolute' | 'relative-only' | 'unknown';
+import type { PointerStatus } from '../../../shared/display';
+
+export type { PointerStatus };
 
 /** The one QMP call this needs. */
 export interface MiceQuery {
