@@ -4,6 +4,8 @@ import fs from 'node:fs';
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findQemu, guestPaths, launchVm, probeAccelerator, probeKvm } from '../../src/main/host/launcher';
+import { QmpClient } from '../../src/main/adapters/qmp';
+import { readDisplayMode } from '../../src/main/host/launcher/display-mode';
 import { listeningTcpPorts } from '../helpers/proc-net';
 import { bootTestVm, ensureGuest, leftovers, type TestVm } from '../helpers/guest';
 
@@ -56,6 +58,19 @@ describe.skipIf(!guest.ok)('VM launcher (real QEMU)', () => {
     expect(ok.accel).toBe('tcg');
     expect(ok.reason).toContain('kernel printed "Linux version"');
     console.info(`[launcher] tcg probe saw the kernel banner in ${ok.ms} ms`);
+  });
+
+  it('reads the display mode (the boot watchdog’s second signal) by screendump, leaving no file', async () => {
+    const qmp = new QmpClient({ path: vm.handle.paths.qmp });
+    await qmp.connect();
+    try {
+      const file = `${vm.runtimeDir}/screen.ppm`;
+      // The test guest keeps SeaBIOS's VGA text mode (it only writes to ttyS0).
+      expect(await readDisplayMode((c, a) => qmp.execute(c, a), file)).toEqual({ width: 720, height: 400 });
+      expect(fs.existsSync(file)).toBe(false);
+    } finally {
+      await qmp.disconnect();
+    }
   });
 
   it('backs guest RAM with a shared file of exactly memoryMiB', () => {
