@@ -3,12 +3,15 @@
  * loses keys of a whole line sent at once), CMD_LIFECYCLE → system_powerdown/reset/wakeup,
  * stop, cont, and CMD_QUERY_INPUT → INPUT_HELD from the record of accepted presses. Every
  * command is acked once QEMU answered; it shares the VM's QMP link and never opens its own.
+ * Keys wait in a bounded lane (BUSY past it); a key still waiting when the INPUT lease
+ * changes hands is dropped and answered LEASE, never typed for its former holder (§10).
  */
 import {
   Codec,
   ErrorCode,
   InputKind,
   Kind,
+  LeaseClass,
   LifecycleOp,
   Prio,
   SeamReason,
@@ -18,8 +21,9 @@ import {
   decodeOp,
   encodeInputHeld,
   isVmsigError,
+  VmsigError,
 } from '../../../shared/model';
-import type { AdapterPort, Core } from '../../core';
+import type { AdapterPort, Core, LeaseArbiter, LeaseHolder } from '../../core';
 import type { Log } from '../../core/ports';
 import type { Disposer } from '../qmp';
 import { type VmLink, describeFailure, qmpFailureCode, reportSeam } from '../vmhost';
@@ -37,6 +41,12 @@ const LIFECYCLE_COMMAND: Record<number, string> = {
 /** Least time between two key events sent to QEMU (QEMU's own send-key default delay). */
 export const DEFAULT_KEY_GAP_MS = 10;
 
+/** Input commands that may wait in the lane at once: 256 keys are ~2.6 s of typing at the key gap. */
+export const DEFAULT_LANE_MAX = 256;
+
+/** Why a waiting input command was not sent: its sender no longer holds the lease it was admitted under. */
+const LEASE_MOVED = new VmsigError(ErrorCode.LEASE, 'the INPUT lease changed hands while the input waited');
+
 /** The INPUT adapter of one endpoint. */
 export class InputAdapter {
   private readonly port: AdapterPort;
@@ -47,7 +57,10 @@ export class InputAdapter {
   /** Orders submissions to QMP (a paced key must not be overtaken by a later event). */
   private lane: Promise<void> = Promise.resolve();
   private lastKeyAt = 0;
+  /** Input commands in the lane (waiting or being sent). */
+  private queued = 0;
   private disposed = false;
+  private readonly arbiter: LeaseArbiter;
 
   /** Registers the seam with the core (throws when the endpoint is undeclared or the seam owned). */
   constructor(
@@ -57,7 +70,9 @@ export class InputAdapter {
     private readonly link: VmLink,
     private readonly log: Log,
     private readonly keyGapMs = DEFAULT_KEY_GAP_MS,
+    private readonly laneMax = DEFAULT_LANE_MAX,
   ) {
+    this.arbiter = core.arbiter;
     this.port = core.registerAdapter({
       source: Source.INPUT,
       endpoint,
@@ -107,15 +122,28 @@ export class InputAdapter {
       this.port.ack(cmd, isVmsigError(e) ? e.code : ErrorCode.INVAL);
       return;
     }
+    if (this.queued >= this.laneMax) {
+      this.port.ack(cmd, ErrorCode.BUSY);
+      return;
+    }
     const paced = translation.held?.kind === InputKind.KEY;
+    // The gate admitted it under this holder's lease; a new holder object means it moved.
+    const lease = this.arbiter.holder(this.endpoint, LeaseClass.INPUT);
+    this.queued++;
     // One lane orders every submission; the QMP queue then keeps FIFO order and pipelines
     // them. Key events are spaced by keyGapMs because QEMU's PS/2 queue holds 16 bytes and
     // drops what a slow (TCG, loaded) guest has not read: QEMU's own send-key waits 10 ms too.
     const submitted = this.lane.then(async () => {
-      if (paced) {
-        const wait = this.lastKeyAt + this.keyGapMs - Date.now();
-        if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-        this.lastKeyAt = Date.now();
+      try {
+        this.checkLease(lease);
+        if (paced) {
+          const wait = this.lastKeyAt + this.keyGapMs - Date.now();
+          if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+          this.checkLease(lease);
+          this.lastKeyAt = Date.now();
+        }
+      } finally {
+        this.queued--;
       }
       return {
         replies: Promise.all(
@@ -123,7 +151,10 @@ export class InputAdapter {
         ),
       };
     });
-    this.lane = submitted.then(() => undefined);
+    this.lane = submitted.then(
+      () => undefined,
+      () => undefined,
+    );
     const sent = submitted.then((s) => s.replies);
     this.tail = sent.catch(() => undefined);
     sent.then(
@@ -132,10 +163,16 @@ export class InputAdapter {
         this.ack(cmd, ErrorCode.OK);
       },
       (e: unknown) => {
+        if (e === LEASE_MOVED) return this.ack(cmd, ErrorCode.LEASE);
         this.log('warn', describeFailure(`input ${this.endpoint}: input-send-event`, e));
         this.ack(cmd, qmpFailureCode(e));
       },
     );
+  }
+
+  /** Throws LEASE_MOVED when the INPUT lease is no longer held as it was when the input was admitted. */
+  private checkLease(admittedUnder: LeaseHolder | undefined): void {
+    if (this.arbiter.holder(this.endpoint, LeaseClass.INPUT) !== admittedUnder) throw LEASE_MOVED;
   }
 
   private lifecycle(cmd: VmsigEvent): void {
