@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MAX_ENCODINGS, classifyClientMessage, viewerVersion } from './rfb-messages';
+import { MAX_ENCODINGS, classifyClientMessage, stripEncodings, viewerVersion } from './rfb-messages';
 
 const pixelFormat = (bpp = 32, depth = 24) =>
   Buffer.from([0, 0, 0, 0, bpp, depth, 0, 1, 0, 255, 0, 255, 0, 255, 16, 8, 0, 0, 0, 0]);
@@ -64,5 +64,18 @@ describe('viewerVersion', () => {
     expect(viewerVersion(Buffer.from('RFB 003.003\n'))).toBe(3);
     expect(viewerVersion(Buffer.from('RFB 003.889\n'))).toBeNull();
     expect(viewerVersion(Buffer.from('GET / HTTP/1'))).toBeNull();
+  });
+});
+
+describe('stripEncodings', () => {
+  it('drops the pseudo-encodings that invite refused messages (extended clipboard, QEMU keys and audio, xvp)', () => {
+    const encs = [7, -1063131698, 0, -258, -259, -309, -223, -239];
+    const msg = Buffer.alloc(4 + 4 * encs.length);
+    msg[0] = 2;
+    msg.writeUInt16BE(encs.length, 2);
+    encs.forEach((e, i) => msg.writeInt32BE(e, 4 + 4 * i));
+    const out = stripEncodings(msg);
+    expect(classifyClientMessage(out)).toEqual({ kind: 'forward', name: 'SetEncodings', length: 20 });
+    expect([0, 1, 2, 3].map((i) => out.readInt32BE(4 + 4 * i))).toEqual([7, 0, -223, -239]);
   });
 });

@@ -92,6 +92,28 @@ export function classifyClientMessage(buf: Uint8Array): ClientVerdict {
   }
 }
 
+/**
+ * Pseudo-encodings that invite client messages the relay refuses, so the server must never
+ * hear the viewer supports them: extended clipboard (noVNC answers it with a ClientCutText),
+ * QEMU's extended key event and audio, xvp.
+ */
+export const STRIPPED_ENCODINGS: ReadonlySet<number> = new Set([-1063131698, -258, -259, -309]);
+
+/** A complete SetEncodings message without the STRIPPED_ENCODINGS (a copy; order kept). */
+export function stripEncodings(msg: Uint8Array): Buffer {
+  const view = new DataView(msg.buffer, msg.byteOffset, msg.byteLength);
+  const kept: number[] = [];
+  for (let i = 0; i < view.getUint16(2); i++) {
+    const enc = view.getInt32(4 + 4 * i);
+    if (!STRIPPED_ENCODINGS.has(enc)) kept.push(enc);
+  }
+  const out = Buffer.alloc(4 + 4 * kept.length);
+  out[0] = ClientMsg.SetEncodings;
+  out.writeUInt16BE(kept.length, 2);
+  kept.forEach((enc, i) => out.writeInt32BE(enc, 4 + 4 * i));
+  return out;
+}
+
 /** The RFB versions the relay speaks toward a viewer (3.3, 3.7, 3.8). */
 export function viewerVersion(greeting: Uint8Array): 3 | 7 | 8 | null {
   const m = /^RFB 003\.00([378])\n$/.exec(Buffer.from(greeting).toString('latin1'));

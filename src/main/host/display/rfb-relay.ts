@@ -2,13 +2,14 @@
  * One viewer's RFB relay to one VM's VNC server. Toward the viewer it is the server: it
  * answers the version and security handshake itself (None; the ticket already proved who
  * it is) and hands on QEMU's ServerInit. Toward QEMU it is a shared, view-only client. After
- * that it forwards only the framebuffer messages rfb-messages.ts allows and closes both ends
- * on anything else; QEMU's bytes go to the viewer with backpressure (the VNC socket pauses
+ * that it forwards only the framebuffer messages rfb-messages.ts allows (SetEncodings without
+ * the pseudo-encodings that would invite refused messages) and closes both ends on anything
+ * else; QEMU's bytes go to the viewer with backpressure (the VNC socket pauses
  * while the viewer's backlog is high), so nothing buffers without bound.
  */
 import type { Log } from '../../core';
 import { ByteQueue } from './byte-queue';
-import { SECURITY_NONE, classifyClientMessage, viewerVersion } from './rfb-messages';
+import { SECURITY_NONE, classifyClientMessage, stripEncodings, viewerVersion } from './rfb-messages';
 import type { ViewerChannel } from './viewer-channel';
 import type { VncSession } from './vnc-upstream';
 
@@ -96,7 +97,8 @@ export function runRelay(viewer: ViewerChannel, upstream: VncSession, opts: Rela
       const v = classifyClientMessage(head);
       if (v.kind === 'incomplete') return;
       if (v.kind === 'forbidden') return close(`viewer sent ${v.name}: the display is view-only`);
-      sock.write(Buffer.from(head.subarray(0, v.length)));
+      const msg = head.subarray(0, v.length);
+      sock.write(v.name === 'SetEncodings' ? stripEncodings(msg) : Buffer.from(msg));
       fromViewer.consume(v.length);
     }
   };
