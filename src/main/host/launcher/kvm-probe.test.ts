@@ -19,6 +19,7 @@ const device = path.join(tmp, 'kvm');
 fs.writeFileSync(device, '');
 const kernel: ProbeKernel = { kernel: path.join(tmp, 'vmlinuz'), initrd: path.join(tmp, 'initrd') };
 const argsFile = path.join(tmp, 'args');
+const cacheFile = path.join(tmp, 'kvm-verdict.json');
 // The machine's own VMSIG_ACCEL (set while KVM was unproven) must not decide these tests.
 const env: NodeJS.ProcessEnv = { ...process.env, VMSIG_ACCEL: undefined, VMSIG_STAND_IN_ARGS: argsFile };
 
@@ -50,12 +51,19 @@ describe('probeKvm', () => {
   beforeEach(() => {
     clearKvmProbeCache();
     fs.rmSync(argsFile, { force: true });
+    fs.rmSync(cacheFile, { force: true });
   });
   afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
   it('a QEMU that hangs without kernel output means TCG, with the budget and its warning as reason', async () => {
     const before = sleepers();
-    const r = await probeKvm(path.join(standIns, 'qemu-hang'), { device, kernel, env, timeoutMs: 400 });
+    const r = await probeKvm(path.join(standIns, 'qemu-hang'), {
+      device,
+      kernel,
+      env,
+      cacheFile,
+      timeoutMs: 400,
+    });
     expect(r.accel).toBe('tcg');
     expect(r.reason).toMatch(/^kvm probe: no kernel output within 400 ms/);
     expect(r.reason).toContain('CPUID.01H:ECX.pni');
@@ -64,7 +72,13 @@ describe('probeKvm', () => {
   });
 
   it('a QEMU that aborts means TCG, quoting QEMU', async () => {
-    const r = await probeKvm(path.join(standIns, 'qemu-abort-msr'), { device, kernel, env, timeoutMs: 5000 });
+    const r = await probeKvm(path.join(standIns, 'qemu-abort-msr'), {
+      device,
+      kernel,
+      env,
+      cacheFile,
+      timeoutMs: 5000,
+    });
     expect(r.accel).toBe('tcg');
     expect(r.reason).toBe('kvm: QEMU exited (signal SIGABRT): error: failed to set MSR 0x10a to 0x0');
     expect(r.ms).toBeLessThan(5000);
@@ -83,7 +97,7 @@ describe('probeKvm', () => {
   it('kernel output on the serial port proves KVM; the probe used the VMs’ -accel/-machine/-cpu and is reaped', async () => {
     const before = sleepers();
     const qemu = path.join(standIns, 'qemu-kernel-ok');
-    const r = await probeKvm(qemu, { device, kernel, env, timeoutMs: 5000 });
+    const r = await probeKvm(qemu, { device, kernel, env, cacheFile, timeoutMs: 5000 });
     expect(r.accel).toBe('kvm');
     expect(r.reason).toMatch(/kernel printed "Linux version"/);
     const args = fs.readFileSync(argsFile, 'utf8').trim().split('\n');
@@ -95,18 +109,45 @@ describe('probeKvm', () => {
     expect(sleepers().filter((p) => !before.includes(p) && alive(p))).toEqual([]);
     // Cached: the same promise's value, no second QEMU.
     fs.rmSync(argsFile);
-    expect(await probeKvm(qemu, { device, kernel, env })).toBe(r);
+    expect(await probeKvm(qemu, { device, kernel, env, cacheFile })).toBe(r);
     expect(fs.existsSync(argsFile)).toBe(false);
   });
 
+  it('another process reuses the verdict kept on disk for the same QEMU, device and kernel, and only those', async () => {
+    fs.writeFileSync(kernel.kernel, 'kernel v1');
+    const hang = path.join(standIns, 'qemu-hang');
+    const first = await probeKvm(hang, { device, kernel, env, cacheFile, timeoutMs: 300 });
+    expect(first.accel).toBe('tcg');
+    clearKvmProbeCache(); // as a new process would start
+    const reused = await probeKvm(hang, { device, kernel, env, cacheFile, timeoutMs: 300 });
+    expect(reused).toEqual({ accel: 'tcg', reason: `${first.reason} (verdict cached this boot)`, ms: 0 });
+    expect(fs.statSync(cacheFile).mode & 0o777).toBe(0o600);
+    // A rebuilt kernel (or another binary or device) is probed again: the stand-in now proves KVM.
+    clearKvmProbeCache();
+    fs.writeFileSync(kernel.kernel, 'kernel v2, rebuilt');
+    const ok = path.join(standIns, 'qemu-kernel-ok');
+    expect((await probeKvm(ok, { device, kernel, env, cacheFile })).accel).toBe('kvm');
+    clearKvmProbeCache();
+    expect((await probeKvm(hang, { device, kernel, env, cacheFile, timeoutMs: 300 })).reason).not.toMatch(
+      /cached/,
+    );
+  });
+
+  it('a damaged cache file is ignored and replaced', async () => {
+    fs.writeFileSync(cacheFile, '{"id": 1, "verdict": {"accel": "kvm"');
+    const r = await probeKvm(path.join(standIns, 'qemu-abort-msr'), { device, kernel, env, cacheFile });
+    expect(r.accel).toBe('tcg');
+    expect(JSON.parse(fs.readFileSync(cacheFile, 'utf8')).verdict.accel).toBe('tcg');
+  });
+
   it('without a guest kernel nothing can be proven: TCG, saying so', async () => {
-    const r = await probeKvm(path.join(standIns, 'qemu-kernel-ok'), { device, kernel: null, env });
+    const r = await probeKvm(path.join(standIns, 'qemu-kernel-ok'), { device, kernel: null, env, cacheFile });
     expect(r.accel).toBe('tcg');
     expect(r.reason).toMatch(/no guest kernel to boot/);
   });
 
   it('a QEMU that cannot be started means TCG with the reason', async () => {
-    const r = await probeKvm(path.join(tmp, 'no-such-qemu'), { device, kernel, env });
+    const r = await probeKvm(path.join(tmp, 'no-such-qemu'), { device, kernel, env, cacheFile });
     expect(r.accel).toBe('tcg');
     expect(r.reason).toMatch(/could not start QEMU: .*ENOENT/);
   });

@@ -8,6 +8,7 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import { guestPaths } from './guest-paths';
+import { defaultVerdictFile, readVerdict, writeVerdict } from './kvm-verdict-cache';
 import { platformArgs } from './qemu-args';
 
 /** The accelerator a VM will use. */
@@ -36,6 +37,8 @@ export interface KvmProbeOptions {
   device?: string;
   /** The kernel to boot; default the project's test guest; null = none available. */
   kernel?: ProbeKernel | null;
+  /** Where a proven verdict is kept for this boot (default defaultVerdictFile()); null = memory only. */
+  cacheFile?: string | null;
 }
 
 /** The kernel's first console line; printed by the kernel itself, not by the firmware. */
@@ -71,7 +74,7 @@ export function probeKvm(qemu: string, options: KvmProbeOptions = {}): Promise<K
           'kvm probe: no guest kernel to boot (test guest not built: run npm run guest), so KVM is unproven',
         ms: 0,
       });
-    else result = probeAccelerator(qemu, 'kvm', options.timeoutMs ?? PROBE_TIMEOUT_MS, kernel, env);
+    else result = probeOrReuse(qemu, device, kernel, options, env);
     cache.set(key, result);
   }
   return result;
@@ -80,6 +83,25 @@ export function probeKvm(qemu: string, options: KvmProbeOptions = {}): Promise<K
 /** Forgets cached verdicts (for tests). */
 export function clearKvmProbeCache(): void {
   cache.clear();
+}
+
+/** The verdict another process proved this boot on the same files, else a fresh probe (then kept). */
+function probeOrReuse(
+  qemu: string,
+  device: string,
+  kernel: ProbeKernel,
+  options: KvmProbeOptions,
+  env: NodeJS.ProcessEnv,
+): Promise<KvmProbeResult> {
+  const file = options.cacheFile === undefined ? defaultVerdictFile(env) : options.cacheFile;
+  const key = { qemu, device, kernel: kernel.kernel };
+  const cached = file ? readVerdict(file, key) : null;
+  if (cached) return Promise.resolve(cached);
+  return probeAccelerator(qemu, 'kvm', options.timeoutMs ?? PROBE_TIMEOUT_MS, kernel, env).then((verdict) => {
+    // A QEMU that could not even be started proves nothing about KVM: not kept.
+    if (file && !verdict.reason.includes('could not start QEMU')) writeVerdict(file, key, verdict);
+    return verdict;
+  });
 }
 
 function defaultKernel(env: NodeJS.ProcessEnv): ProbeKernel | null {
