@@ -107,15 +107,7 @@ export class VmRunner {
         }
         const m = this.cfg.managed;
         const handle = await launchVm(
-          {
-            id: this.cfg.id,
-            name: this.cfg.name,
-            memoryMiB: m.memoryMiB,
-            kernel: m.kernel,
-            initrd: m.initrd,
-            append: m.append,
-            extraArgs: m.extraArgs,
-          },
+          { id: this.cfg.id, name: this.cfg.name, ...m },
           {
             runtimeDir: this.deps.runtimeDir,
             log,

@@ -5,22 +5,18 @@
 import type { ControlSpec } from '../../core';
 import type { JournalPolicy } from '../journal';
 import type { VncTarget } from '../display/vnc-target';
+import type { ManagedVmSpec } from '../launcher/vm-spec';
 
 /**
- * How the host starts a managed VM (`vms[].managed`). Every field is optional:
- * - `memoryMiB` guest RAM, 16..65536 (default 256); it also sizes the RAM file MEMCTX maps;
- * - `kernel` / `initrd` a kernel (and initramfs) to boot instead of the project's test guest
- *   (relative paths are resolved against the configuration file's directory);
- * - `append` the kernel command line (default `console=ttyS0 quiet panic=-1`);
+ * How the host starts a managed VM (`vms[].managed`): the launcher's spec without id and
+ * name (see ManagedVmSpec), file paths absolute. Every field but `memoryMiB` is optional:
+ * - `memoryMiB` guest RAM, 128..65536 (default 256); it also sizes the RAM file MEMCTX maps;
+ * - `kernel` / `initrd` / `append` a kernel to boot directly;
+ * - `disks`, `cdrom`, `boot`, `firmware`, `uefiVars`, `vcpus`, `machine`, `network`, `ramDir`
+ *   a VM that boots its own system (without kernel, disks or cdrom: the project's test guest);
  * - `extraArgs` QEMU arguments appended verbatim after the launcher's own.
  */
-export interface ManagedConfig {
-  memoryMiB: number;
-  kernel?: string;
-  initrd?: string;
-  append?: string;
-  extraArgs?: string[];
-}
+export type ManagedConfig = Omit<ManagedVmSpec, 'id' | 'name'>;
 
 /** A VM the host starts and owns. */
 export interface ManagedVmConfig {
@@ -75,4 +71,6 @@ export interface VmsigConfig {
   vms: VmConfig[];
   controls: ControlConfig[];
   journal: JournalConfig;
+  /** Directories whose disk images and ISOs the console's New VM form offers (`imageDirs`). */
+  imageDirs?: string[];
 }

@@ -11,7 +11,7 @@ import type { VmsigConfig } from './config-types';
 import { checkKeys, isObject, requireString } from './json-checks';
 import { parseControls, type TokenFileReader } from './parse-controls';
 import { parseJournal } from './parse-journal';
-import { parseVms } from './parse-vms';
+import { parseImageDirs, parseVms } from './parse-vms';
 
 /** `$XDG_CONFIG_HOME/vmsig/config.json` (or `~/.config/vmsig/config.json`). */
 export function defaultConfigPath(env: NodeJS.ProcessEnv = process.env): string {
@@ -52,7 +52,7 @@ export function parseConfig(
   reader: TokenFileReader = readTokenFile,
 ): VmsigConfig {
   if (!isObject(doc)) throw new ConfigError('', 'the configuration must be a JSON object');
-  checkKeys(doc, ['socket', 'vms', 'controls', 'journal'], '');
+  checkKeys(doc, ['socket', 'vms', 'controls', 'journal', 'imageDirs'], '');
   const baseDir = file ? path.dirname(path.resolve(file)) : process.cwd();
   const socket =
     doc.socket === undefined
@@ -64,6 +64,7 @@ export function parseConfig(
     vms: parseVms(doc.vms, baseDir),
     controls: parseControls(doc.controls, baseDir, reader),
     journal: parseJournal(doc.journal, baseDir),
+    imageDirs: parseImageDirs(doc.imageDirs, baseDir),
   };
 }
 

@@ -7,11 +7,26 @@ import { ENDPOINT_MAX } from '../../../shared/model';
 import { ConfigError } from './config-error';
 import type { ManagedConfig, VmConfig } from './config-types';
 import { checkKeys, isObject, requireString, str } from './json-checks';
-import { MEMORY_MIB_MAX, MEMORY_MIB_MIN } from '../launcher';
+import { MEMORY_MIB_MAX, MEMORY_MIB_MIN, SpecError, type ManagedVmSpec, validateSpec } from '../launcher';
 import { type VncTarget, parseVncAddress } from '../display/vnc-target';
 
 const VM_KEYS = ['id', 'name', 'managed', 'qmp', 'memctx', 'vnc'];
-const MANAGED_KEYS = ['memoryMiB', 'kernel', 'initrd', 'append', 'extraArgs'];
+const MANAGED_KEYS = [
+  'memoryMiB',
+  'kernel',
+  'initrd',
+  'append',
+  'extraArgs',
+  'disks',
+  'cdrom',
+  'boot',
+  'firmware',
+  'uefiVars',
+  'vcpus',
+  'machine',
+  'network',
+  'ramDir',
+];
 /** Default guest RAM of a managed VM. */
 export const DEFAULT_MEMORY_MIB = 256;
 
@@ -39,7 +54,44 @@ function parseManaged(v: unknown, at: string, baseDir: string): ManagedConfig {
       return a;
     });
   }
-  return out;
+  return withMedia(out, v, at, baseDir);
+}
+
+/**
+ * Adds the disk/ISO/firmware/network fields, checked by the launcher's own validation (one
+ * set of rules) with its field path put under `at`; their file paths resolve against `baseDir`.
+ */
+function withMedia(
+  out: ManagedConfig,
+  v: Record<string, unknown>,
+  at: string,
+  baseDir: string,
+): ManagedConfig {
+  const rest: Record<string, unknown> = {};
+  for (const k of ['disks', 'cdrom', 'boot', 'firmware', 'uefiVars', 'vcpus', 'machine', 'network', 'ramDir'])
+    if (v[k] !== undefined) rest[k] = v[k];
+  try {
+    validateSpec({ id: 1, name: 'config', ...out, ...rest });
+  } catch (e) {
+    if (e instanceof SpecError) throw new ConfigError(`${at}.${e.field}`, e.problem);
+    throw e;
+  }
+  const spec = rest as Partial<ManagedVmSpec>;
+  const abs = (p: string): string => path.resolve(baseDir, p);
+  return {
+    ...out,
+    ...spec,
+    ...(spec.disks && {
+      disks: spec.disks.map((d) => ({
+        ...d,
+        path: abs(d.path),
+        ...(d.overlay && { overlay: abs(d.overlay) }),
+      })),
+    }),
+    ...(spec.cdrom && { cdrom: abs(spec.cdrom) }),
+    ...(spec.uefiVars && { uefiVars: abs(spec.uefiVars) }),
+    ...(spec.ramDir && { ramDir: abs(spec.ramDir) }),
+  };
 }
 
 /** Validates `vms`; relative paths resolve against `baseDir`. */
@@ -107,4 +159,11 @@ function parseVnc(v: unknown, at: string, baseDir: string): VncTarget {
   const t = parseVncAddress(text);
   if (!t) throw new ConfigError(at, `"${text}" is not host:port with a port 1..65535`);
   return t.kind === 'path' ? { kind: 'unix', path: path.resolve(baseDir, t.path) } : t;
+}
+
+/** `imageDirs`: directories (relative to `baseDir`) the New VM form lists images from; default none. */
+export function parseImageDirs(v: unknown, baseDir: string): string[] {
+  if (v === undefined) return [];
+  if (!Array.isArray(v)) throw new ConfigError('imageDirs', 'must be an array of directory paths');
+  return v.map((d, i) => path.resolve(baseDir, requireString(d, `imageDirs[${i}]`)));
 }

@@ -4,8 +4,8 @@
  */
 export { launchVm } from './vm-launcher';
 export type { LaunchOptions, VmExit, VmHandle } from './vm-launcher';
-export { validateSpec, MEMORY_MIB_MAX, MEMORY_MIB_MIN } from './vm-spec';
-export type { ManagedVmSpec } from './vm-spec';
+export { validateSpec, MEMORY_MIB_MAX, MEMORY_MIB_MIN, SpecError } from './vm-spec';
+export type { ManagedVmSpec, DiskSpec, NetworkSpec, PortForward } from './vm-spec';
 export { findQemu } from './qemu-binary';
 export { guestPaths, requireGuest } from './guest-paths';
 export type { GuestPaths } from './guest-paths';

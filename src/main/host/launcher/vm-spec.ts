@@ -106,8 +106,18 @@ const SPEC_KEYS = [
 const DISK_KEYS = ['path', 'format', 'mode', 'overlay', 'size', 'bus'];
 const FORWARD_KEYS = ['proto', 'hostAddress', 'hostPort', 'guestPort'];
 
-function invalid(at: string, message: string): LauncherError {
-  return new LauncherError('invalid-spec', ErrorCode.INVAL, `invalid VM spec: ${at}: ${message}`);
+/** A spec refused by validateSpec: `field` is the path of the offending field (`disks[1].format`). */
+export class SpecError extends LauncherError {
+  constructor(
+    readonly field: string,
+    readonly problem: string,
+  ) {
+    super('invalid-spec', ErrorCode.INVAL, `invalid VM spec: ${field}: ${problem}`);
+  }
+}
+
+function invalid(at: string, message: string): SpecError {
+  return new SpecError(at, message);
 }
 
 const json = (v: unknown): string => JSON.stringify(v) ?? 'nothing';
@@ -169,7 +179,7 @@ function validateNetwork(n: unknown, at: string): void {
   });
 }
 
-/** Returns `spec` typed as ManagedVmSpec, or throws LauncherError `invalid-spec` naming the field. */
+/** Returns `spec` typed as ManagedVmSpec, or throws SpecError (LauncherError `invalid-spec`) naming the field. */
 export function validateSpec(spec: unknown): ManagedVmSpec {
   if (!isRecord(spec)) throw invalid('spec', 'not an object');
   const s = spec;
