@@ -1,9 +1,11 @@
 /*
  * `vmsig serve --config FILE`: the headless host (core + VMs + control socket) until
- * SIGINT/SIGTERM. Kept to the composition call so the web host can be added beside it.
+ * SIGINT/SIGTERM, or until an uncaught failure, which still stops the VMs cleanly and
+ * exits 70. Kept to the composition call so the web host can be added beside it.
  */
 import { defaultConfigPath, loadConfig, writeDefaultConfig } from '../../main/host/config';
 import { journalSettings } from '../../main/host/journal-settings';
+import { installLastResort } from '../../main/host/last-resort';
 import { tryOpenFileLog } from '../../main/host/log';
 import { type CliCommand, UsageError, opt, parseArgs } from '../command';
 
@@ -31,6 +33,7 @@ export const serveCommand: CliCommand = {
       for (const why of first.missing) io.out(`vmsig serve: no demo VM: ${why}`);
     }
     const config = loadConfig(configPath);
+    for (const w of config.warnings ?? []) io.err(`vmsig serve: warning: ${w}`);
 
     const verbose = p.options.has('verbose');
     // The same lines also go to a size-rotated file, so a host started in the background keeps them.
@@ -38,23 +41,28 @@ export const serveCommand: CliCommand = {
       ? null
       : tryOpenFileLog({ name: 'serve', dir: opt(p, 'log-dir') }, (why) => io.err(`vmsig serve: ${why}`));
     if (file) io.out(`vmsig serve: log file ${file.path}`);
+    const hostLog = (level: 'debug' | 'info' | 'warn' | 'error', msg: string): void => {
+      if (level === 'debug' && !verbose) return;
+      io.err(`[${level}] ${msg}`);
+      file?.log(level, msg);
+    };
     // The host and the web server (QEMU launcher, journal writer, http, ws) load only here,
     // so the client commands start without them.
     const [{ HostService }, { startWebHost }] = await Promise.all([
       import('../../main/host/host-service'),
       import('../../main/serve'),
     ]);
+    // Whatever throws from here on, uncaught, still stops the VMs (files removed) and exits 70.
+    let stopAll = async (): Promise<void> => {};
+    const removeLastResort = installLastResort({ log: hostLog, stop: () => stopAll() });
     const host = await HostService.start({
       config,
       startManaged: !p.options.has('no-start'),
       // --journal / --no-journal override the file's `journal` settings.
       journal: journalSettings(config, { dir: opt(p, 'journal'), off: p.options.has('no-journal') }),
-      log: (level, msg) => {
-        if (level === 'debug' && !verbose) return;
-        io.err(`[${level}] ${msg}`);
-        file?.log(level, msg);
-      },
+      log: hostLog,
     });
+    stopAll = () => host.stop();
     io.out(`vmsig serve: control socket ${host.socketPath}`);
     const web = await startWebHost({
       host,
@@ -65,8 +73,13 @@ export const serveCommand: CliCommand = {
       },
     }).catch(async (e: unknown) => {
       await host.stop();
+      removeLastResort();
       throw e;
     });
+    stopAll = async () => {
+      await web.stop();
+      await host.stop();
+    };
     // Listening for the stop signal before saying we are up: a script that reads the URL
     // and sends SIGTERM at once must still get a clean stop.
     const stopRequested = new Promise<void>((resolve) => {
@@ -80,6 +93,7 @@ export const serveCommand: CliCommand = {
     io.out('vmsig serve: stopping');
     await web.stop();
     await host.stop();
+    removeLastResort();
     file?.close();
     return 0;
   },

@@ -10,7 +10,7 @@ import { ErrorCode, ENDPOINT_MAX, VmsigError } from '../../shared/model';
 import { ControlServer, tokenAuthenticator } from '../wire';
 import type { VmsigConfig } from './config';
 import type { ConsoleHostPort, HostVm } from './console/host-port';
-import { type Accel, findQemu, guestPaths, probeKvm } from './launcher';
+import { type Accel, findQemu, guestPaths, stopOrphanQemus, probeKvm } from './launcher';
 import { type Journal, type JournalOptions, lockJournalDir, openJournal } from './journal';
 import { VmRunner } from './vm-runner';
 import { HostOps, type HostOpRequest } from './host-ops';
@@ -97,6 +97,9 @@ export class HostService implements ConsoleHostPort {
         frameDeadlineMs: opts.frameDeadlineMs,
         hostRequests: hostRequestHandler({ core: host.core, ops: host.hostOps, vms: () => host.vms() }),
       });
+      // The socket is ours, so no live host shares this runtime directory: any QEMU still
+      // running from it was left by a host that crashed, and is stopped before ours start.
+      await stopOrphanQemus(host.runtimeDir, opts.log);
       for (const vm of opts.config.vms) {
         host.core.addEndpoint(vm.id, vm.name);
         host.runners.set(vm.id, new VmRunner(vm, host.runnerDeps()));

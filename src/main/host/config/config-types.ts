@@ -73,4 +73,6 @@ export interface VmsigConfig {
   journal: JournalConfig;
   /** Directories whose disk images and ISOs the console's New VM form offers (`imageDirs`). */
   imageDirs?: string[];
+  /** What loading found unsafe but accepted (inline tokens in a readable file); shells print them. */
+  warnings?: string[];
 }

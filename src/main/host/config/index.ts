@@ -9,7 +9,7 @@ export type {
   VmsigConfig,
 } from './config-types';
 export { ConfigError } from './config-error';
-export { defaultConfigPath, loadConfig, parseConfig, readTokenFile } from './load-config';
+export { checkConfigFile, defaultConfigPath, loadConfig, parseConfig, readTokenFile } from './load-config';
 export { DEFAULT_MEMORY_MIB } from './parse-vms';
 export {
   defaultConfigDocument,

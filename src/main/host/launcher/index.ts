@@ -17,3 +17,4 @@ export { SerialLog } from './serial-log';
 export type { SerialMatch } from './serial-log';
 export { buildQemuArgs, DEFAULT_APPEND, platformArgs, VM_CPU } from './qemu-args';
 export type { VmRuntimePaths } from './runtime-paths';
+export { findOrphanQemus, stopOrphanQemus, type OrphanQemu } from './orphans';

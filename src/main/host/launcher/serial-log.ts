@@ -48,7 +48,9 @@ export class SerialLog {
     // A single chunk larger than a segment keeps only its tail.
     const kept = chunk.length > this.capBytes / 2 ? chunk.subarray(chunk.length - this.capBytes / 2) : chunk;
     this.base += chunk.length - kept.length;
-    this.fd ??= fs.openSync(this.path, 'a', 0o600);
+    const c = fs.constants;
+    // O_NOFOLLOW: a link planted at the log's name is refused, never written through.
+    this.fd ??= fs.openSync(this.path, c.O_WRONLY | c.O_APPEND | c.O_CREAT | c.O_NOFOLLOW, 0o600);
     fs.writeSync(this.fd, kept);
     for (const l of this.listeners) {
       try {

@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import { ErrorCode } from '../../../shared/model/constants';
 import type { Log } from '../../core/ports';
+import { createPrivateFile, ensurePrivateDir, withUmask } from '../../platform';
 import { requireGuest } from './guest-paths';
 import { probeKvm, type Accel, type KvmProbeResult } from './kvm-probe';
 import { LauncherError } from './launcher-errors';
@@ -78,7 +79,8 @@ export async function launchVm(spec: ManagedVmSpec, options: LaunchOptions): Pro
       throw new LauncherError('invalid-spec', ErrorCode.NOENT, `VM ${valid.id}: file not found: ${file}`);
     }
   }
-  fs.mkdirSync(options.runtimeDir, { recursive: true, mode: 0o700 });
+  // Sockets, guest RAM and logs go here: a directory others own or can enter is refused.
+  ensurePrivateDir(options.runtimeDir);
   const runtimePaths = vmRuntimePaths(options.runtimeDir, valid.id);
   if (await socketIsLive(runtimePaths.qmp)) {
     throw new LauncherError(
@@ -138,8 +140,12 @@ async function startQemu(
   paths: VmRuntimePaths,
   timeoutMs: number,
 ): Promise<Started | { stderr: string; why: string }> {
-  const stderrFd = fs.openSync(paths.stderr, 'w');
-  const child = spawn(qemu, args, { stdio: ['ignore', 'ignore', stderrFd] });
+  // Our own file of a previous run goes; a link planted at the name is never followed.
+  fs.rmSync(paths.stderr, { force: true });
+  const stderrFd = createPrivateFile(paths.stderr);
+  // QEMU creates the QMP/VNC sockets, the RAM file and the serial log itself: under umask
+  // 077 they are the user's alone (the RAM file was 0644 before).
+  const child = withUmask(() => spawn(qemu, args, { stdio: ['ignore', 'ignore', stderrFd] }));
   fs.closeSync(stderrFd);
   let running = true;
   const exited = new Promise<VmExit>((resolve) => {
