@@ -1,7 +1,8 @@
 /*
  * The signaling core's routing throughput to 1, 8 and 64 filtered subscribers (pull-based
- * drain), beside a Node EventEmitter delivering the same event objects to as many listeners;
- * and the URGENT-overtakes-100k-BULK check with its latency. Throws if URGENT is not next.
+ * drain), beside a Node EventEmitter delivering the same event objects to as many listeners
+ * (also with 4 KiB payloads, which the per-class byte budgets count); and the
+ * URGENT-overtakes-100k-BULK check with its latency. Throws if URGENT is not next.
  */
 import { EventEmitter } from 'node:events';
 import {
@@ -74,7 +75,10 @@ function bestOfAlternating(a: () => void, b: () => void, perRound: number): [num
 }
 
 /** A core with one VMHOST adapter and n filtered subscribers; `round` emits a batch and drains it. */
-function coreRig(n: number): { round: () => void; sample: VmsigEvent[]; verify: () => void } {
+function coreRig(
+  n: number,
+  payloadBytes = 0,
+): { round: () => void; sample: VmsigEvent[]; verify: () => void } {
   const core = new Core({ clock: hrClock });
   core.addEndpoint(1, 'vm1');
   const port = core.registerAdapter({
@@ -97,6 +101,7 @@ function coreRig(n: number): { round: () => void; sample: VmsigEvent[]; verify: 
     kind: Kind.ACT_ACK,
     prio: Prio.NORMAL,
     inln: encodeActAck({ ok: 1, err: 0, cmdKind: Kind.CMD_VM, detail: 0 }),
+    payload: payloadBytes > 0 ? { bytes: new Uint8Array(payloadBytes), codec: 0, flags: 0 } : null,
   };
   const sample: VmsigEvent[] = [];
   for (let i = 0; i < BATCH; i++) sample.push(port.emit(init));
@@ -130,7 +135,12 @@ function emitterRound(n: number, sample: readonly VmsigEvent[]): () => void {
  * from the URGENT's emit to its delivery, in nanoseconds.
  */
 function urgentTrial(queued: number): number {
-  const core = new Core({ clock: hrClock, queueLimits: [queued, 4096, 4096, 1024] });
+  // The BULK byte budget is raised with its count: 100k events of 104 bytes need 10 MiB.
+  const core = new Core({
+    clock: hrClock,
+    queueLimits: [queued, 4096, 4096, 1024],
+    queueBytes: [queued * 104, 16 << 20, 16 << 20, 4 << 20],
+  });
   core.addEndpoint(1, 'vm1');
   const port = core.registerAdapter({
     source: Source.VMHOST,
@@ -223,6 +233,17 @@ export async function run(report: Reporter): Promise<void> {
       'core ÷ EventEmitter',
     );
   }
+  // Byte budgets (§10) add a size to every queued event: this is where that cost shows.
+  const rig = coreRig(8, 4096);
+  const [core, ee] = bestOfAlternating(rig.round, emitterRound(8, rig.sample), BATCH);
+  rig.verify();
+  report('core.route.8ctl.payload4k.events_per_s', Math.round(core), 'events/s', '4 KiB payload per event');
+  report(
+    'core.route.8ctl.payload4k.vs_eventemitter',
+    Number((core / ee).toFixed(3)),
+    'ratio',
+    'core ÷ EventEmitter, same objects',
+  );
   urgentOvertakes(report);
   await Promise.resolve();
 }
