@@ -7,7 +7,7 @@
  * client without the browser. Needs `npm run build` (out/renderer).
  */
 import { performance } from 'node:perf_hooks';
-import type { Page } from 'playwright-core';
+import type { Page } from '@playwright/test';
 import { WebSocket } from 'ws';
 import { Cap, ErrorCode, Kind, Prio, Source, encodeActAck, encodeCursor } from '../src/shared/model';
 import { Core, maskOf } from '../src/main/core';

@@ -1,8 +1,14 @@
-/* Launches Debian's Chromium headless through playwright-core, with a fresh profile per run. */
+/*
+ * Debian's Chromium for Playwright: its path and quiet offline flags (playwright.config.ts
+ * uses both), and a headless launch on a fresh profile for the UI benchmark.
+ */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { type BrowserContext, chromium } from 'playwright-core';
+import { type BrowserContext, chromium } from '@playwright/test';
+
+/** Debian's Chromium (Playwright downloads no browser here); `CHROMIUM` overrides it. */
+export const CHROMIUM_PATH = process.env.CHROMIUM ?? '/usr/bin/chromium';
 
 /** Flags that keep a headless Chromium quiet and offline apart from the page under test. */
 export const CHROMIUM_ARGS = [
@@ -20,7 +26,7 @@ export const CHROMIUM_ARGS = [
 export async function launchBrowser(): Promise<{ context: BrowserContext; close(): Promise<void> }> {
   const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'vmsig-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
-    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+    executablePath: CHROMIUM_PATH,
     args: CHROMIUM_ARGS,
     viewport: { width: 1400, height: 900 },
   });

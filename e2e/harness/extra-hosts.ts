@@ -44,6 +44,19 @@ export async function startAttachedQemu(id: number): Promise<AttachedQemu> {
   }
 }
 
+/** Writes a configuration with no VMs, the operator control and its own socket and journal into `dir`. */
+export function writeBareConfig(dir: string): string {
+  const config = path.join(dir, 'config.json');
+  const doc = {
+    socket: path.join(dir, 'control.sock'),
+    vms: [],
+    controls: [OPERATOR_CONTROL],
+    journal: { dir: path.join(dir, 'journal') },
+  };
+  fs.writeFileSync(config, JSON.stringify(doc, null, 2), { mode: 0o600 });
+  return config;
+}
+
 /** A second headless host with no VMs. */
 export interface BareHost {
   url: string;
@@ -56,16 +69,10 @@ export interface BareHost {
  */
 export async function startBareHost(env: NodeJS.ProcessEnv): Promise<BareHost> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vmsig-e2e-bare-'));
-  const config = path.join(dir, 'config.json');
-  const doc = {
-    socket: path.join(dir, 'control.sock'),
-    vms: [],
-    controls: [OPERATOR_CONTROL],
-  };
-  fs.writeFileSync(config, JSON.stringify(doc, null, 2), { mode: 0o600 });
+  const config = writeBareConfig(dir);
   const child: ChildProcess = spawn(
     process.execPath,
-    [path.join(repo, 'bin/vmsig.mjs'), 'serve', '--config', config, '--journal', path.join(dir, 'journal')],
+    [path.join(repo, 'bin/vmsig.mjs'), 'serve', '--config', config],
     { cwd: repo, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let out = '';

@@ -7,6 +7,8 @@ import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import type { Page, TestInfo } from '@playwright/test';
+import { ConsolePage } from '../pages/console-page';
 
 /** Tokens of the two configured controls. */
 export const OPERATOR_TOKEN = 'e2e-operator-token-0001';
@@ -23,21 +25,38 @@ export const OPERATOR_CONTROL = {
   console: true,
 };
 
-/** A running headless host. */
+/** One console a test drives, and how to let go of it (saving what a failure needs). */
+export interface ConsoleSession {
+  ui: ConsolePage;
+  close(testInfo: TestInfo): Promise<void>;
+}
+
+/** A running host with the managed demo VM booted, in either shell. */
 export interface RunningHost {
-  url: string;
   dir: string;
   socket: string;
   pid: number;
   serialPath: string;
-  /** The PID of QEMU (child of the serve process). */
+  /** The PID of QEMU (child of the host process). */
   qemuPid(): number | null;
+  /** The host process and its QEMU are both still alive. */
+  healthy(): boolean;
+  /** What the host printed so far (stdout and stderr). */
+  log(): string;
+  /**
+   * A console on this host: a new tab from `newPage` with `params` in its URL (headless
+   * host), or the shell's own window reloaded (Electron, which takes no `params`).
+   */
+  openConsole(newPage: () => Promise<Page>, params?: Record<string, string>): Promise<ConsoleSession>;
   stop(): Promise<void>;
 }
 
-const repo = path.resolve(import.meta.dirname, '../..');
+export const repo = path.resolve(import.meta.dirname, '../..');
+/** Where the hosts' logs go (inside Playwright's output directory, which is gitignored). */
+export const HOST_LOGS = path.join(repo, 'test-results/e2e-hosts');
 
-function writeConfig(dir: string): string {
+/** Writes the host configuration (VMs, controls, its own journal) into `dir`. */
+export function writeConfig(dir: string): string {
   const file = path.join(dir, 'config.json');
   const doc = {
     socket: path.join(dir, 'control.sock'),
@@ -53,17 +72,24 @@ function writeConfig(dir: string): string {
         leasePrio: 20,
       },
     ],
+    // Its own journal: the user's default journal is never written by tests.
+    journal: { dir: path.join(dir, 'journal') },
   };
   fs.writeFileSync(file, JSON.stringify(doc, null, 2), { mode: 0o600 });
   return file;
 }
 
-function waitFor<T>(what: string, ms: number, probe: () => T | null | undefined): Promise<T> {
+/** Polls `probe` every 100 ms until it returns a value; rejects after `ms`. */
+export function waitFor<T>(what: string, ms: number, probe: () => T | null | undefined | false): Promise<T> {
   const start = Date.now();
   return new Promise((resolve, reject) => {
     const tick = (): void => {
-      const v = probe();
-      if (v !== null && v !== undefined && v !== false) return resolve(v);
+      try {
+        const v = probe();
+        if (v !== null && v !== undefined && v !== false) return resolve(v);
+      } catch (e) {
+        return reject(e instanceof Error ? e : new Error(String(e)));
+      }
       if (Date.now() - start > ms) return reject(new Error(`timed out after ${ms} ms waiting for ${what}`));
       setTimeout(tick, 100);
     };
@@ -92,18 +118,57 @@ function exeOf(pid: number): string {
   }
 }
 
-/** Starts the host and waits until the guest printed its ready marker. */
+/** The QEMU that host process `pid` started, if it runs. */
+export function qemuChildOf(pid: number): number | null {
+  return childrenOf(pid).find((p) => path.basename(exeOf(p)).startsWith('qemu-system')) ?? null;
+}
+
+/** Waits for VM 1's serial log under `dir` and the guest's ready marker in it; returns the log's path. */
+export async function waitForGuest(dir: string, hostExited: () => string | null): Promise<string> {
+  const serialPath = await waitFor('the serial log', 90_000, () => {
+    const why = hostExited();
+    if (why) throw new Error(why);
+    const f = path.join(dir, 'vms', 'vm1.serial');
+    return fs.existsSync(f) ? f : null;
+  });
+  await waitFor('the guest ready marker', 90_000, () => {
+    const why = hostExited();
+    if (why) throw new Error(why);
+    return fs.readFileSync(serialPath, 'utf8').includes('VMSIG-GUEST-READY');
+  });
+  return serialPath;
+}
+
+/** Saves a host's output as test-results/e2e-hosts/<name>.log. */
+export function saveHostLog(name: string, text: string): void {
+  fs.mkdirSync(HOST_LOGS, { recursive: true });
+  fs.writeFileSync(path.join(HOST_LOGS, `${name}.log`), text);
+}
+
+/** A fresh tab on the headless host at `url` (plus `params`), connected. */
+export async function openWebConsole(
+  newPage: () => Promise<Page>,
+  url: string,
+  params: Record<string, string> = {},
+): Promise<ConsoleSession> {
+  const page = await newPage();
+  page.on('pageerror', (e) => console.log(`[page error] ${e.message}`));
+  const ui = new ConsolePage(page);
+  const u = new URL(url);
+  for (const [k, v] of Object.entries(params)) u.searchParams.set(k, v);
+  await ui.open(u.href);
+  // Playwright's own trace and failure screenshot cover pages of its browser context.
+  return { ui, close: () => page.close() };
+}
+
+/** Starts `vmsig serve` and waits until the guest printed its ready marker. */
 export async function startHost(): Promise<RunningHost> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vmsig-e2e-'));
   const config = writeConfig(dir);
   const child: ChildProcess = spawn(
     process.execPath,
-    // Its own journal: the user's default journal is never written by tests.
-    [path.join(repo, 'bin/vmsig.mjs'), 'serve', '--config', config, '--journal', path.join(dir, 'journal')],
-    {
-      cwd: repo,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
+    [path.join(repo, 'bin/vmsig.mjs'), 'serve', '--config', config],
+    { cwd: repo, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let out = '';
   let err = '';
@@ -112,34 +177,41 @@ export async function startHost(): Promise<RunningHost> {
   let exited = false;
   child.on('exit', () => (exited = true));
   const pid = child.pid!;
-  const qemuPid = (): number | null =>
-    childrenOf(pid).find((p) => path.basename(exeOf(p)).startsWith('qemu-system')) ?? null;
+  const log = (): string => `${out}\n--- stderr ---\n${err}`;
+  const qemuPid = (): number | null => qemuChildOf(pid);
   const stop = async (): Promise<void> => {
-    fs.writeFileSync(path.join(repo, 'e2e/artifacts/serve.log'), `${out}\n--- stderr ---\n${err}`);
-    if (exited) return;
-    const qemu = qemuPid();
-    child.kill('SIGTERM');
-    try {
-      await waitFor('serve to exit', 15_000, () => exited);
-    } catch {
-      child.kill('SIGKILL');
-      if (qemu) process.kill(qemu, 'SIGKILL');
+    saveHostLog(`serve-${pid}`, log());
+    if (!exited) {
+      const qemu = qemuPid();
+      child.kill('SIGTERM');
+      try {
+        await waitFor('serve to exit', 15_000, () => exited);
+      } catch {
+        child.kill('SIGKILL');
+        if (qemu) process.kill(qemu, 'SIGKILL');
+      }
     }
     fs.rmSync(dir, { recursive: true, force: true });
   };
+  const gone = (): string | null => (exited ? `vmsig serve exited:\n${log()}` : null);
   try {
     const url = await waitFor('the console URL', 90_000, () => {
-      if (exited) throw new Error(`vmsig serve exited:\n${out}\n${err}`);
+      const why = gone();
+      if (why) throw new Error(why);
       return /console at (http:\/\/\S+)/.exec(out)?.[1];
     });
-    const serialPath = await waitFor('the serial log', 10_000, () => {
-      const f = path.join(dir, 'vms', 'vm1.serial');
-      return fs.existsSync(f) ? f : null;
-    });
-    await waitFor('the guest ready marker', 90_000, () =>
-      fs.readFileSync(serialPath, 'utf8').includes('VMSIG-GUEST-READY'),
-    );
-    return { url, dir, socket: path.join(dir, 'control.sock'), pid, serialPath, qemuPid, stop };
+    const serialPath = await waitForGuest(dir, gone);
+    return {
+      dir,
+      socket: path.join(dir, 'control.sock'),
+      pid,
+      serialPath,
+      qemuPid,
+      healthy: () => !exited && qemuPid() !== null,
+      log,
+      openConsole: (newPage, params) => openWebConsole(newPage, url, params),
+      stop,
+    };
   } catch (e) {
     await stop();
     throw e;

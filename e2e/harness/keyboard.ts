@@ -3,7 +3,7 @@
  * characters, so the page sees ShiftLeft keydown/keyup like real hardware (Playwright's
  * keyboard.type sends the character without a Shift key event).
  */
-import type { Page } from 'playwright-core';
+import type { Page } from '@playwright/test';
 
 const SHIFTED: Record<string, string> = {
   '>': 'Period',

@@ -2,7 +2,7 @@
  * Page object for the console: every locator a spec needs, by role and accessible name,
  * so specs read as what the operator does. It never reaches into component internals.
  */
-import type { Locator, Page } from 'playwright-core';
+import type { Locator, Page } from '@playwright/test';
 
 /** The console UI in one tab. */
 export class ConsolePage {
@@ -10,9 +10,15 @@ export class ConsolePage {
 
   async open(url: string): Promise<void> {
     await this.page.goto(url);
+    await this.waitConnected();
+  }
+
+  /** Waits until the console says it is connected to its host. */
+  async waitConnected(): Promise<void> {
     await this.page
       .getByRole('status', { name: 'Host connection' })
-      .filter({ hasText: 'connected' })
+      // Exactly "connected": a substring match would take "disconnected" for it.
+      .filter({ hasText: /^connected$/ })
       .waitFor();
   }
 
