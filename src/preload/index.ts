@@ -1,7 +1,7 @@
 /*
- * The preload: exposes exactly `window.vmsig` (the typed VmsigApi) through contextBridge.
- * It forwards only the contract's channels and never hands the page ipcRenderer or any
- * Electron object.
+ * The preload: exposes exactly `window.vmsig` (the typed VmsigApi, plus `display`: the
+ * screen relay's ports) through contextBridge. It forwards only the contract's channels and
+ * never hands the page ipcRenderer or any Electron object.
  */
 import { contextBridge, ipcRenderer } from 'electron';
 import {
@@ -16,6 +16,7 @@ import {
   type PushMap,
   type VmsigApi,
 } from '../shared/ipc';
+import { DISPLAY_OPEN, DISPLAY_PORT, DISPLAY_SCREENSHOT, type DisplayBridge } from '../shared/display';
 
 const PUSH_CHANNELS: readonly PushChannel[] = ['snapshot', 'events'];
 
@@ -41,4 +42,24 @@ const api: VmsigApi = {
   },
 };
 
-contextBridge.exposeInMainWorld('vmsig', api);
+// The display relay: the page asks main for a VM's screen; main answers with a MessagePort,
+// which cannot cross contextBridge, so it is reposted to the page's own window with the
+// nonce the page chose (only this page's scripts listen for it).
+const display: DisplayBridge = {
+  open: (endpoint, nonce) => ipcRenderer.invoke(IPC_PREFIX + DISPLAY_OPEN, { endpoint, nonce }),
+  screenshot: (endpoint) => ipcRenderer.invoke(IPC_PREFIX + DISPLAY_SCREENSHOT, { endpoint }),
+};
+/** The page's window as the preload sees it (the preload is typed without the DOM). */
+const page = globalThis as unknown as {
+  location: { origin: string };
+  postMessage(message: unknown, targetOrigin: string, transfer: unknown[]): void;
+};
+ipcRenderer.on(IPC_PREFIX + DISPLAY_PORT, (e, msg: { nonce?: unknown }) => {
+  if (typeof msg?.nonce !== 'string' || e.ports.length !== 1) return;
+  // A file:// page's origin is "null", which postMessage cannot name: then any origin, but
+  // still only this window (navigation away from the app is blocked in window.ts).
+  const origin = page.location.origin === 'null' ? '*' : page.location.origin;
+  page.postMessage({ vmsigDisplayPort: msg.nonce }, origin, [...e.ports]);
+});
+
+contextBridge.exposeInMainWorld('vmsig', { ...api, display });

@@ -10,6 +10,8 @@ import { defaultConfigPath, loadConfig, writeDefaultConfig } from '../host/confi
 import { ConsoleService, type PushSink } from '../host/console';
 import { HostService } from '../host/host-service';
 import { bindIpc, webContentsSink } from './ipc-bindings';
+import { bindDisplayIpc } from './display-ports';
+import { DisplayService } from '../host/display';
 import { createWindow, lockSession } from './window';
 import { journalSettings } from '../host/journal-settings';
 import { tryOpenFileLog } from '../host/log';
@@ -51,6 +53,9 @@ async function main(): Promise<void> {
   service.start();
   const sinks = new Map<WebContents, PushSink>();
   const unbind = bindIpc(service, paths.rendererDir, (wc) => sinks.get(wc));
+  // Screens go through the host's RFB relay over MessagePorts, under the console control's rights.
+  const display = new DisplayService(host, () => service.id, { log });
+  const unbindDisplay = bindDisplayIpc(display, paths.rendererDir);
   const open = (): void => {
     const win = createWindow(paths);
     const sink = webContentsSink(win.webContents);
@@ -67,6 +72,8 @@ async function main(): Promise<void> {
   app.on('will-quit', (e) => {
     e.preventDefault();
     unbind();
+    unbindDisplay();
+    display.closeAll();
     service.stop();
     void host.stop().finally(() => app.exit(0));
   });
