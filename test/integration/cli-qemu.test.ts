@@ -83,7 +83,10 @@ describe.skipIf(!guest.ok)('vmsig CLI on a real managed VM', () => {
       r = await vmsig(host.socketPath, ['vm', 'status', '--vm', '1']);
     }
     expect(r.err).toBe('');
-    expect(r.out.trim()).toBe('VM 1: RUNNING');
+    // The VM's own state first; then the host's facts (host request `vms`).
+    const [state, facts] = r.out.trim().split('\n');
+    expect(state).toBe('VM 1: RUNNING');
+    expect(facts).toMatch(/^VM 1 host: running \(managed\)/);
   });
 
   it('input type reaches the guest shell, which echoes a marker to its serial port', async () => {
@@ -96,9 +99,13 @@ describe.skipIf(!guest.ok)('vmsig CLI on a real managed VM', () => {
 
   it('pause and resume change the state vm status reports', async () => {
     expect((await vmsig(host.socketPath, ['vm', 'pause', '--vm', '1'])).code).toBe(0);
-    expect((await vmsig(host.socketPath, ['vm', 'status', '--vm', '1'])).out.trim()).toBe('VM 1: PAUSED');
+    expect((await vmsig(host.socketPath, ['vm', 'status', '--vm', '1'])).out.split('\n')[0]).toBe(
+      'VM 1: PAUSED',
+    );
     expect((await vmsig(host.socketPath, ['vm', 'resume', '--vm', '1'])).code).toBe(0);
-    expect((await vmsig(host.socketPath, ['vm', 'status', '--vm', '1'])).out.trim()).toBe('VM 1: RUNNING');
+    expect((await vmsig(host.socketPath, ['vm', 'status', '--vm', '1'])).out.split('\n')[0]).toBe(
+      'VM 1: RUNNING',
+    );
   });
 
   it('HostService.stop ends QEMU by PID and removes the socket and runtime files', async () => {
@@ -150,7 +157,7 @@ describe.skipIf(!guest.ok)('an attached VM (QEMU started by someone else)', () =
           await new Promise((res) => setTimeout(res, 500));
           r = await vmsig(host.socketPath, ['vm', 'status', '--vm', '2']);
         }
-        expect(r.out.trim()).toBe('VM 2: RUNNING');
+        expect(r.out.split('\n')[0]).toBe('VM 2: RUNNING');
         await host.removeVm(2);
         expect(host.vms()).toEqual([]);
         const gone = await vmsig(host.socketPath, ['vm', 'status', '--vm', '2']);
@@ -161,7 +168,7 @@ describe.skipIf(!guest.ok)('an attached VM (QEMU started by someone else)', () =
           await new Promise((res) => setTimeout(res, 500));
           r = await vmsig(host.socketPath, ['vm', 'status', '--vm', '2']);
         }
-        expect(r.out.trim()).toBe('VM 2: RUNNING');
+        expect(r.out.split('\n')[0]).toBe('VM 2: RUNNING');
       } finally {
         await host.stop();
       }

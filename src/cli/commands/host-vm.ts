@@ -1,0 +1,77 @@
+/*
+ * `vmsig vm list|start|stop` and the host facts of `vmsig vm status`, over host request
+ * frames (§10, docs/protocol-host-frames.md): the host runs them as this CLI's control,
+ * gated and journaled. The CLI never opens QMP or VNC itself.
+ */
+import type { WireClient } from '../../main/wire';
+import type { CliIo } from '../command';
+
+/** A VM as `vms` reports it; fields beyond these are optional and printed when present. */
+export interface VmFacts {
+  id: number;
+  name: string;
+  kind: string;
+  state: string;
+  error: string | null;
+  accel?: unknown;
+  accelReason?: unknown;
+  boot?: unknown;
+}
+
+/** "tcg (VMSIG_ACCEL=tcg)" from either `{accel, reason}` or `accel` + `accelReason`; null when unknown. */
+function accelText(vm: VmFacts): string | null {
+  const a = vm.accel;
+  if (typeof a === 'string') return typeof vm.accelReason === 'string' ? `${a} (${vm.accelReason})` : a;
+  if (typeof a === 'object' && a !== null) {
+    const o = a as { accel?: unknown; reason?: unknown };
+    if (typeof o.accel === 'string')
+      return typeof o.reason === 'string' ? `${o.accel} (${o.reason})` : o.accel;
+  }
+  return null;
+}
+
+function bootText(vm: VmFacts): string | null {
+  const b = vm.boot as { state?: unknown; silentForS?: unknown } | null | undefined;
+  if (!b || typeof b !== 'object') return null;
+  if (b.state === 'silent' && typeof b.silentForS === 'number')
+    return `no guest output for ${b.silentForS} s`;
+  return typeof b.state === 'string' ? b.state : null;
+}
+
+/** One line of host facts: "running (managed); accel tcg (reason); boot progressed; error: ...". */
+export function vmFactsLine(vm: VmFacts): string {
+  const parts = [`${vm.state} (${vm.kind})`];
+  const accel = accelText(vm);
+  if (accel) parts.push(`accel ${accel}`);
+  const boot = bootText(vm);
+  if (boot) parts.push(`boot ${boot}`);
+  if (vm.error) parts.push(`error: ${vm.error}`);
+  return parts.join('; ');
+}
+
+/** The `vms` list; prints the refusal and resolves null when refused. */
+export async function fetchVms(client: WireClient, io: CliIo): Promise<VmFacts[] | null> {
+  const r = await client.hostRequest('vms');
+  if (!r.ok) {
+    io.err(`vm list: refused: ${r.err}${r.message ? ` (${r.message})` : ''}`);
+    return null;
+  }
+  const vms = (r.result as { vms?: unknown }).vms;
+  return Array.isArray(vms) ? (vms as VmFacts[]) : [];
+}
+
+/** Runs `vm.start` / `vm.stop` on `vm`; prints the outcome; returns the exit status. */
+export async function powerOp(
+  client: WireClient,
+  io: CliIo,
+  action: 'start' | 'stop',
+  vm: number,
+): Promise<number> {
+  const r = await client.hostRequest(`vm.${action}`, { vm }, 120_000);
+  if (!r.ok) {
+    io.err(`vm ${action} on VM ${vm}: refused: ${r.err}${r.message ? ` (${r.message})` : ''}`);
+    return 1;
+  }
+  io.out(`VM ${vm}: ${action} done`);
+  return 0;
+}

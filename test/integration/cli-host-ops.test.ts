@@ -1,0 +1,177 @@
+/*
+ * `vmsig vm list|status|start|stop` on a real managed VM through host request frames: a
+ * control without POWER is refused and QEMU keeps running; the operator stops QEMU (its PID
+ * gone) and starts it again (the VM answers RUNNING); another control's POWER lease refuses
+ * a stop LEASE; every attempt is in the journal with its principal. Runs under TCG unless
+ * VMSIG_ACCEL says otherwise.
+ */
+import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/main/host/config';
+import { HostService } from '../../src/main/host/host-service';
+import { WireClient } from '../../src/main/wire';
+import { ErrorCode, Kind, LeaseClass, encodeLeaseReq } from '../../src/shared/model';
+import { GUEST_READY, ensureGuest } from '../helpers/guest';
+
+const BIN = path.resolve(__dirname, '../../bin/vmsig.mjs');
+const TOKENS = { op: 'host-ops-operator', robot: 'host-ops-robot', peer: 'host-ops-peer' };
+const guest = ensureGuest();
+
+type Run = { code: number; out: string; err: string };
+function vmsig(socket: string, token: string, args: string[]): Promise<Run> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      [BIN, ...args, '--socket', socket],
+      // The token in the environment, not on the command line (--token shows in ps).
+      { env: { ...process.env, VMSIG_TOKEN: token } },
+      (e, out, err) => resolve({ code: e ? ((e as { code?: number }).code ?? 1) : 0, out, err }),
+    );
+  });
+}
+
+async function until<T>(what: string, f: () => Promise<T | null> | T | null, timeoutMs = 60_000): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await f();
+    if (v !== null) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+const alive = (pid: number): boolean => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+describe.skipIf(!guest.ok)('vmsig vm start/stop on a real VM, gated and journaled', () => {
+  let dir: string;
+  let host: HostService;
+  const control = (name: string, principal: number, token: string, caps: string[], extra = {}) => ({
+    name,
+    principal,
+    token,
+    caps,
+    endpoints: 'all',
+    leasePrio: principal,
+    ...extra,
+  });
+
+  beforeAll(async () => {
+    process.env.VMSIG_ACCEL ??= 'tcg';
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vmsig-cli-hostops-'));
+    const cfg = path.join(dir, 'config.json');
+    fs.writeFileSync(
+      cfg,
+      JSON.stringify({
+        socket: 'run/control.sock',
+        vms: [{ id: 1, name: 'demo', managed: { memoryMiB: 128 } }],
+        controls: [
+          control('operator', 1, TOKENS.op, ['OBSERVE', 'VM', 'POWER', 'HOST'], { console: true }),
+          control('robot', 7, TOKENS.robot, ['OBSERVE', 'VM', 'INPUT']),
+          control('peer', 20, TOKENS.peer, ['OBSERVE', 'POWER']),
+        ],
+      }),
+      { mode: 0o600 },
+    );
+    host = await HostService.start({
+      config: loadConfig(cfg),
+      log: () => {},
+      runtimeDir: path.join(dir, 'vms'),
+      journal: { dir: path.join(dir, 'journal') },
+    });
+    const serial = host.vms()[0]!.serialPath!;
+    await until('the guest', () =>
+      fs.existsSync(serial) && fs.readFileSync(serial, 'utf8').includes(GUEST_READY) ? true : null,
+    );
+  });
+
+  afterAll(async () => {
+    await host?.stop();
+    if (dir) fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('vm list and vm status report the host’s view of the VM', async () => {
+    const list = await vmsig(host.socketPath, TOKENS.op, ['vm', 'list']);
+    expect([list.code, list.err]).toEqual([0, '']);
+    expect(list.out).toMatch(/^VM 1 demo: running \(managed\)/);
+    const st = await until('RUNNING', async () => {
+      const r = await vmsig(host.socketPath, TOKENS.op, ['vm', 'status', '--vm', '1']);
+      return r.code === 0 ? r : null;
+    });
+    const [state, facts] = st.out.trim().split('\n');
+    expect(state).toBe('VM 1: RUNNING');
+    expect(facts).toMatch(/^VM 1 host: running \(managed\)/);
+  });
+
+  it('a control without POWER is refused PERM: QEMU keeps running', async () => {
+    const pid = host.vms()[0]!.pid!;
+    const r = await vmsig(host.socketPath, TOKENS.robot, ['vm', 'stop', '--vm', '1']);
+    expect(r.code).toBe(1);
+    expect(r.err.trim()).toMatch(/^vm stop on VM 1: refused: PERM/);
+    expect(alive(pid)).toBe(true);
+    expect(host.vms()[0]!.state).toBe('running');
+  });
+
+  it('while another control holds the POWER lease, stop is refused LEASE', async () => {
+    const pid = host.vms()[0]!.pid!;
+    const peer = await WireClient.connect(host.socketPath);
+    try {
+      await peer.hello(TOKENS.peer, 'lease-holder');
+      const g = await peer.request({
+        kind: Kind.CMD_ACQUIRE,
+        endpoint: 1,
+        inln: encodeLeaseReq({ cls: LeaseClass.POWER, reason: 0 }),
+      });
+      expect(g.kind).toBe(Kind.LEASE_GRANTED);
+      const r = await vmsig(host.socketPath, TOKENS.op, ['vm', 'stop', '--vm', '1']);
+      expect([r.code, r.err.trim().split(' (')[0]]).toEqual([1, 'vm stop on VM 1: refused: LEASE']);
+      expect(alive(pid)).toBe(true);
+    } finally {
+      await peer.close();
+    }
+  });
+
+  it('the operator stops QEMU (its PID is gone) and starts it again (RUNNING)', async () => {
+    const pid = host.vms()[0]!.pid!;
+    const stop = await vmsig(host.socketPath, TOKENS.op, ['vm', 'stop', '--vm', '1']);
+    expect([stop.code, stop.out.trim(), stop.err]).toEqual([0, 'VM 1: stop done', '']);
+    await until('QEMU to exit', () => (alive(pid) ? null : true), 10_000);
+    expect(host.vms()[0]!.state).toBe('stopped');
+    const start = await vmsig(host.socketPath, TOKENS.op, ['vm', 'start', '--vm', '1']);
+    expect([start.code, start.out.trim(), start.err]).toEqual([0, 'VM 1: start done', '']);
+    const newPid = host.vms()[0]!.pid!;
+    expect(newPid).not.toBe(pid);
+    expect(alive(newPid)).toBe(true);
+    await until('RUNNING after start', async () => {
+      const r = await vmsig(host.socketPath, TOKENS.op, ['vm', 'status', '--vm', '1']);
+      return r.out.startsWith('VM 1: RUNNING') ? true : null;
+    });
+  });
+
+  it('every attempt is journaled with its principal, refused ones with their code', () => {
+    const rows = host
+      .journal()!
+      .reader()
+      .hostOps({ limit: 100, order: 'asc' })
+      .records.map(
+        (r) => `${r.principal} ${r.hostOp.op} ${r.hostOp.phase} ${r.refused ?? 'ok'} ${r.hostOp.err}`,
+      );
+    expect(rows).toEqual([
+      `7 vm.stop requested ${ErrorCode.PERM} 0`,
+      `1 vm.stop requested ${ErrorCode.LEASE} 0`,
+      '1 vm.stop requested ok 0',
+      '1 vm.stop done ok 0',
+      '1 vm.start requested ok 0',
+      '1 vm.start done ok 0',
+    ]);
+  });
+});
