@@ -109,7 +109,9 @@ describe.skipIf(!guest.ok)('vmsig vm start/stop on a real VM, gated and journale
     });
     const [state, facts] = st.out.trim().split('\n');
     expect(state).toBe('VM 1: RUNNING');
-    expect(facts).toMatch(/^VM 1 host: running \(managed\)/);
+    // The accelerator and why it was chosen (VMSIG_ACCEL forces TCG in this test, or KVM if asked).
+    const accel = process.env.VMSIG_ACCEL === 'kvm' ? 'kvm' : 'tcg';
+    expect(facts).toMatch(new RegExp(`^VM 1 host: running \\(managed\\); accel ${accel} \\(.+\\)`));
   });
 
   it('a control without POWER is refused PERM: QEMU keeps running', async () => {

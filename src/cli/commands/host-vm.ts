@@ -6,39 +6,31 @@
 import type { WireClient } from '../../main/wire';
 import type { CliIo } from '../command';
 
-/** A VM as `vms` reports it; fields beyond these are optional and printed when present. */
+/** A VM as `vms` reports it (HostVm without host paths); the optional facts come from managed VMs. */
 export interface VmFacts {
   id: number;
   name: string;
   kind: string;
   state: string;
   error: string | null;
-  accel?: unknown;
-  accelReason?: unknown;
-  boot?: unknown;
+  accel?: string | null;
+  accelReason?: string | null;
+  bootStatus?: string | null;
+  silentForS?: number | null;
 }
 
-/** "tcg (VMSIG_ACCEL=tcg)" from either `{accel, reason}` or `accel` + `accelReason`; null when unknown. */
 function accelText(vm: VmFacts): string | null {
-  const a = vm.accel;
-  if (typeof a === 'string') return typeof vm.accelReason === 'string' ? `${a} (${vm.accelReason})` : a;
-  if (typeof a === 'object' && a !== null) {
-    const o = a as { accel?: unknown; reason?: unknown };
-    if (typeof o.accel === 'string')
-      return typeof o.reason === 'string' ? `${o.accel} (${o.reason})` : o.accel;
-  }
-  return null;
+  if (!vm.accel) return null;
+  return vm.accelReason ? `${vm.accel} (${vm.accelReason})` : vm.accel;
 }
 
 function bootText(vm: VmFacts): string | null {
-  const b = vm.boot as { state?: unknown; silentForS?: unknown } | null | undefined;
-  if (!b || typeof b !== 'object') return null;
-  if (b.state === 'silent' && typeof b.silentForS === 'number')
-    return `no guest output for ${b.silentForS} s`;
-  return typeof b.state === 'string' ? b.state : null;
+  if (vm.bootStatus === 'silent' && typeof vm.silentForS === 'number')
+    return `no guest output for ${vm.silentForS} s`;
+  return vm.bootStatus ?? null;
 }
 
-/** One line of host facts: "running (managed); accel tcg (reason); boot progressed; error: ...". */
+/** One line of host facts: "running (managed); accel tcg (why); boot progressed; error: ...". */
 export function vmFactsLine(vm: VmFacts): string {
   const parts = [`${vm.state} (${vm.kind})`];
   const accel = accelText(vm);
