@@ -29,12 +29,13 @@ interface Run {
 }
 
 function vmsig(args: string[], token: string | null = TOKENS.op): Promise<Run> {
-  const conn = token === null ? [] : ['--socket', h.socket, '--token', token];
+  // The token goes in the environment: --token would earn its "shown in ps" warning on stderr.
+  const conn = token === null ? [] : ['--socket', h.socket];
   return new Promise((resolve) => {
     execFile(
       process.execPath,
       [BIN, ...args, ...conn],
-      { env: { ...process.env, VMSIG_TOKEN: '', XDG_CONFIG_HOME: h.dir } },
+      { env: { ...process.env, VMSIG_TOKEN: token ?? '', XDG_CONFIG_HOME: h.dir } },
       (e, out, err) => {
         resolve({ code: e ? ((e as { code?: number }).code ?? 1) : 0, out, err });
       },

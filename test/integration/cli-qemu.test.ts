@@ -18,8 +18,12 @@ const guest = ensureGuest();
 
 function vmsig(socket: string, args: string[]): Promise<{ code: number; out: string; err: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [BIN, ...args, '--socket', socket, '--token', TOKEN], (e, out, err) =>
-      resolve({ code: e ? ((e as { code?: number }).code ?? 1) : 0, out, err }),
+    // The token goes in the environment: --token would earn its "shown in ps" warning on stderr.
+    execFile(
+      process.execPath,
+      [BIN, ...args, '--socket', socket],
+      { env: { ...process.env, VMSIG_TOKEN: TOKEN } },
+      (e, out, err) => resolve({ code: e ? ((e as { code?: number }).code ?? 1) : 0, out, err }),
     );
   });
 }

@@ -1,12 +1,16 @@
 /*
  * What every protocol subcommand shares: where the socket is, which token to present,
  * connecting with HELLO, the `--vm` option, and turning replies into printed refusals and
- * exit statuses. It never retries a refused command and never hides an error name.
+ * exit statuses. It never retries a refused command and never hides an error name, and it
+ * never sends the default configuration's console token to a socket other than that
+ * configuration's own, nor to one in a directory someone else could have put it in.
  */
 import fs from 'node:fs';
+import path from 'node:path';
 import {
   ErrorCode,
   Kind,
+  VmsigError,
   LeaseClass,
   LeaseDeny,
   type VmsigEvent,
@@ -17,6 +21,7 @@ import {
   nameOf,
 } from '../../shared/model';
 import { defaultConfigPath, loadConfig } from '../../main/host/config';
+import { privateDirProblem } from '../../main/platform';
 import { WireClient, defaultSocketPath } from '../../main/wire';
 import { type CliIo, type ParsedArgs, UsageError, intArg, opt } from '../command';
 
@@ -24,35 +29,61 @@ import { type CliIo, type ParsedArgs, UsageError, intArg, opt } from '../command
 export const CONNECT_OPTIONS = ['socket', 'token', 'token-file'] as const;
 
 /** Usage text of the connection options. */
-export const CONNECT_USAGE = '[--socket PATH] [--token T | --token-file F]';
+export const CONNECT_USAGE = '[--socket PATH] [--token-file F | --token T (shown in ps)]';
 
 /** What the default configuration offers as defaults, or why it offers nothing. */
-function consoleFromDefaultConfig(): { socket?: string; token?: string; problem?: string } {
+function consoleFromDefaultConfig(): { file: string; socket?: string; token?: string; problem?: string } {
   const file = defaultConfigPath();
-  if (!fs.existsSync(file)) return { problem: `${file} does not exist` };
+  if (!fs.existsSync(file)) return { file, problem: `${file} does not exist` };
   try {
     const cfg = loadConfig(file);
     const token = cfg.controls.find((c) => c.console)?.token;
     return token
-      ? { socket: cfg.socket, token }
-      : { socket: cfg.socket, problem: `${file} has no console control` };
+      ? { file, socket: cfg.socket, token }
+      : { file, socket: cfg.socket, problem: `${file} has no console control` };
   } catch (e) {
     // An unusable default config only takes the defaults away; explicit options still work.
-    return { problem: (e as Error).message };
+    return { file, problem: (e as Error).message };
   }
+}
+
+/** Where a connection's token came from: the user's own choice, or the default config's console control. */
+export type TokenOrigin = 'option' | 'file' | 'env' | 'default-config';
+
+/**
+ * Why `socket` must not get the console token, or null: it has to be a socket owned by
+ * you in a directory only you can change (so nobody swapped it between this check and
+ * connect). A missing socket is not refused here: connecting fails and sends nothing.
+ */
+function defaultSocketProblem(socket: string): string | null {
+  let st: fs.Stats;
+  try {
+    st = fs.lstatSync(socket);
+  } catch {
+    return null;
+  }
+  if (!st.isSocket()) return 'it is not a socket';
+  const uid = process.getuid?.();
+  if (uid !== undefined && st.uid !== uid) return `it is owned by uid ${st.uid}, not by you (uid ${uid})`;
+  const dirWhy = privateDirProblem(fs.lstatSync(path.dirname(socket)));
+  return dirWhy ? `its directory ${path.dirname(socket)}: ${dirWhy}` : null;
 }
 
 /**
  * Socket: --socket, $VMSIG_SOCKET, the default config's `socket`, or protocol §1's default.
  * Token: --token, --token-file, $VMSIG_TOKEN, or the console control's token of the default
- * config. Throws UsageError when no token is found.
+ * config — that last one only for the default config's own socket, checked to be yours
+ * (owner, private directory). Throws UsageError when no token is found or the default token
+ * would go to another socket, VmsigError PERM when the default socket is not safely yours.
  */
-export function resolveConnection(p: ParsedArgs): { socket: string; token: string } {
+export function resolveConnection(p: ParsedArgs): { socket: string; token: string; origin: TokenOrigin } {
   const fallback = consoleFromDefaultConfig();
   const socket = opt(p, 'socket') ?? (process.env.VMSIG_SOCKET || fallback.socket) ?? defaultSocketPath();
   const file = opt(p, 'token-file');
   let token = opt(p, 'token');
+  let origin: TokenOrigin = 'option';
   if (token === undefined && file !== undefined) {
+    origin = 'file';
     try {
       token = fs.readFileSync(file, 'utf8').trim();
     } catch (e) {
@@ -61,18 +92,36 @@ export function resolveConnection(p: ParsedArgs): { socket: string; token: strin
       );
     }
   }
-  token ??= process.env.VMSIG_TOKEN || fallback.token;
-  if (!token) {
-    throw new UsageError(
-      `no token: pass --token or --token-file, or set VMSIG_TOKEN (no default: ${fallback.problem})`,
-    );
+  if (token === undefined && process.env.VMSIG_TOKEN) {
+    token = process.env.VMSIG_TOKEN;
+    origin = 'env';
   }
-  return { socket, token };
+  if (token === undefined && fallback.token) {
+    // The console token opens everything the console may do: it goes to its own server only.
+    if (!fallback.socket || path.resolve(socket) !== path.resolve(fallback.socket)) {
+      throw new UsageError(
+        `not sending the console token of ${fallback.file} to ${socket}: that configuration's socket is ${fallback.socket}; for another server pass --token-file F or set VMSIG_TOKEN`,
+      );
+    }
+    const why = defaultSocketProblem(socket);
+    if (why) throw new VmsigError(ErrorCode.PERM, `not sending the console token to ${socket}: ${why}`);
+    token = fallback.token;
+    origin = 'default-config';
+  }
+  if (!token) {
+    throw new UsageError(`no token: pass --token-file or set VMSIG_TOKEN (no default: ${fallback.problem})`);
+  }
+  return { socket, token, origin };
 }
+
+/** The warning `--token` earns: every user of the machine can read a command line. */
+export const TOKEN_OPTION_WARNING =
+  'vmsig: warning: --token shows the token to every user of this machine (ps, /proc/PID/cmdline); use --token-file F or VMSIG_TOKEN';
 
 /** Connects and says HELLO as `vmsig <name>`; rejects VmsigError (IO, AUTH, BAD_VERSION ...). */
 export async function openSession(p: ParsedArgs, name: string): Promise<WireClient> {
-  const { socket, token } = resolveConnection(p);
+  const { socket, token, origin } = resolveConnection(p);
+  if (origin === 'option') process.stderr.write(`${TOKEN_OPTION_WARNING}\n`);
   const client = await WireClient.connect(socket);
   try {
     await client.hello(token, `vmsig ${name}`);
