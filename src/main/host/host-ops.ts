@@ -5,7 +5,7 @@
  * journal could not record is refused IO. The console and the control socket both come
  * through here: nothing else starts, stops, adds or removes a VM for a control.
  */
-import type { Core, HostOpName, Log } from '../core';
+import type { Core, Log } from '../core';
 import { ErrorCode, VmsigError, isVmsigError, nameOf } from '../../shared/model';
 import type { HostOpBody, Journal } from './journal';
 
@@ -94,9 +94,4 @@ export class HostOps {
 function argsOf(req: HostOpRequest): Record<string, unknown> {
   const { op: _op, vm: _vm, ...rest } = req;
   return rest;
-}
-
-/** Narrows a gate name to the operations HostOps runs (create/edit have no target yet). */
-export function isRunnableHostOp(op: HostOpName): op is HostOpRequest['op'] {
-  return op === 'vm.start' || op === 'vm.stop' || op === 'vm.remove' || op === 'vm.add';
 }
