@@ -12,7 +12,10 @@ import type { HostOpBody, Journal } from './journal';
 /** A gated host operation with checked arguments. */
 export type HostOpRequest =
   | { op: 'vm.start' | 'vm.stop' | 'vm.remove'; vm: number }
-  | { op: 'vm.add'; vm: number; name: string; qmp: string; ramFile?: string };
+  | { op: 'vm.add'; vm: number; name: string; qmp: string; ramFile?: string }
+  /** A managed VM written to the configuration file and started; `managed` as in the file. */
+  | { op: 'vm.create'; vm: number; name: string; managed: Record<string, unknown> }
+  | { op: 'vm.edit'; vm: number; name?: string; managed: Record<string, unknown> };
 
 /** What the operations act on (the host's VM runners). */
 export interface HostOpTargets {
@@ -20,6 +23,9 @@ export interface HostOpTargets {
   stopVm(id: number): Promise<void>;
   addAttachedVm(vm: { id: number; name: string; qmp: string; ramFile?: string }): Promise<void>;
   removeVm(id: number): Promise<void>;
+  /** Managed VMs from the console's form; a host without them refuses vm.create/vm.edit KIND. */
+  createVm?(vm: { id: number; name: string; managed: Record<string, unknown> }): Promise<void>;
+  editVm?(id: number, change: { name?: string; managed: Record<string, unknown> }): Promise<void>;
 }
 
 /** Where HostOps gets its gate, journal and clock. */
@@ -82,6 +88,12 @@ export class HostOps {
         return t.removeVm(req.vm);
       case 'vm.add':
         return t.addAttachedVm({ id: req.vm, name: req.name, qmp: req.qmp, ramFile: req.ramFile });
+      case 'vm.create':
+        if (!t.createVm) throw new VmsigError(ErrorCode.KIND, 'this host does not create VMs');
+        return t.createVm({ id: req.vm, name: req.name, managed: req.managed });
+      case 'vm.edit':
+        if (!t.editVm) throw new VmsigError(ErrorCode.KIND, 'this host does not edit VMs');
+        return t.editVm(req.vm, { name: req.name, managed: req.managed });
     }
   }
 

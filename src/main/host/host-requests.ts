@@ -94,6 +94,20 @@ export function hostRequestHandler(deps: HostRequestDeps): HostRequestHandler {
         await deps.ops.run(controlId, { op, vm, name, qmp, ...(ramFile ? { ramFile } : {}) });
         return { vm };
       }
+      case 'vm.create':
+      case 'vm.edit': {
+        onlyKeys(args, ['vm', 'name', 'managed']);
+        const vm = vmArg(args);
+        const name = op === 'vm.edit' && args.name === undefined ? undefined : strArg(args, 'name', 64);
+        const managed = args.managed;
+        // Its fields are checked by the configuration file's rules behind the gate (HostService).
+        if (typeof managed !== 'object' || managed === null || Array.isArray(managed))
+          throw bad('managed must be an object (the fields of vms[].managed)');
+        const m = managed as Record<string, unknown>;
+        if (op === 'vm.create') await deps.ops.run(controlId, { op, vm, name: name as string, managed: m });
+        else await deps.ops.run(controlId, { op, vm, ...(name ? { name } : {}), managed: m });
+        return { vm };
+      }
       case 'vm.screenshot': {
         onlyKeys(args, ['vm']);
         const vm = vmArg(args);

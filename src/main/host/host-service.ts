@@ -13,6 +13,9 @@ import type { ConsoleHostPort, HostVm } from './console/host-port';
 import { type Accel, findQemu, guestPaths, stopOrphanQemus, probeKvm } from './launcher';
 import { type Journal, type JournalOptions, lockJournalDir, openJournal } from './journal';
 import { VmRunner } from './vm-runner';
+import { editConfigVms, fileListsVm } from './config/config-writer';
+import { type ImageEntry, type ManagedVmEntry, checkManagedVm, listImages } from './managed-vms';
+import type { SerialLog } from './launcher';
 import { HostOps, type HostOpRequest } from './host-ops';
 import { hostRequestHandler } from './host-requests';
 
@@ -188,12 +191,79 @@ export class HostService implements ConsoleHostPort {
     await r.start();
   }
 
-  /** Stops VM `id` and forgets it: its endpoint is removed (leases freed, state dropped). */
+  /**
+   * Stops VM `id` and forgets it: its endpoint is removed (leases freed, state dropped), and
+   * so is its entry in the configuration file when the file lists it (a VM created in the UI).
+   */
   async removeVm(id: number): Promise<void> {
     const r = this.runner(id);
     await r.stop();
+    const file = this.config.path;
+    if (file && fileListsVm(file, id)) editConfigVms(file, (vms) => vms.filter((v) => v.id !== id));
     this.runners.delete(id);
     this.core.removeEndpoint(id);
+  }
+
+  /**
+   * Creates managed VM `vm.id` (checked like the configuration file: INVAL naming
+   * `managed.<field>`; BUSY for a used id), writes it to the configuration file when there is
+   * one, and starts it. A start failure (missing disk, locked image) leaves the VM listed as
+   * failed, and rejects with the launcher's error.
+   */
+  async createVm(vm: ManagedVmEntry): Promise<void> {
+    if (this.runners.has(vm.id)) throw new VmsigError(ErrorCode.BUSY, `VM id ${vm.id} is already used`);
+    const cfg = checkManagedVm(vm, this.configDir());
+    const file = this.config.path;
+    if (file) {
+      if (fileListsVm(file, vm.id))
+        throw new VmsigError(ErrorCode.BUSY, `VM id ${vm.id} is already in ${file}`);
+      editConfigVms(file, (vms) => [...vms, { id: vm.id, name: vm.name, managed: vm.managed }]);
+    }
+    const r = new VmRunner(cfg, this.runnerDeps());
+    this.core.addEndpoint(vm.id, vm.name);
+    this.runners.set(vm.id, r);
+    await r.start();
+  }
+
+  /**
+   * Replaces managed VM `id`'s settings (and name) in the configuration file and the host;
+   * a VM that ran is stopped and started again with them. Rejects INVAL for an attached VM
+   * or a setting the file's rules refuse (nothing is changed then), NOENT for an unknown id.
+   */
+  async editVm(id: number, change: { name?: string; managed: Record<string, unknown> }): Promise<void> {
+    const old = this.runner(id);
+    if (old.cfg.kind !== 'managed')
+      throw new VmsigError(ErrorCode.INVAL, `VM ${id} is attached: only managed VMs can be edited`);
+    const name = change.name ?? old.cfg.name;
+    const cfg = checkManagedVm({ id, name, managed: change.managed }, this.configDir());
+    const file = this.config.path;
+    if (file && fileListsVm(file, id))
+      editConfigVms(file, (vms) =>
+        vms.map((v) => (v.id === id ? { ...v, name, managed: change.managed } : v)),
+      );
+    const wasRunning = old.state === 'running' || old.state === 'starting';
+    await old.stop();
+    if (name !== old.cfg.name) {
+      this.core.removeEndpoint(id);
+      this.core.addEndpoint(id, name);
+    }
+    const r = new VmRunner(cfg, this.runnerDeps());
+    this.runners.set(id, r);
+    if (wasRunning) await r.start();
+  }
+
+  /** The disk images and ISOs in the configured `imageDirs`, for the New VM form. */
+  images(): ImageEntry[] {
+    return listImages(this.config.imageDirs ?? []);
+  }
+
+  /** The serial log of VM `id`'s running QEMU, or null (attached VMs have none). */
+  serialLog(id: number): SerialLog | null {
+    return this.runners.get(id)?.qemu?.serial ?? null;
+  }
+
+  private configDir(): string {
+    return this.config.path ? path.dirname(this.config.path) : process.cwd();
   }
 
   /** The identity of the configured control with `console: true`, or null. */
