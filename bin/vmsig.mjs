@@ -5,12 +5,15 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 const built = fileURLToPath(new URL('../out/cli/main.js', import.meta.url));
+// VMSIG_FROM_SOURCE=1 runs the source as it is now, for a developer between two builds.
+const fromSource = process.env.VMSIG_FROM_SOURCE === '1';
 let main = built;
-if (!existsSync(built)) {
+if (fromSource || !existsSync(built)) {
   // tsx is a devDependency: present in a development checkout, the only place without out/.
-  process.stderr.write(
-    'vmsig: out/cli/main.js is not built (npm run build); running the TypeScript source through tsx\n',
-  );
+  if (!fromSource)
+    process.stderr.write(
+      'vmsig: out/cli/main.js is not built (npm run build); running the TypeScript source through tsx\n',
+    );
   try {
     const { register } = await import('tsx/esm/api');
     register();

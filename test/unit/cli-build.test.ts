@@ -4,7 +4,8 @@
  * that was never built says so and falls back to tsx.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
@@ -89,6 +90,44 @@ describe('the built vmsig', () => {
 });
 
 describe('an unbuilt checkout', () => {
+  it('VMSIG_FROM_SOURCE=1 runs the source even where a bundle exists, without the notice', () => {
+    const dev = mkdtempSync(path.join(scratch, 'cli-src-'));
+    try {
+      mkdirSync(path.join(dev, 'bin'));
+      mkdirSync(path.join(dev, 'out', 'cli'), { recursive: true });
+      cpSync(path.join(repo, 'bin', 'vmsig.mjs'), path.join(dev, 'bin', 'vmsig.mjs'));
+      // A stale "bundle" that would say so if it ran.
+      writeFileSync(
+        path.join(dev, 'out', 'cli', 'main.js'),
+        'export async function run() { console.log("STALE"); return 3; }\n',
+      );
+      symlinkSync(path.join(repo, 'src'), path.join(dev, 'src'));
+      expect(vmsig(dev, ['--help']).stdout).toContain('STALE');
+      const r = spawnSync(process.execPath, [path.join(dev, 'bin', 'vmsig.mjs'), '--help'], {
+        encoding: 'utf8',
+        env: { ...process.env, NODE_OPTIONS: '', VMSIG_FROM_SOURCE: '1' },
+      });
+      expect(r.status).toBe(0);
+      expect(r.stdout).toMatch(/usage: vmsig <command>/);
+      expect(r.stderr).toBe('');
+    } finally {
+      rmSync(dev, { recursive: true, force: true });
+    }
+  });
+
+  it('without out/cli and without tsx it says what to run and exits 1', () => {
+    const bare = mkdtempSync(path.join(os.tmpdir(), 'vmsig-cli-bare-'));
+    try {
+      mkdirSync(path.join(bare, 'bin'));
+      cpSync(path.join(repo, 'bin', 'vmsig.mjs'), path.join(bare, 'bin', 'vmsig.mjs'));
+      const r = vmsig(bare, ['--help']);
+      expect(r.status).toBe(1);
+      expect(r.stderr).toContain('tsx is not installed either: run npm ci && npm run build');
+    } finally {
+      rmSync(bare, { recursive: true, force: true });
+    }
+  });
+
   it('says out/cli is not built and runs the TypeScript source through tsx', () => {
     const dev = mkdtempSync(path.join(scratch, 'cli-dev-'));
     try {
