@@ -133,7 +133,7 @@ export async function run(report: Reporter): Promise<void> {
         kind: 'attached',
         state: 'attached',
         error: null,
-        vncWebsocketPort: null,
+        vnc: null,
         serialPath: null,
       },
     ],
@@ -199,10 +199,11 @@ export async function run(report: Reporter): Promise<void> {
     }
     await ui.releaseButton().click();
 
-    const ws = new WebSocket(`ws://127.0.0.1:${web.port}/api?token=${web.token}`, {
+    const ws = new WebSocket(`ws://127.0.0.1:${web.port}/api`, {
       headers: { Origin: `http://127.0.0.1:${web.port}` },
     });
     await new Promise((r, j) => ws.once('open', r).once('error', j));
+    ws.send(JSON.stringify({ t: 'hello', token: web.token })); // the API socket's first message
     let id = 0;
     const call = (channel: string, request: unknown): Promise<unknown> =>
       new Promise((resolve) => {
