@@ -37,6 +37,8 @@ export interface RelaySession {
 /** Largest viewer backlog of unparsed bytes: a full SetEncodings and a bit. */
 const VIEWER_QUEUE_LIMIT = 8 * 1024;
 const BACKLOG_POLL_MS = 5;
+/** Viewer bytes QEMU has not read yet beyond which the relay gives up on the viewer. */
+const MAX_UPSTREAM_BACKLOG = 256 * 1024;
 
 /**
  * Relays `viewer` to the already opened `upstream` (see openVnc). The viewer handshake
@@ -100,6 +102,8 @@ export function runRelay(viewer: ViewerChannel, upstream: VncSession, opts: Rela
       const msg = head.subarray(0, v.length);
       sock.write(v.name === 'SetEncodings' ? stripEncodings(msg) : Buffer.from(msg));
       fromViewer.consume(v.length);
+      // Requests QEMU does not read are a flood, not a viewer: bounded, not buffered.
+      if (sock.writableLength > MAX_UPSTREAM_BACKLOG) return close('viewer floods the display with requests');
     }
   };
 
