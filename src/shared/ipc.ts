@@ -153,6 +153,29 @@ export type LeaseClassName = 'INPUT' | 'POWER';
 /** VM operations: CMD_VM ops and CMD_LIFECYCLE ops under one name each. */
 export type VmOpName = 'pause' | 'resume' | 'reset' | 'powerdown' | 'quit';
 
+/**
+ * The settings the console's New VM / Edit form sets: a subset of `vms[].managed` of the
+ * configuration file (which the host checks with the file's own rules).
+ */
+export interface ManagedVmForm {
+  memoryMiB: number;
+  vcpus: number;
+  firmware: 'bios' | 'uefi';
+  /** A disk image; `snapshot` keeps it unmodified, `overlay` keeps writes beside it. */
+  disk?: { path: string; mode: 'snapshot' | 'overlay' | 'write' };
+  /** An ISO on the CD-ROM (boots first when there is also a disk). */
+  cdrom?: string;
+  /** A user-mode NIC with host ports (on 127.0.0.1) forwarded to the guest; absent: no network. */
+  network?: { forwards: { hostPort: number; guestPort: number }[] };
+}
+
+/** A disk image or ISO in one of the configured `imageDirs`. */
+export interface ImageView {
+  path: string;
+  kind: 'disk' | 'iso';
+  bytes: number;
+}
+
 /** Invoke map: channel → [request, result]. */
 export interface InvokeMap {
   'state.snapshot': [Record<string, never>, Snapshot];
@@ -160,6 +183,24 @@ export interface InvokeMap {
   'vm.stop': [{ id: number }, { id: number }];
   'vm.addAttached': [{ id: number; name: string; qmp: string }, { id: number }];
   'vm.remove': [{ id: number }, { id: number }];
+  /** Creates a managed VM (written to the configuration file) and starts it; gated HOST. */
+  'vm.create': [{ id: number; name: string; managed: ManagedVmForm }, { id: number }];
+  /** Rewrites a managed VM's settings (restarting it if it ran); gated HOST. */
+  'vm.edit': [{ id: number; name: string; managed: ManagedVmForm }, { id: number }];
+  /** A managed VM's current settings as the form shows them; null for what the form cannot show. */
+  'vm.settings': [{ id: number }, { name: string; managed: ManagedVmForm | null }];
+  /** The images the configured `imageDirs` hold (nothing else of the host's files). */
+  'vm.images': [Record<string, never>, { images: ImageView[] }];
+  /**
+   * A running managed VM's serial output after logical byte `since` (at most 256 KiB per
+   * call; base64 so both shells carry bytes as text). `start` is the oldest byte still held
+   * (older output was rotated away), `next` the `since` of the next call; `run` changes
+   * when QEMU was restarted (offsets start again at 0), null while none runs.
+   */
+  'serial.read': [
+    { id: number; since: number },
+    { run: number | null; start: number; next: number; base64: string },
+  ];
   'vm.op': [{ endpoint: number; op: VmOpName }, CommandReply];
   'lease.acquire': [{ endpoint: number; cls: LeaseClassName }, CommandReply];
   'lease.release': [{ endpoint: number; cls: LeaseClassName }, CommandReply];
@@ -196,6 +237,11 @@ export const INVOKE_CHANNELS: readonly InvokeChannel[] = [
   'vm.stop',
   'vm.addAttached',
   'vm.remove',
+  'vm.create',
+  'vm.edit',
+  'vm.settings',
+  'vm.images',
+  'serial.read',
   'vm.op',
   'lease.acquire',
   'lease.release',

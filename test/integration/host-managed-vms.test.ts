@@ -92,7 +92,7 @@ describe.skipIf(!guest.ok)('managed VMs created, edited and deleted through host
     await host.hostOp(admin, { op: 'vm.create', vm: 4, name: 'made-in-ui', managed: { memoryMiB: 128 } });
     expect(vmsInFile()).toEqual([{ id: 4, name: 'made-in-ui', managed: { memoryMiB: 128 } }]);
     expect(host.vms()[0]).toMatchObject({ id: 4, kind: 'managed', state: 'running' });
-    await host.serialLog(4)!.waitFor(GUEST_READY, { timeoutMs: 90_000 });
+    await host.serialLog(4)!.log.waitFor(GUEST_READY, { timeoutMs: 90_000 });
     expect(loadConfig(file).vms).toHaveLength(1);
   });
 

@@ -257,9 +257,16 @@ export class HostService implements ConsoleHostPort {
     return listImages(this.config.imageDirs ?? []);
   }
 
-  /** The serial log of VM `id`'s running QEMU, or null (attached VMs have none). */
-  serialLog(id: number): SerialLog | null {
-    return this.runners.get(id)?.qemu?.serial ?? null;
+  /** The serial log of VM `id`'s running QEMU and its PID (which run it is), or null (attached VMs have none). */
+  serialLog(id: number): { log: SerialLog; run: number } | null {
+    const qemu = this.runners.get(id)?.qemu;
+    return qemu ? { log: qemu.serial, run: qemu.pid } : null;
+  }
+
+  /** Managed VM `id`'s name and settings as configured (paths absolute), or null. */
+  managedSettings(id: number): { name: string; managed: Record<string, unknown> } | null {
+    const cfg = this.runners.get(id)?.cfg;
+    return cfg?.kind === 'managed' ? { name: cfg.name, managed: { ...cfg.managed } } : null;
   }
 
   private configDir(): string {

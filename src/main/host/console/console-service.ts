@@ -35,6 +35,8 @@ import { PendingReplies } from './pending-replies';
 import { buildSnapshot } from './snapshot';
 import { StateTracker } from './state-tracker';
 import { isInvokeChannel, validateRequest } from './validate';
+import { readSerial, vmImages, vmSettings } from './console-vms';
+import { formToManaged } from './vm-form';
 
 /** A connected renderer (Electron window or WebSocket client). */
 export interface PushSink {
@@ -187,6 +189,13 @@ export class ConsoleService {
       this.tracker.forget(r.id);
       return out;
     },
+    'vm.create': (r) =>
+      this.hostOp({ op: 'vm.create', vm: r.id, name: r.name, managed: formToManaged(r.managed) }),
+    'vm.edit': (r) =>
+      this.hostOp({ op: 'vm.edit', vm: r.id, name: r.name, managed: formToManaged(r.managed) }),
+    'vm.settings': (r) => vmSettings(this.host, this.host.core.control(this.controlId), r.id),
+    'vm.images': () => vmImages(this.host, this.host.core.control(this.controlId)),
+    'serial.read': (r) => readSerial(this.host, this.host.core.control(this.controlId), r.id, r.since),
     'vm.op': (r) => this.command((corr) => vmOpEvent(r.endpoint, r.op, corr)),
     'lease.acquire': (r) => this.command((corr) => leaseEvent(Kind.CMD_ACQUIRE, r.endpoint, r.cls, corr)),
     'lease.release': (r) => this.command((corr) => leaseEvent(Kind.CMD_RELEASE, r.endpoint, r.cls, corr)),

@@ -6,6 +6,7 @@
 import type { Core, ControlSpec } from '../../core';
 import type { HostOpRequest } from '../host-ops';
 import type { Journal } from '../journal';
+import type { SerialLog } from '../launcher';
 
 /** One configured VM as the host runs it. */
 export interface HostVm {
@@ -41,6 +42,12 @@ export interface ConsoleHostPort {
   readiness(): { qemu: string | null; guest: string | null };
   /** Core clock now, in ns (the clock the core stamps with). */
   nowNs(): number;
+  /** Managed VM `id`'s name and `vms[].managed` settings, or null (attached or unknown). */
+  managedSettings?(id: number): { name: string; managed: Record<string, unknown> } | null;
+  /** The disk images and ISOs in the configured `imageDirs`. */
+  images?(): { path: string; kind: 'disk' | 'iso'; bytes: number }[];
+  /** The serial log of VM `id`'s running QEMU and that run's id (its PID), or null. */
+  serialLog?(id: number): { log: SerialLog; run: number } | null;
   /** The host's journal, when it keeps one (the timeline's history). */
   journal?(): Pick<Journal, 'reader' | 'nextRec'> | null;
 }

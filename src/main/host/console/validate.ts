@@ -7,6 +7,7 @@ import { ENDPOINT_MAX, ErrorCode, VmsigError } from '../../../shared/model';
 import {
   INVOKE_CHANNELS,
   type InputRequest,
+  type ManagedVmForm,
   type InvokeChannel,
   type InvokeRequest,
 } from '../../../shared/ipc';
@@ -90,6 +91,46 @@ function validateInput(o: Record<string, unknown>): InputRequest {
   }
 }
 
+const absPath = (o: Record<string, unknown>, k: string): string => {
+  const v = str(o, k, 4096);
+  if (!v.startsWith('/')) throw bad(`${k} must be an absolute path`);
+  return v;
+};
+
+/** The New VM / Edit form's settings; the host checks them again by the configuration's rules. */
+function validateForm(v: unknown): ManagedVmForm {
+  const o = record(v, 'managed');
+  onlyKeys(o, ['memoryMiB', 'vcpus', 'firmware', 'disk', 'cdrom', 'network'], 'managed');
+  const form: ManagedVmForm = {
+    memoryMiB: int(o, 'memoryMiB', 1, 1 << 20),
+    vcpus: int(o, 'vcpus', 1, 64),
+    firmware: oneOf(o, 'firmware', ['bios', 'uefi'] as const),
+  };
+  if (o.disk !== undefined) {
+    const d = record(o.disk, 'disk');
+    onlyKeys(d, ['path', 'mode'], 'disk');
+    form.disk = {
+      path: absPath(d, 'path'),
+      mode: oneOf(d, 'mode', ['snapshot', 'overlay', 'write'] as const),
+    };
+  }
+  if (o.cdrom !== undefined) form.cdrom = absPath(o, 'cdrom');
+  if (o.network !== undefined) {
+    const n = record(o.network, 'network');
+    onlyKeys(n, ['forwards'], 'network');
+    if (!Array.isArray(n.forwards) || n.forwards.length > 16)
+      throw bad('network.forwards must be an array of at most 16');
+    form.network = {
+      forwards: n.forwards.map((f) => {
+        const r = record(f, 'forward');
+        onlyKeys(r, ['hostPort', 'guestPort'], 'forward');
+        return { hostPort: int(r, 'hostPort', 1, 65535), guestPort: int(r, 'guestPort', 1, 65535) };
+      }),
+    };
+  }
+  return form;
+}
+
 /**
  * Validates `request` for `channel`. Throws VmsigError INVAL (bad argument) or KIND
  * (unknown channel); returns the request rebuilt from checked fields only.
@@ -116,6 +157,23 @@ export function validateRequest<C extends InvokeChannel>(channel: C, request: un
       out = { id: endpoint(o, 'id'), name: str(o, 'name', 64), qmp };
       break;
     }
+    case 'vm.create':
+    case 'vm.edit':
+      onlyKeys(o, ['id', 'name', 'managed'], channel);
+      out = { id: endpoint(o, 'id'), name: str(o, 'name', 64), managed: validateForm(o.managed) };
+      break;
+    case 'vm.settings':
+      onlyKeys(o, ['id'], channel);
+      out = { id: endpoint(o, 'id') };
+      break;
+    case 'vm.images':
+      onlyKeys(o, [], channel);
+      out = {};
+      break;
+    case 'serial.read':
+      onlyKeys(o, ['id', 'since'], channel);
+      out = { id: endpoint(o, 'id'), since: int(o, 'since', 0, Number.MAX_SAFE_INTEGER) };
+      break;
     case 'vm.op':
       onlyKeys(o, ['endpoint', 'op'], channel);
       out = {

@@ -1,0 +1,58 @@
+/*
+ * The console's read-only views for managed VMs beside the gated host operations: a VM's
+ * serial output (for the serial pane), its settings as the Edit form shows them, and the
+ * images of `imageDirs` for the New VM form. Each checks the console control's rights the
+ * way the control socket would (OBSERVE and the grant; HOST for the host's image list).
+ */
+import { type Control, maskHas } from '../../core';
+import { Cap, ErrorCode, VmsigError } from '../../../shared/model';
+import type { ImageView, InvokeResponse } from '../../../shared/ipc';
+import type { ConsoleHostPort } from './host-port';
+import { managedToForm } from './vm-form';
+
+/** At most this much serial output per call, so a chatty guest cannot stall the bridge. */
+export const SERIAL_CHUNK_BYTES = 256 * 1024;
+
+function observe(control: Control | undefined, id: number): void {
+  if (!control || (control.spec.caps & Cap.OBSERVE) === 0)
+    throw new VmsigError(ErrorCode.PERM, 'needs OBSERVE');
+  if (!maskHas(control.spec.grant, id))
+    throw new VmsigError(ErrorCode.GRANT, `VM ${id} is outside the grant`);
+}
+
+/** Serial output of VM `id` after `since` (see the `serial.read` channel). */
+export function readSerial(
+  host: ConsoleHostPort,
+  control: Control | undefined,
+  id: number,
+  since: number,
+): InvokeResponse<'serial.read'> {
+  observe(control, id);
+  const s = host.serialLog?.(id);
+  if (!s) return { run: null, start: 0, next: 0, base64: '' };
+  const size = s.log.size();
+  // Past the end means the caller read an earlier run: start this one from its beginning.
+  const from = since > size ? 0 : since;
+  const bytes = s.log.bytes(from);
+  const chunk = bytes.subarray(0, SERIAL_CHUNK_BYTES);
+  const start = Math.max(from, size - bytes.length);
+  return { run: s.run, start, next: start + chunk.length, base64: chunk.toString('base64') };
+}
+
+/** VM `id`'s name and form settings (null settings: not a managed VM the form can show). */
+export function vmSettings(
+  host: ConsoleHostPort,
+  control: Control | undefined,
+  id: number,
+): InvokeResponse<'vm.settings'> {
+  observe(control, id);
+  const s = host.managedSettings?.(id);
+  if (s === undefined || s === null) throw new VmsigError(ErrorCode.NOENT, `VM ${id} is not a managed VM`);
+  return { name: s.name, managed: managedToForm(s.managed) };
+}
+
+/** The images of `imageDirs`, for a console control with HOST (it may create VMs from them). */
+export function vmImages(host: ConsoleHostPort, control: Control | undefined): { images: ImageView[] } {
+  if (!control || (control.spec.caps & Cap.HOST) === 0) throw new VmsigError(ErrorCode.PERM, 'needs HOST');
+  return { images: host.images?.() ?? [] };
+}
