@@ -23,7 +23,7 @@ export class ConsolePage {
   }
 
   vmRow(name: string): Locator {
-    return this.page.getByRole('listbox', { name: 'VM list' }).getByRole('option', { name });
+    return this.page.getByRole('list', { name: 'VM list' }).getByRole('listitem', { name });
   }
 
   lifecycleOf(name: string): Locator {
@@ -80,14 +80,15 @@ export class ConsolePage {
     await this.page.getByRole('tab', { name }).click();
   }
 
+  /** The timeline's event rows (not its header row or history banner), of `kind` if given. */
   timelineRows(kind?: string): Locator {
     const grid = this.page.getByRole('grid', { name: 'Event timeline' });
-    return kind ? grid.locator(`[role=row][data-kind="${kind}"]`) : grid.getByRole('row');
+    return grid.locator(kind ? `[role=row][data-kind="${kind}"]` : '[role=row][data-kind]');
   }
 
-  /** The scrolling list of the timeline (the grid itself scrolls). */
+  /** The scrolling part of the timeline: the grid's row group below its header row. */
   timelineGrid(): Locator {
-    return this.page.getByRole('grid', { name: 'Event timeline' });
+    return this.page.getByRole('grid', { name: 'Event timeline' }).getByRole('rowgroup');
   }
 
   /** The line above the first timeline row saying where journal history paging stands. */

@@ -31,7 +31,12 @@ function Row({
 }) {
   const n = timelineData.index.at(row);
   const ev = timelineData.ring.get(n);
-  if (!ev) return <div className="trow gone">(overwritten)</div>;
+  if (!ev)
+    return (
+      <div className="trow gone" role="row">
+        <span role="gridcell">(overwritten)</span>
+      </div>
+    );
   const d = describeEvent(ev);
   // Negative ring numbers are journal history (see event-ring.ts).
   const history = n < 0;
@@ -91,15 +96,21 @@ function historyText(h: HistoryState): string {
   }
 }
 
-/** The first line of the list: where history paging stands, with a button for keyboard users. */
+/** The first line of the list (a row of the grid): where history paging stands, with a button for keyboard users. */
 function HistoryBanner({ history }: { history: HistoryState }) {
   return (
-    <div className="thistory" role="status" aria-label="Journal history">
-      <span>{historyText(history)}</span>
+    <div className="thistory" role="row">
+      <span role="gridcell">
+        <span role="status" aria-label="Journal history">
+          {historyText(history)}
+        </span>
+      </span>
       {(history.status === 'more' || history.status === 'error') && (
-        <button onClick={() => void loadHistoryPage()}>
-          {history.status === 'more' ? 'Load older' : 'Retry'}
-        </button>
+        <span role="gridcell">
+          <button onClick={() => void loadHistoryPage()}>
+            {history.status === 'more' ? 'Load older' : 'Retry'}
+          </button>
+        </span>
       )}
     </div>
   );
@@ -214,41 +225,56 @@ export function TimelineView() {
         <button onClick={exportJsonl}>Export JSONL</button>
       </div>
       <TimelineFilters filter={state.filter} onChange={setTimelineFilter} />
-      <div className="trow thead" role="row">
-        <span className="c-seq">seq</span>
-        <span className="c-time">time</span>
-        <span className="c-vm">VM</span>
-        <span className="c-kind">kind</span>
-        <span className="c-src">source</span>
-        <span className="c-dir">dir</span>
-        <span className="c-prio">prio</span>
-        <span className="c-fields">fields</span>
-      </div>
-      <div
-        ref={scroller}
-        className="tscroll"
-        role="grid"
-        aria-label="Event timeline"
-        aria-rowcount={count}
-        onScroll={onScroll}
-      >
-        <HistoryBanner history={state.history} />
-        {count === 0 ? (
-          <p className="empty">
-            No events yet{state.filter.text || state.filter.kinds.length ? ' match the filter' : ''}.
-          </p>
-        ) : (
-          <div style={{ height: win.totalHeight, position: 'relative' }}>
-            {Array.from({ length: win.end - win.start }, (_, k) => {
-              const i = win.start + k;
-              return (
-                <div key={i} className="tslot" style={{ transform: `translateY(${i * ROW_HEIGHT}px)` }}>
-                  <Row row={i} clock={clock} selected={state.selected === timelineData.index.at(i)} />
-                </div>
-              );
-            })}
-          </div>
-        )}
+      {/* The grid holds the fixed header row and the scrolling row group (banner, then events). */}
+      <div className="tgrid" role="grid" aria-label="Event timeline" aria-rowcount={count + 2}>
+        <div className="trow thead" role="row">
+          <span role="columnheader" className="c-seq">
+            seq
+          </span>
+          <span role="columnheader" className="c-time">
+            time
+          </span>
+          <span role="columnheader" className="c-vm">
+            VM
+          </span>
+          <span role="columnheader" className="c-kind">
+            kind
+          </span>
+          <span role="columnheader" className="c-src">
+            source
+          </span>
+          <span role="columnheader" className="c-dir">
+            dir
+          </span>
+          <span role="columnheader" className="c-prio">
+            prio
+          </span>
+          <span role="columnheader" className="c-fields">
+            fields
+          </span>
+        </div>
+        {/* Focusable so keyboard users can scroll it. */}
+        <div ref={scroller} className="tscroll" role="rowgroup" tabIndex={0} onScroll={onScroll}>
+          <HistoryBanner history={state.history} />
+          {count === 0 ? (
+            <div role="row">
+              <p role="gridcell" className="empty">
+                No events yet{state.filter.text || state.filter.kinds.length ? ' match the filter' : ''}.
+              </p>
+            </div>
+          ) : (
+            <div style={{ height: win.totalHeight, position: 'relative' }}>
+              {Array.from({ length: win.end - win.start }, (_, k) => {
+                const i = win.start + k;
+                return (
+                  <div key={i} className="tslot" style={{ transform: `translateY(${i * ROW_HEIGHT}px)` }}>
+                    <Row row={i} clock={clock} selected={state.selected === timelineData.index.at(i)} />
+                  </div>
+                );
+              })}
+            </div>
+          )}
+        </div>
       </div>
       {state.selected !== null && <Detail n={state.selected} />}
     </div>

@@ -31,9 +31,9 @@ function VmRow({ vm, selected }: { vm: VmView; selected: boolean }) {
   const starting = useVms((s) => s.starting.includes(vm.id)) || vm.host === 'starting';
   const running = vm.host === 'running';
   return (
+    // A list item, not a listbox option: it holds buttons, which an option may not.
     <li
-      role="option"
-      aria-selected={selected}
+      aria-current={selected || undefined}
       aria-label={vm.name}
       className={selected ? 'vm selected' : 'vm'}
       onClick={() => useVms.setState({ selected: vm.id })}
@@ -144,7 +144,7 @@ export function VmList() {
       {vms.length === 0 ? (
         <p className="empty">No VMs configured. Add an attached VM by its QMP socket.</p>
       ) : (
-        <ul role="listbox" aria-label="VM list">
+        <ul aria-label="VM list">
           {vms.map((vm) => (
             <VmRow key={vm.id} vm={vm} selected={vm.id === selected} />
           ))}
