@@ -42,11 +42,12 @@ function alive(pid: number): boolean {
   }
 }
 
+// Without `quiet`, so the guest's kernel shows life on serial soon after every start and RESET.
 const vmConfig: ManagedVmConfig = {
   kind: 'managed',
   id: 3,
   name: 'kvm-fallback',
-  managed: { memoryMiB: 128 },
+  managed: { memoryMiB: 128, append: 'console=ttyS0 panic=-1' },
 };
 
 describe.skipIf(!guest.ok)('KVM fallback and boot watchdog (real QEMU)', () => {
@@ -119,12 +120,8 @@ describe.skipIf(!guest.ok)('KVM fallback and boot watchdog (real QEMU)', () => {
     await until(() => r.boot?.state === 'silent', 5000, 'silent after RESET');
     const resetAt = Date.now();
     await until(() => r.boot?.state === 'progressed', 60_000, 'progress after RESET');
-    const progressMs = Date.now() - resetAt;
-    await qemu.serial.waitFor(GUEST_READY, { timeoutMs: 60_000, since, abort: qemu.exited });
-    console.info(
-      `[kvm-fallback] after RESET: progress in ${progressMs} ms, ready in ${Date.now() - resetAt} ms`,
-    );
-    expect(qemu.serial.text(since)).not.toBe('');
+    console.info(`[kvm-fallback] after RESET: progress in ${Date.now() - resetAt} ms`);
+    expect(qemu.serial.text(since)).toContain('Linux version');
     expect(r.qemu?.pid).toBe(qemu.pid);
     expect(r.accel?.accel).toBe('tcg');
   }, 150_000);
