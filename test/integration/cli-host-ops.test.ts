@@ -21,11 +21,11 @@ const TOKENS = { op: 'host-ops-operator', robot: 'host-ops-robot', peer: 'host-o
 const guest = ensureGuest();
 
 type Run = { code: number; out: string; err: string };
-function vmsig(socket: string, token: string, args: string[]): Promise<Run> {
+function vmsig(socket: string | null, token: string, args: string[]): Promise<Run> {
   return new Promise((resolve) => {
     execFile(
       process.execPath,
-      [BIN, ...args, '--socket', socket],
+      [BIN, ...args, ...(socket === null ? [] : ['--socket', socket])],
       // The token in the environment, not on the command line (--token shows in ps).
       { env: { ...process.env, VMSIG_TOKEN: token } },
       (e, out, err) => resolve({ code: e ? ((e as { code?: number }).code ?? 1) : 0, out, err }),
@@ -175,5 +175,32 @@ describe.skipIf(!guest.ok)('vmsig vm start/stop on a real VM, gated and journale
       '1 vm.start requested ok 0',
       '1 vm.start done ok 0',
     ]);
+  });
+
+  it('vmsig journal --host-ops prints them with who asked and the verdict', async () => {
+    const r = await vmsig(null, TOKENS.op, ['journal', '--dir', path.join(dir, 'journal'), '--host-ops']);
+    expect(r.code).toBe(0);
+    const lines = r.out.trim().split('\n');
+    expect(lines).toHaveLength(6);
+    // The control name is the configured one plus the client's HELLO name.
+    expect(lines[0]).toMatch(/ #\d+ vm1 HOST vm\.stop requested robot\/vmsig vm\(7\) REFUSED PERM \{\}$/);
+    expect(lines[1]).toMatch(/ vm1 HOST vm\.stop requested operator\/vmsig vm\(1\) REFUSED LEASE \{\}$/);
+    expect(lines[3]).toMatch(/ vm1 HOST vm\.stop done operator\/vmsig vm\(1\) -> OK \{\}$/);
+    const jsonl = await vmsig(null, TOKENS.op, [
+      'journal',
+      '--dir',
+      path.join(dir, 'journal'),
+      '--host-ops',
+      '--principal',
+      '7',
+      '--format',
+      'jsonl',
+    ]);
+    expect(JSON.parse(jsonl.out)).toMatchObject({
+      principal: 7,
+      control: 'robot/vmsig vm',
+      op: 'vm.stop',
+      refused: 'PERM',
+    });
   });
 });

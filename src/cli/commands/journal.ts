@@ -4,7 +4,12 @@
  * never talks to a running host and never repairs a segment.
  */
 import { existsSync } from 'node:fs';
-import { JournalReader, type JournalRecord, defaultJournalDir } from '../../main/host/journal';
+import {
+  type HostOpRecord,
+  JournalReader,
+  type JournalRecord,
+  defaultJournalDir,
+} from '../../main/host/journal';
 import { ErrorCode, Kind, describeEvent, nameOf } from '../../shared/model';
 import { type CliCommand, UsageError, intArg, opt, parseArgs } from '../command';
 
@@ -61,6 +66,53 @@ function recordJson(r: JournalRecord): Record<string, unknown> {
   };
 }
 
+/** A host operation record as one plain object (`--host-ops`). */
+function hostOpJson(r: HostOpRecord): Record<string, unknown> {
+  const { op, vm, phase, err, args, message } = r.hostOp;
+  return {
+    rec: r.rec,
+    time: new Date(r.wallMs).toISOString(),
+    principal: r.principal,
+    control: r.controlName,
+    controlId: r.controlId,
+    refused: r.refused === null ? null : nameOf(ErrorCode, r.refused),
+    op,
+    vm,
+    phase,
+    outcome: phase === 'done' ? nameOf(ErrorCode, err) : null,
+    args,
+    ...(message === undefined ? {} : { message }),
+  };
+}
+
+const HOST_OP_CSV = [
+  'rec',
+  'time',
+  'op',
+  'vm',
+  'phase',
+  'outcome',
+  'principal',
+  'control',
+  'refused',
+  'args',
+  'message',
+];
+
+function hostOpLine(r: HostOpRecord, format: string): string {
+  const j = hostOpJson(r);
+  if (format === 'jsonl') return JSON.stringify(j);
+  if (format === 'csv')
+    return HOST_OP_CSV.map((k) =>
+      csvField(typeof j[k] === 'object' && j[k] !== null ? JSON.stringify(j[k]) : j[k]),
+    ).join(',');
+  const who = ` ${r.controlName || '?'}(${r.principal})`;
+  const verdict =
+    r.refused !== null ? ` REFUSED ${String(j.refused)}` : j.outcome ? ` -> ${String(j.outcome)}` : '';
+  const msg = r.hostOp.message ? ` (${r.hostOp.message})` : '';
+  return `${String(j.time)} #${r.rec} vm${r.hostOp.vm} HOST ${r.hostOp.op} ${r.hostOp.phase}${who}${verdict} ${JSON.stringify(r.hostOp.args)}${msg}`;
+}
+
 const csvField = (v: unknown): string => `"${String(v ?? '').replaceAll('"', '""')}"`;
 
 function csvLine(r: JournalRecord): string {
@@ -100,11 +152,16 @@ export const journalCommand: CliCommand = {
   name: 'journal',
   summary: 'print or export the durable journal (text, JSONL, CSV)',
   usage:
-    'vmsig journal [--dir D] [--since T] [--until T] [--vm N] [--kind K[,K..]] [--principal P] [--limit N] [--format text|jsonl|csv]\n' +
+    'vmsig journal [--dir D] [--since T] [--until T] [--vm N] [--kind K[,K..]] [--principal P] [--limit N] [--format text|jsonl|csv] [--host-ops]\n' +
+    '  --host-ops: the host operations (VM start, stop, add, remove ...) with who asked and the verdict, instead of events.\n' +
     '  T: ISO date, epoch ms, or a duration ago (90s, 15m, 2h, 7d). Prints the newest N (default 100) matching records, oldest first.\n' +
     '  Default dir: $XDG_STATE_HOME/vmsig/journal (else ~/.local/state/vmsig/journal).',
   async run(args, io) {
-    const p = parseArgs(args, ['dir', 'since', 'until', 'vm', 'kind', 'principal', 'limit', 'format']);
+    const p = parseArgs(
+      args,
+      ['dir', 'since', 'until', 'vm', 'kind', 'principal', 'limit', 'format'],
+      ['host-ops'],
+    );
     if (p.positionals.length > 0) throw new UsageError(`unexpected argument "${p.positionals[0]}"`);
     const format = opt(p, 'format') ?? 'text';
     if (!(FORMATS as readonly string[]).includes(format))
@@ -119,19 +176,28 @@ export const journalCommand: CliCommand = {
     const vm = opt(p, 'vm');
     const kind = opt(p, 'kind');
     const principal = opt(p, 'principal');
-    const page = new JournalReader(dir).query({
+    const hostOps = p.options.has('host-ops');
+    if (hostOps && kind !== undefined) throw new UsageError('--kind does not apply to --host-ops');
+    const q = {
       limit: intArg(opt(p, 'limit') ?? '100', '--limit', 1, 10_000_000),
       fromMs: since === undefined ? undefined : parseWhen(since, '--since'),
       toMs: until === undefined ? undefined : parseWhen(until, '--until'),
       vm: vm === undefined ? undefined : intArg(vm, '--vm', 0, 63),
       kinds: kind === undefined ? undefined : parseKinds(kind),
       principal: principal === undefined ? undefined : intArg(principal, '--principal', 0, 0xffffffff),
-    });
+    };
+    const reader = new JournalReader(dir);
+    const page = hostOps ? reader.hostOps(q) : reader.query(q);
     for (const d of page.damage)
       io.err(
         `vmsig journal: ${d.tail ? 'torn tail' : 'corrupt bytes'} in ${dir}/${d.segment} at byte ${d.offset} (${d.length} bytes, ${d.reason}); skipped`,
       );
-    const records = page.records.reverse();
+    if (hostOps) {
+      if (format === 'csv') io.out(HOST_OP_CSV.join(','));
+      for (const r of (page.records as HostOpRecord[]).reverse()) io.out(hostOpLine(r, format));
+      return 0;
+    }
+    const records = (page.records as JournalRecord[]).reverse();
     if (format === 'csv') io.out(CSV_HEADER.join(','));
     for (const r of records)
       io.out(
