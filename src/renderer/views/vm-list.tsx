@@ -8,6 +8,7 @@ import { addAttachedVm, removeVm, startVm, stopVm } from '../stores/actions';
 import { holdersText, useLeases } from '../stores/leases';
 import { useVms } from '../stores/vms';
 import { AccelBadge, hostStateText, isSilent } from './boot-state';
+import { VmForm } from './vm-form';
 
 function SeamBadges({ vm }: { vm: VmView }) {
   if (vm.seams.length === 0) return <span className="seam none">no seams</span>;
@@ -132,14 +133,19 @@ export function VmList() {
   const vms = useVms((s) => s.vms);
   const selected = useVms((s) => s.selected);
   const [adding, setAdding] = useState(false);
+  const [creating, setCreating] = useState(false);
   return (
     <nav className="sidebar" aria-label="VMs">
       <div className="side-head">
         <h2>VMs</h2>
+        <button onClick={() => setCreating((c) => !c)} aria-expanded={creating}>
+          New VM
+        </button>
         <button onClick={() => setAdding((a) => !a)} aria-expanded={adding}>
           Add attached VM
         </button>
       </div>
+      {creating && <VmForm onDone={() => setCreating(false)} />}
       {adding && <AddAttached onDone={() => setAdding(false)} />}
       {vms.length === 0 ? (
         <p className="empty">No VMs configured. Add an attached VM by its QMP socket.</p>
