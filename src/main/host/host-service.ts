@@ -98,7 +98,13 @@ export class HostService implements ConsoleHostPort {
         authenticate: tokenAuthenticator(opts.config.controls.map((c) => ({ token: c.token, spec: c.spec }))),
         helloTimeoutMs: opts.helloTimeoutMs,
         frameDeadlineMs: opts.frameDeadlineMs,
-        hostRequests: hostRequestHandler({ core: host.core, ops: host.hostOps, vms: () => host.vms() }),
+        hostRequests: hostRequestHandler({
+          core: host.core,
+          ops: host.hostOps,
+          vms: () => host.vms(),
+          // The display relay's one-shot capture (managed and attached VMs alike).
+          screenshot: (id) => host.screenshot(id),
+        }),
       });
       // The socket is ours, so no live host shares this runtime directory: any QEMU still
       // running from it was left by a host that crashed, and is stopped before ours start.
