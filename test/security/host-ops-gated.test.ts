@@ -9,6 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ALL_ENDPOINTS, type ControlSpec, Core, maskOf } from '../../src/main/core';
+import { ConsoleService } from '../../src/main/host/console';
 import { HostOps, type HostOpRequest } from '../../src/main/host/host-ops';
 import { type Journal, openJournal } from '../../src/main/host/journal';
 import { Cap, ErrorCode, Kind, LeaseClass, encodeLeaseReq, makeEvent, Dir } from '../../src/shared/model';
@@ -192,5 +193,40 @@ describe('host operations are gated (protocol §10)', () => {
     r.journal.close(); // a closed journal records nothing
     expect(await r.run(op, { op: 'vm.stop', vm: 1 })).toBe('IO');
     expect(r.reached).toEqual([]);
+  });
+
+  it('the console’s own buttons take the same gate: a console control without HOST cannot remove, without POWER cannot stop', async () => {
+    const r = rig();
+    const consoleSpec = spec('console', 2, Cap.OBSERVE | Cap.VM);
+    const svc = new ConsoleService(
+      {
+        core: r.core,
+        vms: () => [],
+        hostOp: (id, req) => r.ops.run(id, req),
+        consoleControl: () => consoleSpec,
+        readiness: () => ({ qemu: null, guest: null }),
+        nowNs: clock.nowNs,
+      },
+      { tickMs: 50 },
+    );
+    svc.start();
+    try {
+      const code = async (channel: string, req: unknown) =>
+        ((await svc.dispatch(channel, req)) as { ok: boolean; error?: { code: number } }).error?.code ?? 0;
+      expect(await code('vm.remove', { id: 1 })).toBe(ErrorCode.PERM);
+      expect(await code('vm.addAttached', { id: 3, name: 'x', qmp: '/run/x.qmp' })).toBe(ErrorCode.PERM);
+      expect(await code('vm.stop', { id: 1 })).toBe(ErrorCode.PERM);
+      expect(await code('vm.start', { id: 1 })).toBe(ErrorCode.PERM);
+      expect(r.reached).toEqual([]);
+      const refused = r.journal.reader().hostOps({ limit: 10, order: 'asc' }).records;
+      expect(refused.map((x) => [x.principal, x.hostOp.op, x.refused])).toEqual([
+        [2, 'vm.remove', ErrorCode.PERM],
+        [2, 'vm.add', ErrorCode.PERM],
+        [2, 'vm.stop', ErrorCode.PERM],
+        [2, 'vm.start', ErrorCode.PERM],
+      ]);
+    } finally {
+      svc.stop();
+    }
   });
 });
