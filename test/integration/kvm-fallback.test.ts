@@ -126,6 +126,24 @@ describe.skipIf(!guest.ok)('KVM fallback and boot watchdog (real QEMU)', () => {
     expect(r.accel?.accel).toBe('tcg');
   }, 150_000);
 
+  it('a restart under TCG that fails leaves the VM failed with QEMU’s reason and no QEMU running', async () => {
+    process.env.VMSIG_STAND_IN_TCG_FAILS = '1';
+    try {
+      const r = makeRunner({ qemu: stallingQemu, bootBudgetMs: 2000 });
+      await r.start();
+      const stalledPid = r.qemu?.pid as number;
+      await until(() => r.state === 'failed', 20_000, 'the failed restart');
+      expect(r.error).toMatch(/TCG refused for this test/);
+      expect(r.qemu).toBeNull();
+      expect(r.accel).toBeNull();
+      expect(r.boot).toBeNull();
+      expect(alive(stalledPid)).toBe(false);
+      expect(logged.some((l) => l.startsWith('error:') && l.includes('restart under TCG failed'))).toBe(true);
+    } finally {
+      delete process.env.VMSIG_STAND_IN_TCG_FAILS;
+    }
+  }, 60_000);
+
   it.skipIf(!kvmUsable())(
     'on this machine’s own /dev/kvm, a VM forced to KVM either boots under it or is restarted under TCG and boots',
     async () => {

@@ -222,6 +222,7 @@ export class VmRunner {
           'error',
           `VM ${this.cfg.id} (${this.cfg.name}): restart under TCG failed: ${this.error}`,
         );
+        await handle.stop(); // idempotent: the stalled QEMU must not outlive a failed restart
         await this.release();
       }
     });
