@@ -114,6 +114,19 @@ describe.skipIf(!guest.ok)('vmsig vm start/stop on a real VM, gated and journale
     expect(facts).toMatch(new RegExp(`^VM 1 host: running \\(managed\\); accel ${accel} \\(.+\\)`));
   });
 
+  it('vm screenshot writes the VM’s screen as a PNG (0600) through the host, never opening VNC itself', async () => {
+    const file = path.join(dir, 'screen.png');
+    const r = await vmsig(host.socketPath, TOKENS.robot, ['vm', 'screenshot', '--vm', '1', file]);
+    expect([r.code, r.err]).toEqual([0, '']);
+    const png = fs.readFileSync(file);
+    expect(png.subarray(0, 8)).toEqual(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
+    const [w, h] = [png.readUInt32BE(16), png.readUInt32BE(20)];
+    expect(w).toBeGreaterThan(0);
+    expect(h).toBeGreaterThan(0);
+    expect(r.out.trim()).toBe(`VM 1: screenshot ${w}x${h} written to ${file} (${png.length} bytes)`);
+    expect(fs.statSync(file).mode & 0o777).toBe(0o600);
+  });
+
   it('a control without POWER is refused PERM: QEMU keeps running', async () => {
     const pid = host.vms()[0]!.pid!;
     const r = await vmsig(host.socketPath, TOKENS.robot, ['vm', 'stop', '--vm', '1']);

@@ -1,8 +1,9 @@
 /*
- * `vmsig vm list|start|stop` and the host facts of `vmsig vm status`, over host request
+ * `vmsig vm list|start|stop|screenshot` and the host facts of `vmsig vm status`, over host request
  * frames (§10, docs/protocol-host-frames.md): the host runs them as this CLI's control,
  * gated and journaled. The CLI never opens QMP or VNC itself.
  */
+import fs from 'node:fs';
 import type { WireClient } from '../../main/wire';
 import type { CliIo } from '../command';
 
@@ -65,5 +66,29 @@ export async function powerOp(
     return 1;
   }
   io.out(`VM ${vm}: ${action} done`);
+  return 0;
+}
+
+/**
+ * Writes VM `vm`'s screen as PNG to `file` (0600: a screen can show secrets; an existing
+ * symlink is not followed). Prints the size; returns the exit status.
+ */
+export async function screenshot(client: WireClient, io: CliIo, vm: number, file: string): Promise<number> {
+  const r = await client.hostRequest('vm.screenshot', { vm }, 60_000);
+  if (!r.ok) {
+    io.err(`vm screenshot on VM ${vm}: refused: ${r.err}${r.message ? ` (${r.message})` : ''}`);
+    return 1;
+  }
+  const png = Buffer.from(String((r.result as { base64?: unknown }).base64 ?? ''), 'base64');
+  const { O_WRONLY, O_CREAT, O_TRUNC, O_NOFOLLOW } = fs.constants;
+  const fd = fs.openSync(file, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW, 0o600);
+  try {
+    fs.writeSync(fd, png);
+  } finally {
+    fs.closeSync(fd);
+  }
+  // IHDR: width and height are the first two big-endian u32 after the 8-byte signature and chunk header.
+  const size = png.length >= 24 ? `${png.readUInt32BE(16)}x${png.readUInt32BE(20)}` : '?';
+  io.out(`VM ${vm}: screenshot ${size} written to ${file} (${png.length} bytes)`);
   return 0;
 }

@@ -17,7 +17,7 @@ import {
 } from '../../shared/model';
 import type { WireClient } from '../../main/wire';
 import { type CliCommand, type CliIo, UsageError, parseArgs } from '../command';
-import { type VmFacts, fetchVms, powerOp, vmFactsLine } from './host-vm';
+import { type VmFacts, fetchVms, powerOp, screenshot, vmFactsLine } from './host-vm';
 import { CONNECT_OPTIONS, CONNECT_USAGE, checkAck, openSession, vmOption, withLease } from './session';
 
 const OPS: Readonly<Record<string, { op: number; destructive: boolean }>> = {
@@ -28,7 +28,7 @@ const OPS: Readonly<Record<string, { op: number; destructive: boolean }>> = {
   powerdown: { op: VmOp.POWERDOWN, destructive: true },
   quit: { op: VmOp.QUIT, destructive: true },
 };
-const HOST_ACTIONS = ['list', 'start', 'stop'] as const;
+const HOST_ACTIONS = ['list', 'start', 'stop', 'screenshot'] as const;
 const ACTIONS = [...Object.keys(OPS), ...HOST_ACTIONS];
 
 /** `status`: the VM's own state, then the host's facts when the server answers host requests. */
@@ -52,15 +52,20 @@ async function list(client: WireClient, io: CliIo): Promise<number> {
 
 export const vmCommand: CliCommand = {
   name: 'vm',
-  summary: 'VMs: list, status, start, stop, pause, resume, reset, powerdown, quit',
+  summary: 'VMs: list, status, start, stop, screenshot, pause, resume, reset, powerdown, quit',
   usage:
     `vmsig vm list ${CONNECT_USAGE}\n` +
     `vmsig vm status|start|stop|pause|resume|reset|powerdown|quit --vm N ${CONNECT_USAGE}\n` +
+    `vmsig vm screenshot --vm N FILE ${CONNECT_USAGE}   (PNG, written 0600)\n` +
     '  reset, powerdown and quit take the POWER lease for their duration; start and stop need POWER\n' +
     '  (and are refused LEASE while another control holds the POWER lease)',
   async run(args, io) {
     const p = parseArgs(args, [...CONNECT_OPTIONS, 'vm']);
-    const [action, extra] = p.positionals;
+    const [action, ...rest] = p.positionals;
+    const file = action === 'screenshot' ? rest.shift() : undefined;
+    if (action === 'screenshot' && !file)
+      throw new UsageError('vm screenshot needs a FILE to write the PNG to');
+    const extra = rest[0];
     if (action === undefined || !ACTIONS.includes(action))
       throw new UsageError(`first argument must be one of ${ACTIONS.join(', ')}, got "${action ?? ''}"`);
     if (extra !== undefined) throw new UsageError(`unexpected argument "${extra}"`);
@@ -71,6 +76,7 @@ export const vmCommand: CliCommand = {
       if (action === 'list') return await list(client, io);
       if (action === 'start' || action === 'stop') return await powerOp(client, io, action, vm);
       if (action === 'status') return await status(client, io, vm);
+      if (action === 'screenshot') return await screenshot(client, io, vm, file!);
       const spec = OPS[action]!;
       const send = async (): Promise<number> => {
         const r = await client.request({ kind: Kind.CMD_VM, endpoint: vm, inln: encodeOp({ op: spec.op }) });
