@@ -46,7 +46,9 @@ async function launch(
   if ('missing' in found) throw new Error(found.missing);
   const app = await _electron.launch({
     executablePath: found.path,
-    args: [MAIN, '--config', config],
+    // Chromium will not start as root with its OS sandbox, and CI runs as root: only
+    // there the test turns it off; as any other user the shell runs as shipped.
+    args: [...(process.getuid?.() === 0 ? ['--no-sandbox'] : []), MAIN, '--config', config],
     cwd: repo,
     env: { ...(process.env as Record<string, string>), ...(env as Record<string, string>) },
   });
