@@ -11,6 +11,9 @@ start=1
 [ "${CI:-}" = "true" ] && start=0
 
 APT_PACKAGES=(qemu-system-x86 qemu-utils busybox-static cpio xz-utils kmod gcc libc6-dev nats-server chromium curl ca-certificates)
+# Keyboard layouts: QEMU's keymaps come with qemu-system-x86 (qemu-system-data); x11proto-dev has
+# keysymdef.h, the keysym names those keymaps use.
+APT_PACKAGES+=(qemu-system-data x11proto-dev)
 # The Debian disk image and ISO the real-OS tests boot (npm run debian-image), and UEFI firmware.
 APT_PACKAGES+=(mmdebstrap e2fsprogs fdisk dosfstools mtools grub-common grub-pc-bin grub-efi-amd64-bin xorriso ovmf)
 

@@ -1,13 +1,16 @@
 /*
  * `vmsig input key|type|move|click|scroll --vm N`: input injection under the INPUT lease,
- * taken for the command's own duration. Every CMD_INPUT waits for its ACT_ACK; the first
- * refusal stops the command (keys it pressed are released again).
+ * taken for the command's own duration; what the VM held is released first. Every CMD_INPUT
+ * waits for its ACT_ACK (so a bounded lane never answers BUSY); the first refusal stops the
+ * command (keys it pressed are released again). Text is typed on --layout (QEMU's keymaps).
  */
 import { InputKind, Kind, LeaseClass, encodeInput } from '../../shared/model';
 import type { WireClient } from '../../main/wire';
-import { type CliCommand, type CliIo, type ParsedArgs, UsageError, intArg, parseArgs } from '../command';
+import { type CliCommand, type CliIo, type ParsedArgs, UsageError, intArg, opt, parseArgs } from '../command';
 import { CONNECT_OPTIONS, CONNECT_USAGE, checkAck, openSession, vmOption, withLease } from './session';
-import { type KeyStroke, keyCode, strokesFor } from './us-keymap';
+import { DEFAULT_LAYOUT, KeymapError, type Layout, loadLayout, strokesFor } from '../../main/host/keymap';
+import { keyCode } from './key-names';
+import { releaseHeld } from './release-held';
 
 const BUTTONS: Readonly<Record<string, number>> = { left: 0x110, right: 0x111, middle: 0x112 };
 const ABS_MAX = 32767;
@@ -31,6 +34,15 @@ function upDown(p: ParsedArgs): ('down' | 'up')[] {
 
 /** The input steps of one `vmsig input` invocation; throws UsageError on bad arguments. */
 export function stepsFor(action: string | undefined, rest: string[], p: ParsedArgs): InputStep[] {
+  const layoutName = opt(p, 'layout') ?? DEFAULT_LAYOUT;
+  const layout = (): Layout => {
+    try {
+      return loadLayout(layoutName);
+    } catch (e) {
+      if (e instanceof KeymapError) throw new UsageError(e.message);
+      throw e;
+    }
+  };
   const one = (what: string): string => {
     if (rest.length !== 1) throw new UsageError(`input ${action} takes one ${what}`);
     return rest[0]!;
@@ -38,7 +50,7 @@ export function stepsFor(action: string | undefined, rest: string[], p: ParsedAr
   switch (action) {
     case 'key': {
       const name = one('key name');
-      const code = keyCode(name);
+      const code = keyCode(name, layout());
       if (code === undefined)
         throw new UsageError(
           `unknown key "${name}" (a character, a name like enter/esc/up/f1, or an evdev code)`,
@@ -46,11 +58,13 @@ export function stepsFor(action: string | undefined, rest: string[], p: ParsedAr
       return upDown(p).map((d) => ({ kind: InputKind.KEY, code, value: d === 'down' ? 1 : 0 }));
     }
     case 'type': {
-      let strokes: KeyStroke[];
+      const text = one('text argument');
+      let strokes;
       try {
-        strokes = strokesFor(one('text argument'));
+        strokes = strokesFor(layout(), text, layoutName);
       } catch (e) {
-        throw new UsageError((e as Error).message);
+        if (e instanceof KeymapError) throw new UsageError(e.message);
+        throw e;
       }
       return strokes.map((s) => ({ kind: InputKind.KEY, code: s.code, value: s.down ? 1 : 0 }));
     }
@@ -120,18 +134,23 @@ async function sendSteps(client: WireClient, io: CliIo, vm: number, steps: Input
 
 export const inputCommand: CliCommand = {
   name: 'input',
-  summary: 'inject input: key, type "text" (US layout), move, click, scroll (takes the INPUT lease)',
+  summary: 'inject input: key, type "text" [--layout de], move, click, scroll (takes the INPUT lease)',
   usage:
-    'vmsig input key <key> [--down|--up] | type <text> | move <x> <y> [--rel] | click [left|right|middle] [--down|--up] | scroll <notches> [--horizontal]  --vm N ' +
-    `${CONNECT_USAGE}\n  move: absolute 0..32767 on both axes (QEMU's tablet range), or --rel deltas`,
+    'vmsig input key <key> [--down|--up] | type <text> [--layout L] | move <x> <y> [--rel] | click [left|right|middle] [--down|--up] | scroll <notches> [--horizontal]  --vm N ' +
+    `${CONNECT_USAGE}\n  move: absolute 0..32767 on both axes (QEMU's tablet range), or --rel deltas` +
+    `\n  --layout: the guest's keyboard layout, a name from /usr/share/qemu/keymaps (default ${DEFAULT_LAYOUT})` +
+    '\n  keys and buttons the VM held (a killed or preempted holder) are released first',
   async run(args, io) {
-    const p = parseArgs(args, [...CONNECT_OPTIONS, 'vm'], ['down', 'up', 'rel', 'horizontal']);
+    const p = parseArgs(args, [...CONNECT_OPTIONS, 'vm', 'layout'], ['down', 'up', 'rel', 'horizontal']);
     const [action, ...rest] = p.positionals;
     const steps = stepsFor(action, rest, p);
     const vm = vmOption(p);
     const client = await openSession(p, 'input');
     try {
-      return await withLease(client, io, vm, LeaseClass.INPUT, () => sendSteps(client, io, vm, steps));
+      return await withLease(client, io, vm, LeaseClass.INPUT, async () => {
+        const status = await releaseHeld(client, io, vm);
+        return status !== 0 ? status : sendSteps(client, io, vm, steps);
+      });
     } finally {
       await client.close();
     }

@@ -1,40 +1,29 @@
 import { describe, expect, it } from 'vitest';
-import { SHIFT, keyCode, strokesFor } from './us-keymap';
+import { parseQemuKeymap } from '../../main/host/keymap';
+import { keyCode } from './key-names';
 
-describe('US keymap', () => {
-  it('types lower case, upper case with shift around it, and shifted symbols', () => {
-    const s = (t: string): string =>
-      strokesFor(t)
-        .map((k) => `${k.code}${k.down ? 'v' : '^'}`)
-        .join(' ');
-    expect(s('a')).toBe('30v 30^');
-    expect(s('A')).toBe(`${SHIFT}v 30v 30^ ${SHIFT}^`);
-    expect(s('1!')).toBe(`2v 2^ ${SHIFT}v 2v 2^ ${SHIFT}^`);
-    expect(s(' \n')).toBe('57v 57^ 28v 28^');
-    expect(s('/?')).toBe(`53v 53^ ${SHIFT}v 53v 53^ ${SHIFT}^`);
-    expect(s('|')).toBe(`${SHIFT}v 43v 43^ ${SHIFT}^`);
+// A two-key layout in QEMU's keymap format: names resolve through it, not through a table here.
+const LAYOUT = parseQemuKeymap(
+  '# evdev 16 (0x10), QKeyCode "q", number 0x10\nq 0x10\nQ 0x10 shift\n' +
+    '# evdev 21 (0x15), QKeyCode "y", number 0x15\nz 0x15\nZ 0x15 shift\n',
+  new Map([
+    ['q', 'q'],
+    ['Q', 'Q'],
+    ['z', 'z'],
+    ['Z', 'Z'],
+  ]),
+);
+
+describe('key names', () => {
+  it('resolves key names, single characters on the layout and evdev numbers', () => {
+    expect(['Enter', 'esc', 'F12', 'up', 'SysRq', 'q', 'Z', '200'].map((n) => keyCode(n, LAYOUT))).toEqual([
+      28, 1, 88, 103, 99, 16, 21, 200,
+    ]);
   });
 
-  it('can type every printable ASCII character, each press followed by its release', () => {
-    for (let c = 0x20; c < 0x7f; c++) {
-      const strokes = strokesFor(String.fromCharCode(c));
-      expect(strokes.filter((k) => k.down).length).toBe(strokes.filter((k) => !k.down).length);
-    }
-  });
-
-  it('refuses what a US keyboard cannot type, naming the character', () => {
-    expect(() => strokesFor('é')).toThrow(/cannot type "é"/);
-  });
-
-  it('resolves key names, single characters and evdev numbers', () => {
-    expect([
-      keyCode('Enter'),
-      keyCode('esc'),
-      keyCode('F12'),
-      keyCode('up'),
-      keyCode('q'),
-      keyCode('200'),
-    ]).toEqual([28, 1, 88, 103, 16, 200]);
-    expect(keyCode('nosuchkey')).toBeUndefined();
+  it('knows no key it has no name or layout entry for', () => {
+    expect(keyCode('nosuchkey', LAYOUT)).toBeUndefined();
+    expect(keyCode('y', LAYOUT)).toBeUndefined();
+    expect(keyCode('0', LAYOUT)).toBeUndefined();
   });
 });

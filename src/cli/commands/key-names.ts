@@ -1,8 +1,9 @@
 /*
- * US keyboard layout as Linux evdev key codes (vmsig_input KEY codes): characters to
- * (code, shift) and key names to codes. A table, because no dependency of ours carries one
- * for evdev; it never guesses a key it does not know.
+ * Key names to Linux evdev key codes (vmsig_input KEY codes) for `vmsig input key`, plus a
+ * single character looked up on a keyboard layout. Characters come from the layout data
+ * (src/main/host/keymap), never from a table here; it never guesses a key it does not know.
  */
+import type { Layout } from '../../main/host/keymap';
 
 /** evdev codes of the keys `vmsig input key` accepts by name. */
 export const KEY_NAMES: Readonly<Record<string, number>> = {
@@ -48,55 +49,19 @@ export const KEY_NAMES: Readonly<Record<string, number>> = {
   meta: 125,
   leftmeta: 125,
   super: 125,
+  sysrq: 99,
+  print: 99,
+  printscreen: 99,
 };
 
-/** KEY_LEFTSHIFT. */
-export const SHIFT = 42;
-
-const ROWS: [string, string, number][] = [
-  // unshifted, shifted, evdev code of the first key in the row
-  ['1234567890-=', '!@#$%^&*()_+', 2],
-  ['qwertyuiop[]', 'QWERTYUIOP{}', 16],
-  ["asdfghjkl;'`", 'ASDFGHJKL:"~', 30],
-  ['\\zxcvbnm,./', '|ZXCVBNM<>?', 43],
-];
-
-const CHARS = new Map<string, { code: number; shift: boolean }>();
-for (const [plain, shifted, first] of ROWS) {
-  [...plain].forEach((ch, i) => CHARS.set(ch, { code: first + i, shift: false }));
-  [...shifted].forEach((ch, i) => CHARS.set(ch, { code: first + i, shift: true }));
-}
-CHARS.set(' ', { code: 57, shift: false });
-CHARS.set('\n', { code: 28, shift: false });
-CHARS.set('\t', { code: 15, shift: false });
-
-/** One key event: press (down) or release of an evdev code. */
-export interface KeyStroke {
-  code: number;
-  down: boolean;
-}
-
 /**
- * The presses and releases that type `text` on a US layout (shift held around shifted
- * characters). Throws RangeError naming the first character the layout cannot type.
+ * A key by name (any case), single character (its key on `layout`, unshifted form first),
+ * or evdev number; undefined when unknown.
  */
-export function strokesFor(text: string): KeyStroke[] {
-  const out: KeyStroke[] = [];
-  for (const ch of text) {
-    const k = CHARS.get(ch);
-    if (!k) throw new RangeError(`cannot type ${JSON.stringify(ch)} on a US keyboard`);
-    if (k.shift) out.push({ code: SHIFT, down: true });
-    out.push({ code: k.code, down: true }, { code: k.code, down: false });
-    if (k.shift) out.push({ code: SHIFT, down: false });
-  }
-  return out;
-}
-
-/** A key by name (any case), single character, or evdev number; undefined when unknown. */
-export function keyCode(name: string): number | undefined {
+export function keyCode(name: string, layout: Layout): number | undefined {
   const lower = name.toLowerCase();
   if (Object.hasOwn(KEY_NAMES, lower)) return KEY_NAMES[lower];
-  if ([...name].length === 1) return CHARS.get(lower)?.code;
+  if ([...name].length === 1) return (layout.get(lower) ?? layout.get(name))?.code;
   const n = Number(name);
   return Number.isInteger(n) && n > 0 && n < 0x300 ? n : undefined;
 }

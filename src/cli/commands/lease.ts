@@ -1,7 +1,8 @@
 /*
  * `vmsig lease acquire|release|status <class> --vm N`. A lease lives as long as its
  * connection, so `acquire` alone only shows that it can be had; `acquire --hold` keeps it
- * until SIGINT/SIGTERM, printing revocations as they happen.
+ * until SIGINT/SIGTERM, printing revocations as they happen. Taking INPUT releases what the
+ * VM held (a killed or preempted holder's keys) before anything else is typed.
  */
 import {
   Kind,
@@ -23,6 +24,7 @@ import {
   releaseLease,
   vmOption,
 } from './session';
+import { releaseHeld } from './release-held';
 
 export const leaseCommand: CliCommand = {
   name: 'lease',
@@ -58,6 +60,7 @@ export const leaseCommand: CliCommand = {
         return 0;
       }
       if (!(await acquireLease(client, io, vm, cls))) return 1;
+      if (cls === LeaseClass.INPUT && (await releaseHeld(client, io, vm)) !== 0) return 1;
       io.out(
         `${clsName} lease on VM ${vm}: granted${hold ? ' (holding; Ctrl-C releases it)' : ' (released again on exit: use --hold to keep it)'}`,
       );
