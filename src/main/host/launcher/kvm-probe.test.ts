@@ -131,13 +131,18 @@ describe('probeKvm', () => {
     expect((await probeKvm(hang, { device, kernel, env, cacheFile, timeoutMs: 300 })).reason).not.toMatch(
       /cached/,
     );
+    // Both binaries' verdicts are kept side by side.
+    clearKvmProbeCache();
+    expect((await probeKvm(ok, { device, kernel, env, cacheFile })).reason).toMatch(/cached this boot/);
   });
 
   it('a damaged cache file is ignored and replaced', async () => {
     fs.writeFileSync(cacheFile, '{"id": 1, "verdict": {"accel": "kvm"');
     const r = await probeKvm(path.join(standIns, 'qemu-abort-msr'), { device, kernel, env, cacheFile });
     expect(r.accel).toBe('tcg');
-    expect(JSON.parse(fs.readFileSync(cacheFile, 'utf8')).verdict.accel).toBe('tcg');
+    clearKvmProbeCache();
+    const again = await probeKvm(path.join(standIns, 'qemu-abort-msr'), { device, kernel, env, cacheFile });
+    expect(again.reason).toBe(`${r.reason} (verdict cached this boot)`);
   });
 
   it('without a guest kernel nothing can be proven: TCG, saying so', async () => {

@@ -22,33 +22,45 @@ export function defaultVerdictFile(env: NodeJS.ProcessEnv = process.env): string
   return path.join(cache, 'vmsig', 'kvm-verdict.json');
 }
 
+/** Verdicts kept per file (several binaries or kernels, e.g. a test's stand-in beside the real QEMU). */
+const MAX_ENTRIES = 8;
+
+interface Entry {
+  id: string;
+  verdict: KvmProbeResult;
+}
+
 /** The cached verdict for `key`, or null (none, another key, another boot, unreadable). Never throws. */
 export function readVerdict(file: string, key: VerdictKey): KvmProbeResult | null {
-  try {
-    const stored = JSON.parse(fs.readFileSync(file, 'utf8')) as { id?: unknown; verdict?: KvmProbeResult };
-    const v = stored.verdict;
-    if (
-      stored.id !== identity(key) ||
-      !v ||
-      (v.accel !== 'kvm' && v.accel !== 'tcg') ||
-      typeof v.reason !== 'string'
-    )
-      return null;
-    return { accel: v.accel, reason: `${v.reason} (verdict cached this boot)`, ms: 0 };
-  } catch {
-    return null; // no cache yet, or a damaged one: probing again is always correct
-  }
+  const id = identity(key);
+  const v = readEntries(file).find((e) => e.id === id)?.verdict;
+  if (!v || (v.accel !== 'kvm' && v.accel !== 'tcg') || typeof v.reason !== 'string') return null;
+  return { accel: v.accel, reason: `${v.reason} (verdict cached this boot)`, ms: 0 };
 }
 
 /** Stores `verdict` for `key` (private file, atomic rename). Failure only means the next process probes again. */
 export function writeVerdict(file: string, key: VerdictKey, verdict: KvmProbeResult): void {
+  const id = identity(key);
+  const entries = [{ id, verdict }, ...readEntries(file).filter((e) => e.id !== id)].slice(0, MAX_ENTRIES);
   const tmp = `${file}.${process.pid}.tmp`;
   try {
     fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
-    fs.writeFileSync(tmp, JSON.stringify({ id: identity(key), verdict }), { mode: 0o600 });
+    fs.writeFileSync(tmp, JSON.stringify({ entries }), { mode: 0o600 });
     fs.renameSync(tmp, file);
   } catch {
     fs.rmSync(tmp, { force: true });
+  }
+}
+
+function readEntries(file: string): Entry[] {
+  try {
+    const stored = JSON.parse(fs.readFileSync(file, 'utf8')) as { entries?: unknown };
+    if (!Array.isArray(stored.entries)) return [];
+    return stored.entries.filter(
+      (e): e is Entry => typeof e === 'object' && e !== null && typeof (e as Entry).id === 'string',
+    );
+  } catch {
+    return []; // no cache yet, or a damaged one: probing again is always correct
   }
 }
 
