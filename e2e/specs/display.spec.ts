@@ -15,7 +15,7 @@ test('the screen is live through the relay, the token left the address bar, no c
   await ui.waitForLiveScreen('demo');
   expect(page.url()).not.toContain('token');
   expect(await page.context().cookies()).toEqual([]);
-  expect(await page.evaluate(() => document.cookie)).toBe('');
+  expect(await page.evaluate('document.cookie')).toBe('');
   const sockets: string[] = [];
   page.on('websocket', (ws) => sockets.push(ws.url()));
   await page.reload();
@@ -36,7 +36,7 @@ test('a second window opened from the console works without the token in its URL
   await ui.waitForLiveScreen('demo');
   const [second] = await Promise.all([
     page.context().waitForEvent('page'),
-    page.evaluate(() => void window.open(window.location.href)),
+    page.evaluate('void window.open(window.location.href)'),
   ]);
   await second.locator('[aria-label="Screen of demo"][data-status="live"]').waitFor({ timeout: 20_000 });
   expect(second.url()).not.toContain('token');
