@@ -173,6 +173,21 @@ describe('the journal lock', () => {
     const first = await startHost(dir, path.join(root, 'run2', 'a.sock'));
     try {
       expect(await first.outcome).toBe('READY');
+      // The command it acknowledges is in the journal: the old PID in LOCK did not switch it off.
+      const client = await WireClient.connect(path.join(root, 'run2', 'a.sock'));
+      await client.hello(TOKEN, 'stale-lock');
+      const ack = await client.request({
+        kind: Kind.CMD_VM,
+        endpoint: 1,
+        corr: 77,
+        inln: encodeOp({ op: VmOp.QUERY }),
+      });
+      expect(decodeActAck(ack.inln).ok).toBe(1);
+      const journaled = new JournalReader(dir)
+        .query({ limit: 1000, order: 'asc' })
+        .records.filter((r) => r.event.kind === Kind.CMD_VM && r.event.corr === ack.corr);
+      expect(journaled, `the acknowledged command (corr ${ack.corr}) in the journal`).toHaveLength(1);
+      await client.close();
       const second = await startHost(dir, path.join(root, 'run2', 'b.sock'));
       expect(await second.outcome).toMatch(/^REFUSED .*BUSY: the journal .* another live vmsig host/);
       await second.exited;
