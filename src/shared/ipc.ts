@@ -216,11 +216,19 @@ export interface InvokeMap {
    * null once the journal holds nothing older. `available` is false without a journal.
    */
   'history.query': [
-    { limit: number; vm?: number; before?: number },
-    { available: boolean; records: string; count: number; cursor: number | null },
+    { limit: number; vm?: number; before?: number; after?: number },
+    { available: boolean; records: string; count: number; cursor: number | null; runStartRec: number },
   ];
-  /** Turns this renderer's event stream on or off (the console keeps observing either way). */
-  'events.subscribe': [{ enabled: boolean }, { enabled: boolean }];
+  /**
+   * Turns this renderer's event stream on or off (the console keeps observing either way).
+   * On: `run` names this host run (seq restarts with the host), `mark` is the journal record
+   * the live stream starts at (null without a journal), `seq` the last seq routed before it,
+   * `state` the replayed state the journal does not hold (packed records, base64).
+   */
+  'events.subscribe': [
+    { enabled: boolean },
+    { enabled: boolean; run: string; mark: number | null; runStartRec: number; seq: number; state: string },
+  ];
 }
 
 /** Channel names of the invoke map. */

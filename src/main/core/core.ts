@@ -224,6 +224,12 @@ export class Core {
     for (const ev of this.replay.snapshot()) if (c.wants(ev)) this.deliverTo(c, ev);
   }
 
+  /** The state a subscribe would replay to control `id` now (what its filter admits), and the last seq stamped. */
+  replayFor(id: number): { events: VmsigEvent[]; seq: number } {
+    const c = this.controlsById.get(id);
+    return { events: c ? this.replay.snapshot().filter((ev) => c.wants(ev)) : [], seq: this.seq };
+  }
+
   /**
    * Submits an event from a control. DOWN commands pass the gate (§6) or get a refusal
    * addressed to the sender; UP CURSOR_STATE needs SENSOR. `origin`, `source`, `seq` and

@@ -184,7 +184,7 @@ describe('ConsoleService', () => {
     stopAll.push(() => none.svc.stop());
     expect(await none.svc.dispatch('history.query', { limit: 100 })).toEqual({
       ok: true,
-      value: { available: false, records: '', count: 0, cursor: null },
+      value: { available: false, records: '', count: 0, cursor: null, runStartRec: 0 },
     });
   });
 

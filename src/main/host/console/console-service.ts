@@ -17,7 +17,6 @@ import {
 } from '../../../shared/ipc';
 import { EventRecordWriter } from '../../../shared/ipc-records';
 import {
-  Dir,
   ErrorCode,
   Kind,
   VmsigError,
@@ -26,8 +25,7 @@ import {
   isVmsigError,
   nameOf,
 } from '../../../shared/model';
-import { ALL_ENDPOINTS, type Control, type Log, admits, allEvents, silentLog } from '../../core';
-import type { JournalRecord } from '../journal';
+import { ALL_ENDPOINTS, type Log, allEvents, silentLog } from '../../core';
 import { inputEvents, leaseEvent, queryInputEvent, vmOpEvent } from './command-events';
 import type { HostOpRequest } from '../host-ops';
 import type { ConsoleHostPort } from './host-port';
@@ -37,6 +35,7 @@ import { StateTracker } from './state-tracker';
 import { isInvokeChannel, validateRequest } from './validate';
 import { readSerial, vmImages, vmSettings } from './console-vms';
 import { formToManaged } from './vm-form';
+import { type HistorySource, historyPage, newRunId, stateRows } from './history-pages';
 
 /** A connected renderer (Electron window or WebSocket client). */
 export interface PushSink {
@@ -77,6 +76,8 @@ export class ConsoleService {
   private readonly tickMs: number;
   private readonly vncUrl: (vmId: number, port: number) => string;
   private controlId = 0;
+  /** This host run's id (seq restarts with the host). */
+  private readonly runId = newRunId();
   /** The journal's nextRec() when the console control attached: older records were addressed to other ids. */
   private attachedAtRec = 0;
   private drainScheduled = false;
@@ -201,13 +202,27 @@ export class ConsoleService {
     'lease.release': (r) => this.command((corr) => leaseEvent(Kind.CMD_RELEASE, r.endpoint, r.cls, corr)),
     'input.query': (r) => this.command((corr) => queryInputEvent(r.endpoint, corr)),
     'input.send': (r) => this.sendInput(r),
-    'history.query': (r, sink) => this.history(r.limit, r.vm, r.before, sink),
+    'history.query': (r, sink) => {
+      const journal = this.historySource().journal;
+      const before = r.before ?? (sink && this.historyMarks.get(sink)) ?? journal?.nextRec() ?? 0;
+      return historyPage(this.historySource(), { limit: r.limit, vm: r.vm, before, after: r.after });
+    },
     'events.subscribe': (r, sink) => {
       if (sink && r.enabled) this.enableEvents(sink);
       else if (sink) sink.eventsEnabled = false;
-      // Replays current state (seams, lifecycle, cursor) so a fresh timeline starts with it.
-      if (r.enabled) this.host.core.subscribe(this.controlId, allEvents(ALL_ENDPOINTS));
-      return { enabled: r.enabled };
+      const mark = (sink && this.historyMarks.get(sink)) ?? null;
+      // The current state goes to this renderer alone (re-subscribing the console control
+      // would replay it to every window), and only what its history will not already hold.
+      const replay = this.host.core.replayFor(this.controlId);
+      const state = r.enabled ? stateRows(this.historySource(), replay.events, mark) : '';
+      return {
+        enabled: r.enabled,
+        run: this.runId,
+        mark,
+        runStartRec: this.attachedAtRec,
+        seq: replay.seq,
+        state,
+      };
     },
   };
 
@@ -239,45 +254,14 @@ export class ConsoleService {
     if (journal) this.historyMarks.set(sink, journal.nextRec());
   }
 
-  /**
-   * One page of journaled events below `before` (default: the sink's mark, else now), newest
-   * `limit`, oldest first, packed and base64-encoded, with the cursor of the next older page.
-   */
-  private history(
-    limit: number,
-    vm?: number,
-    before?: number,
-    sink?: PushSink,
-  ): InvokeResponse<'history.query'> {
+  private historySource(): HistorySource {
     const journal = this.host.journal?.() ?? null;
-    if (!journal) return { available: false, records: '', count: 0, cursor: null };
-    const end = before ?? (sink && this.historyMarks.get(sink)) ?? journal.nextRec();
-    const self = this.host.core.control(this.controlId);
-    if (!self) return { available: true, records: '', count: 0, cursor: null };
-    const accept = (r: JournalRecord): boolean => this.historyAdmits(self, r);
-    const page = journal.reader().query({ limit, vm, order: 'desc', before: end, accept });
-    for (const d of page.damage)
-      this.log('warn', `journal damage met while paging history: ${d.segment} at byte ${d.offset}`);
-    const writer = new EventRecordWriter();
-    for (const rec of [...page.records].reverse()) writer.append({ ...rec.event, origin: rec.controlId });
     return {
-      available: true,
-      records: Buffer.from(writer.take()).toString('base64'),
-      count: page.records.length,
-      cursor: page.cursor,
+      journal,
+      self: this.host.core.control(this.controlId),
+      runStartRec: this.attachedAtRec,
+      log: this.log,
     };
-  }
-
-  /**
-   * Whether the console would have received `r` live: its effective filter (caps and grant,
-   * §6), or a reply addressed to it. Control ids restart with the host, so a record counts as
-   * addressed to the console only when written since it attached.
-   */
-  private historyAdmits(self: Control, r: JournalRecord): boolean {
-    const ev = r.event;
-    if (ev.dir === Dir.UP && r.controlId === self.id && r.rec >= this.attachedAtRec) return true;
-    const f = self.filter;
-    return f !== null && admits(f, ev.kind, ev.source, ev.dir, ev.prio, ev.endpoint);
   }
 
   /** Input at rate: no waiting for QEMU; the core's verdict is the answer. */

@@ -194,11 +194,12 @@ export function validateRequest<C extends InvokeChannel>(channel: C, request: un
       out = { endpoint: endpoint(o) };
       break;
     case 'history.query': {
-      onlyKeys(o, ['limit', 'vm', 'before'], channel);
+      onlyKeys(o, ['limit', 'vm', 'before', 'after'], channel);
       out = {
         limit: int(o, 'limit', 1, 20_000),
         ...(o.vm === undefined ? {} : { vm: endpoint(o, 'vm') }),
         ...(o.before === undefined ? {} : { before: int(o, 'before', 0, Number.MAX_SAFE_INTEGER) }),
+        ...(o.after === undefined ? {} : { after: int(o, 'after', -1, Number.MAX_SAFE_INTEGER) }),
       };
       break;
     }
