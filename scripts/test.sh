@@ -10,4 +10,6 @@ step "unit tests";      npx vitest run --project unit
 step "integration";     npx vitest run --project integration
 step "build";           npm run build
 step "electronegativity"; node scripts/electronegativity.mjs
+# @playwright/test: Debian's Chromium against the headless host, and the Electron shell
+# where its binary exists (its project is reported skipped, with the reason, elsewhere).
 step "end-to-end";      npm run test:e2e
