@@ -18,6 +18,12 @@ describe('queryPointer', () => {
     expect(await queryPointer(qmp([ps2]))).toBe('relative-only');
   });
 
+  it('waits for a connecting QMP client before asking', async () => {
+    const client = { state: 'connecting', ...qmp([{ absolute: true }]) };
+    setTimeout(() => (client.state = 'running'), 100);
+    expect(await queryPointer(client)).toBe('absolute');
+  });
+
   it('unknown without QMP, on an error, or an empty list', async () => {
     expect(await queryPointer(null)).toBe('unknown');
     expect(await queryPointer(qmp(new Error('not connected')))).toBe('unknown');

@@ -10,12 +10,18 @@ export type { PointerStatus };
 
 /** The one QMP call this needs. */
 export interface MiceQuery {
+  /** The client's state (QmpClient's); the query waits for 'running'. */
+  readonly state?: string;
   execute<T = unknown>(command: string, args?: object, options?: { timeoutMs?: number }): Promise<T>;
 }
 
 /** `absolute` when QEMU lists an absolute mouse, `relative-only` when it lists only relative ones, else `unknown`. */
 export async function queryPointer(qmp: MiceQuery | null, timeoutMs = 2000): Promise<PointerStatus> {
   if (!qmp) return 'unknown';
+  // Right after a start or attach QMP may still be connecting: wait for it, briefly.
+  const end = Date.now() + timeoutMs;
+  while (qmp.state !== undefined && qmp.state !== 'running' && Date.now() < end)
+    await new Promise((r) => setTimeout(r, 50));
   try {
     const mice = await qmp.execute<{ absolute?: boolean }[]>('query-mice', undefined, { timeoutMs });
     if (!Array.isArray(mice) || mice.length === 0) return 'unknown';
