@@ -34,6 +34,8 @@ beforeAll(async () => {
           {
             ...{ id: 1, name: 'vm-one', kind: 'managed', state: 'running', error: null },
             ...{ serialPath: '/run/s1', vnc: { kind: 'unix', path: '/run/x/vm1.vnc' } },
+            // Fields the host may add later are not shown until named as public.
+            ...{ qmpPath: '/run/x/vm1.qmp', pid: 4242, runtimeDir: '/run/x' },
           } as HostVm,
           {
             ...{ id: 2, name: 'vm-two', kind: 'attached', state: 'attached', error: null },

@@ -19,8 +19,21 @@ export interface HostRequestDeps {
   screenshot?: (id: number) => Promise<Buffer>;
 }
 
-/** Fields of HostVm a control never sees over the socket: where the host keeps its files. */
-const PRIVATE_FIELDS = new Set(['vnc', 'serialPath', 'qmpPath', 'ramFile', 'pid', 'vncWebsocketPort']);
+/**
+ * The HostVm fields a control sees over the socket. A list of what is shown, not of what is
+ * hidden: a field added to HostVm later (a path, a PID) stays on the host until named here.
+ */
+const PUBLIC_FIELDS: readonly string[] = [
+  'id',
+  'name',
+  'kind',
+  'state',
+  'error',
+  'accel',
+  'accelReason',
+  'bootStatus',
+  'silentForS',
+];
 
 function bad(msg: string): VmsigError {
   return new VmsigError(ErrorCode.INVAL, msg);
@@ -51,9 +64,9 @@ function pathArg(args: Record<string, unknown>, k: string): string {
   return v;
 }
 
-/** A HostVm as a control may see it: no host paths. */
+/** A HostVm as a control may see it: PUBLIC_FIELDS only, so never a host path. */
 export function publicVm(vm: HostVm): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(vm).filter(([k]) => !PRIVATE_FIELDS.has(k)));
+  return Object.fromEntries(Object.entries(vm).filter(([k]) => PUBLIC_FIELDS.includes(k)));
 }
 
 /** Builds the control socket's host request handler. */
