@@ -22,6 +22,7 @@ let root: string;
 let child: ChildProcess;
 let port = 0;
 let url = '';
+let token = '';
 let exited: string | null = null;
 let stderr = '';
 
@@ -37,7 +38,8 @@ beforeAll(async () => {
       const m = /READY (\d+) (\S+)/.exec(b.toString());
       if (!m) return;
       port = Number(m[1]);
-      url = `http://127.0.0.1:${port}/?token=${m[2]}`;
+      token = m[2]!;
+      url = `http://127.0.0.1:${port}/?token=${token}`;
       resolve();
     });
     child.on('exit', () => reject(new Error(`web host exited before READY:\n${stderr}`)));
@@ -123,6 +125,8 @@ function fuzzCase(rand: () => number, i: number): { chunks: (string | Buffer)[];
           `GET /api${query} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
             `Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Protocol: binary\r\n` +
             `Origin: http://127.0.0.1:${port}\r\n\r\n`,
+          // Half the time the page's hello first, so the frames after it reach the API bridge.
+          ...(rand() < 0.5 ? [wsFrame(1, Buffer.from(JSON.stringify({ t: 'hello', token })))] : []),
           ...Array.from({ length: 1 + Math.floor(rand() * 4) }, () =>
             pick([
               wsFrame(

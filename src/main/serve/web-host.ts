@@ -117,6 +117,9 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
       if (route?.kind === 'socket' && !display.redeem(route.ticket, route.endpoint))
         return reject('403 Forbidden');
       wss.handleUpgrade(req, socket, head, (ws) => {
+        // First of all: a socket whose peer breaks the protocol (bad RSV bits, bad UTF-8)
+        // emits 'error', and an 'error' with no listener ends the process.
+        ws.on('error', (e) => opts.log('debug', `browser socket: ${e.message}`));
         if (route?.kind === 'socket') return relayDisplay(ws, display, route.endpoint);
         awaitHello(ws, token, () => bridgeSocket(ws, service, opts.log));
       });
