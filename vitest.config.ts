@@ -1,7 +1,8 @@
 import { defineConfig } from 'vitest/config';
 
-// Two suites: fast unit tests beside their modules, and integration tests that start
-// real QEMU (serial, one file at a time, because they share two cores with the VMs).
+// Three suites: fast unit tests beside their modules, integration tests that start real
+// QEMU (serial, one file at a time, because they share two cores with the VMs), and the
+// security suite of issue 10 (live hosts in child processes, also serial).
 export default defineConfig({
   test: {
     // bin/vmsig.mjs runs out/cli: tests that spawn it get a bundle of the source they test.
