@@ -5,13 +5,14 @@
  */
 import type { Snapshot } from '../../shared/ipc';
 import { forEachEventRecord } from '../../shared/ipc-records';
-import { Kind, LeaseClass, decodeLeaseReq, nameOf } from '../../shared/model';
+import { ErrorCode, Kind, LeaseClass, decodeErrorInl, decodeLeaseReq, nameOf } from '../../shared/model';
 import { getApi, onConnection } from '../api';
 import { nameOfPrincipal, useControls } from './controls';
 import { reduceCursors, useCursor } from './cursor';
 import { reduceHeld, useInput } from './input';
 import { historyNotStarted, loadHistoryPage } from './history';
 import { useLeases } from './leases';
+import { connectionLost, holdBatch, subscribeLive } from './live-session';
 import { notify, useNotices } from './notices';
 import { scheduleTimelineFrame, timelineData } from './timeline';
 import { reduceSnapshot, useVms } from './vms';
@@ -56,16 +57,26 @@ function onRevoked(endpoint: number, inln: Uint8Array): void {
 export function startFeed(): () => void {
   const api = getApi();
   const offSnap = api.on('snapshot', applySnapshot);
-  const offEvents = api.on('events', (batch) => {
+  const ingest = (batch: Uint8Array): void => {
     const self = useVms.getState().self?.controlId ?? -1;
+    const ring = timelineData.ring;
     forEachEventRecord(batch, (body, origin) => {
-      timelineData.ring.push(body, origin);
-      if (origin === self && body[0] === Kind.LEASE_REVOKED) {
+      ring.push(body, origin);
+      const kind = body[0];
+      if (kind === Kind.LEASE_REVOKED && origin === self) {
         const endpoint = new DataView(body.buffer, body.byteOffset + 16, 4).getUint32(0, true);
         onRevoked(endpoint, body.subarray(48, 96));
+      } else if (kind === Kind.ERROR) {
+        const err = decodeErrorInl(body.subarray(48, 96));
+        // The core dropped events on their way to this console (§7): say so in the rows.
+        if (err.code === ErrorCode.DROPPED)
+          ring.pushGap(`Gap: ${err.detail} events the core dropped for this console are missing`);
       }
     });
     scheduleTimelineFrame();
+  };
+  const offEvents = api.on('events', (batch) => {
+    if (!holdBatch(batch)) ingest(batch);
   });
   const load = (): void => {
     void api.invoke('state.snapshot', {}).then((r) => {
@@ -74,14 +85,15 @@ export function startFeed(): () => void {
     });
     // The host takes this renderer's history/live mark as it enables the stream, so the
     // first history page is asked for only once that answered. A reconnect keeps what the
-    // ring holds (events while disconnected are a gap, as before) and its paging cursor.
-    void api.invoke('events.subscribe', { enabled: true }).then((r) => {
-      if (r.ok && historyNotStarted()) void loadHistoryPage();
+    // ring holds and its paging cursor; live-session.ts loads what was missed meanwhile.
+    void subscribeLive(ingest).then((ok) => {
+      if (ok && historyNotStarted()) void loadHistoryPage();
     });
   };
   const offConn = onConnection((connected) => {
     useVms.setState({ connected });
     if (connected) load();
+    else connectionLost();
   });
   if (window.vmsig) {
     useVms.setState({ connected: true });

@@ -4,7 +4,7 @@
  * run first; the text check describes the event only when everything else passed.
  */
 import { describeEvent } from '../../shared/model';
-import type { EventRing } from './event-ring';
+import { type EventRing, RowKind } from './event-ring';
 
 /** What the operator filters by; empty sets mean "any". */
 export interface TimelineFilter {
@@ -53,6 +53,8 @@ export function compileFilter(f: TimelineFilter): (ring: EventRing, n: number) =
   const eps = new Set(f.endpoints);
   const text = f.text.trim().toLowerCase();
   return (ring, n) => {
+    // A gap row says events are missing, whatever they were: every filter keeps it.
+    if (ring.rowKind(n) === RowKind.GAP) return true;
     const h = ring.header(n);
     if (kinds.size && !kinds.has(h.kind)) return false;
     if (sources.size && !sources.has(h.source)) return false;

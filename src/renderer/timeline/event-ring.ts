@@ -10,17 +10,24 @@ import { type VmsigEvent, decodeEventBody } from '../../shared/model';
 const SLOT = 100;
 const BODY = 96;
 
+/** What a slot holds: a routed event (live or history), a replayed-state row, or a gap marker. */
+export const RowKind = { EVENT: 0, STATE: 1, GAP: 2 } as const;
+
 /** A bounded ring of packed events. */
 export class EventRing {
   private readonly bytes: Uint8Array;
   private readonly view: DataView;
   private readonly payloads = new Map<number, Uint8Array>();
+  private readonly kinds: Uint8Array;
+  /** Text of gap rows (how many events and which span are missing). */
+  private readonly notes = new Map<number, string>();
   private next = 0;
   private lo = 0;
 
   constructor(readonly capacity = 100_000) {
     this.bytes = new Uint8Array(capacity * SLOT);
     this.view = new DataView(this.bytes.buffer);
+    this.kinds = new Uint8Array(capacity);
   }
 
   /** Absolute number the next event will get; also the count ever appended. */
@@ -44,11 +51,37 @@ export class EventRing {
   }
 
   /** Appends one record body (96 bytes + payload) with its origin, evicting the oldest when full; returns its absolute number. */
-  push(body: Uint8Array, origin: number): number {
-    if (this.size === this.capacity) this.payloads.delete(this.lo++);
+  push(body: Uint8Array, origin: number, kind: number = RowKind.EVENT): number {
+    if (this.size === this.capacity) {
+      this.payloads.delete(this.lo);
+      this.notes.delete(this.lo++);
+    }
     const n = this.next++;
     this.write(n, body, origin);
+    this.kinds[this.index(n)] = kind;
     return n;
+  }
+
+  /** Appends a gap row saying what is missing (its body is all zeros). */
+  pushGap(note: string): number {
+    const n = this.push(EMPTY_BODY, 0, RowKind.GAP);
+    this.notes.set(n, note);
+    return n;
+  }
+
+  /** What slot `n` holds (RowKind). */
+  rowKind(n: number): number {
+    return this.kinds[this.index(n)]!;
+  }
+
+  /** The text of gap row `n`. */
+  note(n: number): string {
+    return this.notes.get(n) ?? '';
+  }
+
+  /** The seq field of `n` without decoding (u32). */
+  seq(n: number): number {
+    return this.view.getUint32(this.slotOf(n) + 4 + 20, true);
   }
 
   /**
@@ -60,11 +93,16 @@ export class EventRing {
     if (this.size === this.capacity) return null;
     const n = --this.lo;
     this.write(n, body, origin);
+    this.kinds[this.index(n)] = RowKind.EVENT;
     return n;
   }
 
+  private index(n: number): number {
+    return ((n % this.capacity) + this.capacity) % this.capacity;
+  }
+
   private slotOf(n: number): number {
-    return (((n % this.capacity) + this.capacity) % this.capacity) * SLOT;
+    return this.index(n) * SLOT;
   }
 
   private write(n: number, body: Uint8Array, origin: number): void {
@@ -110,5 +148,8 @@ export class EventRing {
     this.next = 0;
     this.lo = 0;
     this.payloads.clear();
+    this.notes.clear();
   }
 }
+
+const EMPTY_BODY = new Uint8Array(BODY);

@@ -9,6 +9,8 @@ import { useLayoutEffect, useRef, useState } from 'react';
 import { describeEvent } from '../../shared/model';
 import { loadHistoryPage } from '../stores/history';
 import { type HistoryState, anchoredScrollTop, wantsOlder } from '../timeline/history-paging';
+import { RowKind } from '../timeline/event-ring';
+import { exportRows, toCsv, toJsonl } from '../timeline/export-rows';
 import { fieldsText, wallTime } from '../timeline/row-text';
 import { atBottom, rowWindow } from '../timeline/row-window';
 import { setPaused, setTimelineFilter, timelineData, useTimeline, visibleLength } from '../stores/timeline';
@@ -30,6 +32,13 @@ function Row({
   clock: { ns: number; ms: number } | null;
 }) {
   const n = timelineData.index.at(row);
+  const rowKind = timelineData.ring.rowKind(n);
+  if (rowKind === RowKind.GAP)
+    return (
+      <div className="trow gap" role="row" data-gap>
+        <span role="gridcell">{timelineData.ring.note(n)}</span>
+      </div>
+    );
   const ev = timelineData.ring.get(n);
   if (!ev)
     return (
@@ -40,15 +49,24 @@ function Row({
   const d = describeEvent(ev);
   // Negative ring numbers are journal history (see event-ring.ts).
   const history = n < 0;
+  // Replayed state the journal did not keep: the VM's state when this console connected.
+  const state = rowKind === RowKind.STATE;
   return (
     <div
       role="row"
       aria-selected={selected}
-      className={`trow ${d.kind === 'ERROR' || d.kind === 'SEAM_DOWN' ? 'bad' : ''} ${selected ? 'sel' : ''} ${history ? 'hist' : ''}`}
+      className={`trow ${d.kind === 'ERROR' || d.kind === 'SEAM_DOWN' ? 'bad' : ''} ${selected ? 'sel' : ''} ${history ? 'hist' : ''} ${state ? 'state' : ''}`}
       onClick={() => useTimeline.setState({ selected: n })}
       data-kind={d.kind}
       data-history={history || undefined}
-      title={history ? 'From the journal (before this console connected)' : undefined}
+      data-state={state || undefined}
+      title={
+        history
+          ? 'From the journal (before this console connected)'
+          : state
+            ? 'State when this console connected (replayed, not a new event)'
+            : undefined
+      }
     >
       <span role="cell" className="c-seq">
         {d.seq}
@@ -60,7 +78,7 @@ function Row({
         {d.endpoint || 'core'}
       </span>
       <span role="cell" className="c-kind">
-        {d.kind}
+        {state ? `${d.kind} (state)` : d.kind}
       </span>
       <span role="cell" className="c-src">
         {d.source}
@@ -116,17 +134,15 @@ function HistoryBanner({ history }: { history: HistoryState }) {
   );
 }
 
-function exportJsonl(): void {
-  const lines: string[] = [];
-  const idx = timelineData.index;
-  for (let i = 0; i < idx.length; i++) {
-    const ev = timelineData.ring.get(idx.at(i));
-    if (ev) lines.push(JSON.stringify({ ...describeEvent(ev), origin: ev.origin }));
-  }
-  const url = URL.createObjectURL(new Blob([lines.join('\n') + '\n'], { type: 'application/x-ndjson' }));
+/** Downloads the rows the current filter shows, as JSONL or CSV. */
+function exportRowsAs(format: 'jsonl' | 'csv'): void {
+  const rows = exportRows(timelineData.ring, timelineData.index);
+  const text = format === 'jsonl' ? toJsonl(rows) : toCsv(rows);
+  const type = format === 'jsonl' ? 'application/x-ndjson' : 'text/csv';
+  const url = URL.createObjectURL(new Blob([text], { type }));
   const a = document.createElement('a');
   a.href = url;
-  a.download = `vmsig-events-${Date.now()}.jsonl`;
+  a.download = `vmsig-events-${Date.now()}.${format}`;
   a.click();
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
@@ -222,7 +238,8 @@ export function TimelineView() {
         <span aria-label="Event count" className="muted">
           {count} shown · {timelineData.ring.total} received
         </span>
-        <button onClick={exportJsonl}>Export JSONL</button>
+        <button onClick={() => exportRowsAs('jsonl')}>Export JSONL</button>
+        <button onClick={() => exportRowsAs('csv')}>Export CSV</button>
       </div>
       <TimelineFilters filter={state.filter} onChange={setTimelineFilter} />
       {/* The grid holds the fixed header row and the scrolling row group (banner, then events). */}
