@@ -18,7 +18,9 @@ function freeId(used: number[]): number {
 
 /** The form; `editId` edits that VM, else it creates one. `onDone` closes it. */
 export function VmForm({ editId, onDone }: { editId?: number; onDone: () => void }) {
-  const usedIds = useVms((s) => s.vms.map((v) => v.id));
+  // Select the list itself: a selector returning a new array each time re-renders forever.
+  const vms = useVms((s) => s.vms);
+  const usedIds = vms.map((v) => v.id);
   const [images, setImages] = useState<ImageView[]>([]);
   const [id, setId] = useState(String(editId ?? freeId(usedIds)));
   const [name, setName] = useState('');
