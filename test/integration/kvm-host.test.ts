@@ -68,7 +68,7 @@ describe.skipIf(!guest.ok)('the host’s accelerator verdict and boot status', (
     expect(verdicts).toHaveLength(1);
     // A stalling KVM: the probe's budget ran out; no /dev/kvm at all: it says so.
     expect(verdicts[0]).toMatch(
-      /^info: accelerator: tcg \((kvm probe: no kernel output within 5000 ms|\/dev\/kvm missing|\/dev\/kvm not usable)/,
+      /^info: accelerator: tcg \((kvm probe: no kernel output within 5000 ms|\S+ missing|\S+ not usable)/,
     );
   });
 
@@ -76,7 +76,7 @@ describe.skipIf(!guest.ok)('the host’s accelerator verdict and boot status', (
     const vm = host.vms()[0]!;
     expect(vm.state).toBe('running');
     expect(vm.accel).toBe('tcg');
-    expect(vm.accelReason).toMatch(/kvm probe: no kernel output within 5000 ms|\/dev\/kvm/);
+    expect(vm.accelReason).toMatch(/kvm probe: no kernel output within 5000 ms|\S+ missing|\S+ not usable/);
     expect(vm.bootStatus).toBe('silent');
     expect(vm.silentForS).toBeGreaterThanOrEqual(0);
     await until(() => host.vms()[0]!.bootStatus === 'progressed', 90_000, 'guest progress');

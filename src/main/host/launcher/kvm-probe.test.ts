@@ -145,6 +145,16 @@ describe('probeKvm', () => {
     expect(again.reason).toBe(`${r.reason} (verdict cached this boot)`);
   });
 
+  it('VMSIG_KVM_DEVICE names the device, so a whole test run can play a machine without KVM', async () => {
+    const gone = path.join(tmp, 'kvm-gone');
+    const r = await probeKvm(path.join(standIns, 'qemu-kernel-ok'), {
+      kernel,
+      env: { ...env, VMSIG_KVM_DEVICE: gone },
+      cacheFile,
+    });
+    expect(r).toEqual({ accel: 'tcg', reason: `${gone} missing`, ms: 0 });
+  });
+
   it('without a guest kernel nothing can be proven: TCG, saying so', async () => {
     const r = await probeKvm(path.join(standIns, 'qemu-kernel-ok'), { device, kernel: null, env, cacheFile });
     expect(r.accel).toBe('tcg');

@@ -33,7 +33,7 @@ export interface KvmProbeOptions {
   timeoutMs?: number;
   /** Read for VMSIG_ACCEL=kvm|tcg (the override) and the guest's location; QEMU's environment. */
   env?: NodeJS.ProcessEnv;
-  /** The KVM device (default /dev/kvm). */
+  /** The KVM device (default $VMSIG_KVM_DEVICE, else /dev/kvm: a test run can play a machine without KVM). */
   device?: string;
   /** The kernel to boot; default the project's test guest; null = none available. */
   kernel?: ProbeKernel | null;
@@ -60,7 +60,7 @@ export function probeKvm(qemu: string, options: KvmProbeOptions = {}): Promise<K
   const forced = env.VMSIG_ACCEL;
   if (forced === 'kvm' || forced === 'tcg')
     return Promise.resolve({ accel: forced, reason: `VMSIG_ACCEL=${forced}`, ms: 0 });
-  const device = options.device ?? '/dev/kvm';
+  const device = options.device ?? env.VMSIG_KVM_DEVICE ?? '/dev/kvm';
   const kernel = options.kernel === undefined ? defaultKernel(env) : options.kernel;
   const key = [qemu, device, kernel?.kernel ?? ''].join('\0');
   let result = cache.get(key);
