@@ -51,6 +51,7 @@ let controlId: number;
 let display: DisplayService;
 let caps: number;
 let grant: number[];
+let gone = false;
 
 function attach(): void {
   controlId = core.attachControl(
@@ -61,7 +62,7 @@ function attach(): void {
     {
       core,
       vms: () => [
-        { id: 1, name: 'demo', vnc: { kind: 'unix', path: vnc.path } },
+        { id: 1, name: 'demo', vnc: gone ? null : { kind: 'unix', path: vnc.path } },
         { id: 2, name: 'x', vnc: null },
       ],
     },
@@ -77,6 +78,7 @@ beforeEach(async () => {
   core.addEndpoint(2, 'x');
   caps = Cap.OBSERVE | Cap.INPUT;
   grant = [1, 2];
+  gone = false;
   attach();
 });
 afterEach(async () => {
@@ -145,6 +147,17 @@ describe('display relay', () => {
     expect(v.closedWith).toContain('lacks OBSERVE');
     expect(vnc.connections()).toBe(0);
     await expect(display.screenshot(1)).rejects.toMatchObject({ code: ErrorCode.PERM });
+  });
+
+  it('ends a running relay once the VM has no display any more (stopped or removed)', async () => {
+    const v = memoryViewer();
+    void display.open(v.channel, 1);
+    await handshake(v);
+    expect(display.active).toBe(1);
+    gone = true;
+    await until(() => v.closedWith !== null, 3000);
+    expect(v.closedWith).toContain('no longer admitted');
+    expect(display.active).toBe(0);
   });
 
   it('takes a screenshot: a PNG of the framebuffer size with its pixels', async () => {

@@ -14,6 +14,9 @@ import type { ViewerChannel } from './viewer-channel';
 import { openVnc } from './vnc-upstream';
 import type { VncTarget } from './vnc-target';
 
+/** How often running relays are admitted again. */
+const RECHECK_MS = 1000;
+
 /** What the display service needs from the host. */
 export interface DisplayHostPort {
   readonly core: Core;
@@ -37,7 +40,8 @@ export interface DisplayServiceOptions {
 /** The display relay of one console control. */
 export class DisplayService {
   private readonly tickets: TicketBook;
-  private readonly sessions = new Set<RelaySession>();
+  private readonly sessions = new Map<RelaySession, number>();
+  private recheck: ReturnType<typeof setInterval> | null = null;
 
   /** `viewer()` is the core id of the control whose rights viewers borrow (the console's). */
   constructor(
@@ -103,8 +107,12 @@ export class DisplayService {
         highWater: this.opts.highWater,
         lowWater: this.opts.lowWater,
       });
-      this.sessions.add(session);
-      void session.closed.then(() => this.sessions.delete(session));
+      this.sessions.set(session, endpoint);
+      this.watch();
+      void session.closed.then(() => {
+        this.sessions.delete(session);
+        this.watch();
+      });
     } catch (e) {
       const why = e instanceof Error ? e.message : String(e);
       this.opts.log('warn', `display relay ${label}: ${why}`);
@@ -117,6 +125,30 @@ export class DisplayService {
     return captureScreenshot(this.admit(endpoint));
   }
 
+  /**
+   * While relays run, admission is checked again every second: a VM removed or stopped, or
+   * a console control gone, ends its viewers instead of leaving a screen open past its rights.
+   */
+  private watch(): void {
+    if (this.sessions.size > 0 && !this.recheck) {
+      this.recheck = setInterval(() => this.readmit(), RECHECK_MS);
+      this.recheck.unref?.();
+    } else if (this.sessions.size === 0 && this.recheck) {
+      clearInterval(this.recheck);
+      this.recheck = null;
+    }
+  }
+
+  private readmit(): void {
+    for (const [session, endpoint] of this.sessions) {
+      try {
+        this.admit(endpoint);
+      } catch (e) {
+        session.close(`no longer admitted: ${e instanceof Error ? e.message : String(e)}`);
+      }
+    }
+  }
+
   /** Relays running now. */
   get active(): number {
     return this.sessions.size;
@@ -124,6 +156,6 @@ export class DisplayService {
 
   /** Closes every relay (shell shutdown). */
   closeAll(): void {
-    for (const s of this.sessions) s.close('the host is stopping');
+    for (const s of this.sessions.keys()) s.close('the host is stopping');
   }
 }
