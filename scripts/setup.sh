@@ -14,6 +14,8 @@ APT_PACKAGES=(qemu-system-x86 qemu-utils busybox-static cpio xz-utils kmod gcc l
 # Keyboard layouts: QEMU's keymaps come with qemu-system-x86 (qemu-system-data); x11proto-dev has
 # keysymdef.h, the keysym names those keymaps use.
 APT_PACKAGES+=(qemu-system-data x11proto-dev)
+# The test guest's console keymaps (de, fr): console-data has them, kbd's loadkeys -b compiles them.
+APT_PACKAGES+=(kbd console-data)
 # The Debian disk image and ISO the real-OS tests boot (npm run debian-image), and UEFI firmware.
 APT_PACKAGES+=(mmdebstrap e2fsprogs fdisk dosfstools mtools grub-common grub-pc-bin grub-efi-amd64-bin xorriso ovmf)
 

@@ -7,7 +7,7 @@
 set -euo pipefail
 
 # Bump when the initramfs recipe changes so cached guests are rebuilt once.
-RECIPE_VERSION=5
+RECIPE_VERSION=6
 GUEST_DIR="${VMSIG_GUEST_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/vmsig/guest}"
 STAMP="$GUEST_DIR/stamp"
 # The modules the guest loads, in dependency order resolved below: virtio-tablet-pci
@@ -34,6 +34,15 @@ need dpkg dpkg
 need cpio cpio
 need gzip gzip
 need modinfo kmod
+need loadkeys kbd
+# Console keymaps for the layout tests (vmsig input type --layout): the guest loads one with
+# busybox loadkmap, which takes the binary form `loadkeys -b` makes. Each matches QEMU's
+# keymap of that name (xkb nodeadkeys variants); kbd itself ships no keymaps.
+KMAPS=/usr/share/keymaps/i386
+declare -A CONSOLE_KEYMAPS=([en-us]=qwerty/us [de]=qwertz/de-latin1-nodeadkeys [fr]=azerty/fr-latin1)
+for k in "${CONSOLE_KEYMAPS[@]}"; do
+  [[ -f "$KMAPS/$k.kmap.gz" ]] || die "console keymap $KMAPS/$k.kmap.gz missing: install the Debian package 'console-data'"
+done
 BUSYBOX=""
 for b in /bin/busybox /usr/bin/busybox; do
   if [[ -x "$b" ]] && "$b" --list 2>/dev/null | grep -qx acpid && ! ldd "$b" >/dev/null 2>&1; then BUSYBOX="$b"; break; fi
@@ -83,6 +92,11 @@ for m in "${WANT_MODULES[@]}"; do add_module "$m"; done
 R="$WORK/root"
 mkdir -p "$R"/{bin,sbin,dev,proc,sys,tmp,etc/acpi/PWRF,lib/modules}
 cp "$BUSYBOX" "$R/bin/busybox"
+mkdir -p "$R/etc/keymaps"
+for name in "${!CONSOLE_KEYMAPS[@]}"; do
+  loadkeys -b "$KMAPS/${CONSOLE_KEYMAPS[$name]}.kmap.gz" >"$R/etc/keymaps/$name.bmap" 2>/dev/null ||
+    die "loadkeys -b ${CONSOLE_KEYMAPS[$name]} failed"
+done
 for f in "${ORDER[@]}"; do
   cp "$f" "$R/lib/modules/"
   basename "$f" >>"$R/lib/modules/load-order"
