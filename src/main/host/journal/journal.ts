@@ -170,6 +170,37 @@ export function openJournal(core: Core, opts: JournalOptions): Journal {
 
   // Returns false when `ev` was admitted but not written: the core then refuses the
   // command IO instead of executing it (write-ahead, protocol §10).
+  // False while degraded with no retry due: the record is counted lost without a write.
+  const writable = (): boolean => {
+    if (state !== 'degraded' || retryDue) return true;
+    lost++;
+    lostSinceDegraded++;
+    return false;
+  };
+
+  // Writes one encoded record (a fresh segment first when a retry is due); false when it failed.
+  const append = (rec: Buffer, durable: boolean): boolean => {
+    try {
+      if (retryDue) {
+        retryDue = false;
+        // A fresh segment: the old one may be at a file size limit (EFBIG).
+        writer.rotate();
+      }
+      writer.append(rec, durable);
+      written++;
+    } catch (e) {
+      fail(e);
+      return false;
+    }
+    if (state === 'degraded') {
+      state = 'ok';
+      log('info', `journal: writing again after losing ${lostSinceDegraded} records`);
+      report(`journal resumed, ${lostSinceDegraded} lost`, lostSinceDegraded);
+      lostSinceDegraded = 0;
+    }
+    return true;
+  };
+
   const tap = (ev: VmsigEvent, refusedWith?: number): boolean => {
     if (state === 'closed' || !policy.admit(ev)) return true;
     if (refusedWith !== undefined) {
@@ -177,11 +208,7 @@ export function openJournal(core: Core, opts: JournalOptions): Journal {
       // Who was refused what is the record; the payload would only let a refused control spend the disk budget.
       if (ev.payload !== null) ev = { ...ev, payload: null };
     }
-    if (state === 'degraded' && !retryDue) {
-      lost++;
-      lostSinceDegraded++;
-      return false;
-    }
+    if (!writable()) return false;
     const who = ev.origin !== 0 ? identity(ev.origin) : { principal: 0, name: '' };
     let rec: Buffer;
     try {
@@ -201,56 +228,16 @@ export function openJournal(core: Core, opts: JournalOptions): Journal {
       log('error', `journal: event kind ${ev.kind} seq ${ev.seq} not recorded: ${String(e)}`);
       return false;
     }
-    try {
-      if (retryDue) {
-        retryDue = false;
-        // A fresh segment: the old one may be at a file size limit (EFBIG).
-        writer.rotate();
-      }
-      writer.append(rec, policy.durable(ev));
-      written++;
-    } catch (e) {
-      fail(e);
-      return false;
-    }
-    if (state === 'degraded') {
-      state = 'ok';
-      log('info', `journal: writing again after losing ${lostSinceDegraded} records`);
-      report(`journal resumed, ${lostSinceDegraded} lost`, lostSinceDegraded);
-      lostSinceDegraded = 0;
-    }
-    return true;
+    return append(rec, policy.durable(ev));
   };
 
   // Host operations are not events: they come through this call, not the tap, and are
   // always kept (no sampling, no refusal cap: they are few and each one matters).
   const recordHostOp = (controlId: number, refused: number | null, op: HostOpBody): boolean => {
-    if (state === 'closed') return false;
-    if (state === 'degraded' && !retryDue) {
-      lost++;
-      lostSinceDegraded++;
-      return false;
-    }
+    if (state === 'closed' || !writable()) return false;
     const who = identity(controlId);
     const meta = { rec: writer.nextRec, wallMs: now(), principal: who.principal, controlId, refused };
-    try {
-      if (retryDue) {
-        retryDue = false;
-        writer.rotate();
-      }
-      writer.append(encoder.encodeHostOp({ ...meta, controlName: who.name }, op), true);
-      written++;
-    } catch (e) {
-      fail(e);
-      return false;
-    }
-    if (state === 'degraded') {
-      state = 'ok';
-      log('info', `journal: writing again after losing ${lostSinceDegraded} records`);
-      report(`journal resumed, ${lostSinceDegraded} lost`, lostSinceDegraded);
-      lostSinceDegraded = 0;
-    }
-    return true;
+    return append(encoder.encodeHostOp({ ...meta, controlName: who.name }, op), true);
   };
 
   const untap = core.addTap(tap);
