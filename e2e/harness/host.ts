@@ -162,12 +162,12 @@ export async function openWebConsole(
 }
 
 /** Starts `vmsig serve` and waits until the guest printed its ready marker. */
-export async function startHost(): Promise<RunningHost> {
+export async function startHost(extraArgs: string[] = []): Promise<RunningHost> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vmsig-e2e-'));
   const config = writeConfig(dir);
   const child: ChildProcess = spawn(
     process.execPath,
-    [path.join(repo, 'bin/vmsig.mjs'), 'serve', '--config', config],
+    [path.join(repo, 'bin/vmsig.mjs'), 'serve', '--config', config, ...extraArgs],
     { cwd: repo, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let out = '';
