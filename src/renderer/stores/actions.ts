@@ -7,6 +7,7 @@ import type { CommandReply, InputRequest, IpcResult, LeaseClassName, VmOpName } 
 
 import { getApi } from '../api';
 import { KEY, keyName } from '../input/evdev-keys';
+import { releasePressed } from '../input/release-on-leave';
 import { reducePressed, useInput } from './input';
 import { leaseHolder, useLeases } from './leases';
 import { notify, useNotices } from './notices';
@@ -118,9 +119,7 @@ export async function grab(endpoint: number): Promise<void> {
 
 /** Ungrab: let go of every key the console holds, then give the INPUT lease back. */
 export async function ungrab(endpoint: number): Promise<void> {
-  const { pressed } = useInput.getState();
-  for (const code of [...pressed].reverse())
-    sendInput({ endpoint, type: code >= 0x100 ? 'button' : 'key', code, down: false });
+  await releasePressed(endpoint); // answered before the lease goes, or they would be refused
   useInput.setState({ grabbed: null, pressed: [] });
   if (leaseHolder(useLeases.getState().leases, endpoint, 'INPUT')?.mine) await release(endpoint, 'INPUT');
 }

@@ -1,0 +1,61 @@
+/*
+ * The page lets go of every key it pressed on the grabbed VM when the keyboard leaves it:
+ * window blur (another window or app), the tab hidden, focus moving off the grabbed screen.
+ * The key-ups would otherwise go elsewhere and the guest would keep Shift or Ctrl held.
+ */
+import { getApi } from '../api';
+import { useInput } from '../stores/input';
+import { notify } from '../stores/notices';
+
+/** The releases sent and not yet answered. */
+let inFlight: Promise<unknown> = Promise.resolve();
+
+/**
+ * Releases every key and button the console holds on `endpoint` (default: the grabbed VM),
+ * newest first, and resolves once the host answered each: ungrab awaits this so the
+ * releases reach the core before the INPUT lease goes (after it they would be refused).
+ */
+export async function releasePressed(endpoint = useInput.getState().grabbed): Promise<number> {
+  const { pressed } = useInput.getState();
+  // A blur or focus-out may have sent releases a moment ago: wait for those too.
+  if (endpoint === null || pressed.length === 0) return inFlight.then(() => 0);
+  useInput.setState({ pressed: [] });
+  const sends = [...pressed].reverse().map((code) =>
+    getApi()
+      .invoke('input.send', { endpoint, type: code >= 0x100 ? 'button' : 'key', code, down: false })
+      .then((r) => {
+        if (!r.ok) notify('error', `Release of key ${code} failed: ${r.error.message}`);
+        else if (!r.value.accepted) notify('error', `Release of key ${code} refused: ${r.value.err}`);
+      }),
+  );
+  inFlight = Promise.all([inFlight, ...sends]);
+  await inFlight;
+  return pressed.length;
+}
+
+/** Whether a focus change leaves the grabbed screen (a move inside it, e.g. to its canvas, does not). */
+function leavesScreen(e: FocusEvent): boolean {
+  const from = e.target instanceof Element ? e.target.closest('.screen.grabbed') : null;
+  if (!from) return false;
+  return !(e.relatedTarget instanceof Node && from.contains(e.relatedTarget));
+}
+
+/** Installs the listeners on `win`; returns the disposer. */
+export function installReleaseOnLeave(win: Window = window): () => void {
+  const doc = win.document;
+  const onBlur = (): void => void releasePressed();
+  const onVisibility = (): void => {
+    if (doc.visibilityState === 'hidden') void releasePressed();
+  };
+  const onFocusOut = (e: FocusEvent): void => {
+    if (leavesScreen(e)) void releasePressed();
+  };
+  win.addEventListener('blur', onBlur);
+  doc.addEventListener('visibilitychange', onVisibility);
+  doc.addEventListener('focusout', onFocusOut, true);
+  return () => {
+    win.removeEventListener('blur', onBlur);
+    doc.removeEventListener('visibilitychange', onVisibility);
+    doc.removeEventListener('focusout', onFocusOut, true);
+  };
+}
