@@ -4,6 +4,8 @@
  * answered without crashing or closing (INVAL, KIND) or closed when the frame itself is bad
  * (BAD_FRAME, TOO_LARGE, HELLO_REQUIRED); types 18–31 stay unknown; a v1 client sees nothing new.
  */
+import { execFile } from 'node:child_process';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HostVm } from '../../src/main/host/console';
 import { HostOps } from '../../src/main/host/host-ops';
@@ -199,5 +201,21 @@ describe('host request frames', () => {
     await c2.hello(TOKENS.weak, 'v1+host');
     expect(await c2.hostRequest('vm.start', { vm: 1 })).toMatchObject({ ok: false, err: 'PERM' });
     await c2.close();
+  });
+
+  it('vmsig vm list against a server without host requests says so and exits 1', async () => {
+    const bin = path.resolve(__dirname, '../../bin/vmsig.mjs');
+    const r = await new Promise<{ code: number; err: string }>((resolve) =>
+      execFile(
+        process.execPath,
+        [bin, 'vm', 'list', '--socket', plain.socket],
+        { env: { ...process.env, VMSIG_TOKEN: TOKENS.op } },
+        (e, _out, err) => resolve({ code: e ? ((e as { code?: number }).code ?? 1) : 0, err }),
+      ),
+    );
+    expect([r.code, r.err.trim()]).toEqual([
+      1,
+      'vm list: this server does not answer host requests (BAD_FRAME)',
+    ]);
   });
 });
