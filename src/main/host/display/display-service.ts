@@ -14,6 +14,8 @@ import type { ViewerChannel } from './viewer-channel';
 import { openVnc } from './vnc-upstream';
 import type { VncTarget } from './vnc-target';
 
+/** Screens open at once, over all VMs (each is a VNC connection to a QEMU). */
+const MAX_RELAYS = 32;
 /** How often running relays are admitted again. */
 const RECHECK_MS = 1000;
 
@@ -100,6 +102,8 @@ export class DisplayService {
   async open(channel: ViewerChannel, endpoint: number): Promise<void> {
     const label = `VM ${endpoint}`;
     try {
+      if (this.sessions.size >= MAX_RELAYS)
+        throw new VmsigError(ErrorCode.BUSY, `already ${MAX_RELAYS} screens open: close one first`);
       const vnc = await openVnc(this.admit(endpoint));
       const session = runRelay(channel, vnc, {
         log: this.opts.log,
