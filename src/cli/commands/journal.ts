@@ -53,8 +53,8 @@ function parseKinds(value: string): number[] {
   });
 }
 
-/** A record as one plain object: the described event plus who and when. */
-function recordJson(r: JournalRecord): Record<string, unknown> {
+/** Who and when, first in every exported record (events and host operations alike). */
+function metaJson(r: JournalRecord | HostOpRecord): Record<string, unknown> {
   return {
     rec: r.rec,
     time: new Date(r.wallMs).toISOString(),
@@ -62,20 +62,19 @@ function recordJson(r: JournalRecord): Record<string, unknown> {
     control: r.controlName,
     controlId: r.controlId,
     refused: r.refused === null ? null : nameOf(ErrorCode, r.refused),
-    ...describeEvent(r.event),
   };
+}
+
+/** A record as one plain object: the described event plus who and when. */
+function recordJson(r: JournalRecord): Record<string, unknown> {
+  return { ...metaJson(r), ...describeEvent(r.event) };
 }
 
 /** A host operation record as one plain object (`--host-ops`). */
 function hostOpJson(r: HostOpRecord): Record<string, unknown> {
   const { op, vm, phase, err, args, message } = r.hostOp;
   return {
-    rec: r.rec,
-    time: new Date(r.wallMs).toISOString(),
-    principal: r.principal,
-    control: r.controlName,
-    controlId: r.controlId,
-    refused: r.refused === null ? null : nameOf(ErrorCode, r.refused),
+    ...metaJson(r),
     op,
     vm,
     phase,
