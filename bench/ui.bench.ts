@@ -1,7 +1,8 @@
 /*
  * The console UI under load, in real Chromium against the real headless web host:
- * (1) the timeline at 10 000 events/s for 10 s — frames/s and long tasks measured in the
- * page, renderer heap before/after — beside the same page idle; (2) input latency from a
+ * (1) the timeline at 10 000 and 50 000 events/s for 10 s each — median frames/s, long
+ * tasks, events counted, renderer heap — beside the same page idle, then the highest rate
+ * that still holds 55 fps; (2) input latency from a
  * key press in the page to QMP `input-send-event` reaching the QMP socket (real INPUT
  * adapter and QMP client, a scripted QMP peer), beside the same path from a Node WebSocket
  * client without the browser. Needs `npm run build` (out/renderer).
@@ -19,8 +20,14 @@ import { launchBrowser } from '../e2e/harness/browser';
 import { ConsolePage } from '../e2e/pages/console-page';
 import type { Reporter } from './lib/reporter';
 
-const RATE = 10_000;
+/** The earlier figure, kept for comparison, and the goal (issue 12): 55 fps median at 50 000/s. */
+const BASE_RATE = 10_000;
+const RATE = 50_000;
 const FLOOD_S = 10;
+/** Rates tried (3 s each) for the highest that still holds a 55 fps median. */
+const LADDER = [20_000, 30_000, 50_000, 75_000, 100_000, 150_000];
+const LADDER_S = 3;
+const FPS_GOAL = 55;
 const IDLE_S = 5;
 const PRESSES = 200;
 /** Presses are spaced wider than the INPUT adapter's 10 ms key pacing (kept for QEMU's PS/2 queue), so each measures one isolated key. */
@@ -35,26 +42,64 @@ function quantile(xs: number[], q: number): number {
 
 // In-page code is passed as source text: it runs in Chromium, not under tsx (whose helpers
 // it must not reference) and not under this file's Node typings.
+// Frames are counted per 500 ms window, so the median is over windows, not one average.
 const INSTALL_PROBE = `(() => {
-  const p = (window.__probe = { frames: 0, long: [], t0: performance.now() });
-  const tick = () => { p.frames++; requestAnimationFrame(tick); };
+  const p = (window.__probe = { frames: 0, windows: [], long: [], t0: performance.now(), w0: performance.now() });
+  const tick = (t) => {
+    p.frames++;
+    if (t - p.w0 >= 500) { p.windows.push((p.frames * 1000) / (t - p.w0)); p.frames = 0; p.w0 = t; }
+    requestAnimationFrame(tick);
+  };
   requestAnimationFrame(tick);
   new PerformanceObserver((list) => list.getEntries().forEach((e) => window.__probe.long.push(e.duration))).observe({ type: 'longtask' });
 })()`;
 const READ_PROBE = `(() => {
   const p = window.__probe;
-  const s = (performance.now() - p.t0) / 1000;
-  const out = { fps: p.frames / s, longTasks: p.long.length, longestMs: Math.max(0, ...p.long) };
-  p.frames = 0; p.long = []; p.t0 = performance.now();
+  const w = [...p.windows].sort((a, b) => a - b);
+  const out = { fps: w.length ? w[Math.floor(w.length / 2)] : 0, minFps: w.length ? w[0] : 0, longTasks: p.long.length, longestMs: Math.max(0, ...p.long) };
+  p.windows = []; p.long = []; p.t0 = performance.now();
   return out;
 })()`;
 
+interface Probe {
+  /** Median of the 500 ms windows' frame rates. */
+  fps: number;
+  minFps: number;
+  longTasks: number;
+  longestMs: number;
+}
+
 /** Installs frame and long-task counters in the page; returns a reader (and reset) of fps, long tasks, longest. */
-async function pageProbe(
-  page: Page,
-): Promise<() => Promise<{ fps: number; longTasks: number; longestMs: number }>> {
+async function pageProbe(page: Page): Promise<() => Promise<Probe>> {
   await page.evaluate(INSTALL_PROBE);
-  return () => page.evaluate(READ_PROBE) as Promise<{ fps: number; longTasks: number; longestMs: number }>;
+  return () => page.evaluate(READ_PROBE) as Promise<Probe>;
+}
+
+/** Events the page counted as received (live and history, not state or gap rows). */
+async function receivedCount(page: Page): Promise<number> {
+  const text = (await page.getByLabel('Event count').textContent()) ?? '';
+  return Number(/(\d+) received/.exec(text)?.[1] ?? NaN);
+}
+
+/** Floods at `rate` for `seconds` and measures the page meanwhile; waits for the tail to arrive. */
+async function measureFlood(
+  core: Core,
+  page: Page,
+  probe: () => Promise<Probe>,
+  rate: number,
+  seconds: number,
+): Promise<Probe & { sent: number; received: number }> {
+  const before = await receivedCount(page);
+  await probe();
+  const sent = await flood(core, rate, seconds);
+  const loaded = await probe();
+  let received = 0;
+  for (let i = 0; i < 40; i++) {
+    await sleep(250);
+    received = (await receivedCount(page)) - before;
+    if (received >= sent) break;
+  }
+  return { ...loaded, sent, received };
 }
 
 async function heapMiB(page: Page): Promise<number> {
@@ -156,32 +201,57 @@ export async function run(report: Reporter): Promise<void> {
     await probe();
     await sleep(IDLE_S * 1000);
     const idle = await probe();
-    const sent = await flood(core, RATE, FLOOD_S);
-    const loaded = await probe();
-    await sleep(500);
-    const received = Number(
-      /(\d+) received/.exec((await page.getByLabel('Event count').textContent()) ?? '')?.[1] ?? NaN,
-    );
+    const base = await measureFlood(core, page, probe, BASE_RATE, FLOOD_S);
+    const heapBase = await heapMiB(page);
+    const goal = await measureFlood(core, page, probe, RATE, FLOOD_S);
     const heapAfter = await heapMiB(page);
+    const fpsNote = (m: Probe): string => `median of 500 ms windows; lowest window ${m.minFps.toFixed(1)}`;
+    report(
+      'ui.timeline.fps_10k',
+      base.fps,
+      'frames/s',
+      `${BASE_RATE} events/s for ${FLOOD_S} s (the earlier figure: 53.8 average); ${fpsNote(base)}; idle page ${idle.fps.toFixed(1)}`,
+    );
     report(
       'ui.timeline.fps',
-      loaded.fps,
+      goal.fps,
       'frames/s',
-      `idle page ${idle.fps.toFixed(1)}; ${RATE} events/s for ${FLOOD_S} s`,
+      `${RATE} events/s for ${FLOOD_S} s; ${fpsNote(goal)}; goal ≥ ${FPS_GOAL}`,
     );
     report(
       'ui.timeline.long_tasks',
-      loaded.longTasks,
+      goal.longTasks,
       'tasks',
-      `idle page ${idle.longTasks}; longest ${loaded.longestMs.toFixed(0)} ms (idle ${idle.longestMs.toFixed(0)} ms)`,
+      `over 50 ms at ${RATE}/s; longest ${goal.longestMs.toFixed(0)} ms (at ${BASE_RATE}/s: ${base.longTasks}, idle ${idle.longTasks})`,
     );
-    report('ui.timeline.events_shown', received, 'events', `sent ${sent} (the ring keeps the last 100 000)`);
+    report(
+      'ui.timeline.events_counted',
+      goal.received,
+      'events',
+      `sent ${goal.sent} at ${RATE}/s (${goal.received === goal.sent ? 'every one counted' : `MISSING ${goal.sent - goal.received}`}); at ${BASE_RATE}/s ${base.received} of ${base.sent}`,
+    );
     report('ui.renderer.heap_before', heapBefore, 'MiB', 'after load, after GC');
     report(
       'ui.renderer.heap_after',
       heapAfter,
       'MiB',
-      `after ${sent} events, after GC; JS heap only: the ring's 10 MB ArrayBuffer is allocated at load, off-heap`,
+      `after ${base.sent + goal.sent} events, after GC (after the ${BASE_RATE}/s run: ${heapBase.toFixed(1)} MiB); JS heap only: the ring's 10 MB ArrayBuffer is allocated at load, off-heap`,
+    );
+    let best = 0;
+    const ladder: string[] = [];
+    for (const rate of LADDER) {
+      const m = await measureFlood(core, page, probe, rate, LADDER_S);
+      ladder.push(
+        `${rate / 1000}k: ${m.fps.toFixed(0)} fps${m.received < m.sent ? ` (${m.sent - m.received} not counted)` : ''}`,
+      );
+      if (m.fps < FPS_GOAL || m.received < m.sent) break;
+      best = rate;
+    }
+    report(
+      'ui.timeline.max_rate_55fps',
+      best,
+      'events/s',
+      `highest rate tried (${LADDER_S} s each) holding a ${FPS_GOAL} fps median with every event counted: ${ladder.join(', ')}`,
     );
 
     await ui.grabButton().click();
@@ -236,12 +306,12 @@ export async function run(report: Reporter): Promise<void> {
       await sleep(KEY_SPACING_MS);
     }
     ws.close();
-    const base = `Node WS client, no browser: median ${quantile(fromSocket, 0.5).toFixed(2)} ms, p99 ${quantile(fromSocket, 0.99).toFixed(2)} ms`;
+    const socketBase = `Node WS client, no browser: median ${quantile(fromSocket, 0.5).toFixed(2)} ms, p99 ${quantile(fromSocket, 0.99).toFixed(2)} ms`;
     report(
       'ui.input_latency.median',
       quantile(fromPage, 0.5),
       'ms',
-      `key press in Chromium → input-send-event on the QMP socket; ${base}`,
+      `key press in Chromium → input-send-event on the QMP socket; ${socketBase}`,
     );
     report(
       'ui.input_latency.p99',

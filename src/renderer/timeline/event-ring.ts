@@ -22,6 +22,7 @@ export class EventRing {
   /** Text of gap rows (how many events and which span are missing). */
   private readonly notes = new Map<number, string>();
   private next = 0;
+  private appendedEvents = 0;
   private lo = 0;
 
   constructor(readonly capacity = 100_000) {
@@ -33,6 +34,11 @@ export class EventRing {
   /** Absolute number the next event will get; also the count ever appended. */
   get total(): number {
     return this.next;
+  }
+
+  /** Routed events appended so far (state and gap rows not counted). */
+  get received(): number {
+    return this.appendedEvents;
   }
 
   /** Oldest absolute number still held (negative once history was prepended). */
@@ -59,6 +65,7 @@ export class EventRing {
     const n = this.next++;
     this.write(n, body, origin);
     this.kinds[this.index(n)] = kind;
+    if (kind === RowKind.EVENT) this.appendedEvents++;
     return n;
   }
 
@@ -147,6 +154,7 @@ export class EventRing {
   clear(): void {
     this.next = 0;
     this.lo = 0;
+    this.appendedEvents = 0;
     this.payloads.clear();
     this.notes.clear();
   }

@@ -236,7 +236,7 @@ export function TimelineView() {
           Follow
         </label>
         <span aria-label="Event count" className="muted">
-          {count} shown · {timelineData.ring.total} received
+          {count} shown · {timelineData.ring.received} received
         </span>
         <button onClick={() => exportRowsAs('jsonl')}>Export JSONL</button>
         <button onClick={() => exportRowsAs('csv')}>Export CSV</button>
