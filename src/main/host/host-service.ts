@@ -13,6 +13,7 @@ import type { ConsoleHostPort, HostVm } from './console/host-port';
 import { type Accel, findQemu, guestPaths, stopOrphanQemus, probeKvm } from './launcher';
 import { type Journal, type JournalOptions, lockJournalDir, openJournal } from './journal';
 import { VmRunner } from './vm-runner';
+import { type PointerStatus, captureScreenshot, queryPointer } from './display';
 import { editConfigVms, fileListsVm } from './config/config-writer';
 import { type ImageEntry, type ManagedVmEntry, checkManagedVm, listImages } from './managed-vms';
 import type { SerialLog } from './launcher';
@@ -148,7 +149,7 @@ export class HostService implements ConsoleHostPort {
         kind: r.cfg.kind,
         state: r.state,
         error: r.error,
-        vncWebsocketPort: r.qemu?.vnc.websocketPort ?? null,
+        vnc: r.vncTarget,
         serialPath: r.qemu?.paths.serial ?? null,
         accel: r.accel?.accel ?? null,
         accelReason: r.accel?.reason ?? null,
@@ -277,6 +278,22 @@ export class HostService implements ConsoleHostPort {
 
   private configDir(): string {
     return this.config.path ? path.dirname(this.config.path) : process.cwd();
+  }
+
+  /**
+   * PNG of VM `id`'s display, taken over its VNC (managed and attached VMs alike). Checks no
+   * rights: callers gate it (the console's display relay by OBSERVE and grant). Rejects
+   * NOENT for an unknown id or a VM without a display now, else as captureScreenshot.
+   */
+  async screenshot(id: number): Promise<Buffer> {
+    const target = this.runner(id).vncTarget;
+    if (!target) throw new VmsigError(ErrorCode.NOENT, `VM ${id} has no display now`);
+    return captureScreenshot(target);
+  }
+
+  /** Whether VM `id` has an absolute pointer (QMP query-mice); unknown while detached. */
+  pointerStatus(id: number): Promise<PointerStatus> {
+    return queryPointer(this.runners.get(id)?.qmpClient ?? null);
   }
 
   /** The identity of the configured control with `console: true`, or null. */

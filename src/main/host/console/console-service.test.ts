@@ -55,7 +55,7 @@ function setup(spec: ControlSpec = operator, journalDir?: string) {
       kind: 'managed',
       state: 'running',
       error: null,
-      vncWebsocketPort: 5701,
+      vnc: { kind: 'unix', path: '/run/x/vm1.vnc' },
       serialPath: null,
     },
   ];

@@ -49,8 +49,8 @@ export interface ConsoleServiceOptions {
   log?: Log;
   /** Batching tick (default 16 ms). */
   tickMs?: number;
-  /** URL noVNC opens for a VM whose websocket is on loopback `port`. */
-  vncUrl?: (vmId: number, port: number) => string;
+  /** How the renderer names a VM's display (default `display:<id>`); it connects through the relay. */
+  vncUrl?: (vmId: number) => string;
   /** Deadline for a command's reply (default 5000 ms). */
   replyTimeoutMs?: number;
 }
@@ -74,7 +74,7 @@ export class ConsoleService {
   private readonly historyMarks = new WeakMap<PushSink, number>();
   private readonly log: Log;
   private readonly tickMs: number;
-  private readonly vncUrl: (vmId: number, port: number) => string;
+  private readonly vncUrl: (vmId: number) => string;
   private controlId = 0;
   /** This host run's id (seq restarts with the host). */
   private readonly runId = newRunId();
@@ -93,7 +93,7 @@ export class ConsoleService {
   ) {
     this.log = opts.log ?? silentLog;
     this.tickMs = opts.tickMs ?? 16;
-    this.vncUrl = opts.vncUrl ?? ((_id, port) => `ws://127.0.0.1:${port}`);
+    this.vncUrl = opts.vncUrl ?? ((id) => `display:${id}`);
     this.replies = new PendingReplies(opts.replyTimeoutMs ?? 5000);
   }
 

@@ -6,6 +6,8 @@
 import type { Core, ControlSpec } from '../../core';
 import type { HostOpRequest } from '../host-ops';
 import type { Journal } from '../journal';
+import type { VncTarget } from '../display/vnc-target';
+import type { PointerStatus } from '../display/pointer-check';
 import type { SerialLog } from '../launcher';
 
 /** One configured VM as the host runs it. */
@@ -17,8 +19,8 @@ export interface HostVm {
   state: string;
   /** The launcher's or adapter's last error text, or null. */
   error: string | null;
-  /** Loopback port of QEMU's VNC websocket, when the VM has one and runs. */
-  vncWebsocketPort: number | null;
+  /** Its VNC server (raw RFB), which only the host's display relay opens; null without a display now. */
+  vnc: VncTarget | null;
   serialPath: string | null;
   /** The accelerator the managed VM's QEMU runs under; null while none runs (and for attached VMs). */
   accel?: 'kvm' | 'tcg' | null;
@@ -48,6 +50,8 @@ export interface ConsoleHostPort {
   images?(): { path: string; kind: 'disk' | 'iso'; bytes: number }[];
   /** The serial log of VM `id`'s running QEMU and that run's id (its PID), or null. */
   serialLog?(id: number): { log: SerialLog; run: number } | null;
+  /** Whether VM `id` has an absolute pointer (a tablet), for the screen's notice. */
+  pointerStatus?(id: number): Promise<PointerStatus>;
   /** The host's journal, when it keeps one (the timeline's history). */
   journal?(): Pick<Journal, 'reader' | 'nextRec'> | null;
 }
