@@ -13,12 +13,12 @@ import type { ConsoleHostPort, HostVm } from './console/host-port';
 import { type Accel, findQemu, guestPaths, stopOrphanQemus, probeKvm } from './launcher';
 import { type Journal, type JournalOptions, lockJournalDir, openJournal } from './journal';
 import { VmRunner } from './vm-runner';
-import { type PointerStatus, captureScreenshot, queryPointer } from './display';
 import { editConfigVms, fileListsVm } from './config/config-writer';
 import { type ImageEntry, type ManagedVmEntry, checkManagedVm, listImages } from './managed-vms';
 import type { SerialLog } from './launcher';
 import { HostOps, type HostOpRequest } from './host-ops';
 import { hostRequestHandler } from './host-requests';
+import { type PointerStatus, captureScreenshot, queryPointer } from './display';
 
 /** How to start the host. */
 export interface HostServiceOptions {

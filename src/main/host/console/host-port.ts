@@ -6,9 +6,9 @@
 import type { Core, ControlSpec } from '../../core';
 import type { HostOpRequest } from '../host-ops';
 import type { Journal } from '../journal';
+import type { SerialLog } from '../launcher';
 import type { VncTarget } from '../display/vnc-target';
 import type { PointerStatus } from '../display/pointer-check';
-import type { SerialLog } from '../launcher';
 
 /** One configured VM as the host runs it. */
 export interface HostVm {
@@ -44,14 +44,14 @@ export interface ConsoleHostPort {
   readiness(): { qemu: string | null; guest: string | null };
   /** Core clock now, in ns (the clock the core stamps with). */
   nowNs(): number;
+  /** Whether VM `id` has an absolute pointer (a tablet), for the screen's notice. */
+  pointerStatus?(id: number): Promise<PointerStatus>;
   /** Managed VM `id`'s name and `vms[].managed` settings, or null (attached or unknown). */
   managedSettings?(id: number): { name: string; managed: Record<string, unknown> } | null;
   /** The disk images and ISOs in the configured `imageDirs`. */
   images?(): { path: string; kind: 'disk' | 'iso'; bytes: number }[];
   /** The serial log of VM `id`'s running QEMU and that run's id (its PID), or null. */
   serialLog?(id: number): { log: SerialLog; run: number } | null;
-  /** Whether VM `id` has an absolute pointer (a tablet), for the screen's notice. */
-  pointerStatus?(id: number): Promise<PointerStatus>;
   /** The host's journal, when it keeps one (the timeline's history). */
   journal?(): Pick<Journal, 'reader' | 'nextRec'> | null;
 }
