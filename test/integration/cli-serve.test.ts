@@ -6,8 +6,9 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WireClient } from '../../src/main/wire';
 import { ErrorCode } from '../../src/shared/model';
-
-const BIN = path.resolve(__dirname, '../../bin/vmsig.mjs');
+import { control, writeHostConfig } from '../helpers/host-config';
+import { until } from '../helpers/until';
+import { VMSIG_BIN as BIN } from '../helpers/vmsig-cli';
 const dirs: string[] = [];
 afterEach(() => {
   for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
@@ -18,33 +19,20 @@ describe('vmsig serve', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vmsig-serve-'));
     dirs.push(dir);
     fs.writeFileSync(path.join(dir, 'robot.token'), 'robot-secret\n', { mode: 0o600 });
-    const cfg = path.join(dir, 'config.json');
-    fs.writeFileSync(
-      cfg,
-      JSON.stringify({
-        socket: 'run/control.sock',
-        vms: [],
-        controls: [
-          {
-            name: 'operator',
-            principal: 1,
-            token: 'op-secret',
-            caps: ['OBSERVE'],
-            endpoints: 'all',
-            leasePrio: 10,
-            console: true,
-          },
-          {
-            name: 'robot',
-            principal: 7,
-            tokenFile: 'robot.token',
-            caps: ['OBSERVE', 'INPUT'],
-            endpoints: [1],
-            leasePrio: 5,
-          },
-        ],
-      }),
-    );
+    const cfg = writeHostConfig(dir, {
+      vms: [],
+      controls: [
+        control('operator', 1, 'op-secret', ['OBSERVE'], { leasePrio: 10, console: true }),
+        {
+          name: 'robot',
+          principal: 7,
+          tokenFile: 'robot.token',
+          caps: ['OBSERVE', 'INPUT'],
+          endpoints: [1],
+          leasePrio: 5,
+        },
+      ],
+    });
     const child = spawn(process.execPath, [BIN, 'serve', '--config', cfg], {
       env: { ...process.env, XDG_STATE_HOME: path.join(dir, 'state') },
     });
@@ -52,11 +40,12 @@ describe('vmsig serve', () => {
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     const exited = new Promise<number | null>((r) => child.on('exit', (c) => r(c)));
     const sock = path.join(dir, 'run', 'control.sock');
-    const end = Date.now() + 20_000;
-    while (!out.includes(`control socket ${sock}`) || !out.includes('console at')) {
-      if (Date.now() > end) throw new Error(`serve did not start: ${out}`);
-      await new Promise((r) => setTimeout(r, 50));
-    }
+    await until(
+      () => out.includes(`control socket ${sock}`) && out.includes('console at'),
+      20_000,
+      'serve to print its socket and console URL',
+      50,
+    );
     const c = await WireClient.connect(sock);
     const w = await c.hello('robot-secret', 'test');
     expect([w.principal, w.leasePrio, w.endpointMask]).toEqual([7, 5, 0b10n]);
@@ -83,11 +72,7 @@ describe('vmsig serve', () => {
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     const exited = new Promise<number | null>((r) => child.on('exit', (c) => r(c)));
-    const end = Date.now() + 20_000;
-    while (!out.includes('console at')) {
-      if (Date.now() > end) throw new Error(`serve did not start: ${out}`);
-      await new Promise((r) => setTimeout(r, 50));
-    }
+    await until(() => out.includes('console at'), 20_000, 'serve to print its console URL', 50);
     const cfgFile = path.join(dir, 'cfg', 'vmsig', 'config.json');
     expect(out).toContain(`wrote a default configuration to ${cfgFile}`);
     expect(fs.statSync(cfgFile).mode & 0o777).toBe(0o600);

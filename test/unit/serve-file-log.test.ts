@@ -7,11 +7,10 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
+import { control, writeHostConfig } from '../helpers/host-config';
 import { until } from '../helpers/until';
-
-const BIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../bin/vmsig.mjs');
+import { VMSIG_BIN as BIN } from '../helpers/vmsig-cli';
 const dirs: string[] = [];
 afterEach(() => {
   for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
@@ -23,26 +22,11 @@ async function serveOnce(
 ): Promise<{ dir: string; out: string; err: string; code: number | null }> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vmsig-serve-log-'));
   dirs.push(dir);
-  const cfg = path.join(dir, 'config.json');
-  fs.writeFileSync(
-    cfg,
-    JSON.stringify({
-      socket: 'run/control.sock',
-      vms: [],
-      controls: [
-        {
-          name: 'op',
-          principal: 1,
-          token: 'op-secret-123456',
-          caps: ['OBSERVE'],
-          endpoints: 'all',
-          leasePrio: 1,
-          console: true,
-        },
-      ],
-      journal: false,
-    }),
-  );
+  const cfg = writeHostConfig(dir, {
+    vms: [],
+    controls: [control('op', 1, 'op-secret-123456', ['OBSERVE'], { console: true })],
+    journal: false,
+  });
   const child = spawn(process.execPath, [BIN, 'serve', '--config', cfg, ...extra], {
     env: { ...process.env, XDG_STATE_HOME: path.join(dir, 'state') },
   });

@@ -1,0 +1,24 @@
+/*
+ * Runs the real CLI (`node bin/vmsig.mjs ...`) as a child process for tests, resolving to
+ * its exit code and output. Tokens go in the environment (VMSIG_TOKEN): `--token` would
+ * earn its "shown in ps" warning on stderr.
+ */
+import { execFile } from 'node:child_process';
+import path from 'node:path';
+
+export const VMSIG_BIN = path.resolve(import.meta.dirname, '../../bin/vmsig.mjs');
+
+export interface Run {
+  code: number;
+  out: string;
+  err: string;
+}
+
+/** `vmsig ...args` with `env` over this process's environment; never rejects. */
+export function runVmsig(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Run> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [VMSIG_BIN, ...args], { env: { ...process.env, ...env } }, (e, out, err) =>
+      resolve({ code: e ? ((e as { code?: number }).code ?? 1) : 0, out, err }),
+    );
+  });
+}
