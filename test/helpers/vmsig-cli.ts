@@ -5,6 +5,7 @@
  */
 import { execFile } from 'node:child_process';
 import path from 'node:path';
+import { until } from './until';
 
 export const VMSIG_BIN = path.resolve(import.meta.dirname, '../../bin/vmsig.mjs');
 
@@ -21,4 +22,16 @@ export function runVmsig(args: string[], env: NodeJS.ProcessEnv = {}): Promise<R
       resolve({ code: e ? ((e as { code?: number }).code ?? 1) : 0, out, err }),
     );
   });
+}
+
+/** Repeats `run` every 500 ms until `ok` holds for its result (resolved to); rejects after `timeoutMs` naming `what`. */
+export async function runUntil(
+  run: () => Promise<Run>,
+  ok: (r: Run) => boolean,
+  timeoutMs: number,
+  what: string,
+): Promise<Run> {
+  let last: Run | undefined;
+  await until(async () => ok((last = await run())), timeoutMs, what, 500);
+  return last!;
 }

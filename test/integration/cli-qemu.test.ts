@@ -3,7 +3,6 @@
  * `vmsig input type` under the INPUT lease into the guest shell (checked on its serial
  * port), pause/resume, and a stop that leaves no process, socket or runtime file behind.
  */
-import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -11,30 +10,24 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/main/host/config';
 import { HostService } from '../../src/main/host/host-service';
 import { GUEST_READY, bootTestVm, ensureGuest } from '../helpers/guest';
+import { control, managedVm, writeHostConfig } from '../helpers/host-config';
+import { untilFileHas } from '../helpers/until';
+import { type Run, runUntil, runVmsig } from '../helpers/vmsig-cli';
 
-const BIN = path.resolve(__dirname, '../../bin/vmsig.mjs');
 const TOKEN = 'cli-qemu-operator';
 const guest = ensureGuest();
 
-function vmsig(socket: string, args: string[]): Promise<{ code: number; out: string; err: string }> {
-  return new Promise((resolve) => {
-    // The token goes in the environment: --token would earn its "shown in ps" warning on stderr.
-    execFile(
-      process.execPath,
-      [BIN, ...args, '--socket', socket],
-      { env: { ...process.env, VMSIG_TOKEN: TOKEN } },
-      (e, out, err) => resolve({ code: e ? ((e as { code?: number }).code ?? 1) : 0, out, err }),
-    );
-  });
-}
+const vmsig = (socket: string, args: string[]): Promise<Run> =>
+  runVmsig([...args, '--socket', socket], { VMSIG_TOKEN: TOKEN });
 
-async function waitFile(file: string, marker: string, timeoutMs: number): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!(fs.existsSync(file) && fs.readFileSync(file, 'utf8').includes(marker))) {
-    if (Date.now() > end) throw new Error(`no "${marker}" in ${file} within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+/** `vm status` once the VM's seams are up (refused until then), tried for 10 s. */
+const statusWhenUp = (socket: string, vm: number): Promise<Run> =>
+  runUntil(
+    () => vmsig(socket, ['vm', 'status', '--vm', String(vm)]),
+    (r) => r.code === 0,
+    10_000,
+    `VM ${vm} status`,
+  );
 
 describe.skipIf(!guest.ok)('vmsig CLI on a real managed VM', () => {
   let dir: string;
@@ -44,25 +37,15 @@ describe.skipIf(!guest.ok)('vmsig CLI on a real managed VM', () => {
 
   beforeAll(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vmsig-cli-qemu-'));
-    const cfg = path.join(dir, 'config.json');
-    fs.writeFileSync(
-      cfg,
-      JSON.stringify({
-        socket: 'run/control.sock',
-        vms: [{ id: 1, name: 'demo', managed: { memoryMiB: 128 } }],
-        controls: [
-          {
-            name: 'operator',
-            principal: 1,
-            token: TOKEN,
-            caps: ['OBSERVE', 'INPUT', 'LIFECYCLE', 'POWER', 'VM'],
-            endpoints: 'all',
-            leasePrio: 10,
-            console: true,
-          },
-        ],
-      }),
-    );
+    const cfg = writeHostConfig(dir, {
+      vms: [managedVm(1, 'demo')],
+      controls: [
+        control('operator', 1, TOKEN, ['OBSERVE', 'INPUT', 'LIFECYCLE', 'POWER', 'VM'], {
+          leasePrio: 10,
+          console: true,
+        }),
+      ],
+    });
     host = await HostService.start({
       config: loadConfig(cfg),
       log: () => {},
@@ -72,7 +55,7 @@ describe.skipIf(!guest.ok)('vmsig CLI on a real managed VM', () => {
     expect(vm).toMatchObject({ id: 1, name: 'demo', kind: 'managed', state: 'running' });
     pid = vm.pid!;
     serial = vm.serialPath!;
-    await waitFile(serial, GUEST_READY, 60_000);
+    await untilFileHas(serial, GUEST_READY, 60_000);
   });
 
   afterAll(async () => {
@@ -81,11 +64,7 @@ describe.skipIf(!guest.ok)('vmsig CLI on a real managed VM', () => {
   });
 
   it('vm status reports RUNNING once the seams are up', async () => {
-    let r = await vmsig(host.socketPath, ['vm', 'status', '--vm', '1']);
-    for (let i = 0; i < 20 && r.code !== 0; i++) {
-      await new Promise((res) => setTimeout(res, 500));
-      r = await vmsig(host.socketPath, ['vm', 'status', '--vm', '1']);
-    }
+    const r = await statusWhenUp(host.socketPath, 1);
     expect(r.err).toBe('');
     // The VM's own state first; then the host's facts (host request `vms`).
     const [state, facts] = r.out.trim().split('\n');
@@ -97,7 +76,7 @@ describe.skipIf(!guest.ok)('vmsig CLI on a real managed VM', () => {
     const r = await vmsig(host.socketPath, ['input', 'type', 'echo CLI-MARK-42 > /dev/ttyS0\n', '--vm', '1']);
     expect(r.err).toBe('');
     expect(r.code).toBe(0);
-    await waitFile(serial, 'CLI-MARK-42', 20_000);
+    await untilFileHas(serial, 'CLI-MARK-42', 20_000);
     expect((await vmsig(host.socketPath, ['lease', 'status', 'INPUT', '--vm', '1'])).out).toContain('free');
   });
 
@@ -126,27 +105,12 @@ describe.skipIf(!guest.ok)('an attached VM (QEMU started by someone else)', () =
     const vm = await bootTestVm({ spec: { id: 2, name: 'outside' } });
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vmsig-cli-attached-'));
     try {
-      const cfg = path.join(dir, 'config.json');
-      fs.writeFileSync(
-        cfg,
-        JSON.stringify({
-          socket: 'run/control.sock',
-          vms: [
-            { id: 2, name: 'build-box', qmp: vm.handle.paths.qmp, memctx: { ramFile: vm.handle.paths.ram } },
-          ],
-          controls: [
-            {
-              name: 'operator',
-              principal: 1,
-              token: TOKEN,
-              caps: ['OBSERVE', 'VM'],
-              endpoints: [2],
-              leasePrio: 1,
-              console: true,
-            },
-          ],
-        }),
-      );
+      const cfg = writeHostConfig(dir, {
+        vms: [
+          { id: 2, name: 'build-box', qmp: vm.handle.paths.qmp, memctx: { ramFile: vm.handle.paths.ram } },
+        ],
+        controls: [control('operator', 1, TOKEN, ['OBSERVE', 'VM'], { endpoints: [2], console: true })],
+      });
       const host = await HostService.start({ config: loadConfig(cfg), log: () => {} });
       try {
         expect(host.vms()[0]).toMatchObject({
@@ -156,23 +120,13 @@ describe.skipIf(!guest.ok)('an attached VM (QEMU started by someone else)', () =
           qmpPath: vm.handle.paths.qmp,
           pid: null,
         });
-        let r = await vmsig(host.socketPath, ['vm', 'status', '--vm', '2']);
-        for (let i = 0; i < 20 && r.code !== 0; i++) {
-          await new Promise((res) => setTimeout(res, 500));
-          r = await vmsig(host.socketPath, ['vm', 'status', '--vm', '2']);
-        }
-        expect(r.out.split('\n')[0]).toBe('VM 2: RUNNING');
+        expect((await statusWhenUp(host.socketPath, 2)).out.split('\n')[0]).toBe('VM 2: RUNNING');
         await host.removeVm(2);
         expect(host.vms()).toEqual([]);
         const gone = await vmsig(host.socketPath, ['vm', 'status', '--vm', '2']);
         expect([gone.code, gone.err.trim()]).toEqual([1, 'vm status on VM 2: refused: NOENT']);
         await host.addAttachedVm({ id: 2, name: 'again', qmp: vm.handle.paths.qmp });
-        r = await vmsig(host.socketPath, ['vm', 'status', '--vm', '2']);
-        for (let i = 0; i < 20 && r.code !== 0; i++) {
-          await new Promise((res) => setTimeout(res, 500));
-          r = await vmsig(host.socketPath, ['vm', 'status', '--vm', '2']);
-        }
-        expect(r.out.split('\n')[0]).toBe('VM 2: RUNNING');
+        expect((await statusWhenUp(host.socketPath, 2)).out.split('\n')[0]).toBe('VM 2: RUNNING');
       } finally {
         await host.stop();
       }
