@@ -6,7 +6,7 @@
 import type { CommandReply, InputRequest, IpcResult, LeaseClassName, VmOpName } from '../../shared/ipc';
 
 import { getApi } from '../api';
-import { KEY, keyName } from '../input/evdev-keys';
+import { keyName } from '../input/evdev-keys';
 import { releasePressed } from '../input/release-on-leave';
 import { reducePressed, useInput } from './input';
 import { leaseHolder, useLeases } from './leases';
@@ -144,14 +144,3 @@ export async function vmOp(endpoint: number, op: VmOpName): Promise<void> {
     if (destructive && !alreadyMine) await release(endpoint, 'POWER');
   }
 }
-
-/** The send-key menu's chords. */
-export const SEND_KEYS: { label: string; codes: number[] }[] = [
-  { label: 'Ctrl+Alt+Del', codes: [KEY.LEFTCTRL, KEY.LEFTALT, KEY.DELETE] },
-  ...Array.from({ length: 12 }, (_, i) => ({
-    label: `Ctrl+Alt+F${i + 1}`,
-    codes: [KEY.LEFTCTRL, KEY.LEFTALT, i < 10 ? 59 + i : 87 + (i - 10)],
-  })),
-  { label: 'PrintScreen', codes: [KEY.SYSRQ] },
-  { label: 'SysRq', codes: [KEY.LEFTALT, KEY.SYSRQ] },
-];

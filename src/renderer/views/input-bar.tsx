@@ -1,14 +1,15 @@
 /*
  * Input controls of one VM: Grab input / Release (the INPUT lease) with the holder shown
  * when it is someone else, the "preempted by …" notice, the send-key menu and the held
- * keys list (CMD_QUERY_INPUT) with "release all".
+ * keys list (CMD_QUERY_INPUT) with "release all". The send-key menu is its own component.
  */
-import { useState } from 'react';
-import { SEND_KEYS, grab, queryHeld, releaseAllHeld, sendChord, ungrab } from '../stores/actions';
+import { grab, queryHeld, releaseAllHeld, ungrab } from '../stores/actions';
 import { useInput } from '../stores/input';
 import { leaseHolder, useLeases } from '../stores/leases';
 import { useNotices } from '../stores/notices';
+import { useVms } from '../stores/vms';
 import { keyName } from '../input/evdev-keys';
+import { SendKeyMenu } from './send-key-menu';
 
 /** Grab/release, send keys, held keys. */
 export function InputBar({ endpoint }: { endpoint: number }) {
@@ -16,7 +17,7 @@ export function InputBar({ endpoint }: { endpoint: number }) {
   const grabbed = useInput((s) => s.grabbed === endpoint);
   const held = useInput((s) => s.held[endpoint]);
   const preempted = useNotices((s) => s.preempted[endpoint]);
-  const [menu, setMenu] = useState(false);
+  const vmName = useVms((s) => s.vms.find((v) => v.id === endpoint)?.name ?? `VM ${endpoint}`);
   const mine = holder?.mine === true;
   return (
     <div className="input-bar" role="toolbar" aria-label="Input">
@@ -37,28 +38,7 @@ export function InputBar({ endpoint }: { endpoint: number }) {
           {preempted}
         </span>
       )}
-      <div className="menu-wrap">
-        <button aria-haspopup="menu" aria-expanded={menu} onClick={() => setMenu((m) => !m)} disabled={!mine}>
-          Send key
-        </button>
-        {menu && (
-          <ul role="menu" aria-label="Send key" className="menu">
-            {SEND_KEYS.map((k) => (
-              <li key={k.label} role="none">
-                <button
-                  role="menuitem"
-                  onClick={() => {
-                    setMenu(false);
-                    sendChord(endpoint, k.codes);
-                  }}
-                >
-                  {k.label}
-                </button>
-              </li>
-            ))}
-          </ul>
-        )}
-      </div>
+      <SendKeyMenu endpoint={endpoint} vmName={vmName} enabled={mine} />
       <div className="held" aria-label="Held keys">
         <button onClick={() => void queryHeld(endpoint)}>Held keys</button>
         <span>
