@@ -1,5 +1,5 @@
 /* The real `node bin/vmsig.mjs ...` against a real server: exit statuses, printed refusals, what reached the VM. */
-import { execFile, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,34 +13,21 @@ import {
   decodeMemWrite,
   encodeLeaseReq,
 } from '../../src/shared/model';
+import { control, writeHostConfig } from '../helpers/host-config';
+import { until } from '../helpers/until';
+import { VMSIG_BIN as BIN, type Run, runVmsig } from '../helpers/vmsig-cli';
 import { type Harness, TOKENS, startHarness } from './wire-harness';
 
-const BIN = path.resolve(__dirname, '../../bin/vmsig.mjs');
 let h: Harness;
 beforeAll(async () => {
   h = await startHarness();
 });
 afterAll(async () => h.stop());
 
-interface Run {
-  code: number;
-  out: string;
-  err: string;
-}
-
+/** The CLI against the harness; `token` null runs it on the default configuration (no --socket). */
 function vmsig(args: string[], token: string | null = TOKENS.op): Promise<Run> {
-  // The token goes in the environment: --token would earn its "shown in ps" warning on stderr.
   const conn = token === null ? [] : ['--socket', h.socket];
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [BIN, ...args, ...conn],
-      { env: { ...process.env, VMSIG_TOKEN: token ?? '', XDG_CONFIG_HOME: h.dir } },
-      (e, out, err) => {
-        resolve({ code: e ? ((e as { code?: number }).code ?? 1) : 0, out, err });
-      },
-    );
-  });
+  return runVmsig([...args, ...conn], { VMSIG_TOKEN: token ?? '', XDG_CONFIG_HOME: h.dir });
 }
 
 describe('vmsig CLI against a live server', () => {
@@ -97,14 +84,8 @@ describe('vmsig CLI against a live server', () => {
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     const exited = new Promise<number | null>((r) => child.on('exit', (c) => r(c)));
-    const until = async (s: string): Promise<void> => {
-      const end = Date.now() + 15_000;
-      while (!out.includes(s)) {
-        if (Date.now() > end) throw new Error(`no "${s}" in ${out}`);
-        await new Promise((r) => setTimeout(r, 25));
-      }
-    };
-    await until('granted (holding');
+    const printed = (s: string): Promise<void> => until(() => out.includes(s), 15_000, `"${s}" printed`, 25);
+    await printed('granted (holding');
     expect((await vmsig(['lease', 'status', 'INPUT', '--vm', '1'])).out).toContain('held by principal 7');
     const op = await WireClient.connect(h.socket);
     await op.hello(TOKENS.op, 'preempt');
@@ -117,7 +98,7 @@ describe('vmsig CLI against a live server', () => {
         })
       ).kind,
     ).toBe(Kind.LEASE_GRANTED);
-    await until('REVOKED by principal 1');
+    await printed('REVOKED by principal 1');
     child.kill('SIGINT');
     expect(await exited).toBe(1);
     await op.close();
@@ -175,20 +156,10 @@ describe('vmsig CLI against a live server', () => {
   it('without --socket/--token it uses the default configuration: its socket and console token', async () => {
     const cfgDir = path.join(h.dir, 'vmsig');
     fs.mkdirSync(cfgDir, { recursive: true, mode: 0o700 });
-    const console = {
-      name: 'operator',
-      principal: 1,
-      token: TOKENS.op,
-      caps: ['OBSERVE', 'VM'],
-      endpoints: 'all',
-      leasePrio: 10,
-      console: true,
-    };
-    fs.writeFileSync(
-      path.join(cfgDir, 'config.json'),
-      JSON.stringify({ socket: h.socket, controls: [console] }),
-      { mode: 0o600 },
-    );
+    writeHostConfig(cfgDir, {
+      socket: h.socket,
+      controls: [control('operator', 1, TOKENS.op, ['OBSERVE', 'VM'], { leasePrio: 10, console: true })],
+    });
     const r = await vmsig(['vm', 'status', '--vm', '1'], null);
     expect([r.code, r.out.trim()]).toEqual([0, 'VM 1: RUNNING']);
     fs.rmSync(cfgDir, { recursive: true });
