@@ -5,7 +5,6 @@
  * a stop LEASE; every attempt is in the journal with its principal. Runs under TCG unless
  * VMSIG_ACCEL says otherwise.
  */
-import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -15,73 +14,32 @@ import { HostService } from '../../src/main/host/host-service';
 import { WireClient } from '../../src/main/wire';
 import { ErrorCode, Kind, LeaseClass, encodeLeaseReq } from '../../src/shared/model';
 import { GUEST_READY, ensureGuest } from '../helpers/guest';
+import { control, managedVm, writeHostConfig } from '../helpers/host-config';
+import { alive } from '../helpers/process';
+import { until, untilFileHas } from '../helpers/until';
+import { type Run, runUntil, runVmsig } from '../helpers/vmsig-cli';
 
-const BIN = path.resolve(__dirname, '../../bin/vmsig.mjs');
 const TOKENS = { op: 'host-ops-operator', robot: 'host-ops-robot', peer: 'host-ops-peer' };
 const guest = ensureGuest();
 
-type Run = { code: number; out: string; err: string };
-function vmsig(socket: string | null, token: string, args: string[]): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [BIN, ...args, ...(socket === null ? [] : ['--socket', socket])],
-      // The token in the environment, not on the command line (--token shows in ps).
-      { env: { ...process.env, VMSIG_TOKEN: token } },
-      (e, out, err) => resolve({ code: e ? ((e as { code?: number }).code ?? 1) : 0, out, err }),
-    );
-  });
-}
-
-async function until<T>(what: string, f: () => Promise<T | null> | T | null, timeoutMs = 60_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await f();
-    if (v !== null) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
-
-const alive = (pid: number): boolean => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
+/** The CLI with `token`; `socket` null for commands that take none (`journal`). */
+const vmsig = (socket: string | null, token: string, args: string[]): Promise<Run> =>
+  runVmsig([...args, ...(socket === null ? [] : ['--socket', socket])], { VMSIG_TOKEN: token });
 
 describe.skipIf(!guest.ok)('vmsig vm start/stop on a real VM, gated and journaled', () => {
   let dir: string;
   let host: HostService;
-  const control = (name: string, principal: number, token: string, caps: string[], extra = {}) => ({
-    name,
-    principal,
-    token,
-    caps,
-    endpoints: 'all',
-    leasePrio: principal,
-    ...extra,
-  });
-
   beforeAll(async () => {
     process.env.VMSIG_ACCEL ??= 'tcg';
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vmsig-cli-hostops-'));
-    const cfg = path.join(dir, 'config.json');
-    fs.writeFileSync(
-      cfg,
-      JSON.stringify({
-        socket: 'run/control.sock',
-        vms: [{ id: 1, name: 'demo', managed: { memoryMiB: 128 } }],
-        controls: [
-          control('operator', 1, TOKENS.op, ['OBSERVE', 'VM', 'POWER', 'HOST'], { console: true }),
-          control('robot', 7, TOKENS.robot, ['OBSERVE', 'VM', 'INPUT']),
-          control('peer', 20, TOKENS.peer, ['OBSERVE', 'POWER']),
-        ],
-      }),
-      { mode: 0o600 },
-    );
+    const cfg = writeHostConfig(dir, {
+      vms: [managedVm(1, 'demo')],
+      controls: [
+        control('operator', 1, TOKENS.op, ['OBSERVE', 'VM', 'POWER', 'HOST'], { console: true }),
+        control('robot', 7, TOKENS.robot, ['OBSERVE', 'VM', 'INPUT']),
+        control('peer', 20, TOKENS.peer, ['OBSERVE', 'POWER']),
+      ],
+    });
     host = await HostService.start({
       config: loadConfig(cfg),
       log: () => {},
@@ -89,9 +47,7 @@ describe.skipIf(!guest.ok)('vmsig vm start/stop on a real VM, gated and journale
       journal: { dir: path.join(dir, 'journal') },
     });
     const serial = host.vms()[0]!.serialPath!;
-    await until('the guest', () =>
-      fs.existsSync(serial) && fs.readFileSync(serial, 'utf8').includes(GUEST_READY) ? true : null,
-    );
+    await untilFileHas(serial, GUEST_READY, 60_000);
   });
 
   afterAll(async () => {
@@ -103,10 +59,12 @@ describe.skipIf(!guest.ok)('vmsig vm start/stop on a real VM, gated and journale
     const list = await vmsig(host.socketPath, TOKENS.op, ['vm', 'list']);
     expect([list.code, list.err]).toEqual([0, '']);
     expect(list.out).toMatch(/^VM 1 demo: running \(managed\)/);
-    const st = await until('RUNNING', async () => {
-      const r = await vmsig(host.socketPath, TOKENS.op, ['vm', 'status', '--vm', '1']);
-      return r.code === 0 ? r : null;
-    });
+    const st = await runUntil(
+      () => vmsig(host.socketPath, TOKENS.op, ['vm', 'status', '--vm', '1']),
+      (r) => r.code === 0,
+      60_000,
+      'RUNNING',
+    );
     const [state, facts] = st.out.trim().split('\n');
     expect(state).toBe('VM 1: RUNNING');
     // The accelerator and why it was chosen (VMSIG_ACCEL forces TCG in this test, or KVM if asked).
@@ -159,17 +117,19 @@ describe.skipIf(!guest.ok)('vmsig vm start/stop on a real VM, gated and journale
     const pid = host.vms()[0]!.pid!;
     const stop = await vmsig(host.socketPath, TOKENS.op, ['vm', 'stop', '--vm', '1']);
     expect([stop.code, stop.out.trim(), stop.err]).toEqual([0, 'VM 1: stop done', '']);
-    await until('QEMU to exit', () => (alive(pid) ? null : true), 10_000);
+    await until(() => !alive(pid), 10_000, 'QEMU to exit', 250);
     expect(host.vms()[0]!.state).toBe('stopped');
     const start = await vmsig(host.socketPath, TOKENS.op, ['vm', 'start', '--vm', '1']);
     expect([start.code, start.out.trim(), start.err]).toEqual([0, 'VM 1: start done', '']);
     const newPid = host.vms()[0]!.pid!;
     expect(newPid).not.toBe(pid);
     expect(alive(newPid)).toBe(true);
-    await until('RUNNING after start', async () => {
-      const r = await vmsig(host.socketPath, TOKENS.op, ['vm', 'status', '--vm', '1']);
-      return r.out.startsWith('VM 1: RUNNING') ? true : null;
-    });
+    await runUntil(
+      () => vmsig(host.socketPath, TOKENS.op, ['vm', 'status', '--vm', '1']),
+      (r) => r.out.startsWith('VM 1: RUNNING'),
+      60_000,
+      'RUNNING after start',
+    );
   });
 
   it('every attempt is journaled with its principal, refused ones with their code', () => {
