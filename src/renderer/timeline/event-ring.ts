@@ -86,6 +86,27 @@ export class EventRing {
     return this.notes.get(n) ?? '';
   }
 
+  /** The corr field of `n` without decoding (u32). */
+  corr(n: number): number {
+    return this.view.getUint32(this.slotOf(n) + 4 + 24, true);
+  }
+
+  /** The control that originated `n` (0 = none). */
+  origin(n: number): number {
+    return this.view.getUint32(this.slotOf(n), true);
+  }
+
+  /** A copy of `n`'s body (96 bytes) and payload, or null when it was overwritten. */
+  raw(n: number): Uint8Array | null {
+    if (!this.has(n)) return null;
+    const at = this.slotOf(n);
+    const pl = this.payloads.get(n);
+    const out = new Uint8Array(BODY + (pl ? pl.length : 0));
+    out.set(this.bytes.subarray(at + 4, at + 4 + BODY));
+    if (pl) out.set(pl, BODY);
+    return out;
+  }
+
   /** The seq field of `n` without decoding (u32). */
   seq(n: number): number {
     return this.view.getUint32(this.slotOf(n) + 4 + 20, true);

@@ -15,6 +15,7 @@ import { fieldsText, wallTime } from '../timeline/row-text';
 import { atBottom, rowWindow } from '../timeline/row-window';
 import { setPaused, setTimelineFilter, timelineData, useTimeline, visibleLength } from '../stores/timeline';
 import { useVms } from '../stores/vms';
+import { EventDetail } from './event-detail';
 import { TimelineFilters } from './timeline-filters';
 
 /** Height of one timeline row in px (the CSS says the same). */
@@ -147,22 +148,6 @@ function exportRowsAs(format: 'jsonl' | 'csv'): void {
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 
-function Detail({ n }: { n: number }) {
-  const ev = timelineData.ring.get(n);
-  return (
-    <div className="detail" role="region" aria-label="Event detail">
-      <button aria-label="Close detail" onClick={() => useTimeline.setState({ selected: null })}>
-        ×
-      </button>
-      <pre>
-        {ev
-          ? JSON.stringify({ ...describeEvent(ev), origin: ev.origin }, null, 2)
-          : 'This event was overwritten.'}
-      </pre>
-    </div>
-  );
-}
-
 /** The timeline panel. */
 export function TimelineView() {
   const state = useTimeline();
@@ -284,7 +269,9 @@ export function TimelineView() {
               {Array.from({ length: win.end - win.start }, (_, k) => {
                 const i = win.start + k;
                 return (
-                  <div key={i} className="tslot" style={{ transform: `translateY(${i * ROW_HEIGHT}px)` }}>
+                  // Keyed by position in the window: following moves the window every frame, and a key per
+                  // row would remount every row; a key per slot only updates their text.
+                  <div key={k} className="tslot" style={{ transform: `translateY(${i * ROW_HEIGHT}px)` }}>
                     <Row row={i} clock={clock} selected={state.selected === timelineData.index.at(i)} />
                   </div>
                 );
@@ -293,7 +280,7 @@ export function TimelineView() {
           )}
         </div>
       </div>
-      {state.selected !== null && <Detail n={state.selected} />}
+      {state.selected !== null && <EventDetail n={state.selected} />}
     </div>
   );
 }
