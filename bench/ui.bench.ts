@@ -7,6 +7,7 @@
  * adapter and QMP client, a scripted QMP peer), beside the same path from a Node WebSocket
  * client without the browser. Needs `npm run build` (out/renderer).
  */
+import { writeFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import type { Page } from '@playwright/test';
 import { WebSocket } from 'ws';
@@ -28,6 +29,8 @@ const FLOOD_S = 10;
 const LADDER = [20_000, 30_000, 50_000, 75_000, 100_000, 150_000];
 const LADDER_S = 3;
 const FPS_GOAL = 55;
+/** Events emitted per event-loop turn at most. */
+const CHUNK = 2_000;
 const IDLE_S = 5;
 const PRESSES = 200;
 /** Presses are spaced wider than the INPUT adapter's 10 ms key pacing (kept for QEMU's PS/2 queue), so each measures one isolated key. */
@@ -88,7 +91,7 @@ async function measureFlood(
   probe: () => Promise<Probe>,
   rate: number,
   seconds: number,
-): Promise<Probe & { sent: number; received: number }> {
+): Promise<Probe & { sent: number; received: number; achieved: number }> {
   const before = await receivedCount(page);
   await probe();
   const sent = await flood(core, rate, seconds);
@@ -99,7 +102,7 @@ async function measureFlood(
     received = (await receivedCount(page)) - before;
     if (received >= sent) break;
   }
-  return { ...loaded, sent, received };
+  return { ...loaded, sent, received, achieved: Math.round(sent / seconds) };
 }
 
 async function heapMiB(page: Page): Promise<number> {
@@ -129,7 +132,11 @@ async function flood(core: Core, rate: number, seconds: number): Promise<number>
   const start = performance.now();
   let sent = 0;
   while (performance.now() - start < seconds * 1000) {
-    const due = Math.floor(((performance.now() - start) / 1000) * rate);
+    // At most CHUNK events per turn, then the event loop turns (the console drains): a VM's
+    // events arrive from sockets between turns too, never 10 000 in one synchronous burst
+    // when this loaded machine stalls the timer.
+    const target = Math.floor(((performance.now() - start) / 1000) * rate);
+    const due = Math.min(sent + CHUNK, target);
     for (; sent < due; sent++) {
       if (sent % 10 === 0)
         cursor.emit({
@@ -142,7 +149,7 @@ async function flood(core: Core, rate: number, seconds: number): Promise<number>
           inln: encodeActAck({ ok: 1, err: ErrorCode.OK, cmdKind: Kind.CMD_INPUT, detail: sent }),
         });
     }
-    await sleep(5);
+    await (target > sent ? new Promise((r) => setImmediate(r)) : sleep(5));
   }
   acks.unregister();
   cursor.unregister();
@@ -203,7 +210,14 @@ export async function run(report: Reporter): Promise<void> {
     const idle = await probe();
     const base = await measureFlood(core, page, probe, BASE_RATE, FLOOD_S);
     const heapBase = await heapMiB(page);
+    const cdp = process.env.VMSIG_UI_PROFILE ? await page.context().newCDPSession(page) : null;
+    if (cdp) await cdp.send('Profiler.enable').then(() => cdp.send('Profiler.start'));
     const goal = await measureFlood(core, page, probe, RATE, FLOOD_S);
+    if (cdp) {
+      const { profile } = (await cdp.send('Profiler.stop')) as { profile: unknown };
+      writeFileSync(process.env.VMSIG_UI_PROFILE!, JSON.stringify(profile));
+      await cdp.detach();
+    }
     const heapAfter = await heapMiB(page);
     const fpsNote = (m: Probe): string => `median of 500 ms windows; lowest window ${m.minFps.toFixed(1)}`;
     report(
@@ -216,7 +230,7 @@ export async function run(report: Reporter): Promise<void> {
       'ui.timeline.fps',
       goal.fps,
       'frames/s',
-      `${RATE} events/s for ${FLOOD_S} s; ${fpsNote(goal)}; goal ≥ ${FPS_GOAL}`,
+      `${RATE} events/s asked for ${FLOOD_S} s, ${goal.achieved}/s emitted by the host process; ${fpsNote(goal)}; goal ≥ ${FPS_GOAL}`,
     );
     report(
       'ui.timeline.long_tasks',
@@ -242,16 +256,16 @@ export async function run(report: Reporter): Promise<void> {
     for (const rate of LADDER) {
       const m = await measureFlood(core, page, probe, rate, LADDER_S);
       ladder.push(
-        `${rate / 1000}k: ${m.fps.toFixed(0)} fps${m.received < m.sent ? ` (${m.sent - m.received} not counted)` : ''}`,
+        `${rate / 1000}k (${(m.achieved / 1000).toFixed(0)}k emitted): ${m.fps.toFixed(0)} fps${m.received < m.sent ? ` (${m.sent - m.received} not counted)` : ''}`,
       );
       if (m.fps < FPS_GOAL || m.received < m.sent) break;
-      best = rate;
+      best = m.achieved;
     }
     report(
       'ui.timeline.max_rate_55fps',
       best,
       'events/s',
-      `highest rate tried (${LADDER_S} s each) holding a ${FPS_GOAL} fps median with every event counted: ${ladder.join(', ')}`,
+      `highest emitted rate (${LADDER_S} s each) holding a ${FPS_GOAL} fps median with every event counted: ${ladder.join(', ')}`,
     );
 
     await ui.grabButton().click();
