@@ -207,6 +207,20 @@ export interface InvokeMap {
   /** Fire-and-forget at input rate: answers once the core accepted or refused it, not after QEMU. */
   'input.send': [InputRequest, { accepted: boolean; err: string }];
   'input.query': [{ endpoint: number }, CommandReply];
+  /** The layouts the host can type (QEMU's keymaps) and the VM's configured one; `error` when none. */
+  'input.layouts': [{ endpoint: number }, { names: string[]; layout: string; error: string }];
+  /** The distinct characters of `text` that `layout` cannot type (the paste preview). */
+  'input.preview': [{ layout: string; text: string }, { untypable: string[]; error: string }];
+  /**
+   * Paste as keystrokes under the console's INPUT lease: what the VM held is released, then
+   * each key event waits for its ACT_ACK. Answers when done, cancelled or refused (`err`).
+   */
+  'input.type': [
+    { endpoint: number; text: string; layout: string },
+    { typed: number; total: number; cancelled: boolean; err: string },
+  ];
+  /** Stops the paste running on a VM; every key it pressed is released. */
+  'input.typeCancel': [{ endpoint: number }, { cancelled: boolean }];
   /**
    * One page of journaled events before the live stream (the newest `limit` records numbered
    * below `before`, returned oldest first), packed as event records and base64-encoded so
@@ -255,6 +269,10 @@ export const INVOKE_CHANNELS: readonly InvokeChannel[] = [
   'lease.release',
   'input.send',
   'input.query',
+  'input.layouts',
+  'input.preview',
+  'input.type',
+  'input.typeCancel',
   'history.query',
   'events.subscribe',
 ];

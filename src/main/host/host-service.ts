@@ -158,6 +158,7 @@ export class HostService implements ConsoleHostPort {
         qmpPath: r.qmpPath,
         ramFile: r.ramFile,
         pid: r.qemu?.pid ?? null,
+        layout: r.cfg.layout ?? 'en-us',
       }));
   }
 

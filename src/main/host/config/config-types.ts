@@ -24,6 +24,8 @@ export interface ManagedVmConfig {
   id: number;
   name: string;
   managed: ManagedConfig;
+  /** The guest's keyboard layout for typed text and paste (a QEMU keymap name; default en-us). */
+  layout?: string;
 }
 
 /** A VM someone else started; the host only connects to its QMP socket (and maps its RAM file). */
@@ -35,6 +37,8 @@ export interface AttachedVmConfig {
   ramFile?: string;
   /** Its display (`vnc`: a Unix socket or host:port), shown through the host's RFB relay. */
   vnc?: VncTarget;
+  /** The guest's keyboard layout for typed text and paste (a QEMU keymap name; default en-us). */
+  layout?: string;
 }
 
 /** One entry of `vms`. */

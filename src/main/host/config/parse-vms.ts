@@ -10,7 +10,9 @@ import { checkKeys, isObject, requireString, str } from './json-checks';
 import { MEMORY_MIB_MAX, MEMORY_MIB_MIN, SpecError, type ManagedVmSpec, validateSpec } from '../launcher';
 import { type VncTarget, parseVncAddress } from '../display/vnc-target';
 
-const VM_KEYS = ['id', 'name', 'managed', 'qmp', 'memctx', 'vnc'];
+const VM_KEYS = ['id', 'name', 'managed', 'qmp', 'memctx', 'vnc', 'layout'];
+/** A keyboard layout name as QEMU's keymap files spell them (en-us, de, fr-ch, bepo). */
+const LAYOUT = /^[a-z]{2,4}(-[a-z]{2,4})?$/;
 const MANAGED_KEYS = [
   'memoryMiB',
   'kernel',
@@ -112,6 +114,13 @@ export function parseVms(v: unknown, baseDir: string): VmConfig[] {
     seen.set(id as number, i);
     const name = requireString(raw.name, `${at}.name`);
     if (/[,\n\r]/.test(name)) throw new ConfigError(`${at}.name`, 'must not contain commas or newlines');
+    const layout = raw.layout === undefined ? undefined : requireString(raw.layout, `${at}.layout`);
+    if (layout !== undefined && !LAYOUT.test(layout))
+      throw new ConfigError(
+        `${at}.layout`,
+        `must be a keyboard layout name like "de" or "fr-ch", got ${str(layout)}`,
+      );
+    const withLayout = layout === undefined ? {} : { layout };
     if ((raw.managed === undefined) === (raw.qmp === undefined)) {
       throw new ConfigError(
         at,
@@ -134,6 +143,7 @@ export function parseVms(v: unknown, baseDir: string): VmConfig[] {
         id: id as number,
         name,
         managed: parseManaged(raw.managed, `${at}.managed`, baseDir),
+        ...withLayout,
       };
     }
     const vm: VmConfig = {
@@ -141,6 +151,7 @@ export function parseVms(v: unknown, baseDir: string): VmConfig[] {
       id: id as number,
       name,
       qmp: path.resolve(baseDir, requireString(raw.qmp, `${at}.qmp`)),
+      ...withLayout,
     };
     if (raw.memctx !== undefined) {
       if (!isObject(raw.memctx))

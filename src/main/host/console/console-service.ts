@@ -36,6 +36,7 @@ import { isInvokeChannel, validateRequest } from './validate';
 import { readSerial, vmImages, vmSettings } from './console-vms';
 import { formToManaged } from './vm-form';
 import { type HistorySource, historyPage, newRunId, stateRows } from './history-pages';
+import { PasteRunner, layoutsFor, previewPaste } from './paste-runner';
 
 /** A connected renderer (Electron window or WebSocket client). */
 export interface PushSink {
@@ -86,6 +87,11 @@ export class ConsoleService {
   private cursorDirty = false;
   private lastKey = '';
   private lastSentMs = 0;
+  /** Paste as keystrokes: each key event a command through the core, paced by its ACT_ACK. */
+  private readonly paste = new PasteRunner(
+    (req) => this.command((corr) => inputEvents(req, corr)[0]!),
+    (endpoint) => this.command((corr) => queryInputEvent(endpoint, corr)),
+  );
 
   constructor(
     private readonly host: ConsoleHostPort,
@@ -202,6 +208,10 @@ export class ConsoleService {
     'lease.release': (r) => this.command((corr) => leaseEvent(Kind.CMD_RELEASE, r.endpoint, r.cls, corr)),
     'input.query': (r) => this.command((corr) => queryInputEvent(r.endpoint, corr)),
     'input.send': (r) => this.sendInput(r),
+    'input.layouts': (r) => layoutsFor(this.host.vms().find((v) => v.id === r.endpoint)?.layout),
+    'input.preview': (r) => previewPaste(this.paste, r.layout, r.text),
+    'input.type': (r) => this.paste.type(r.endpoint, r.text, r.layout),
+    'input.typeCancel': (r) => ({ cancelled: this.paste.cancel(r.endpoint) }),
     'history.query': (r, sink) => {
       const journal = this.historySource().journal;
       const before = r.before ?? (sink && this.historyMarks.get(sink)) ?? journal?.nextRec() ?? 0;

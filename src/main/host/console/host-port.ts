@@ -22,6 +22,8 @@ export interface HostVm {
   /** Its VNC server (raw RFB), which only the host's display relay opens; null without a display now. */
   vnc: VncTarget | null;
   serialPath: string | null;
+  /** The guest's keyboard layout (config `vms[].layout`), for paste; absent means en-us. */
+  layout?: string;
   /** The accelerator the managed VM's QEMU runs under; null while none runs (and for attached VMs). */
   accel?: 'kvm' | 'tcg' | null;
   /** Why that accelerator: the KVM probe's verdict, or the notice of a restart under TCG. */

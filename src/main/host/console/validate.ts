@@ -14,6 +14,8 @@ import {
 
 const INT32_MAX = 0x7fffffff;
 const ABS_MAX = 32767;
+/** The longest paste: a canonical-mode tty line holds 4 095 characters, a paste may hold many lines. */
+const PASTE_MAX = 100_000;
 
 function bad(msg: string): VmsigError {
   return new VmsigError(ErrorCode.INVAL, msg);
@@ -190,8 +192,18 @@ export function validateRequest<C extends InvokeChannel>(channel: C, request: un
       out = validateInput(o);
       break;
     case 'input.query':
+    case 'input.layouts':
+    case 'input.typeCancel':
       onlyKeys(o, ['endpoint'], channel);
       out = { endpoint: endpoint(o) };
+      break;
+    case 'input.preview':
+      onlyKeys(o, ['layout', 'text'], channel);
+      out = { layout: str(o, 'layout', 16), text: str(o, 'text', PASTE_MAX) };
+      break;
+    case 'input.type':
+      onlyKeys(o, ['endpoint', 'layout', 'text'], channel);
+      out = { endpoint: endpoint(o), layout: str(o, 'layout', 16), text: str(o, 'text', PASTE_MAX) };
       break;
     case 'history.query': {
       onlyKeys(o, ['limit', 'vm', 'before', 'after'], channel);
