@@ -10,6 +10,7 @@ import { useNotices } from '../stores/notices';
 import { useVms } from '../stores/vms';
 import { keyName } from '../input/evdev-keys';
 import { SendKeyMenu } from './send-key-menu';
+import { PasteDialog } from './paste-dialog';
 
 /** Grab/release, send keys, held keys. */
 export function InputBar({ endpoint }: { endpoint: number }) {
@@ -39,6 +40,7 @@ export function InputBar({ endpoint }: { endpoint: number }) {
         </span>
       )}
       <SendKeyMenu endpoint={endpoint} vmName={vmName} enabled={mine} />
+      <PasteDialog endpoint={endpoint} vmName={vmName} enabled={mine} />
       <div className="held" aria-label="Held keys">
         <button onClick={() => void queryHeld(endpoint)}>Held keys</button>
         <span>

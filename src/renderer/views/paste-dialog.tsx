@@ -1,0 +1,123 @@
+/*
+ * "Paste as keystrokes": the text, the guest's keyboard layout (the VM's configured one
+ * unless the operator picks another), a preview of the characters that layout cannot type,
+ * and while typing a Cancel that stops it with every key released.
+ */
+import { useEffect, useState } from 'react';
+import { cancelPaste, chooseLayout, layoutsFor, previewPaste, runPaste } from '../input/paste';
+
+/** The Paste… button of the input bar and its dialog. */
+export function PasteDialog({
+  endpoint,
+  vmName,
+  enabled,
+}: {
+  endpoint: number;
+  vmName: string;
+  enabled: boolean;
+}) {
+  const [open, setOpen] = useState(false);
+  const [text, setText] = useState('');
+  const [names, setNames] = useState<string[]>([]);
+  const [layout, setLayout] = useState('en-us');
+  const [error, setError] = useState('');
+  const [untypable, setUntypable] = useState<string[]>([]);
+  const [typing, setTyping] = useState(false);
+
+  useEffect(() => {
+    if (!open) return;
+    void layoutsFor(endpoint).then((l) => {
+      setNames(l.names);
+      setLayout(l.layout);
+      setError(l.error);
+    });
+  }, [open, endpoint]);
+
+  useEffect(() => {
+    if (!open) return;
+    let live = true;
+    const t = setTimeout(() => {
+      void previewPaste(layout, text).then((p) => {
+        if (!live) return;
+        setUntypable(p.untypable);
+        if (p.error) setError(p.error);
+      });
+    }, 150);
+    return () => {
+      live = false;
+      clearTimeout(t);
+    };
+  }, [open, layout, text]);
+
+  const start = async (): Promise<void> => {
+    setTyping(true);
+    try {
+      await runPaste(endpoint, layout, text);
+    } finally {
+      setTyping(false);
+      setOpen(false);
+    }
+  };
+
+  return (
+    <>
+      <button onClick={() => setOpen(true)} disabled={!enabled || open}>
+        Paste…
+      </button>
+      {open && (
+        <div role="dialog" aria-modal="true" aria-label="Paste as keystrokes" className="dialog">
+          <p>
+            Type text on <strong>{vmName}</strong>&apos;s keyboard
+          </p>
+          <label>
+            Layout{' '}
+            <select
+              value={layout}
+              disabled={typing}
+              onChange={(e) => {
+                setLayout(e.target.value);
+                chooseLayout(endpoint, e.target.value);
+              }}
+            >
+              {(names.includes(layout) ? names : [layout, ...names]).map((n) => (
+                <option key={n} value={n}>
+                  {n}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label>
+            Text to type
+            <textarea value={text} rows={6} disabled={typing} onChange={(e) => setText(e.target.value)} />
+          </label>
+          <p role="status" aria-label="Paste preview">
+            {error
+              ? error
+              : untypable.length
+                ? `The ${layout} layout cannot type: ${untypable.map((c) => JSON.stringify(c)).join(' ')}`
+                : text
+                  ? `${[...text].length} characters, all typable on ${layout}`
+                  : ''}
+          </p>
+          <div className="row-actions">
+            {typing ? (
+              <>
+                <span>Typing…</span>
+                <button className="danger" onClick={() => void cancelPaste(endpoint)}>
+                  Cancel paste
+                </button>
+              </>
+            ) : (
+              <>
+                <button disabled={!text || untypable.length > 0 || !!error} onClick={() => void start()}>
+                  Type it
+                </button>
+                <button onClick={() => setOpen(false)}>Close</button>
+              </>
+            )}
+          </div>
+        </div>
+      )}
+    </>
+  );
+}
