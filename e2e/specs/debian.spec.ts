@@ -61,8 +61,8 @@ test('a Debian VM made in the UI boots, takes a login typed on its screen and po
   await ui.power('Power down').click();
   await ui.confirm();
   await expect(serial).toContainText('reboot: Power down', { timeout: 120_000 });
-  // The list shows the latest state (QEMU stops the halted machine after SHUTDOWN, see the
-  // report); the timeline keeps the SHUTDOWN event itself.
+  // QEMU halts the machine after SHUTDOWN (-no-shutdown): the list must not call that PAUSED.
+  await expect(ui.lifecycleOf('debian')).toContainText('SHUTDOWN', { timeout: 30_000 });
   await ui.filterTimeline({ kind: 'VM_LIFECYCLE' });
   await expect
     .poll(joinedText(ui.timelineRows('VM_LIFECYCLE')), { timeout: 30_000 })

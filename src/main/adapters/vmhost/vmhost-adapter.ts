@@ -52,10 +52,16 @@ export class VmHostAdapter {
       codec: Codec.VMHOST,
       handle: (cmd) => this.handle(cmd),
     });
+    let lastState: VmState | undefined;
     this.disposers.push(
       link.qmp.onEvent('*', (ev) => {
         const st = stateFromEvent(ev.event, ev.data);
-        if (st && link.up) this.port.emit({ kind: Kind.VM_LIFECYCLE, inln: encodeVmState(st) });
+        // Under -no-shutdown QEMU halts a machine that shut down with a STOP: not a pause.
+        if (ev.event === 'STOP' && lastState === VmState.SHUTDOWN) return;
+        if (st && link.up) {
+          lastState = st.state;
+          this.port.emit({ kind: Kind.VM_LIFECYCLE, inln: encodeVmState(st) });
+        }
       }),
       reportSeam(this.port, Source.VMHOST, Codec.VMHOST, name, link, (status) => {
         if (status.up)
