@@ -9,6 +9,7 @@ import { type TimelineFilter, NO_FILTER } from '../timeline/event-filter';
 import { EventRing } from '../timeline/event-ring';
 import { type HistoryState, HISTORY_IDLE, afterPage, prependPage } from '../timeline/history-paging';
 import { TimelineIndex } from '../timeline/timeline-index';
+import { filterFromQuery, queryWithFilter } from '../timeline/filter-url';
 
 /** Timeline state. */
 export interface TimelineState {
@@ -24,7 +25,12 @@ export interface TimelineState {
   history: HistoryState;
   /** Rows the last history page added above the view; `n` counts pages so each is applied once. */
   prepended: { rows: number; n: number };
+  /** The row a find jumped to; `n` counts jumps so each scrolls once. */
+  jump: { row: number; n: number };
 }
+
+/** The filter the page address names (a shared view), or none outside a browser. */
+const initialFilter = typeof window === 'undefined' ? NO_FILTER : filterFromQuery(window.location.search);
 
 /** The ring and its index: mutable, outside React state. */
 export const timelineData = {
@@ -32,19 +38,30 @@ export const timelineData = {
   index: null as unknown as TimelineIndex,
 };
 timelineData.index = new TimelineIndex(timelineData.ring);
-timelineData.index.setFilter(NO_FILTER);
+timelineData.index.setFilter(initialFilter);
 
 /** The timeline store. */
 export const useTimeline = create<TimelineState>()(() => ({
   version: 0,
   paused: false,
   follow: true,
-  filter: NO_FILTER,
+  filter: initialFilter,
   selected: null,
   frozenLength: null,
   history: HISTORY_IDLE,
   prepended: { rows: 0, n: 0 },
+  jump: { row: 0, n: 0 },
 }));
+
+/** Selects row `row` of the index and scrolls it into view (following stops). */
+export function jumpToRow(row: number): void {
+  if (row < 0 || row >= timelineData.index.length) return;
+  useTimeline.setState((s) => ({
+    selected: timelineData.index.at(row),
+    follow: false,
+    jump: { row, n: s.jump.n + 1 },
+  }));
+}
 
 let framePending = false;
 
@@ -62,6 +79,10 @@ export function scheduleTimelineFrame(): void {
 /** Replaces the filter and rebuilds the index. */
 export function setTimelineFilter(filter: TimelineFilter): void {
   timelineData.index.setFilter(filter);
+  // The address names the view so it can be shared; only the query changes (never the fragment).
+  const { pathname, search, hash } = window.location;
+  const query = queryWithFilter(search, filter);
+  if (query !== search) window.history.replaceState(window.history.state, '', `${pathname}${query}${hash}`);
   useTimeline.setState((s) => ({
     filter,
     version: s.version + 1,

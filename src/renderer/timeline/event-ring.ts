@@ -136,7 +136,9 @@ export class EventRing {
   private write(n: number, body: Uint8Array, origin: number): void {
     const at = this.slotOf(n);
     this.view.setUint32(at, origin >>> 0, true);
-    this.bytes.set(body.subarray(0, BODY), at + 4);
+    // A byte loop, not set(subarray): at 50 000 events/s a view object per event is garbage.
+    const dst = this.bytes;
+    for (let i = 0; i < BODY; i++) dst[at + 4 + i] = body[i]!;
     if (body.length > BODY) this.payloads.set(n, body.slice(BODY));
   }
 

@@ -1,5 +1,5 @@
 /* The timeline's filter bar: kind, source, dir, minimum prio, VM and free text ("/" focuses it). */
-import { useEffect, useRef, useState } from 'react';
+import { memo, useEffect, useRef, useState } from 'react';
 import { Dir, Kind, Prio, Source } from '../../shared/model';
 import type { TimelineFilter } from '../timeline/event-filter';
 import { useVms } from '../stores/vms';
@@ -29,8 +29,11 @@ function pick(
   );
 }
 
-/** Filter controls; text is applied after a short pause in typing. */
-export function TimelineFilters({
+/**
+ * Filter controls; text is applied after a short pause in typing. Memoised: the timeline
+ * re-renders every frame under load, and the selects' many options need not.
+ */
+export const TimelineFilters = memo(function TimelineFilters({
   filter,
   onChange,
 }: {
@@ -86,4 +89,4 @@ export function TimelineFilters({
       />
     </div>
   );
-}
+});

@@ -17,6 +17,7 @@ import { setPaused, setTimelineFilter, timelineData, useTimeline, visibleLength 
 import { useVms } from '../stores/vms';
 import { EventDetail } from './event-detail';
 import { TimelineFilters } from './timeline-filters';
+import { TimelineFind } from './timeline-find';
 
 /** Height of one timeline row in px (the CSS says the same). */
 const ROW_HEIGHT = 22;
@@ -177,6 +178,16 @@ export function TimelineView() {
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [prependedPage]);
 
+  // A find jumped to a row: put it in the middle of the view, once per jump.
+  const jump = state.jump;
+  useLayoutEffect(() => {
+    const el = scroller.current;
+    if (!el || jump.n === 0) return;
+    el.scrollTop = Math.max(0, BANNER + jump.row * ROW_HEIGHT - el.clientHeight / 2);
+    setView({ top: el.scrollTop, height: el.clientHeight });
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [jump.n]);
+
   useLayoutEffect(() => {
     const el = scroller.current;
     if (!el) return;
@@ -227,6 +238,7 @@ export function TimelineView() {
         <button onClick={() => exportRowsAs('csv')}>Export CSV</button>
       </div>
       <TimelineFilters filter={state.filter} onChange={setTimelineFilter} />
+      <TimelineFind />
       {/* The grid holds the fixed header row and the scrolling row group (banner, then events). */}
       <div className="tgrid" role="grid" aria-label="Event timeline" aria-rowcount={count + 2}>
         <div className="trow thead" role="row">
