@@ -10,6 +10,7 @@ import { Source } from '../../src/shared/model';
 import { parseConfig } from '../../src/main/host/config';
 import { HostService } from '../../src/main/host/host-service';
 import { ensureGuest } from '../helpers/guest';
+import { control, managedVm } from '../helpers/host-config';
 import { until } from '../helpers/until';
 
 const guest = ensureGuest();
@@ -23,17 +24,9 @@ describe.skipIf(!guest.ok)('restarting a managed VM after QEMU died', () => {
     const config = parseConfig(
       {
         socket: path.join(dir, 'control.sock'),
-        vms: [{ id: 1, name: 'phoenix', managed: { memoryMiB: 128 } }],
-        controls: [
-          {
-            name: 'op',
-            principal: 1,
-            token: 'restart-op',
-            caps: ['OBSERVE'],
-            endpoints: 'all',
-            console: true,
-          },
-        ],
+        vms: [managedVm(1, 'phoenix')],
+        // leasePrio 0: the parser's default, as when the file leaves it out.
+        controls: [control('op', 1, 'restart-op', ['OBSERVE'], { leasePrio: 0, console: true })],
       },
       path.join(dir, 'config.json'),
     );

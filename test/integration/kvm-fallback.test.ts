@@ -17,6 +17,7 @@ import { VmRunner } from '../../src/main/host/vm-runner';
 import { realCore } from './adapters-harness';
 import { ensureGuest, GUEST_READY } from '../helpers/guest';
 import { until } from '../helpers/until';
+import { alive } from '../helpers/process';
 
 const guest = ensureGuest();
 const stallingQemu = path.resolve(
@@ -27,15 +28,6 @@ const stallingQemu = path.resolve(
 function kvmUsable(): boolean {
   try {
     fs.accessSync(process.env.VMSIG_KVM_DEVICE ?? '/dev/kvm', fs.constants.R_OK | fs.constants.W_OK);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
     return true;
   } catch {
     return false;

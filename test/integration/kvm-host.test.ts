@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/main/host/config';
 import { HostService } from '../../src/main/host/host-service';
 import { ensureGuest } from '../helpers/guest';
+import { control, managedVm } from '../helpers/host-config';
 import { until } from '../helpers/until';
 
 const guest = ensureGuest();
@@ -32,17 +33,9 @@ describe.skipIf(!guest.ok)('the host’s accelerator verdict and boot status', (
     const config = parseConfig(
       {
         socket: path.join(dir, 'control.sock'),
-        vms: [{ id: 1, name: 'demo', managed: { memoryMiB: 128 } }],
-        controls: [
-          {
-            name: 'op',
-            principal: 1,
-            token: 'kvm-host-op',
-            caps: ['OBSERVE'],
-            endpoints: 'all',
-            console: true,
-          },
-        ],
+        vms: [managedVm(1, 'demo')],
+        // leasePrio 0: the parser's default, as when the file leaves it out.
+        controls: [control('op', 1, 'kvm-host-op', ['OBSERVE'], { leasePrio: 0, console: true })],
       },
       path.join(dir, 'config.json'),
     );

@@ -8,17 +8,9 @@ import { QmpClient } from '../../src/main/adapters/qmp';
 import { readDisplayMode } from '../../src/main/host/launcher/display-mode';
 import { listeningTcpPorts } from '../helpers/proc-net';
 import { bootTestVm, ensureGuest, leftovers, type TestVm } from '../helpers/guest';
+import { alive } from '../helpers/process';
 
 const guest = ensureGuest();
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 describe.skipIf(!guest.ok)('VM launcher (real QEMU)', () => {
   let vm: TestVm;

@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { clearKvmProbeCache, probeKvm, type ProbeKernel } from './kvm-probe';
 import { platformArgs } from './qemu-args';
+import { alive } from '../../../../test/helpers/process';
 
 const standIns = path.resolve(
   path.dirname(fileURLToPath(import.meta.url)),
@@ -22,15 +23,6 @@ const argsFile = path.join(tmp, 'args');
 const cacheFile = path.join(tmp, 'kvm-verdict.json');
 // The machine's own VMSIG_ACCEL (set while KVM was unproven) must not decide these tests.
 const env: NodeJS.ProcessEnv = { ...process.env, VMSIG_ACCEL: undefined, VMSIG_STAND_IN_ARGS: argsFile };
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** PIDs of the stand-ins' guests, read from /proc (the stand-ins exec into `sleep 300`). */
 function sleepers(): number[] {
