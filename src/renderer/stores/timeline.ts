@@ -80,9 +80,11 @@ export function scheduleTimelineFrame(): void {
 export function setTimelineFilter(filter: TimelineFilter): void {
   timelineData.index.setFilter(filter);
   // The address names the view so it can be shared; only the query changes (never the fragment).
-  const { pathname, search, hash } = window.location;
-  const query = queryWithFilter(search, filter);
-  if (query !== search) window.history.replaceState(window.history.state, '', `${pathname}${query}${hash}`);
+  if (typeof window !== 'undefined') {
+    const { pathname, search, hash } = window.location;
+    const query = queryWithFilter(search, filter);
+    if (query !== search) window.history.replaceState(window.history.state, '', `${pathname}${query}${hash}`);
+  }
   useTimeline.setState((s) => ({
     filter,
     version: s.version + 1,
