@@ -4,61 +4,23 @@
  * in order, exactly once, with its ack after it. The host is a real child process
  * (fixtures/journal-crash-host.ts) serving the real control socket.
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JournalReader } from '../../src/main/host/journal';
-import type * as Esbuild from 'esbuild';
 import { WireClient } from '../../src/main/wire';
 import { Dir, Kind, VmOp, decodeActAck, encodeOp } from '../../src/shared/model';
+import { TSX_JOURNAL_HOST, bundleJournalHost, startJournalHost } from '../helpers/journal-host';
+import { prng } from '../helpers/prng';
 
-const FIXTURE = join(import.meta.dirname, 'fixtures', 'journal-crash-host.ts');
 /** 30 kills with a bundled host (~0.3 s a start), 20 through tsx (1-2 s a start on a loaded machine). */
 const iterations = (): number =>
   Number(process.env.JOURNAL_CRASH_ITERATIONS ?? (hostCommand.length === 1 ? 30 : 20));
 const TOKEN = 'journal-crash-token';
 
-/** mulberry32: a seeded PRNG, so a failing run can be replayed with its printed seed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** How to start the host: tsx by default, a pre-built bundle when esbuild is at hand (beforeAll). */
-let hostCommand: string[] = ['--import', 'tsx', FIXTURE];
-
-/**
- * Node + tsx take 1-2 s to start the host on a loaded machine; the test starts 20 of
- * them. esbuild (installed with tsx and vite) bundles the fixture once, so each start is a
- * plain `node host.mjs`. Without esbuild the test still runs, through tsx, only slower.
- */
-async function bundleHost(outDir: string): Promise<void> {
-  let build: (typeof Esbuild)['build'];
-  try {
-    ({ build } = await import('esbuild'));
-  } catch {
-    return;
-  }
-  const outfile = join(outDir, 'journal-crash-host.mjs');
-  await build({
-    entryPoints: [FIXTURE],
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    outfile,
-    logLevel: 'error',
-  });
-  hostCommand = [outfile];
-}
+let hostCommand: string[] = TSX_JOURNAL_HOST;
 
 /** Runs one host, drives it as a socket client, kills it `delayMs` into the burst; resolves to the corrs whose ACT_ACK arrived. */
 async function runAndKill(
@@ -68,19 +30,13 @@ async function runAndKill(
   durability: 'os' | 'fsync',
 ): Promise<{ acked: number[]; stderr: string }> {
   const socketPath = join(dir, '..', `control-${base}.sock`);
-  const child = spawn(process.execPath, [...hostCommand, dir, socketPath, TOKEN, durability], {
-    stdio: ['ignore', 'pipe', 'pipe'],
+  // The host names the durability it runs with, so the fsync hosts are known to be fsync.
+  const host = await startJournalHost({
+    command: hostCommand,
+    args: [dir, socketPath, TOKEN, durability],
+    ready: `READY ${durability}`,
   });
-  let stderr = '';
-  child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
-  const exited = new Promise<string | null>((resolve) =>
-    child.on('exit', (_code, signal) => resolve(signal)),
-  );
-  await new Promise<void>((resolve, reject) => {
-    // The host names the durability it runs with, so the fsync hosts are known to be fsync.
-    child.stdout.on('data', (b: Buffer) => b.toString().includes(`READY ${durability}`) && resolve());
-    child.on('exit', (code) => reject(new Error(`host exited with ${code} before READY:\n${stderr}`)));
-  });
+  const { child, exited } = host;
   const client = await WireClient.connect(socketPath);
   await client.hello(TOKEN, 'crash-test');
   const acked: number[] = [];
@@ -104,15 +60,17 @@ async function runAndKill(
   const signal = await exited;
   sending = false;
   await client.closed;
-  if (signal !== 'SIGKILL') throw new Error(`host ended with ${signal}, not the kill:\n${stderr}`);
-  return { acked, stderr };
+  if (signal !== 'SIGKILL') throw new Error(`host ended with ${signal}, not the kill:\n${host.stderr()}`);
+  return { acked, stderr: host.stderr() };
 }
 
 describe('journal survives kill -9', () => {
   const root = mkdtempSync(join(tmpdir(), 'vmsig-journal-crash-'));
   const dir = join(root, 'journal');
   afterAll(() => rmSync(root, { recursive: true, force: true }));
-  beforeAll(() => bundleHost(root));
+  beforeAll(async () => {
+    hostCommand = await bundleJournalHost(root);
+  });
 
   it('every acknowledged command is journaled once, in order, across 20-30 random kills', async () => {
     const ITERATIONS = iterations();

@@ -4,7 +4,6 @@
  * recorded: write-ahead, see test/security/write-ahead.test.ts), and the journal resumes
  * in a fresh segment after its retry. The journal left behind is intact.
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -22,8 +21,8 @@ import {
   decodeErrorInl,
   encodeOp,
 } from '../../src/shared/model';
+import { startJournalHost } from '../helpers/journal-host';
 
-const FIXTURE = join(import.meta.dirname, 'fixtures', 'journal-crash-host.ts');
 const TOKEN = 'journal-limit-token';
 const LIMIT_KIB = 24;
 
@@ -34,30 +33,12 @@ describe('journal under a file size limit', () => {
   it('EFBIG gives an ERROR event, every command is answered, and the journal resumes in a new segment', async () => {
     const dir = join(root, 'journal');
     const socketPath = join(root, 'control.sock');
-    const child = spawn(
-      'bash',
-      [
-        '-c',
-        `ulimit -f ${LIMIT_KIB} && exec "$0" --import tsx "$@"`,
-        process.execPath,
-        FIXTURE,
-        dir,
-        socketPath,
-        TOKEN,
-      ],
-      {
-        stdio: ['ignore', 'pipe', 'pipe'],
-        env: { ...process.env, JOURNAL_RETRY_MS: '100' },
-      },
-    );
-    let stderr = '';
-    child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
-    const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
+    const host = await startJournalHost({
+      args: [dir, socketPath, TOKEN],
+      fileLimitKib: LIMIT_KIB,
+      env: { JOURNAL_RETRY_MS: '100' },
+    });
     try {
-      await new Promise<void>((resolve, reject) => {
-        child.stdout.on('data', (b: Buffer) => b.toString().includes('READY') && resolve());
-        child.on('exit', (code) => reject(new Error(`host exited with ${code} before READY:\n${stderr}`)));
-      });
       const client = await WireClient.connect(socketPath);
       await client.hello(TOKEN, 'limit-test');
       client.subscribe(allEvents(ALL_ENDPOINTS));
@@ -94,11 +75,11 @@ describe('journal under a file size limit', () => {
       expect(refusedIo).toBeGreaterThan(0);
       expect(errors[0]).toBe('journal write failed: EFBIG');
       expect(errors.some((m) => /^journal resumed, \d+ lost$/.test(m))).toBe(true);
-      expect(stderr).toMatch(/error: journal: cannot write to .*seg-\d{16}\.vjl .*EFBIG/);
+      expect(host.stderr()).toMatch(/error: journal: cannot write to .*seg-\d{16}\.vjl .*EFBIG/);
       await client.close();
     } finally {
-      child.kill('SIGKILL');
-      await exited;
+      host.child.kill('SIGKILL');
+      await host.exited;
     }
     const segs = listSegments(dir);
     expect(segs.length).toBeGreaterThan(2);

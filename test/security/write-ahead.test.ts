@@ -4,7 +4,6 @@
  * live host under a file size limit (ulimit -f → EFBIG, no root needed) gets bursts of
  * commands; afterwards every acknowledged command is in its journal, and no refused one ran.
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,8 +11,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { JournalReader } from '../../src/main/host/journal';
 import { WireClient } from '../../src/main/wire';
 import { ErrorCode, Kind, VmOp, decodeActAck, encodeOp } from '../../src/shared/model';
+import { startJournalHost } from '../helpers/journal-host';
 
-const FIXTURE = join(import.meta.dirname, '..', 'integration', 'fixtures', 'journal-crash-host.ts');
 const TOKEN = 'write-ahead-token';
 const LIMIT_KIB = 24;
 
@@ -24,28 +23,13 @@ describe('write-ahead on a journal that cannot write', () => {
   it('acknowledges ok=1 only what it recorded and refuses the rest IO without executing it', async () => {
     const dir = join(root, 'journal');
     const socketPath = join(root, 'control.sock');
-    const child = spawn(
-      'bash',
-      [
-        '-c',
-        `ulimit -f ${LIMIT_KIB} && exec "$0" --import tsx "$@"`,
-        process.execPath,
-        FIXTURE,
-        dir,
-        socketPath,
-        TOKEN,
-      ],
-      { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, JOURNAL_RETRY_MS: '100' } },
-    );
-    let stderr = '';
-    child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
-    const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
+    const host = await startJournalHost({
+      args: [dir, socketPath, TOKEN],
+      fileLimitKib: LIMIT_KIB,
+      env: { JOURNAL_RETRY_MS: '100' },
+    });
     const acksByCorr = new Map<number, { ok: number; err: number }[]>();
     try {
-      await new Promise<void>((resolve, reject) => {
-        child.stdout.on('data', (b: Buffer) => b.toString().includes('READY') && resolve());
-        child.on('exit', (code) => reject(new Error(`host exited with ${code} before READY:\n${stderr}`)));
-      });
       const client = await WireClient.connect(socketPath);
       await client.hello(TOKEN, 'write-ahead');
       // Every ACT_ACK addressed to us, so a late second ack (the adapter ran after all) is seen.
@@ -66,10 +50,10 @@ describe('write-ahead on a journal that cannot write', () => {
       await new Promise((r) => setTimeout(r, 50));
       await client.close();
     } finally {
-      child.kill('SIGKILL');
-      await exited;
+      host.child.kill('SIGKILL');
+      await host.exited;
     }
-    expect(stderr).toMatch(/journal: cannot write to .*EFBIG/);
+    expect(host.stderr()).toMatch(/journal: cannot write to .*EFBIG/);
     const all = [...acksByCorr.entries()];
     expect(all).toHaveLength(600);
     // One answer per command: a refused command never reached the adapter (which acks OK).
