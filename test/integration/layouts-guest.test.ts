@@ -122,6 +122,21 @@ describe.skipIf(!guest.ok)('typing in the guest’s layout', () => {
     await loadKeymap('fr', 'en-us');
   }, 90_000);
 
+  it('types 438 characters in six lines without losing one, and says how fast (ACT_ACK pacing)', async () => {
+    const lines = Array.from({ length: 6 }, (_, l) =>
+      Array.from({ length: 8 }, (_, w) => `L${l}w${w}Xy`).join(' '),
+    );
+    const text = lines.map((l) => `echo ${l} >/dev/ttyS0\n`).join('');
+    const started = Date.now();
+    const r = await vmsig(sock, ['input', 'type', text, '--vm', '1']);
+    const ms = Date.now() - started;
+    expect(r.code).toBe(0);
+    console.info(
+      `[layouts] typed ${text.length} characters in ${ms} ms: ${Math.round((text.length * 1000) / ms)} chars/s`,
+    );
+    for (const l of lines) await waitFile(serial, `${l}\r\n`, 30_000);
+  }, 120_000);
+
   it('refuses an unknown layout, text the layout cannot type, and a missing keymap directory', async () => {
     let r = await vmsig(sock, ['input', 'type', '--layout', 'xx', 'hi', '--vm', '1']);
     expect(r.code).toBe(2);
