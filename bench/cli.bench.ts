@@ -8,10 +8,9 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ALL_ENDPOINTS, Core } from '../src/main/core';
-import { ControlServer, tokenAuthenticator } from '../src/main/wire';
-import { ALL_CAPS, ErrorCode, Kind, Prio, Source, VmState, encodeSeam } from '../src/shared/model';
-import { hrClock, nowNs } from './lib/hr-clock';
+import { VmState } from '../src/shared/model';
+import { nowNs } from './lib/hr-clock';
+import { benchServer } from './lib/bench-server';
 import type { Reporter } from './lib/reporter';
 
 // VMSIG_BENCH_ROUNDS lets a test run the bench quickly; the figures want the default.
@@ -42,25 +41,7 @@ function timeNode(args: string[], expectOut: string): Promise<number> {
 
 /** A core whose VM 1 answers every CMD_VM with RUNNING, behind a control socket. */
 async function standInHost(socketPath: string): Promise<{ stop(): Promise<void> }> {
-  const core = new Core({ clock: hrClock });
-  core.addEndpoint(1, 'bench');
-  const port = core.registerAdapter({
-    source: Source.VMHOST,
-    endpoint: 1,
-    defaultPrio: Prio.NORMAL,
-    codec: 0,
-    handle: (cmd) => void port.ack(cmd, ErrorCode.OK, VmState.RUNNING),
-  });
-  port.emit({ kind: Kind.SEAM_UP, inln: encodeSeam({ seam: Source.VMHOST, reason: 0 }) });
-  const server = await ControlServer.start({
-    core,
-    clock: hrClock,
-    log: () => {},
-    socketPath,
-    authenticate: tokenAuthenticator([
-      { token: TOKEN, spec: { name: 'b', principal: 1, caps: ALL_CAPS, grant: ALL_ENDPOINTS, leasePrio: 0 } },
-    ]),
-  });
+  const { server } = await benchServer(socketPath, TOKEN, VmState.RUNNING);
   return { stop: () => server.stop() };
 }
 

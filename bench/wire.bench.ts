@@ -11,32 +11,19 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { connect as natsConnect } from '@nats-io/transport-node';
-import { ALL_ENDPOINTS, type AdapterPort, Core, allEvents, maskOf } from '../src/main/core';
+import { allEvents, maskOf } from '../src/main/core';
 import {
-  ControlServer,
   FrameDecoder,
   FrameType,
   WireClient,
   encodeFrame,
   encodeHello,
   encodeSubscribe,
-  tokenAuthenticator,
   writeHeader,
 } from '../src/main/wire';
-import {
-  ALL_CAPS,
-  ErrorCode,
-  Kind,
-  Prio,
-  Source,
-  VmOp,
-  encodeCursor,
-  encodeOp,
-  encodeSeam,
-  makeEvent,
-  writeEventBody,
-} from '../src/shared/model';
-import { hrClock, nowNs, secondsSince } from './lib/hr-clock';
+import { Kind, Source, VmOp, encodeCursor, encodeOp, makeEvent, writeEventBody } from '../src/shared/model';
+import { nowNs, secondsSince } from './lib/hr-clock';
+import { benchServer } from './lib/bench-server';
 import type { Reporter } from './lib/reporter';
 
 const FANOUT = [1, 8] as const;
@@ -62,34 +49,8 @@ async function untilAll(counts: (() => number)[], total: number): Promise<void> 
   while (counts.some((c) => c() < total)) await new Promise((r) => setTimeout(r, 1));
 }
 
-/** A core whose VMHOST seam on endpoint 1 acks every command, behind a socket server. */
-async function benchServer(
-  socketPath: string,
-): Promise<{ core: Core; port: AdapterPort; server: ControlServer }> {
-  const core = new Core({ clock: hrClock });
-  core.addEndpoint(1, 'bench');
-  const port = core.registerAdapter({
-    source: Source.VMHOST,
-    endpoint: 1,
-    defaultPrio: Prio.NORMAL,
-    codec: 0,
-    handle: (cmd) => void port.ack(cmd, ErrorCode.OK),
-  });
-  port.emit({ kind: Kind.SEAM_UP, inln: encodeSeam({ seam: Source.VMHOST, reason: 0 }) });
-  const server = await ControlServer.start({
-    core,
-    clock: hrClock,
-    log: () => {},
-    socketPath,
-    authenticate: tokenAuthenticator([
-      { token: TOKEN, spec: { name: 'b', principal: 1, caps: ALL_CAPS, grant: ALL_ENDPOINTS, leasePrio: 0 } },
-    ]),
-  });
-  return { core, port, server };
-}
-
 async function coreToSockets(n: number, total: number, dir: string): Promise<number> {
-  const { core, port, server } = await benchServer(path.join(dir, `core-${n}.sock`));
+  const { core, port, server } = await benchServer(path.join(dir, `core-${n}.sock`), TOKEN);
   const sockets = await Promise.all(
     Array.from(
       { length: n },
@@ -228,7 +189,7 @@ async function natsFanout(port: number, n: number, total: number): Promise<numbe
 }
 
 async function roundTrips(dir: string): Promise<{ ack: number[]; ping: number[] }> {
-  const { server } = await benchServer(path.join(dir, 'rtt.sock'));
+  const { server } = await benchServer(path.join(dir, 'rtt.sock'), TOKEN);
   const c = await WireClient.connect(server.socketPath);
   await c.hello(TOKEN, 'rtt');
   const ack: number[] = [];
