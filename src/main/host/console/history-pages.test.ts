@@ -1,0 +1,105 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { unpackEventRecords } from '../../../shared/ipc-records';
+import type { PushMap } from '../../../shared/ipc';
+import { Cap, Kind, Prio, Source, VmState, encodeSeam, encodeVmState } from '../../../shared/model';
+import { Core, ManualClock, maskOf } from '../../core';
+import { openJournal } from '../journal';
+import { ConsoleService, type PushSink } from './console-service';
+import type { ConsoleHostPort } from './host-port';
+
+const stops: (() => void)[] = [];
+afterEach(() => {
+  for (const s of stops.splice(0)) s();
+});
+
+/** A core with VM 1 whose INPUT seam came up before the journal opened and whose lifecycle after. */
+function setup(withJournal: boolean) {
+  const clock = new ManualClock(1_000_000);
+  const core = new Core({ clock });
+  core.addEndpoint(1, 'demo');
+  const vmhost = core.registerAdapter({
+    source: Source.VMHOST,
+    endpoint: 1,
+    defaultPrio: Prio.HIGH,
+    codec: 0,
+    handle: () => {},
+  });
+  vmhost.emit({ kind: Kind.SEAM_UP, inln: encodeSeam({ seam: Source.VMHOST, reason: 0 }) });
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vmsig-hp-'));
+  const journal = withJournal ? openJournal(core, { dir }) : null;
+  const host: ConsoleHostPort = {
+    core,
+    journal: () => journal,
+    vms: () => [],
+    hostOp: async () => {},
+    consoleControl: () => ({
+      name: 'operator',
+      principal: 1,
+      caps: Cap.OBSERVE | Cap.LIFECYCLE,
+      grant: maskOf([1]),
+      leasePrio: 10,
+    }),
+    readiness: () => ({ qemu: null, guest: null }),
+    nowNs: () => clock.nowNs(),
+  };
+  const svc = new ConsoleService(host, { tickMs: 5 });
+  svc.start();
+  stops.push(() => {
+    svc.stop();
+    journal?.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+  vmhost.emit({ kind: Kind.VM_LIFECYCLE, inln: encodeVmState({ state: VmState.RUNNING, detail: 0 }) });
+  const sink = (): PushSink & { got: Uint8Array[] } => {
+    const got: Uint8Array[] = [];
+    return {
+      eventsEnabled: false,
+      got,
+      push: (ch, p) => void (ch === 'events' && got.push(p as PushMap['events'])),
+    };
+  };
+  return { svc, sink };
+}
+
+const kinds = (b64: string): number[] =>
+  unpackEventRecords(new Uint8Array(Buffer.from(b64, 'base64'))).map((e) => e.kind);
+const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+describe('replayed state on events.subscribe', () => {
+  it('goes to the subscriber alone, only for what its journal history lacks', async () => {
+    const t = setup(true);
+    const first = t.sink();
+    t.svc.addSink(first);
+    const a = await t.svc.dispatch('events.subscribe', { enabled: true }, first);
+    await wait(30);
+    const second = t.sink();
+    t.svc.addSink(second);
+    const b = await t.svc.dispatch('events.subscribe', { enabled: true }, second);
+    await wait(30);
+    if (!a.ok || !b.ok) throw new Error('subscribe failed');
+    // The seam came up before the journal opened: only it is state; the lifecycle is history.
+    expect(kinds(a.value.state)).toEqual([Kind.SEAM_UP]);
+    expect(kinds(b.value.state)).toEqual([Kind.SEAM_UP]);
+    const hist = await t.svc.dispatch('history.query', { limit: 10 }, second);
+    if (!hist.ok) throw new Error('history failed');
+    expect(kinds(hist.value.records)).toEqual([Kind.VM_LIFECYCLE]);
+    // The second subscribe replayed nothing into the first window's live stream.
+    expect(first.got.flatMap((g) => unpackEventRecords(g))).toEqual([]);
+    expect(a.value.run).toBe(b.value.run);
+    expect(b.value.mark).toBeGreaterThanOrEqual(a.value.mark!);
+  });
+
+  it('sends all the state without a journal, and names no mark', async () => {
+    const t = setup(false);
+    const s = t.sink();
+    t.svc.addSink(s);
+    const r = await t.svc.dispatch('events.subscribe', { enabled: true }, s);
+    if (!r.ok) throw new Error('subscribe failed');
+    expect(kinds(r.value.state)).toEqual([Kind.SEAM_UP, Kind.VM_LIFECYCLE]);
+    expect(r.value.mark).toBeNull();
+    expect(r.value.seq).toBe(2);
+  });
+});
