@@ -21,6 +21,7 @@ import {
   helloBytes,
   startHarness,
 } from './wire-harness';
+import { recordingTargets } from '../helpers/host-op-targets';
 
 const reached: string[] = [];
 let h: Harness;
@@ -49,12 +50,7 @@ beforeAll(async () => {
           journal: () => null,
           nowNs: () => 0,
           log: () => {},
-          targets: {
-            startVm: async (id) => void reached.push(`start ${id}`),
-            stopVm: async (id) => void reached.push(`stop ${id}`),
-            removeVm: async (id) => void reached.push(`remove ${id}`),
-            addAttachedVm: async (vm) => void reached.push(`add ${vm.id}`),
-          },
+          targets: recordingTargets(reached),
         }),
       }),
   });

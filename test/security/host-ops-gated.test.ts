@@ -13,6 +13,7 @@ import { ConsoleService } from '../../src/main/host/console';
 import { HostOps, type HostOpRequest } from '../../src/main/host/host-ops';
 import { type Journal, openJournal } from '../../src/main/host/journal';
 import { Cap, ErrorCode, Kind, LeaseClass, encodeLeaseReq, makeEvent, Dir } from '../../src/shared/model';
+import { recordingTargets } from '../helpers/host-op-targets';
 
 const clock = { nowNs: () => Number(process.hrtime.bigint()) };
 const sink = { wake: () => {}, closed: () => {} };
@@ -42,12 +43,7 @@ function rig() {
     journal: () => j,
     nowNs: clock.nowNs,
     log: () => {},
-    targets: {
-      startVm: async (id) => void reached.push(`start ${id}`),
-      stopVm: async (id) => void reached.push(`stop ${id}`),
-      removeVm: async (id) => void reached.push(`remove ${id}`),
-      addAttachedVm: async (vm) => void reached.push(`add ${vm.id}`),
-    },
+    targets: recordingTargets(reached),
   });
   const attach = (s: ControlSpec): number => core.attachControl(s, sink);
   const run = async (id: number, req: HostOpRequest): Promise<string> => {
