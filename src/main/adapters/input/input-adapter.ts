@@ -28,6 +28,7 @@ import type { Log } from '../../core/ports';
 import type { Disposer } from '../qmp';
 import { type VmLink, describeFailure, qmpFailureCode, reportSeam } from '../vmhost';
 import { HeldRecord } from './held-record';
+import { KeyboardDevice } from './keyboard-device';
 import { translateInput } from './input-translate';
 
 const LIFECYCLE_COMMAND: Record<number, string> = {
@@ -51,6 +52,7 @@ const LEASE_MOVED = new VmsigError(ErrorCode.LEASE, 'the INPUT lease changed han
 export class InputAdapter {
   private readonly port: AdapterPort;
   private readonly held = new HeldRecord();
+  private readonly keyboard: KeyboardDevice;
   private readonly disposers: Disposer[] = [];
   /** Settles after every input sent so far was answered: a held query waits for it. */
   private tail: Promise<unknown> = Promise.resolve();
@@ -73,6 +75,7 @@ export class InputAdapter {
     private readonly laneMax = DEFAULT_LANE_MAX,
   ) {
     this.arbiter = core.arbiter;
+    this.keyboard = new KeyboardDevice(link.qmp);
     this.port = core.registerAdapter({
       source: Source.INPUT,
       endpoint,
@@ -84,6 +87,7 @@ export class InputAdapter {
       reportSeam(this.port, Source.INPUT, Codec.INPUT, name, link, (status) => {
         // A new QEMU process holds nothing; a stale one may still, so keep the record then.
         if (!status.up && status.reason !== SeamReason.HEARTBEAT_STALE) this.held.clear();
+        if (!status.up) this.keyboard.invalidate();
       }),
     );
   }
@@ -133,11 +137,14 @@ export class InputAdapter {
     // One lane orders every submission; the QMP queue then keeps FIFO order and pipelines
     // them. Key events are spaced by keyGapMs because QEMU's PS/2 queue holds 16 bytes and
     // drops what a slow (TCG, loaded) guest has not read: QEMU's own send-key waits 10 ms too.
+    // A guest reading the virtio keyboard is paced by the free buffers of its ring instead
+    // (keyboard-device.ts): as fast as it reads, never more than the ring holds.
     const submitted = this.lane.then(async () => {
       try {
         this.checkLease(lease);
         if (paced) {
-          const wait = this.lastKeyAt + this.keyGapMs - Date.now();
+          const gap = await this.keyboard.slot(this.keyGapMs);
+          const wait = this.lastKeyAt + gap - Date.now();
           if (wait > 0) await new Promise((r) => setTimeout(r, wait));
           this.checkLease(lease);
           this.lastKeyAt = Date.now();
@@ -182,6 +189,8 @@ export class InputAdapter {
       this.port.ack(cmd, ErrorCode.INVAL);
       return;
     }
+    // A reset hands the keys back to PS/2 until the guest's virtio driver is up again.
+    if (op === LifecycleOp.RESET) this.keyboard.invalidate();
     this.link.qmp.execute(command).then(
       () => this.ack(cmd, ErrorCode.OK),
       (e: unknown) => {

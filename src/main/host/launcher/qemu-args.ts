@@ -2,6 +2,7 @@
  * Builds the qemu-system-x86_64 command line of a managed VM from its spec and a launch
  * plan. Pure: no file system, no processes, so the exact arguments are unit-tested.
  */
+import { VIRTIO_KEYBOARD_ID } from '../../adapters/input';
 import type { Accel } from './kvm-probe';
 import type { VmRuntimePaths } from './runtime-paths';
 import { serialArgs } from './serial-socket';
@@ -63,6 +64,10 @@ export function buildQemuArgs(spec: ManagedVmSpec, plan: LaunchPlan): string[] {
     `unix:${plan.paths.vnc}`,
     '-device',
     'virtio-tablet-pci',
+    // A virtio keyboard beside PS/2: once the guest's driver is up QEMU routes keys to it,
+    // and its 64-event ring lets the INPUT adapter pace keys far tighter than PS/2's 16 bytes.
+    '-device',
+    `virtio-keyboard-pci,id=${VIRTIO_KEYBOARD_ID}`,
     ...(plan.devices ?? ['-nic', 'none']),
     '-parallel',
     'none',
