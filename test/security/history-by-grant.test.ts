@@ -119,6 +119,12 @@ async function history(s: ConsoleService): Promise<VmsigEvent[]> {
 
 const settle = () => new Promise((r) => setTimeout(r, 40));
 const summary = (evs: VmsigEvent[]) => new Set(evs.map((e) => `${e.endpoint}:${e.kind}`));
+/** Every event the journal holds, whoever may see it. */
+const journaled = (w: ReturnType<typeof world>): VmsigEvent[] =>
+  w.journal
+    .reader()
+    .query({ limit: 1000 })
+    .records.map((r) => r.event);
 
 describe('history.query is filtered like live events (issue 10 item 8)', () => {
   it('hides endpoints outside the console’s grant', async () => {
@@ -133,11 +139,7 @@ describe('history.query is filtered like live events (issue 10 item 8)', () => {
     w.memwrite(2);
     await settle();
     // The journal holds both endpoints' events...
-    const all = w.journal
-      .reader()
-      .query({ limit: 1000 })
-      .records.map((r) => r.event.endpoint);
-    expect(all).toContain(2);
+    expect(journaled(w).map((e) => e.endpoint)).toContain(2);
     // ...the console sees only endpoint 1 (and the core's own endpoint 0), in history as live.
     const past = await history(w.svc);
     expect(past.length).toBeGreaterThan(0);
@@ -150,11 +152,7 @@ describe('history.query is filtered like live events (issue 10 item 8)', () => {
     const w = world({ name: 'console', principal: 1, caps: Cap.OBSERVE, grant: ALL_ENDPOINTS, leasePrio: 9 });
     w.memwrite(1);
     await settle();
-    const journaled = w.journal
-      .reader()
-      .query({ limit: 1000 })
-      .records.map((r) => r.event.kind);
-    expect(journaled).toContain(Kind.CMD_MEMWRITE);
+    expect(journaled(w).map((e) => e.kind)).toContain(Kind.CMD_MEMWRITE);
     const past = await history(w.svc);
     expect(past.map((e) => e.kind)).not.toContain(Kind.CMD_MEMWRITE);
     expect(past.map((e) => e.kind)).toContain(Kind.SEAM_UP);
