@@ -11,6 +11,7 @@ import { useVms } from '../stores/vms';
 import { keyName } from '../input/evdev-keys';
 import { SendKeyMenu } from './send-key-menu';
 import { PasteDialog } from './paste-dialog';
+import { CaptureControls } from './capture-controls';
 
 /** Grab/release, send keys, held keys. */
 export function InputBar({ endpoint }: { endpoint: number }) {
@@ -41,6 +42,7 @@ export function InputBar({ endpoint }: { endpoint: number }) {
       )}
       <SendKeyMenu endpoint={endpoint} vmName={vmName} enabled={mine} />
       <PasteDialog endpoint={endpoint} vmName={vmName} enabled={mine} />
+      <CaptureControls endpoint={endpoint} vmName={vmName} enabled={grabbed} />
       <div className="held" aria-label="Held keys">
         <button onClick={() => void queryHeld(endpoint)}>Held keys</button>
         <span>

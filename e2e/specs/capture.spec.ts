@@ -1,0 +1,60 @@
+/*
+ * Fullscreen with keyboard capture and the sticky modifier toggles: the grabbed screen goes
+ * fullscreen (Chromium's Keyboard Lock where it is allowed), and a sticky Ctrl makes the next
+ * key a Ctrl chord in the guest (Ctrl+H erases a character in the shell), then lets go.
+ */
+import { expect, test } from '../harness/fixtures';
+import { vmsig, waitForSerial } from '../harness/host';
+import { typeLikeAPerson } from '../harness/keyboard';
+
+test('sticky Ctrl turns the next key into a Ctrl chord in the guest, then releases', async ({
+  ui,
+  page,
+  host,
+}) => {
+  await ui.waitForLiveScreen('demo');
+  await ui.grabButton().click();
+  await expect(ui.leaseOwner()).toContainText('INPUT lease: you');
+  const bar = page.getByRole('toolbar', { name: 'Input' });
+  try {
+    await ui.screen('demo').click();
+    const marker = `sticky-${Date.now().toString(36)}`;
+    // The trailing X would spoil the path; Ctrl+H (backspace on a tty) must erase it.
+    await typeLikeAPerson(page, `echo ${marker} >/dev/ttyS0X`);
+    await bar.getByRole('button', { name: 'Ctrl', exact: true }).click();
+    await expect(bar.getByRole('button', { name: 'Ctrl', exact: true })).toHaveAttribute(
+      'aria-pressed',
+      'true',
+    );
+    await expect.poll(() => vmsig(host, ['held', '--vm', '1']).trim()).toBe('VM 1: KEY:29');
+    await ui.screen('demo').focus();
+    await page.keyboard.press('h');
+    await expect(bar.getByRole('button', { name: 'Ctrl', exact: true })).toHaveAttribute(
+      'aria-pressed',
+      'false',
+    );
+    await page.keyboard.press('Enter');
+    await waitForSerial(host.serialPath, marker);
+    await expect.poll(() => vmsig(host, ['held', '--vm', '1']).trim()).toBe('VM 1: nothing held');
+  } finally {
+    await ui.releaseButton().click();
+  }
+});
+
+test('Fullscreen puts the grabbed screen in fullscreen and says whether the keyboard is captured', async ({
+  ui,
+  page,
+}) => {
+  await ui.waitForLiveScreen('demo');
+  await ui.grabButton().click();
+  await page.getByRole('toolbar', { name: 'Input' }).getByRole('button', { name: 'Fullscreen' }).click();
+  await expect
+    .poll(() => page.evaluate(() => document.fullscreenElement?.getAttribute('aria-label') ?? null))
+    .toBe('Screen of demo');
+  await expect(page.getByRole('status', { name: 'Keyboard capture' })).toContainText(
+    /Keyboard captured|unavailable/,
+  );
+  await page.evaluate(() => document.exitFullscreen());
+  await expect(page.getByRole('status', { name: 'Keyboard capture' })).toBeHidden();
+  await ui.releaseButton().click();
+});

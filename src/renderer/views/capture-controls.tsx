@@ -1,0 +1,70 @@
+/*
+ * Fullscreen and keyboard capture for the grabbed screen, and the sticky Ctrl/Alt/Super
+ * toggles. In fullscreen, Chromium's Keyboard Lock API sends browser and desktop shortcuts
+ * (Ctrl+W, Alt+Tab, Super) to the page, so they reach the guest; elsewhere it says it cannot.
+ */
+import { useEffect, useState } from 'react';
+import { STICKY, type StickyName, installStickyRelease, toggleSticky, useSticky } from '../input/sticky';
+
+interface KeyboardLock {
+  lock(keys?: string[]): Promise<void>;
+  unlock(): void;
+}
+const keyboard = (): KeyboardLock | undefined => (navigator as { keyboard?: KeyboardLock }).keyboard;
+
+/** Fullscreen button (with keyboard lock) and sticky modifier toggles for one VM. */
+export function CaptureControls({
+  endpoint,
+  vmName,
+  enabled,
+}: {
+  endpoint: number;
+  vmName: string;
+  enabled: boolean;
+}) {
+  const on = useSticky((s) => s.on);
+  const [locked, setLocked] = useState<'none' | 'locked' | 'unsupported'>('none');
+  useEffect(() => installStickyRelease(), []);
+  useEffect(() => {
+    const onChange = (): void => {
+      if (document.fullscreenElement) return;
+      keyboard()?.unlock();
+      setLocked('none');
+    };
+    document.addEventListener('fullscreenchange', onChange);
+    return () => document.removeEventListener('fullscreenchange', onChange);
+  }, []);
+  const fullscreen = async (): Promise<void> => {
+    const el = document.querySelector<HTMLElement>(`[aria-label="Screen of ${CSS.escape(vmName)}"]`);
+    if (!el) return;
+    await el.requestFullscreen();
+    el.focus();
+    const kb = keyboard();
+    if (!kb) return setLocked('unsupported');
+    await kb.lock().then(
+      () => setLocked('locked'),
+      () => setLocked('unsupported'),
+    );
+  };
+  return (
+    <span className="capture-controls">
+      <button onClick={() => void fullscreen().catch(() => setLocked('unsupported'))}>Fullscreen</button>
+      {locked !== 'none' && (
+        <span role="status" aria-label="Keyboard capture">
+          {locked === 'locked' ? 'Keyboard captured (Esc held exits)' : 'Keyboard capture unavailable here'}
+        </span>
+      )}
+      {(Object.keys(STICKY) as StickyName[]).map((name) => (
+        <button
+          key={name}
+          aria-pressed={on.includes(name)}
+          disabled={!enabled}
+          title={`Hold ${name} for the next key`}
+          onClick={() => toggleSticky(endpoint, name)}
+        >
+          {name}
+        </button>
+      ))}
+    </span>
+  );
+}
