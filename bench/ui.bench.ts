@@ -212,7 +212,17 @@ export async function run(report: Reporter): Promise<void> {
     const heapBase = await heapMiB(page);
     const cdp = process.env.VMSIG_UI_PROFILE ? await page.context().newCDPSession(page) : null;
     if (cdp) await cdp.send('Profiler.enable').then(() => cdp.send('Profiler.start'));
+    const strip = (): Promise<{ draws: number; ms: number }> =>
+      page.evaluate('window.__vmsigStrip ?? { draws: 0, ms: 0 }') as Promise<{ draws: number; ms: number }>;
+    const stripBefore = await strip();
+    // A picture of the strip under load, when asked for (VMSIG_UI_STRIP_SHOT=file.png).
+    const shotPath = process.env.VMSIG_UI_STRIP_SHOT;
+    const shot = shotPath
+      ? sleep(FLOOD_S * 800).then(() => page.locator('canvas.activity-strip').screenshot({ path: shotPath }))
+      : Promise.resolve();
     const goal = await measureFlood(core, page, probe, RATE, FLOOD_S);
+    await shot;
+    const stripAfter = await strip();
     if (cdp) {
       const { profile } = (await cdp.send('Profiler.stop')) as { profile: unknown };
       writeFileSync(process.env.VMSIG_UI_PROFILE!, JSON.stringify(profile));
@@ -243,6 +253,13 @@ export async function run(report: Reporter): Promise<void> {
       goal.received,
       'events',
       `sent ${goal.sent} at ${RATE}/s (${goal.received === goal.sent ? 'every one counted' : `MISSING ${goal.sent - goal.received}`}); at ${BASE_RATE}/s ${base.received} of ${base.sent}`,
+    );
+    const draws = stripAfter.draws - stripBefore.draws;
+    report(
+      'ui.strip.draw_ms',
+      draws ? (stripAfter.ms - stripBefore.ms) / draws : NaN,
+      'ms',
+      `mean canvas draw of the activity strip at ${RATE}/s (${draws} draws, 4 a second); its per-event feed cost is inside the fps figures`,
     );
     report('ui.renderer.heap_before', heapBefore, 'MiB', 'after load, after GC');
     report(

@@ -53,6 +53,16 @@ function onRevoked(endpoint: number, inln: Uint8Array): void {
   }
 }
 
+/** Lifecycle changes and lease grants/ends for the activity strip (rare events: a view each is fine). */
+function noteActivity(body: Uint8Array, origin: number, now: number): void {
+  const v = new DataView(body.buffer, body.byteOffset, body.byteLength);
+  const kind = body[0]!;
+  const endpoint = v.getUint32(16, true);
+  const word = v.getUint32(48, true);
+  if (kind === Kind.VM_LIFECYCLE) timelineData.activity.mark({ ms: now, endpoint, state: word });
+  else if (kind !== Kind.LEASE_DENIED) timelineData.activity.lease(kind, endpoint, word, origin, now);
+}
+
 /** Starts feeding the stores; returns the disposer. */
 export function startFeed(): () => void {
   const api = getApi();
@@ -60,9 +70,15 @@ export function startFeed(): () => void {
   const ingest = (batch: Uint8Array): void => {
     const self = useVms.getState().self?.controlId ?? -1;
     const ring = timelineData.ring;
+    const activity = timelineData.activity;
+    const now = Date.now();
+    activity.tick(now);
     forEachEventRecord(batch, (body, origin) => {
       ring.push(body, origin);
-      const kind = body[0];
+      const kind = body[0]!;
+      activity.count(kind, body[8]!);
+      if (kind === Kind.VM_LIFECYCLE || (kind >= Kind.LEASE_GRANTED && kind <= Kind.LEASE_REVOKED))
+        noteActivity(body, origin, now);
       if (kind === Kind.LEASE_REVOKED && origin === self) {
         const endpoint = new DataView(body.buffer, body.byteOffset + 16, 4).getUint32(0, true);
         onRevoked(endpoint, body.subarray(48, 96));

@@ -9,6 +9,7 @@ import { type TimelineFilter, NO_FILTER } from '../timeline/event-filter';
 import { EventRing } from '../timeline/event-ring';
 import { type HistoryState, HISTORY_IDLE, afterPage, prependPage } from '../timeline/history-paging';
 import { TimelineIndex } from '../timeline/timeline-index';
+import { Activity } from '../timeline/activity';
 import { filterFromQuery, queryWithFilter } from '../timeline/filter-url';
 
 /** Timeline state. */
@@ -36,6 +37,8 @@ const initialFilter = typeof window === 'undefined' ? NO_FILTER : filterFromQuer
 export const timelineData = {
   ring: new EventRing(100_000),
   index: null as unknown as TimelineIndex,
+  /** What the activity strip draws (fed by the feed per event). */
+  activity: new Activity(),
 };
 timelineData.index = new TimelineIndex(timelineData.ring);
 timelineData.index.setFilter(initialFilter);

@@ -15,6 +15,7 @@ import { fieldsText, wallTime } from '../timeline/row-text';
 import { atBottom, rowWindow } from '../timeline/row-window';
 import { setPaused, setTimelineFilter, timelineData, useTimeline, visibleLength } from '../stores/timeline';
 import { useVms } from '../stores/vms';
+import { ActivityStrip } from './activity-strip';
 import { EventDetail } from './event-detail';
 import { TimelineFilters } from './timeline-filters';
 import { TimelineFind } from './timeline-find';
@@ -239,6 +240,7 @@ export function TimelineView() {
       </div>
       <TimelineFilters filter={state.filter} onChange={setTimelineFilter} />
       <TimelineFind />
+      <ActivityStrip />
       {/* The grid holds the fixed header row and the scrolling row group (banner, then events). */}
       <div className="tgrid" role="grid" aria-label="Event timeline" aria-rowcount={count + 2}>
         <div className="trow thead" role="row">
