@@ -162,6 +162,7 @@ describe('docs/config.md', () => {
     ['vms[].managed', { vms: [{ id: 1, name: 'a', managed: { colour: 1 } }] }],
     ['controls[]', { controls: [{ colour: 1 }] }],
     ['journal', { journal: { colour: 1 } }],
+    ['nats', { nats: { colour: 1 } }],
   ])('the %s table lists exactly the fields the parser accepts', (heading, doc) => {
     expect(fields(heading)).toEqual(known(doc));
   });

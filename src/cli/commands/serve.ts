@@ -14,11 +14,12 @@ export const serveCommand: CliCommand = {
   summary: 'run the headless host: core, VMs and the control socket',
   usage:
     'vmsig serve [--config FILE] [--journal DIR | --no-journal] [--no-start] [--verbose]\n' +
-    '            [--log-dir DIR | --no-log-file]   (file log: $XDG_STATE_HOME/vmsig/log/serve.log)',
+    '            [--log-dir DIR | --no-log-file]   (file log: $XDG_STATE_HOME/vmsig/log/serve.log)\n' +
+    '            [--nats URL]   (join the fleet: needs the nats object of the configuration, docs/fleet.md)',
   async run(args, io) {
     const p = parseArgs(
       args,
-      ['config', 'journal', 'log-dir'],
+      ['config', 'journal', 'log-dir', 'nats'],
       ['no-start', 'verbose', 'no-journal', 'no-log-file'],
     );
     if (p.positionals.length) throw new UsageError(`unexpected argument "${p.positionals[0]}"`);
@@ -33,6 +34,14 @@ export const serveCommand: CliCommand = {
       for (const why of first.missing) io.out(`vmsig serve: no demo VM: ${why}`);
     }
     const config = loadConfig(configPath);
+    const natsUrl = opt(p, 'nats');
+    if (natsUrl !== undefined) {
+      if (!config.nats)
+        throw new UsageError(
+          `--nats needs a "nats" object in ${configPath} (host name, credentials, users; docs/fleet.md)`,
+        );
+      config.nats = { ...config.nats, url: natsUrl };
+    }
     for (const w of config.warnings ?? []) io.err(`vmsig serve: warning: ${w}`);
 
     const verbose = p.options.has('verbose');
@@ -76,7 +85,19 @@ export const serveCommand: CliCommand = {
       removeLastResort();
       throw e;
     });
+    // The fleet bridge, when configured: it connects in the background, so NATS being down never stops the host.
+    const fleet = config.nats
+      ? (await import('../../main/fleet')).FleetBridge.start({
+          config: config.nats,
+          core: host.core,
+          clock: HostService.clock,
+          log: hostLog,
+          hostRequests: host.hostRequests,
+          vms: () => host.vms().map((v) => ({ id: v.id, name: v.name, state: v.state })),
+        })
+      : null;
     stopAll = async () => {
+      await fleet?.stop();
       await web.stop();
       await host.stop();
     };
@@ -91,6 +112,7 @@ export const serveCommand: CliCommand = {
       io.out(`  VM ${vm.id} ${vm.name} (${vm.kind}): ${vm.state}${vm.error ? ` — ${vm.error}` : ''}`);
     await stopRequested;
     io.out('vmsig serve: stopping');
+    await fleet?.stop();
     await web.stop();
     await host.stop();
     removeLastResort();

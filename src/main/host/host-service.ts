@@ -7,7 +7,7 @@
 import path from 'node:path';
 import { type Clock, type ControlSpec, Core, type Log } from '../core';
 import { ErrorCode, ENDPOINT_MAX, VmsigError } from '../../shared/model';
-import { ControlServer, tokenAuthenticator } from '../wire';
+import { ControlServer, type HostRequestHandler, tokenAuthenticator } from '../wire';
 import type { VmsigConfig } from './config';
 import type { ConsoleHostPort, HostVm } from './console/host-port';
 import { type Accel, findQemu, guestPaths, stopOrphanQemus, probeKvm } from './launcher';
@@ -65,6 +65,8 @@ export class HostService implements ConsoleHostPort {
   private journalHandle: { journal: Journal; unlock: () => Promise<void> } | null = null;
   /** The only way a control (console or socket) starts, stops, adds or removes a VM. */
   private readonly hostOps: HostOps;
+  /** Answers host requests (§10) for any transport: the socket, and the fleet bridge's sessions. */
+  hostRequests: HostRequestHandler | undefined = undefined;
 
   private constructor(
     readonly config: VmsigConfig,
@@ -99,13 +101,13 @@ export class HostService implements ConsoleHostPort {
         authenticate: tokenAuthenticator(opts.config.controls.map((c) => ({ token: c.token, spec: c.spec }))),
         helloTimeoutMs: opts.helloTimeoutMs,
         frameDeadlineMs: opts.frameDeadlineMs,
-        hostRequests: hostRequestHandler({
+        hostRequests: (host.hostRequests = hostRequestHandler({
           core: host.core,
           ops: host.hostOps,
           vms: () => host.vms(),
           // The display relay's one-shot capture (managed and attached VMs alike).
           screenshot: (id) => host.screenshot(id),
-        }),
+        })),
       });
       // The socket is ours, so no live host shares this runtime directory: any QEMU still
       // running from it was left by a host that crashed, and is stopped before ours start.

@@ -5,6 +5,7 @@
  * pending request is rejected when the connection closes.
  */
 import net from 'node:net';
+import type { Duplex } from 'node:stream';
 import type { SubscriptionFilter } from '../core';
 import {
   COMMAND_REPLY_KINDS,
@@ -112,6 +113,11 @@ export class WireClient {
     });
     // A socket error ends in 'close'; its reason is carried into the rejections there.
     socket.on('error', (e) => (this.socketError = e.message));
+  }
+
+  /** Speaks the protocol over an already connected byte stream (a fleet session over NATS, docs/fleet.md). */
+  static over(stream: Duplex, opts: WireClientOptions = {}): WireClient {
+    return new WireClient(stream as net.Socket, opts);
   }
 
   /** Connects to the Unix socket `path`; rejects VmsigError IO with the system's reason. */

@@ -67,6 +67,19 @@ export interface JournalConfig {
   redactKeys?: boolean;
 }
 
+/** The fleet bridge's settings (`nats`, docs/fleet.md): server, fleet name, credentials, user → control. */
+export interface NatsConfig {
+  url: string;
+  /** This host's fleet name: the HOST token of its subjects. */
+  host: string;
+  /** The host's own NATS user, and exactly one of its password or nkey seed. */
+  user: string;
+  password?: string;
+  nkeySeed?: string;
+  /** NATS user name → the configured control it acts as. */
+  users: Map<string, ControlSpec>;
+}
+
 /** The whole configuration. */
 export interface VmsigConfig {
   /** The file it was read from, when there is one. */
@@ -77,6 +90,8 @@ export interface VmsigConfig {
   journal: JournalConfig;
   /** Directories whose disk images and ISOs the console's New VM form offers (`imageDirs`). */
   imageDirs?: string[];
+  /** The fleet bridge (`nats`); absent: the host is not on a bus. */
+  nats?: NatsConfig;
   /** What loading found unsafe but accepted (inline tokens in a readable file); shells print them. */
   warnings?: string[];
 }

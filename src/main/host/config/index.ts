@@ -5,6 +5,7 @@ export type {
   JournalConfig,
   ManagedConfig,
   ManagedVmConfig,
+  NatsConfig,
   VmConfig,
   VmsigConfig,
 } from './config-types';

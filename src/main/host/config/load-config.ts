@@ -12,6 +12,7 @@ import type { VmsigConfig } from './config-types';
 import { checkKeys, isObject, requireString } from './json-checks';
 import { parseControls, type TokenFileReader } from './parse-controls';
 import { parseJournal } from './parse-journal';
+import { parseNats } from './parse-nats';
 import { parseImageDirs, parseVms } from './parse-vms';
 
 /** `$XDG_CONFIG_HOME/vmsig/config.json` (or `~/.config/vmsig/config.json`). */
@@ -86,19 +87,22 @@ export function parseConfig(
   reader: TokenFileReader = readTokenFile,
 ): VmsigConfig {
   if (!isObject(doc)) throw new ConfigError('', 'the configuration must be a JSON object');
-  checkKeys(doc, ['socket', 'vms', 'controls', 'journal', 'imageDirs'], '');
+  checkKeys(doc, ['socket', 'vms', 'controls', 'journal', 'imageDirs', 'nats'], '');
   const baseDir = file ? path.dirname(path.resolve(file)) : process.cwd();
   const socket =
     doc.socket === undefined
       ? defaultSocketPath()
       : path.resolve(baseDir, requireString(doc.socket, 'socket'));
+  const controls = parseControls(doc.controls, baseDir, reader);
+  const nats = parseNats(doc.nats, baseDir, controls, reader);
   return {
     path: file,
     socket,
     vms: parseVms(doc.vms, baseDir),
-    controls: parseControls(doc.controls, baseDir, reader),
+    controls,
     journal: parseJournal(doc.journal, baseDir),
     imageDirs: parseImageDirs(doc.imageDirs, baseDir),
+    ...(nats ? { nats } : {}),
   };
 }
 

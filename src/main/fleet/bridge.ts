@@ -1,0 +1,182 @@
+/*
+ * The host's bridge to a NATS fleet (docs/fleet.md): serves remote sessions (the socket
+ * protocol over session subjects, each as the control its NATS user maps to), publishes
+ * the core's events on the fleet feed and the host's presence. The core stays the only
+ * arbiter; NATS only carries. Losing NATS never touches local controls: remote sessions
+ * end by their heartbeat, and on reconnect the observer replays the host's state.
+ */
+import type { Clock, Core, Log } from '../core';
+import type { NatsConfig } from '../host/config';
+import type { HostRequestHandler } from '../wire';
+import { HostSession } from './host-session';
+import { FleetFeed } from './fleet-feed';
+import { type NatsLink, OpenBusError, openNatsLink } from './nats-link';
+import { hostInbound, parseSessionSubject, presenceSubject, sessionSubject } from './subjects';
+
+/** How to run a bridge. */
+export interface FleetBridgeOptions {
+  config: NatsConfig;
+  core: Core;
+  clock: Clock;
+  log: Log;
+  hostRequests?: HostRequestHandler;
+  /** The host's VMs for its presence message. */
+  vms(): { id: number; name: string; state: string }[];
+  /** Silence after which a remote session is closed (default 1500 ms: leases go within 2 s). */
+  sessionTimeoutMs?: number;
+}
+
+/** Sessions at most per NATS user and per host: a client cannot pin unbounded controls. */
+export const SESSIONS_PER_USER = 16;
+export const SESSIONS_PER_HOST = 64;
+const SWEEP_MS = 250;
+const PRESENCE_MS = 1000;
+
+/** A running bridge. Create with `FleetBridge.start`; it connects (and reconnects) in the background. */
+export class FleetBridge {
+  private readonly sessions = new Map<string, HostSession>();
+  private readonly feed: FleetFeed;
+  private link: NatsLink | null = null;
+  private readonly timers: NodeJS.Timeout[] = [];
+  private readonly run = `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}`;
+  private stopped = false;
+  private failedOnce = false;
+
+  private constructor(private readonly opts: FleetBridgeOptions) {
+    this.feed = new FleetFeed(opts.core, opts.config.host, opts.log);
+  }
+
+  /** Starts connecting; resolves at once (a host without NATS still serves locally). */
+  static start(opts: FleetBridgeOptions): FleetBridge {
+    const b = new FleetBridge(opts);
+    const timeout = opts.sessionTimeoutMs ?? 1500;
+    b.timers.push(
+      setInterval(() => {
+        for (const s of [...b.sessions.values()]) if (s.silentFor(timeout)) b.endSession(s, 'heartbeat lost');
+      }, SWEEP_MS),
+      setInterval(() => b.announce(), PRESENCE_MS),
+    );
+    b.connect();
+    return b;
+  }
+
+  /** Whether the bridge is connected to NATS now. */
+  get connected(): boolean {
+    return this.link?.connected === true;
+  }
+
+  /** Remote sessions open now. */
+  get sessionCount(): number {
+    return this.sessions.size;
+  }
+
+  private connect(): void {
+    const { config, log } = this.opts;
+    openNatsLink(config, log, {
+      connected: (link, again) => {
+        if (this.stopped) return void link.close().catch(() => {});
+        this.link = link;
+        this.feed.attach(link);
+        this.announce();
+        log(
+          'info',
+          `fleet: ${again ? 'reconnected to' : 'connected to'} ${config.url} as host "${config.host}"`,
+        );
+      },
+      disconnected: () => {
+        this.feed.detach();
+        log('warn', `fleet: lost ${config.url}; local controls keep working, remote sessions end within 2 s`);
+      },
+      subscriptions: {
+        [hostInbound(config.host, 'open')]: (subject, data, respond) => this.onOpen(subject, respond),
+        [hostInbound(config.host, 'in')]: (subject, data) => this.session(subject)?.deliver(data),
+        [hostInbound(config.host, 'hb')]: (subject) => this.session(subject)?.heard(),
+        [hostInbound(config.host, 'fin')]: (subject) => {
+          const s = this.session(subject);
+          if (s) this.endSession(s, 'closed by the client');
+        },
+      },
+    }).catch((e: unknown) => {
+      if (e instanceof OpenBusError) return log('error', `fleet: ${e.message}`);
+      // Not there yet (or refused us): the host serves locally and tries again.
+      if (!this.failedOnce)
+        log('warn', `fleet: cannot reach ${config.url} (${String(e)}); retrying every second`);
+      this.failedOnce = true;
+      if (!this.stopped) this.timers.push(setTimeout(() => this.connect(), 1000));
+    });
+  }
+
+  private session(subject: string): HostSession | undefined {
+    const s = parseSessionSubject(subject);
+    return s && s.host === this.opts.config.host ? this.sessions.get(`${s.user}.${s.sid}`) : undefined;
+  }
+
+  private onOpen(subject: string, respond: (data: Uint8Array) => void): void {
+    const { config, log } = this.opts;
+    const reply = (o: object): void => respond(new TextEncoder().encode(JSON.stringify(o)));
+    const s = parseSessionSubject(subject);
+    if (!s || s.host !== config.host) return;
+    // The user comes from the subject, which the nats-server lets only that user publish on.
+    const spec = config.users.get(s.user);
+    if (!spec) {
+      log('warn', `fleet: NATS user "${s.user}" has no control on this host; session refused`);
+      return reply({
+        ok: false,
+        error: 'AUTH',
+        msg: `NATS user ${s.user} has no control on host ${config.host}`,
+      });
+    }
+    const key = `${s.user}.${s.sid}`;
+    if (this.sessions.has(key)) return reply({ ok: false, error: 'BUSY', msg: 'session id in use' });
+    const mine = [...this.sessions.values()].filter((x) => x.user === s.user).length;
+    if (mine >= SESSIONS_PER_USER || this.sessions.size >= SESSIONS_PER_HOST)
+      return reply({ ok: false, error: 'TOO_MANY', msg: 'too many sessions' });
+    const session = new HostSession(
+      s.user,
+      s.sid,
+      spec,
+      {
+        core: this.opts.core,
+        clock: this.opts.clock,
+        log,
+        hostRequests: this.opts.hostRequests,
+        now: () => Date.now(),
+      },
+      (data) => this.link?.publish(sessionSubject(config.host, s.user, s.sid, 'out'), data),
+      (x) => {
+        if (this.sessions.get(key) !== x) return;
+        this.sessions.delete(key);
+        this.link?.publish(sessionSubject(config.host, s.user, s.sid, 'fin'), new Uint8Array(0));
+      },
+    );
+    this.sessions.set(key, session);
+    log('info', `fleet: session ${s.sid} opened by NATS user "${s.user}" as control "${spec.name}"`);
+    reply({ ok: true, host: config.host, run: this.run });
+  }
+
+  private endSession(s: HostSession, why: string): void {
+    this.opts.log('info', `fleet: session ${s.sid} of "${s.user}" ends: ${why}`);
+    s.drop();
+  }
+
+  private announce(): void {
+    if (!this.link?.connected) return;
+    const body = {
+      host: this.opts.config.host,
+      run: this.run,
+      sessions: this.sessions.size,
+      vms: this.opts.vms(),
+    };
+    this.link.publish(presenceSubject(this.opts.config.host), new TextEncoder().encode(JSON.stringify(body)));
+  }
+
+  /** Ends every remote session (ERROR SHUTDOWN), the feed, and the NATS connection. */
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    for (const t of this.timers) clearTimeout(t);
+    for (const s of [...this.sessions.values()]) s.fail();
+    this.feed.close();
+    await this.link?.close();
+  }
+}

@@ -1,0 +1,90 @@
+/*
+ * The fleet-wide event feed (docs/fleet.md §2): an observing control of the core whose
+ * events go out on `vmsig.HOST.evt.VM.KIND`, in the core's seq order. It is drained at
+ * once whether NATS is up or not (a bus that is gone never backs up the core); when the
+ * bus returns, re-subscribing replays the host's current state before live events.
+ */
+import { ALL_ENDPOINTS, type Core, type Log, allEvents } from '../core';
+import { Cap, Kind, encodeEventBody } from '../../shared/model';
+import type { NatsLink } from './nats-link';
+import { eventSubject } from './subjects';
+
+/**
+ * Everything but typed keys: the feed is read by every user the nats-server lets subscribe,
+ * and key codes are passwords at a login prompt (the journal redacts them too). A session
+ * still sees them when its own control may.
+ */
+function feedFilter(): ReturnType<typeof allEvents> {
+  const f = allEvents(ALL_ENDPOINTS);
+  for (const k of [Kind.CMD_INPUT, Kind.INPUT_HELD]) f.kinds[k >> 3]! &= ~(1 << (k & 7));
+  return f;
+}
+
+/** The feed's control and where its events go. */
+export class FleetFeed {
+  private id = 0;
+  private link: NatsLink | null = null;
+  private scheduled = false;
+  private closed = false;
+
+  constructor(
+    private readonly core: Core,
+    private readonly host: string,
+    private readonly log: Log,
+  ) {}
+
+  /** Starts (or, after a reconnect, restarts) publishing on `link`: the state is replayed first. */
+  attach(link: NatsLink): void {
+    if (this.closed) return;
+    this.link = link;
+    if (this.id === 0) {
+      this.id = this.core.attachControl(
+        {
+          name: `fleet-feed:${this.host}`,
+          principal: 0,
+          caps: Cap.OBSERVE,
+          grant: ALL_ENDPOINTS,
+          leasePrio: 0,
+        },
+        {
+          wake: () => this.schedule(),
+          closed: (_code, reason) => {
+            // Too slow for the core (it never should be: it drains at once). Start over.
+            this.log('warn', `fleet: feed control closed by the core: ${reason}`);
+            this.id = 0;
+            if (this.link) this.attach(this.link);
+          },
+        },
+      );
+    }
+    this.core.subscribe(this.id, feedFilter());
+    // What the subscribe queued is the replay: say how much, so an operator (and a test) sees the catch-up.
+    this.log('info', `fleet: feed replays ${this.core.pending(this.id)} state events of host "${this.host}"`);
+  }
+
+  /** The bus is gone: events are drained and dropped until `attach` again. */
+  detach(): void {
+    this.link = null;
+  }
+
+  private schedule(): void {
+    if (this.scheduled) return;
+    this.scheduled = true;
+    setImmediate(() => {
+      this.scheduled = false;
+      if (this.id === 0) return;
+      this.core.drain(this.id, (ev) => {
+        this.link?.publish(eventSubject(this.host, ev.endpoint, ev.kind), encodeEventBody(ev));
+        return true;
+      });
+    });
+  }
+
+  /** Detaches the feed's control. */
+  close(): void {
+    this.closed = true;
+    this.link = null;
+    if (this.id !== 0) this.core.detachControl(this.id);
+    this.id = 0;
+  }
+}
