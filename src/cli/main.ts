@@ -24,7 +24,14 @@ function help(): void {
 
 /** Runs the CLI with `argv` (without node and script); resolves to the exit status. */
 export async function run(argv: string[], out: CliIo = io): Promise<number> {
-  const [name, ...rest] = argv;
+  // `vmsig --nats URL --host NAME <command> ...`: the fleet target before the command applies to it.
+  const lead: string[] = [];
+  while ((argv[0] === '--nats' || argv[0] === '--host') && argv.length >= 2) {
+    lead.push(argv[0], argv[1]!);
+    argv = argv.slice(2);
+  }
+  const [name, ...restArgs] = argv;
+  const rest = [...restArgs, ...lead];
   if (!name || name === 'help' || name === '--help' || name === '-h') {
     help();
     return name ? 0 : 2;

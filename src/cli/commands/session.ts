@@ -23,13 +23,23 @@ import {
 import { defaultConfigPath, loadConfig } from '../../main/host/config';
 import { privateDirProblem } from '../../main/platform';
 import { WireClient, defaultSocketPath } from '../../main/wire';
+import { type FleetSessionOptions, natsTarget } from './fleet-target';
 import { type CliIo, type ParsedArgs, UsageError, intArg, opt } from '../command';
 
 /** Options every protocol subcommand accepts (valued). */
-export const CONNECT_OPTIONS = ['socket', 'token', 'token-file'] as const;
+export const CONNECT_OPTIONS = [
+  'socket',
+  'token',
+  'token-file',
+  'nats',
+  'host',
+  'nats-user',
+  'nats-password-file',
+] as const;
 
 /** Usage text of the connection options. */
-export const CONNECT_USAGE = '[--socket PATH] [--token-file F | --token T (shown in ps)]';
+export const CONNECT_USAGE =
+  '[--socket PATH] [--token-file F | --token T (shown in ps)] | [--nats URL --host NAME (docs/fleet.md)]';
 
 /** What the default configuration offers as defaults, or why it offers nothing. */
 function consoleFromDefaultConfig(): { file: string; socket?: string; token?: string; problem?: string } {
@@ -120,6 +130,18 @@ export const TOKEN_OPTION_WARNING =
 
 /** Connects and says HELLO as `vmsig <name>`; rejects VmsigError (IO, AUTH, BAD_VERSION ...). */
 export async function openSession(p: ParsedArgs, name: string): Promise<WireClient> {
+  const nats = natsTarget(p);
+  if (nats) {
+    // Over the fleet the identity is the NATS user the nats-server authenticated; HELLO's token is not used.
+    const client = await openFleetSession(nats);
+    try {
+      await client.hello('', `vmsig ${name}`);
+    } catch (e) {
+      await client.close();
+      throw e;
+    }
+    return client;
+  }
   const { socket, token, origin } = resolveConnection(p);
   if (origin === 'option') process.stderr.write(`${TOKEN_OPTION_WARNING}\n`);
   const client = await WireClient.connect(socket);
@@ -130,6 +152,11 @@ export async function openSession(p: ParsedArgs, name: string): Promise<WireClie
     throw e;
   }
   return client;
+}
+
+/** Loads the NATS client only for a fleet session, so socket commands start without it. */
+async function openFleetSession(o: FleetSessionOptions): Promise<WireClient> {
+  return (await import('../../main/fleet/client-session')).openFleetSession(o);
 }
 
 /** The required `--vm N` (1..63). */
