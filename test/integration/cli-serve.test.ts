@@ -23,14 +23,10 @@ describe('vmsig serve', () => {
       vms: [],
       controls: [
         control('operator', 1, 'op-secret', ['OBSERVE'], { leasePrio: 10, console: true }),
-        {
-          name: 'robot',
-          principal: 7,
-          tokenFile: 'robot.token',
-          caps: ['OBSERVE', 'INPUT'],
+        control('robot', 7, { tokenFile: 'robot.token' }, ['OBSERVE', 'INPUT'], {
           endpoints: [1],
           leasePrio: 5,
-        },
+        }),
       ],
     });
     const child = spawn(process.execPath, [BIN, 'serve', '--config', cfg], {

@@ -7,10 +7,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Source } from '../../src/shared/model';
-import { parseConfig } from '../../src/main/host/config';
 import { HostService } from '../../src/main/host/host-service';
 import { ensureGuest } from '../helpers/guest';
-import { control, managedVm } from '../helpers/host-config';
+import { control, managedVm, parseHostConfig } from '../helpers/host-config';
 import { until } from '../helpers/until';
 
 const guest = ensureGuest();
@@ -21,15 +20,11 @@ describe.skipIf(!guest.ok)('restarting a managed VM after QEMU died', () => {
 
   beforeAll(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vmsig-restart-'));
-    const config = parseConfig(
-      {
-        socket: path.join(dir, 'control.sock'),
-        vms: [managedVm(1, 'phoenix')],
-        // leasePrio 0: the parser's default, as when the file leaves it out.
-        controls: [control('op', 1, 'restart-op', ['OBSERVE'], { leasePrio: 0, console: true })],
-      },
-      path.join(dir, 'config.json'),
-    );
+    const config = parseHostConfig(dir, {
+      vms: [managedVm(1, 'phoenix')],
+      // leasePrio 0: the parser's default, as when the file leaves it out.
+      controls: [control('op', 1, 'restart-op', ['OBSERVE'], { leasePrio: 0, console: true })],
+    });
     host = await HostService.start({ config, log: () => {}, runtimeDir: path.join(dir, 'vms') });
   });
 

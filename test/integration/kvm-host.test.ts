@@ -6,10 +6,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseConfig } from '../../src/main/host/config';
 import { HostService } from '../../src/main/host/host-service';
 import { ensureGuest } from '../helpers/guest';
-import { control, managedVm } from '../helpers/host-config';
+import { control, managedVm, parseHostConfig } from '../helpers/host-config';
 import { until } from '../helpers/until';
 
 const guest = ensureGuest();
@@ -30,15 +29,11 @@ describe.skipIf(!guest.ok)('the host’s accelerator verdict and boot status', (
     savedAccel = process.env.VMSIG_ACCEL;
     delete process.env.VMSIG_ACCEL;
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vmsig-kvmhost-'));
-    const config = parseConfig(
-      {
-        socket: path.join(dir, 'control.sock'),
-        vms: [managedVm(1, 'demo')],
-        // leasePrio 0: the parser's default, as when the file leaves it out.
-        controls: [control('op', 1, 'kvm-host-op', ['OBSERVE'], { leasePrio: 0, console: true })],
-      },
-      path.join(dir, 'config.json'),
-    );
+    const config = parseHostConfig(dir, {
+      vms: [managedVm(1, 'demo')],
+      // leasePrio 0: the parser's default, as when the file leaves it out.
+      controls: [control('op', 1, 'kvm-host-op', ['OBSERVE'], { leasePrio: 0, console: true })],
+    });
     const started = Date.now();
     host = await HostService.start({
       config,
