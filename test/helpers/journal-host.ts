@@ -90,3 +90,22 @@ export async function startJournalHost(o: JournalHostOptions): Promise<JournalHo
   });
   return { child, stderr: () => stderr, exited };
 }
+
+/**
+ * The host under a `limitKib` file size limit (writes past it fail EFBIG), journaling in
+ * `root/journal` with a 100 ms retry and serving `root/control.sock`.
+ */
+export async function startLimitedJournalHost(
+  root: string,
+  token: string,
+  limitKib: number,
+): Promise<JournalHostRun & { dir: string; socketPath: string }> {
+  const dir = path.join(root, 'journal');
+  const socketPath = path.join(root, 'control.sock');
+  const host = await startJournalHost({
+    args: [dir, socketPath, token],
+    fileLimitKib: limitKib,
+    env: { JOURNAL_RETRY_MS: '100' },
+  });
+  return { ...host, dir, socketPath };
+}

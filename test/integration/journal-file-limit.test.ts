@@ -21,7 +21,7 @@ import {
   decodeErrorInl,
   encodeOp,
 } from '../../src/shared/model';
-import { startJournalHost } from '../helpers/journal-host';
+import { startLimitedJournalHost } from '../helpers/journal-host';
 
 const TOKEN = 'journal-limit-token';
 const LIMIT_KIB = 24;
@@ -31,13 +31,8 @@ describe('journal under a file size limit', () => {
   afterAll(() => rmSync(root, { recursive: true, force: true }));
 
   it('EFBIG gives an ERROR event, every command is answered, and the journal resumes in a new segment', async () => {
-    const dir = join(root, 'journal');
-    const socketPath = join(root, 'control.sock');
-    const host = await startJournalHost({
-      args: [dir, socketPath, TOKEN],
-      fileLimitKib: LIMIT_KIB,
-      env: { JOURNAL_RETRY_MS: '100' },
-    });
+    const host = await startLimitedJournalHost(root, TOKEN, LIMIT_KIB);
+    const { dir, socketPath } = host;
     try {
       const client = await WireClient.connect(socketPath);
       await client.hello(TOKEN, 'limit-test');

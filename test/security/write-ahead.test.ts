@@ -11,7 +11,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { JournalReader } from '../../src/main/host/journal';
 import { WireClient } from '../../src/main/wire';
 import { ErrorCode, Kind, VmOp, decodeActAck, encodeOp } from '../../src/shared/model';
-import { startJournalHost } from '../helpers/journal-host';
+import { startLimitedJournalHost } from '../helpers/journal-host';
 
 const TOKEN = 'write-ahead-token';
 const LIMIT_KIB = 24;
@@ -21,13 +21,8 @@ describe('write-ahead on a journal that cannot write', () => {
   afterAll(() => rmSync(root, { recursive: true, force: true }));
 
   it('acknowledges ok=1 only what it recorded and refuses the rest IO without executing it', async () => {
-    const dir = join(root, 'journal');
-    const socketPath = join(root, 'control.sock');
-    const host = await startJournalHost({
-      args: [dir, socketPath, TOKEN],
-      fileLimitKib: LIMIT_KIB,
-      env: { JOURNAL_RETRY_MS: '100' },
-    });
+    const host = await startLimitedJournalHost(root, TOKEN, LIMIT_KIB);
+    const { dir, socketPath } = host;
     const acksByCorr = new Map<number, { ok: number; err: number }[]>();
     try {
       const client = await WireClient.connect(socketPath);
