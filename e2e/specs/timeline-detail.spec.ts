@@ -46,7 +46,7 @@ test('the detail pane links the pause command and its ACT_ACK by corr, shows raw
   await page.context().grantPermissions(['clipboard-read', 'clipboard-write']);
   await detail.getByRole('button', { name: 'Copy JSON' }).click();
   await expect(detail.getByRole('status')).toHaveText('Copied');
-  const copied = JSON.parse(await page.evaluate(() => navigator.clipboard.readText())) as Record<
+  const copied = JSON.parse((await page.evaluate('navigator.clipboard.readText()')) as string) as Record<
     string,
     unknown
   >;

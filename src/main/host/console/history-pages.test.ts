@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { unpackEventRecords } from '../../../shared/ipc-records';
-import type { PushMap } from '../../../shared/ipc';
+import type { InvokeResponse, IpcResult, PushMap } from '../../../shared/ipc';
 import { Cap, Kind, Prio, Source, VmState, encodeSeam, encodeVmState } from '../../../shared/model';
 import { Core, ManualClock, maskOf } from '../../core';
 import { openJournal } from '../journal';
@@ -66,6 +66,8 @@ function setup(withJournal: boolean) {
 
 const kinds = (b64: string): number[] =>
   unpackEventRecords(new Uint8Array(Buffer.from(b64, 'base64'))).map((e) => e.kind);
+type Sub = IpcResult<InvokeResponse<'events.subscribe'>>;
+type Hist = IpcResult<InvokeResponse<'history.query'>>;
 const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('replayed state on events.subscribe', () => {
@@ -73,17 +75,17 @@ describe('replayed state on events.subscribe', () => {
     const t = setup(true);
     const first = t.sink();
     t.svc.addSink(first);
-    const a = await t.svc.dispatch('events.subscribe', { enabled: true }, first);
+    const a = (await t.svc.dispatch('events.subscribe', { enabled: true }, first)) as Sub;
     await wait(30);
     const second = t.sink();
     t.svc.addSink(second);
-    const b = await t.svc.dispatch('events.subscribe', { enabled: true }, second);
+    const b = (await t.svc.dispatch('events.subscribe', { enabled: true }, second)) as Sub;
     await wait(30);
     if (!a.ok || !b.ok) throw new Error('subscribe failed');
     // The seam came up before the journal opened: only it is state; the lifecycle is history.
     expect(kinds(a.value.state)).toEqual([Kind.SEAM_UP]);
     expect(kinds(b.value.state)).toEqual([Kind.SEAM_UP]);
-    const hist = await t.svc.dispatch('history.query', { limit: 10 }, second);
+    const hist = (await t.svc.dispatch('history.query', { limit: 10 }, second)) as Hist;
     if (!hist.ok) throw new Error('history failed');
     expect(kinds(hist.value.records)).toEqual([Kind.VM_LIFECYCLE]);
     // The second subscribe replayed nothing into the first window's live stream.
@@ -96,7 +98,7 @@ describe('replayed state on events.subscribe', () => {
     const t = setup(false);
     const s = t.sink();
     t.svc.addSink(s);
-    const r = await t.svc.dispatch('events.subscribe', { enabled: true }, s);
+    const r = (await t.svc.dispatch('events.subscribe', { enabled: true }, s)) as Sub;
     if (!r.ok) throw new Error('subscribe failed');
     expect(kinds(r.value.state)).toEqual([Kind.SEAM_UP, Kind.VM_LIFECYCLE]);
     expect(r.value.mark).toBeNull();
