@@ -13,7 +13,6 @@ import {
   decodeErrorInl,
   decodeInput,
   encodeErrorInl,
-  encodeSeam,
   makeEvent,
 } from '../../../shared/model';
 import { Core, ManualClock, maskOf, type ControlSpec } from '../../core';
@@ -23,6 +22,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { ConsoleHostPort, HostVm } from './host-port';
+import { ackingAdapter } from '../../../../test/helpers/acking-adapter';
 
 const operator: ControlSpec = {
   name: 'operator',
@@ -37,17 +37,7 @@ function setup(spec: ControlSpec = operator, journalDir?: string) {
   const core = new Core({ clock });
   core.addEndpoint(1, 'demo');
   const handled: VmsigEvent[] = [];
-  const input = core.registerAdapter({
-    source: Source.INPUT,
-    endpoint: 1,
-    defaultPrio: Prio.HIGH,
-    codec: 0,
-    handle: (cmd) => {
-      handled.push(cmd);
-      input.ack(cmd, ErrorCode.OK);
-    },
-  });
-  input.emit({ kind: Kind.SEAM_UP, inln: encodeSeam({ seam: Source.INPUT, reason: 0 }) });
+  ackingAdapter(core, Source.INPUT, 1, Prio.HIGH, (cmd) => handled.push(cmd));
   const vms: HostVm[] = [
     {
       id: 1,
