@@ -58,3 +58,31 @@ test('Fullscreen puts the grabbed screen in fullscreen and says whether the keyb
   await expect(page.getByRole('status', { name: 'Keyboard capture' })).toBeHidden();
   await ui.releaseButton().click();
 });
+
+test('the release combo can be changed so Ctrl+Alt stays with the guest', async ({ ui, page }) => {
+  await ui.waitForLiveScreen('demo');
+  const bar = page.getByRole('toolbar', { name: 'Input' });
+  await bar.getByLabel('Release combo').selectOption('Right Ctrl');
+  try {
+    await ui.grabButton().click();
+    await expect(ui.leaseOwner()).toContainText('INPUT lease: you');
+    await ui.screen('demo').click();
+    await page.keyboard.down('ControlLeft');
+    await page.keyboard.down('AltLeft');
+    await page.keyboard.up('AltLeft');
+    await page.keyboard.up('ControlLeft');
+    await expect(ui.leaseOwner()).toContainText('INPUT lease: you');
+    await page.keyboard.press('ControlRight');
+    await expect(ui.leaseOwner()).toContainText('INPUT lease free');
+  } finally {
+    await bar.getByLabel('Release combo').selectOption('Ctrl+Alt');
+  }
+  // The default is back: Ctrl+Alt ends a grab again.
+  await ui.grabButton().click();
+  await ui.screen('demo').click();
+  await page.keyboard.down('Control');
+  await page.keyboard.down('Alt');
+  await expect(ui.leaseOwner()).toContainText('INPUT lease free');
+  await page.keyboard.up('Alt');
+  await page.keyboard.up('Control');
+});

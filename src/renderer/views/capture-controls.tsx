@@ -1,10 +1,11 @@
 /*
  * Fullscreen and keyboard capture for the grabbed screen, and the sticky Ctrl/Alt/Super
- * toggles. In fullscreen, Chromium's Keyboard Lock API sends browser and desktop shortcuts
+ * toggles, and the choice of the key combo that ends a grab. In fullscreen, Chromium's Keyboard Lock API sends browser and desktop shortcuts
  * (Ctrl+W, Alt+Tab, Super) to the page, so they reach the guest; elsewhere it says it cannot.
  */
 import { useEffect, useState } from 'react';
 import { STICKY, type StickyName, installStickyRelease, toggleSticky, useSticky } from '../input/sticky';
+import { RELEASE_COMBOS, setReleaseCombo, useReleaseCombo } from '../input/release-combo';
 
 interface KeyboardLock {
   lock(keys?: string[]): Promise<void>;
@@ -23,6 +24,7 @@ export function CaptureControls({
   enabled: boolean;
 }) {
   const on = useSticky((s) => s.on);
+  const combo = useReleaseCombo((s) => s.combo);
   const [locked, setLocked] = useState<'none' | 'locked' | 'unsupported'>('none');
   useEffect(() => installStickyRelease(), []);
   useEffect(() => {
@@ -54,6 +56,16 @@ export function CaptureControls({
           {locked === 'locked' ? 'Keyboard captured (Esc held exits)' : 'Keyboard capture unavailable here'}
         </span>
       )}
+      <label>
+        Release combo{' '}
+        <select value={combo} onChange={(e) => setReleaseCombo(e.target.value)}>
+          {Object.keys(RELEASE_COMBOS).map((c) => (
+            <option key={c} value={c}>
+              {c}
+            </option>
+          ))}
+        </select>
+      </label>
       {(Object.keys(STICKY) as StickyName[]).map((name) => (
         <button
           key={name}

@@ -15,9 +15,7 @@ import { useCursor } from '../stores/cursor';
 import { useInput } from '../stores/input';
 import { evdevButton, evdevForCode } from '../input/evdev-keys';
 import { fbToClient, toAbs, wheelNotches } from '../input/pointer';
-
-const CTRL = new Set(['ControlLeft', 'ControlRight']);
-const ALT = new Set(['AltLeft', 'AltRight']);
+import { isReleaseCombo } from '../input/release-combo';
 
 /** Saves the host's PNG of VM `endpoint`'s screen as a download. */
 async function saveScreenshot(endpoint: number, name: string): Promise<void> {
@@ -105,7 +103,7 @@ export function Screen({ endpoint, vnc, name }: { endpoint: number; vnc: string 
       e.stopPropagation();
       if (down) held.add(e.code);
       else held.delete(e.code);
-      if (down && [...held].some((c) => CTRL.has(c)) && [...held].some((c) => ALT.has(c))) {
+      if (down && isReleaseCombo(held)) {
         const code = evdevForCode(e.code);
         if (code !== undefined && !e.repeat) sendInput({ endpoint, type: 'key', code, down: true });
         void ungrab(endpoint);
