@@ -11,6 +11,7 @@ import { ConsoleService } from '../../src/main/host/console';
 import { FrameType } from '../../src/main/wire/frame-header';
 import { Dir, ErrorCode, Kind, Prio, Source, encodeCursor } from '../../src/shared/model';
 import { standInHost } from '../helpers/stand-in-host';
+import { until } from '../helpers/until';
 import {
   type Harness,
   RawPeer,
@@ -73,12 +74,13 @@ describe('fair turns: sockets flooding the host', () => {
       await new Promise((r) => setTimeout(r, 100));
       for (const [k, s] of sockets.entries()) s.write(cursorFrames(k * REPORTS, REPORTS));
       const total = SENSORS * REPORTS;
-      const deadline = Date.now() + 60_000;
-      while (Date.now() < deadline) {
-        const c = h.core.control(consoleId);
-        if (!c || c.delivered >= total) break;
-        await new Promise((r) => setTimeout(r, 50));
-      }
+      // Stops early if the console control went away: the expectations below say so.
+      await until(
+        () => (h.core.control(consoleId)?.delivered ?? total) >= total,
+        60_000,
+        'every report delivered to the console',
+        50,
+      );
       const c = h.core.control(consoleId);
       expect(logs.filter((l) => l.includes('closed the console control'))).toEqual([]);
       expect(c, 'the console control is still attached').toBeDefined();
