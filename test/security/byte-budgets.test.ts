@@ -30,6 +30,7 @@ import {
   helloBytes,
   startHarness,
 } from '../integration/wire-harness';
+import { until } from '../helpers/until';
 
 /** The default NORMAL and HIGH byte budgets (DEFAULT_QUEUE_BYTES), written out so the test also runs on code without them. */
 const CLASS_BUDGET = 16 * 1024 * 1024;
@@ -54,10 +55,12 @@ async function idleObserver(socketPath: string) {
       );
       s.resume();
       let last = -1;
-      while (last !== frames.length) {
+      const quiet = (): boolean => {
+        const still = last === frames.length;
         last = frames.length;
-        await new Promise((r) => setTimeout(r, 300));
-      }
+        return still;
+      };
+      await until(quiet, 60_000, 'the socket to go quiet for 300 ms', 300);
       return frames;
     },
     closed,
