@@ -36,8 +36,9 @@ let availability: GuestAvailability | undefined;
 
 /**
  * Ensures QEMU, the tiny guest and the Debian image exist, building the image once when it
- * is missing and this process may (root, for mmdebstrap). Never throws: the result says why
- * tests must be skipped, and it is printed.
+ * is missing and this process may (root, for mmdebstrap). Outside CI it never throws: the
+ * result says why tests must be skipped, and it is printed; in CI (CI=true) a missing or
+ * failed image throws, so the real-OS tests can never pass by being skipped.
  */
 export function ensureDebianImage(): GuestAvailability {
   if (availability) return availability;
@@ -45,7 +46,7 @@ export function ensureDebianImage(): GuestAvailability {
   if (!guest.ok) return (availability = guest);
   const { disk, iso } = debianImage();
   if (!fs.existsSync(disk) || !fs.existsSync(iso) || !fs.existsSync(path.join(debianDir(), 'stamp'))) {
-    if (process.getuid?.() !== 0) {
+    if (process.getuid?.() !== 0 && process.env.CI !== 'true') {
       availability = {
         ok: false,
         reason: `no Debian image in ${debianDir()}: run npm run debian-image as root`,
@@ -60,6 +61,8 @@ export function ensureDebianImage(): GuestAvailability {
     });
     if (build.status !== 0) {
       const why = (build.stderr || build.stdout || String(build.error ?? '')).trim().split('\n').at(-1);
+      // In CI the image is part of the suite: a failed build must fail it, not skip it.
+      if (process.env.CI === 'true') throw new Error(`npm run debian-image failed: ${why}`);
       availability = { ok: false, reason: `npm run debian-image failed: ${why}` };
       console.warn(`[debian] skipping: ${availability.reason}`);
       return availability;
