@@ -49,12 +49,14 @@ test('Fullscreen puts the grabbed screen in fullscreen and says whether the keyb
   await ui.grabButton().click();
   await page.getByRole('toolbar', { name: 'Input' }).getByRole('button', { name: 'Fullscreen' }).click();
   await expect
-    .poll(() => page.evaluate(() => document.fullscreenElement?.getAttribute('aria-label') ?? null))
+    .poll(() =>
+      page.evaluate<string | null>("document.fullscreenElement?.getAttribute('aria-label') ?? null"),
+    )
     .toBe('Screen of demo');
   await expect(page.getByRole('status', { name: 'Keyboard capture' })).toContainText(
     /Keyboard captured|unavailable/,
   );
-  await page.evaluate(() => document.exitFullscreen());
+  await page.evaluate('document.exitFullscreen()');
   await expect(page.getByRole('status', { name: 'Keyboard capture' })).toBeHidden();
   await ui.releaseButton().click();
 });

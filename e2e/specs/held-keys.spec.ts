@@ -35,7 +35,7 @@ async function typeUnmodified(ui: ConsolePage, page: Page, host: RunningHost, ta
 test('window blur releases the Shift the page holds', async ({ ui, page, host }) => {
   await grabAndHoldShift(ui, page, host);
   // What the browser dispatches when the operator switches to another window.
-  await page.evaluate(() => window.dispatchEvent(new Event('blur')));
+  await page.evaluate("window.dispatchEvent(new Event('blur'))");
   await expect.poll(held(host)).toBe('VM 1: nothing held');
   await page.keyboard.up('Shift');
   await typeUnmodified(ui, page, host, 'blur');
