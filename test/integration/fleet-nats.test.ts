@@ -172,8 +172,24 @@ describe.skipIf(!guest.ok || !natsServerBin())('fleet over NATS: two hosts on on
     expect(took).toBeLessThan(2000);
   }, 30_000);
 
-  it('with nats-server stopped B serves its socket; when it returns the bridge replays state', async () => {
+  it('with nats-server stopped B serves its socket and a cut-off client loses its lease on B within 2 s; when NATS returns the bridge replays state', async () => {
+    const child = spawn(
+      process.execPath,
+      [VMSIG_BIN, '--nats', nats.url, '--host', 'b', 'lease', 'acquire', 'INPUT', '--vm', '1', '--hold'],
+      { env: { ...process.env, VMSIG_NATS_USER: 'alice', VMSIG_NATS_PASSWORD: PW.alice } },
+    );
+    const exited = new Promise<void>((r) => child.once('exit', () => r()));
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    await until(() => out.includes('granted'), 15_000, 'lease granted over NATS', 50);
+    expect(await inputOwner()).toBe(5);
     await nats.stop();
+    // The client is alive but cut off: B hears no heartbeat and revokes the lease.
+    const t0 = Date.now();
+    await until(async () => (await inputOwner()) === 0, 4000, 'the cut-off lease revoked', 50);
+    expect(Date.now() - t0).toBeLessThan(2000);
+    if (child.exitCode === null) process.kill(child.pid!, 'SIGTERM');
+    await exited;
     await until(() => !bridges[1]!.connected, 5000, 'bridge B to notice', 50);
     const local = await runVmsig(['vm', 'status', '--vm', '1', '--socket', hosts[1]!.socketPath], {
       VMSIG_TOKEN: OP_TOKEN,
