@@ -1,0 +1,175 @@
+/*
+ * Input latency, key press → QMP `input-send-event` on the QMP socket (real web host, INPUT
+ * adapter and QMP client; a scripted QMP peer): from real Chromium and, as the baseline in
+ * the same run, from a Node WebSocket client, presses interleaved so both see the same load.
+ * Needs `npm run build` (out/renderer).
+ */
+import { performance } from 'node:perf_hooks';
+import type { Page } from '@playwright/test';
+import { WebSocket } from 'ws';
+import { Cap, Source } from '../src/shared/model';
+import { Core, maskOf } from '../src/main/core';
+import { attachVm } from '../src/main/adapters/attach-vm';
+import type { ConsoleHostPort } from '../src/main/host/console';
+import { startWebHost } from '../src/main/serve';
+import { FakeQmpServer } from '../test/helpers/fake-qmp-server';
+import { launchBrowser } from '../e2e/harness/browser';
+import { ConsolePage } from '../e2e/pages/console-page';
+import type { Reporter } from './lib/reporter';
+
+const PRESSES = Number(process.env.VMSIG_BENCH_PRESSES ?? 200);
+/** Wider than the INPUT adapter's key pacing, so each press measures one isolated key. */
+const KEY_SPACING_MS = 25;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** Wall-clock-based ms with sub-ms resolution: comparable with the page's timeOrigin + now(). */
+const wallMs = (): number => performance.timeOrigin + performance.now();
+
+function quantile(xs: number[], q: number): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor(q * s.length))]!;
+}
+const fmt = (xs: number[]): string =>
+  `median ${quantile(xs, 0.5).toFixed(2)} ms, p99 ${quantile(xs, 0.99).toFixed(2)} ms`;
+
+// Runs in the page (source text, not under tsx): a capturing listener sees each key event
+// before the console's own, and keeps the browser's timestamp of the press and the time
+// the page's main thread got to run it.
+const INSTALL_KEY_PROBE = `(() => {
+  const stamps = (window.__keyStamps = []);
+  for (const t of ['keydown', 'keyup'])
+    window.addEventListener(t, (e) => stamps.push(performance.timeOrigin + e.timeStamp, performance.timeOrigin + performance.now()), true);
+})()`;
+
+/**
+ * The page clock minus Node's (ms), from the page.evaluate round trip with the least time;
+ * `error` is half that round trip, the most the offset can be off by.
+ */
+async function clockOffset(page: Page): Promise<{ offset: number; error: number }> {
+  let best = { offset: 0, error: Infinity };
+  for (let i = 0; i < 50; i++) {
+    const t0 = wallMs();
+    const pageT = (await page.evaluate('performance.timeOrigin + performance.now()')) as number;
+    const t1 = wallMs();
+    if ((t1 - t0) / 2 < best.error) best = { offset: pageT - (t0 + t1) / 2, error: (t1 - t0) / 2 };
+  }
+  return best;
+}
+
+/** Runs the benchmark. */
+export async function run(report: Reporter): Promise<void> {
+  const fake = await FakeQmpServer.start();
+  let keyWaiter: ((t: number) => void) | null = null;
+  fake.script = (cmd, conn) => {
+    if (cmd.execute === 'input-send-event') keyWaiter?.(wallMs());
+    if (cmd.execute === 'query-status')
+      return conn.reply(cmd, { status: 'running', running: true, singlestep: false });
+    conn.reply(cmd);
+  };
+  const clock = { nowNs: () => Number(process.hrtime.bigint()) };
+  const core = new Core({ clock });
+  const vm = await attachVm(core, { endpoint: 1, name: 'bench', qmpPath: fake.path, log: () => {} });
+  const operator = {
+    name: 'operator',
+    principal: 1,
+    caps: Cap.OBSERVE | Cap.INPUT | Cap.VM,
+    grant: maskOf([1]),
+    leasePrio: 10,
+  };
+  const host: ConsoleHostPort = {
+    core,
+    vms: () => [
+      { id: 1, name: 'bench', kind: 'attached', state: 'attached', error: null, vnc: null, serialPath: null },
+    ],
+    hostOp: async () => {},
+    consoleControl: () => operator,
+    readiness: () => ({ qemu: null, guest: null }),
+    nowNs: () => clock.nowNs(),
+  };
+  // Whatever started is stopped, whichever step fails.
+  const cleanup: (() => Promise<unknown> | void)[] = [() => fake.dispose(), () => vm.detach()];
+  try {
+    const web = await startWebHost({ host, log: () => {} });
+    cleanup.push(() => web.stop());
+    const browser = await launchBrowser();
+    cleanup.push(() => browser.close());
+    const ws = new WebSocket(`ws://127.0.0.1:${web.port}/api`, {
+      headers: { Origin: `http://127.0.0.1:${web.port}` },
+    });
+    cleanup.push(() => ws.close());
+    const page = await browser.context.newPage();
+    const ui = new ConsolePage(page);
+    await ui.open(web.url);
+    for (let i = 0; i < 100 && !core.seamUp(1, Source.INPUT); i++) await sleep(50);
+    await page.evaluate(INSTALL_KEY_PROBE);
+    await ui.grabButton().click();
+    await ui.releaseButton().waitFor();
+    await ui.screen('bench').click();
+
+    if (ws.readyState !== WebSocket.OPEN) await new Promise((r, j) => ws.once('open', r).once('error', j));
+    ws.send(JSON.stringify({ t: 'hello', token: web.token })); // the API socket's first message
+    let id = 0;
+    const sendKey = (down: boolean): void =>
+      ws.send(
+        JSON.stringify({
+          t: 'invoke',
+          id: ++id,
+          channel: 'input.send',
+          request: { endpoint: 1, type: 'key', code: 30, down },
+        }),
+      );
+
+    const { offset, error } = await clockOffset(page);
+    const fromCdp: number[] = [];
+    const fromPress: number[] = [];
+    const toHandler: number[] = [];
+    const fromSocket: number[] = [];
+    for (let i = 0; i < PRESSES; i++) {
+      for (const down of [true, false]) {
+        // Both clients reach the adapter as the console's one control, which holds the
+        // INPUT lease since the grab: the same gate, lane and QMP link for both.
+        let got = new Promise<number>((r) => (keyWaiter = r));
+        const t0 = wallMs();
+        await (down ? page.keyboard.down('KeyA') : page.keyboard.up('KeyA'));
+        const tQmp = await got;
+        const stamps = (await page.evaluate('window.__keyStamps.splice(0)')) as number[];
+        fromCdp.push(tQmp - t0);
+        if (stamps.length === 2) {
+          fromPress.push(tQmp - (stamps[0]! - offset));
+          toHandler.push(stamps[1]! - stamps[0]!);
+        }
+        await sleep(KEY_SPACING_MS);
+        got = new Promise<number>((r) => (keyWaiter = r));
+        const t1 = wallMs();
+        sendKey(down);
+        fromSocket.push((await got) - t1);
+        await sleep(KEY_SPACING_MS);
+      }
+    }
+    const nodeP99 = quantile(fromSocket, 0.99);
+    const pressP99 = quantile(fromPress, 0.99);
+    report(
+      'input_latency.browser.p99',
+      pressP99,
+      'ms',
+      `Chromium key event (its timestamp) → input-send-event, ${fmt(fromPress)}; clock offset ±${error.toFixed(2)} ms; baseline Node WS client ${fmt(fromSocket)}`,
+    );
+    report('input_latency.browser.median', quantile(fromPress, 0.5), 'ms', `${fromPress.length} key events`);
+    report(
+      'input_latency.browser.to_handler.p99',
+      quantile(toHandler, 0.99),
+      'ms',
+      `the press waiting for the page's main thread before any console code runs (same page clock, no offset): ${fmt(toHandler)}`,
+    );
+    report('input_latency.node.p99', nodeP99, 'ms', `baseline: Node WS client, ${fmt(fromSocket)}`);
+    report('input_latency.browser_vs_node.p99_ratio', pressP99 / nodeP99, 'x', 'goal ≤ 2');
+    report(
+      'input_latency.via_cdp.p99',
+      quantile(fromCdp, 0.99),
+      'ms',
+      `from Playwright's keyboard call (adds the CDP hop into the browser), ${fmt(fromCdp)}`,
+    );
+    await ui.releaseButton().click();
+  } finally {
+    for (const stop of cleanup.reverse()) await stop();
+  }
+}
