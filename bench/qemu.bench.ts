@@ -1,7 +1,9 @@
 /*
  * The adapters on a real QEMU: a command's round trip core → QMP → ACT_ACK (CMD_VM QUERY)
  * beside a raw QMP `query-status` round trip on the same socket in the same run, and
- * CMD_INPUT → input-send-event commands per second through the core beside raw QMP.
+ * CMD_INPUT → input-send-event commands per second through the core beside raw QMP, and
+ * a long paste into the guest through its virtio keyboard beside the same paste through
+ * PS/2 (keys per second, lost keys judged by the guest's echo on ttyS0).
  * Boots one test-guest VM (TCG or KVM as the probe decides) and stops it by PID.
  */
 import fs from 'node:fs';
@@ -24,12 +26,21 @@ import {
 import { ALL_ENDPOINTS, Core } from '../src/main/core';
 import { attachVm } from '../src/main/adapters/attach-vm';
 import { findQemu, guestPaths, launchVm } from '../src/main/host/launcher';
+import { KeyboardDevice } from '../src/main/adapters/input';
+import { TestControl } from '../test/integration/adapters-harness';
+import { keyStrokes } from '../test/integration/adapters-harness';
+import { type PasteResult, pasteIntoGuest, pasteLines } from '../test/helpers/guest-paste';
 import { hrClock, nowNs } from './lib/hr-clock';
 import type { Reporter } from './lib/reporter';
 
 const ROUND_TRIPS = 1000;
 const INPUT_SECONDS = 2;
 const WINDOW = 32;
+/** 50 lines of 100 characters: 5 050 typed with the newlines (a canonical tty line holds 4 095). */
+const PASTE_LINES = 50;
+const PASTE_WIDTH = 100;
+/** PS/2 at 10 ms is ~100 keys/s: 10 lines (~20 s) are enough for its rate. */
+const PS2_LINES = 10;
 
 /** A control that resolves each command's ACT_ACK by corr. */
 function benchControl(core: Core) {
@@ -190,6 +201,53 @@ export async function run(report: Reporter): Promise<void> {
         keyRate,
         'cmd/s',
         'KEY commands: the INPUT adapter spaces keys 10 ms apart (PS/2 queue), ceiling 100/s',
+      );
+
+      // A paste as an operator's would be: a higher-priority control takes the lease.
+      const typist = new TestControl(core, { name: 'paste', caps: ALL_CAPS, principal: 2, leasePrio: 10 });
+      if ((await typist.acquire(1, LeaseClass.INPUT)) !== Kind.LEASE_GRANTED)
+        throw new Error('the paste control was not granted INPUT');
+      const guestVm = {
+        handle: vm,
+        waitForSerial: (m: string | RegExp, o: { timeoutMs?: number; since?: number } = {}) =>
+          vm.serial.waitFor(m, { timeoutMs: o.timeoutMs ?? 30_000, since: o.since, abort: vm.exited }),
+      };
+      const kbd = new KeyboardDevice(att.qmp);
+      const virtio = await kbd.check();
+      const after = await pasteIntoGuest(guestVm, typist, 1, pasteLines(PASTE_LINES, PASTE_WIDTH));
+      // Unbinding the guest's virtio input driver hands QEMU's key routing back to PS/2.
+      const unbind =
+        'echo virtio0 > /sys/bus/virtio/drivers/virtio_input/unbind; echo virtio1 > /sys/bus/virtio/drivers/virtio_input/unbind\n';
+      for (const k of keyStrokes(unbind)) await typist.input(1, InputKind.KEY, k.code, k.value);
+      for (let i = 0; i < 50 && (await kbd.check()); i++) await new Promise((r) => setTimeout(r, 100));
+      // The adapter re-asks at most once a second; past that it paces for PS/2.
+      await new Promise((r) => setTimeout(r, 1200));
+      const before = await pasteIntoGuest(guestVm, typist, 1, pasteLines(PS2_LINES, PASTE_WIDTH));
+      const lossNote = (r: PasteResult): string =>
+        `${r.chars} characters in ${r.chars / (PASTE_WIDTH + 1)} lines, ${r.keyEvents} key events, lost ${r.lost}${r.errors.length ? `, acks ${r.errors.join(',')}` : ''}`;
+      report(
+        'input.paste_ps2.keys_per_s',
+        before.keysPerS,
+        'keys/s',
+        `before: PS/2, 10 ms between key events (virtio driver unbound in the guest); ${lossNote(before)}`,
+      );
+      report(
+        'input.paste_virtio.keys_per_s',
+        after.keysPerS,
+        'keys/s',
+        `after: virtio keyboard${virtio ? '' : ' (QEMU did NOT report its driver up)'}, paced by its ring's free buffers; ${lossNote(after)}`,
+      );
+      report(
+        'input.paste_virtio.lost_keys',
+        after.lost,
+        'chars',
+        'characters typed but not echoed back on ttyS0 (goal 0)',
+      );
+      report(
+        'input.paste_virtio_vs_ps2.ratio',
+        after.keysPerS / before.keysPerS,
+        'x',
+        'virtio keys/s / PS/2 keys/s, same VM, same run',
       );
     } finally {
       await att.detach();

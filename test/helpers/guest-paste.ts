@@ -72,7 +72,7 @@ const CTRL_D = [
  * INPUT adapter's lane paces them; it answers BUSY past 256).
  */
 export async function pasteIntoGuest(
-  vm: TestVm,
+  vm: Pick<TestVm, 'handle' | 'waitForSerial'>,
   control: TestControl,
   endpoint: number,
   lines: string[],
