@@ -55,6 +55,7 @@ const layerZones = [
     message: 'wire sits below host and beside the adapters: it imports core and shared only.',
   },
   { from: 'src/main/host', forbid: SHELLS, message: 'host/ is shared by both shells: no shell code.' },
+  { from: 'src/main/fleet', forbid: SHELLS, message: 'fleet/ sits at the host level: no shell code.' },
   {
     from: 'src/main/serve',
     forbid: below('main/electron', 'renderer', 'preload', 'cli'),
