@@ -15,6 +15,7 @@ import { DisplayService } from '../host/display';
 import { createWindow, lockSession } from './window';
 import { journalSettings } from '../host/journal-settings';
 import { tryOpenFileLog } from '../host/log';
+import { installLastResort } from '../host/last-resort';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const paths = {
@@ -48,7 +49,11 @@ async function main(): Promise<void> {
       `wrote a default configuration to ${file}${first.missing.length ? ` (no demo VM: ${first.missing.join('; ')})` : ''}`,
     );
   const config = loadConfig(file);
+  // As in `vmsig serve`: an uncaught failure still stops the VMs (files removed) before exiting.
+  let stopAll = async (): Promise<void> => {};
+  installLastResort({ log, stop: () => stopAll(), exit: (code) => app.exit(code) });
   const host = await HostService.start({ config, log, journal: journalSettings(config) });
+  stopAll = () => host.stop();
   const service = new ConsoleService(host, { log });
   service.start();
   const sinks = new Map<WebContents, PushSink>();
