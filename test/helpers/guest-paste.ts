@@ -82,7 +82,7 @@ export async function pasteIntoGuest(
   const errors = await sendKeys(
     control,
     endpoint,
-    keyStrokes(`echo ${tag}-GO > /dev/ttyS0; cat > /dev/ttyS0\n`),
+    keyStrokes(`\necho ${tag}-GO > /dev/ttyS0; cat > /dev/ttyS0\n`),
     1,
   );
   const go = await vm.waitForSerial(`${tag}-GO`, { timeoutMs: 30_000 });
