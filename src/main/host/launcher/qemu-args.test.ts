@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { VIRTIO_KEYBOARD_ID } from '../../adapters/input';
 import { buildQemuArgs, DEFAULT_APPEND, type LaunchPlan, platformArgs, VM_CPU } from './qemu-args';
 import { vmRuntimePaths } from './runtime-paths';
 
@@ -35,6 +36,8 @@ describe('buildQemuArgs', () => {
 
   it('has the absolute pointer, -no-shutdown, the accel, and the default kernel line', () => {
     expect(valueOf(args, '-device')).toContain('virtio-tablet-pci');
+    // The virtio keyboard under the id the INPUT adapter asks QEMU about (keyboard-device.ts).
+    expect(valueOf(args, '-device')).toContain(`virtio-keyboard-pci,id=${VIRTIO_KEYBOARD_ID}`);
     expect(args).toContain('-no-shutdown');
     expect(valueOf(args, '-accel')).toEqual(['tcg']);
     expect(valueOf(args, '-append')).toEqual([DEFAULT_APPEND]);
