@@ -41,6 +41,7 @@ export class FleetBridge {
   private readonly run = `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}`;
   private stopped = false;
   private failedOnce = false;
+  private retry: NodeJS.Timeout | null = null;
 
   private constructor(private readonly opts: FleetBridgeOptions) {
     this.feed = new FleetFeed(opts.core, opts.config.host, opts.log);
@@ -102,7 +103,7 @@ export class FleetBridge {
       if (!this.failedOnce)
         log('warn', `fleet: cannot reach ${config.url} (${String(e)}); retrying every second`);
       this.failedOnce = true;
-      if (!this.stopped) this.timers.push(setTimeout(() => this.connect(), 1000));
+      if (!this.stopped) this.retry = setTimeout(() => this.connect(), 1000);
     });
   }
 
@@ -140,7 +141,7 @@ export class FleetBridge {
         clock: this.opts.clock,
         log,
         hostRequests: this.opts.hostRequests,
-        now: () => Date.now(),
+        now: () => performance.now(),
       },
       (data) => this.link?.publish(sessionSubject(config.host, s.user, s.sid, 'out'), data),
       (x) => {
@@ -174,7 +175,8 @@ export class FleetBridge {
   async stop(): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
-    for (const t of this.timers) clearTimeout(t);
+    for (const t of this.timers) clearInterval(t);
+    if (this.retry) clearTimeout(this.retry);
     for (const s of [...this.sessions.values()]) s.fail();
     this.feed.close();
     await this.link?.close();

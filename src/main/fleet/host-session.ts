@@ -27,6 +27,7 @@ export class HostSession {
   private readonly conn: Connection;
   private lastHeard: number;
   private ended = false;
+  private readonly now: () => number;
 
   constructor(
     readonly user: string,
@@ -37,6 +38,7 @@ export class HostSession {
     /** Called once when the session ends, whatever ended it. */
     onEnd: (s: HostSession) => void,
   ) {
+    this.now = deps.now;
     this.lastHeard = deps.now();
     this.stream = new SubjectStream(publishOut, () => {
       this.ended = true;
@@ -55,10 +57,7 @@ export class HostSession {
       hostRequests: deps.hostRequests,
       onClosed: () => {},
     });
-    this.now = deps.now;
   }
-
-  private readonly now: () => number;
 
   /** Bytes from the client (`in`); any message also counts as a heartbeat. */
   deliver(data: Uint8Array): void {
