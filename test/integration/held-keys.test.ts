@@ -12,14 +12,15 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/main/host/config';
 import { HostService } from '../../src/main/host/host-service';
+import { KEY } from '../../src/shared/keys';
 import { GUEST_READY, ensureGuest } from '../helpers/guest';
 
 const BIN = path.resolve(__dirname, '../../bin/vmsig.mjs');
 const HOLDER = path.resolve(__dirname, '../helpers/key-holder.ts');
 const OPERATOR = 'held-keys-operator';
 const ROBOT = 'held-keys-robot';
-const KEY_LEFTSHIFT = 42;
-const KEY_LEFTCTRL = 29;
+const KEY_LEFTSHIFT = KEY.LEFTSHIFT;
+const KEY_LEFTCTRL = KEY.LEFTCTRL;
 const guest = ensureGuest();
 
 type Run = { code: number; out: string; err: string };

@@ -3,7 +3,7 @@
  * Ctrl+Alt+Backspace, Ctrl+Alt+F1..F12, PrintScreen and Alt+SysRq+<key>. The kernel reads
  * SysRq keys by position (a US table in drivers/tty/sysrq.c), hence KeyboardEvent codes.
  */
-import { KEY, evdevForCode, fKey } from './evdev-keys';
+import { KEY, evdevForCode, fKey } from '../../shared/keys';
 
 /** One entry of the menu. */
 export interface SendKeyChord {

@@ -6,7 +6,7 @@
 import type { CommandReply, InputRequest, IpcResult, LeaseClassName, VmOpName } from '../../shared/ipc';
 
 import { getApi } from '../api';
-import { keyName } from '../input/evdev-keys';
+import { keyName } from '../../shared/keys';
 import { releasePressed } from '../input/release-on-leave';
 import { reducePressed, useInput } from './input';
 import { leaseHolder, useLeases } from './leases';

@@ -8,7 +8,7 @@ import { useInput } from '../stores/input';
 import { leaseHolder, useLeases } from '../stores/leases';
 import { useNotices } from '../stores/notices';
 import { useVms } from '../stores/vms';
-import { keyName } from '../input/evdev-keys';
+import { keyName } from '../../shared/keys';
 import { SendKeyMenu } from './send-key-menu';
 import { PasteDialog } from './paste-dialog';
 import { CaptureControls } from './capture-controls';

@@ -13,7 +13,7 @@ import { notify } from '../stores/notices';
 import { sendInput, ungrab } from '../stores/actions';
 import { useCursor } from '../stores/cursor';
 import { useInput } from '../stores/input';
-import { evdevButton, evdevForCode } from '../input/evdev-keys';
+import { evdevButton, evdevForCode } from '../../shared/keys';
 import { fbToClient, toAbs, wheelNotches } from '../input/pointer';
 import { isReleaseCombo } from '../input/release-combo';
 

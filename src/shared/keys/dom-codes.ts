@@ -74,16 +74,6 @@ export const EVDEV_KEYS: Readonly<Record<string, number>> = Object.freeze({
   ContextMenu: 127,
 });
 
-/** Named evdev codes the send-key menu and the release logic use. */
-export const KEY = {
-  LEFTCTRL: 29,
-  LEFTALT: 56,
-  LEFTSHIFT: 42,
-  DELETE: 111,
-  SYSRQ: 99,
-  F1: 59,
-} as const;
-
 /** evdev code of a function key F1..F12. */
 export function fKey(n: number): number {
   if (n >= 1 && n <= 10) return 58 + n;
