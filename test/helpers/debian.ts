@@ -71,3 +71,39 @@ export function ensureDebianImage(): GuestAvailability {
   }
   return (availability = { ok: true });
 }
+
+/**
+ * A command for the tty1 shell: what tty1 echoes stays on tty1, only the command's output is
+ * sent to ttyS0, and its last two lines are computed by the guest (`DEBIAN_COMMAND_OUTPUT`).
+ */
+export const DEBIAN_COMMAND =
+  'echo VMSIG-DEBIAN-OUT >/dev/ttyS0; expr 6 + 36 >/dev/ttyS0; id -un >/dev/ttyS0\n';
+export const DEBIAN_COMMAND_OUTPUT = ['VMSIG-DEBIAN-OUT', '42', 'root'];
+
+/**
+ * Logs in as root on tty1 by typing through `type` (the caller's INPUT path) and runs
+ * `DEBIAN_COMMAND`; `outputSeen(timeoutMs)` says whether its last line reached ttyS0. Under
+ * TCG on a loaded host login can be slow to ask for the password: a second round covers
+ * keys typed before a prompt was ready. Resolves with whether the output was seen.
+ */
+export async function loginOnTty1AndRun(
+  type: (text: string) => Promise<void>,
+  outputSeen: (timeoutMs: number) => Promise<boolean>,
+): Promise<boolean> {
+  const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+  for (let round = 0; round < 2; round++) {
+    await type('\nroot\n');
+    await sleep(4000);
+    await type(`${DEBIAN_ROOT_PASSWORD}\n`);
+    await sleep(6000);
+    await type(DEBIAN_COMMAND);
+    if (await outputSeen(40_000)) return true;
+  }
+  return false;
+}
+
+/** The command's output lines in `serialText` (from its marker to the user name), for comparison. */
+export function commandOutputLines(serialText: string): string[] {
+  const out = serialText.split(/\r?\n/);
+  return out.slice(out.indexOf(DEBIAN_COMMAND_OUTPUT[0]!), out.indexOf('root') + 1);
+}
