@@ -5,7 +5,17 @@
  */
 import type { Snapshot } from '../../shared/ipc';
 import { forEachEventRecord } from '../../shared/ipc-records';
-import { ErrorCode, Kind, LeaseClass, decodeErrorInl, decodeLeaseReq, nameOf } from '../../shared/model';
+import {
+  ErrorCode,
+  Kind,
+  LeaseClass,
+  decodeErrorInl,
+  decodeLeaseReq,
+  eventInline,
+  eventU32,
+  decodeVmState,
+  nameOf,
+} from '../../shared/model';
 import { getApi, onConnection } from '../api';
 import { nameOfPrincipal, useControls } from './controls';
 import { reduceCursors, useCursor } from './cursor';
@@ -55,12 +65,13 @@ function onRevoked(endpoint: number, inln: Uint8Array): void {
 
 /** Lifecycle changes and lease grants/ends for the activity strip (rare events: a view each is fine). */
 function noteActivity(body: Uint8Array, origin: number, now: number): void {
-  const v = new DataView(body.buffer, body.byteOffset, body.byteLength);
-  const kind = body[0]!;
-  const endpoint = v.getUint32(16, true);
-  const word = v.getUint32(48, true);
-  if (kind === Kind.VM_LIFECYCLE) timelineData.activity.mark({ ms: now, endpoint, state: word });
-  else if (kind !== Kind.LEASE_DENIED) timelineData.activity.lease(kind, endpoint, word, origin, now);
+  const kind = eventU32(body, 'kind');
+  const endpoint = eventU32(body, 'endpoint');
+  const inln = eventInline(body);
+  if (kind === Kind.VM_LIFECYCLE)
+    timelineData.activity.mark({ ms: now, endpoint, state: decodeVmState(inln).state });
+  else if (kind !== Kind.LEASE_DENIED)
+    timelineData.activity.lease(kind, endpoint, decodeLeaseReq(inln).cls, origin, now);
 }
 
 /** Starts feeding the stores; returns the disposer. */
@@ -75,15 +86,14 @@ export function startFeed(): () => void {
     activity.tick(now);
     forEachEventRecord(batch, (body, origin) => {
       ring.push(body, origin);
-      const kind = body[0]!;
-      activity.count(kind, body[8]!);
+      const kind = eventU32(body, 'kind');
+      activity.count(kind, eventU32(body, 'dir'));
       if (kind === Kind.VM_LIFECYCLE || (kind >= Kind.LEASE_GRANTED && kind <= Kind.LEASE_REVOKED))
         noteActivity(body, origin, now);
       if (kind === Kind.LEASE_REVOKED && origin === self) {
-        const endpoint = new DataView(body.buffer, body.byteOffset + 16, 4).getUint32(0, true);
-        onRevoked(endpoint, body.subarray(48, 96));
+        onRevoked(eventU32(body, 'endpoint'), eventInline(body));
       } else if (kind === Kind.ERROR) {
-        const err = decodeErrorInl(body.subarray(48, 96));
+        const err = decodeErrorInl(eventInline(body));
         // The core dropped events on their way to this console (§7): say so in the rows.
         if (err.code === ErrorCode.DROPPED)
           ring.pushGap(`Gap: ${err.detail} events the core dropped for this console are missing`);

@@ -10,6 +10,7 @@ import { RowKind } from '../timeline/event-ring';
 import { type FillRange, fillRanges, gapNote, liveSeqsSince } from '../timeline/gap-fill';
 import { forEachEventRecord } from '../../shared/ipc-records';
 import type { InvokeResponse } from '../../shared/ipc';
+import { eventU32 } from '../../shared/model';
 import { notify } from './notices';
 import { scheduleTimelineFrame, timelineData } from './timeline';
 
@@ -96,7 +97,7 @@ async function fillRange(range: FillRange, seen: Set<number>): Promise<{ added: 
     const r = await getApi().invoke('history.query', { limit, after, before: range.before });
     if (!r.ok || !r.value.available) return { added, cut: true };
     forEachEventRecord(decode(r.value.records), (body, origin) => {
-      const seq = new DataView(body.buffer, body.byteOffset + 20, 4).getUint32(0, true);
+      const seq = eventU32(body, 'seq');
       if (range.dedup && seen.has(seq)) return;
       ring.push(body, origin);
       added++;

@@ -5,10 +5,12 @@
  * below the oldest held number (-1, -2, ...), so a negative number means "from history".
  * It lives outside React state and never allocates per event beyond payloads.
  */
-import { type VmsigEvent, decodeEventBody } from '../../shared/model';
+import { EVENT_BODY, type VmsigEvent, decodeEventBody } from '../../shared/model';
 
-const SLOT = 100;
-const BODY = 96;
+/** A slot: the u32 origin, then the body. */
+const ORIGIN = 4;
+const BODY = EVENT_BODY.size;
+const SLOT = ORIGIN + BODY;
 
 /** What a slot holds: a routed event (live or history), a replayed-state row, or a gap marker. */
 export const RowKind = { EVENT: 0, STATE: 1, GAP: 2 } as const;
@@ -88,7 +90,7 @@ export class EventRing {
 
   /** The corr field of `n` without decoding (u32). */
   corr(n: number): number {
-    return this.view.getUint32(this.slotOf(n) + 4 + 24, true);
+    return this.view.getUint32(this.slotOf(n) + ORIGIN + EVENT_BODY.corr, true);
   }
 
   /** The control that originated `n` (0 = none). */
@@ -102,14 +104,14 @@ export class EventRing {
     const at = this.slotOf(n);
     const pl = this.payloads.get(n);
     const out = new Uint8Array(BODY + (pl ? pl.length : 0));
-    out.set(this.bytes.subarray(at + 4, at + 4 + BODY));
+    out.set(this.bytes.subarray(at + ORIGIN, at + SLOT));
     if (pl) out.set(pl, BODY);
     return out;
   }
 
   /** The seq field of `n` without decoding (u32). */
   seq(n: number): number {
-    return this.view.getUint32(this.slotOf(n) + 4 + 20, true);
+    return this.view.getUint32(this.slotOf(n) + ORIGIN + EVENT_BODY.seq, true);
   }
 
   /**
@@ -138,7 +140,7 @@ export class EventRing {
     this.view.setUint32(at, origin >>> 0, true);
     // A byte loop, not set(subarray): at 50 000 events/s a view object per event is garbage.
     const dst = this.bytes;
-    for (let i = 0; i < BODY; i++) dst[at + 4 + i] = body[i]!;
+    for (let i = 0; i < BODY; i++) dst[at + ORIGIN + i] = body[i]!;
     if (body.length > BODY) this.payloads.set(n, body.slice(BODY));
   }
 
@@ -149,14 +151,14 @@ export class EventRing {
 
   /** The routing fields of `n` without decoding the rest (kind, source, dir, prio, endpoint). */
   header(n: number): { kind: number; source: number; dir: number; prio: number; endpoint: number } {
-    const at = this.slotOf(n) + 4;
+    const at = this.slotOf(n) + ORIGIN;
     const v = this.view;
     return {
-      kind: v.getUint32(at, true),
-      source: v.getUint32(at + 4, true),
-      dir: v.getUint32(at + 8, true),
-      prio: v.getUint32(at + 12, true),
-      endpoint: v.getUint32(at + 16, true),
+      kind: v.getUint32(at + EVENT_BODY.kind, true),
+      source: v.getUint32(at + EVENT_BODY.source, true),
+      dir: v.getUint32(at + EVENT_BODY.dir, true),
+      prio: v.getUint32(at + EVENT_BODY.prio, true),
+      endpoint: v.getUint32(at + EVENT_BODY.endpoint, true),
     };
   }
 
@@ -166,7 +168,7 @@ export class EventRing {
     const at = this.slotOf(n);
     const pl = this.payloads.get(n);
     const body = new Uint8Array(BODY + (pl ? pl.length : 0));
-    body.set(this.bytes.subarray(at + 4, at + 4 + BODY));
+    body.set(this.bytes.subarray(at + ORIGIN, at + SLOT));
     if (pl) body.set(pl, BODY);
     const ev = decodeEventBody(body);
     ev.origin = this.view.getUint32(at, true);

@@ -4,6 +4,7 @@ export * from './event';
 export * from './errors';
 export * from './layouts';
 export * from './event-codec';
+export * from './event-fields';
 export * from './describe';
 export * from './model-json';
 export * from './utf8';
