@@ -19,6 +19,7 @@ import {
   makeEvent,
 } from '../../shared/model';
 import type { AdapterPort, AdapterSpec } from './adapter-port';
+import { AdapterRegistry } from './adapter-registry';
 import { LEASE_COMMANDS, clampClientPrio, ruleFor } from './command-rules';
 import { commandRefusal, droppedNotice, sensorRefusal } from './core-notices';
 import {
@@ -70,19 +71,6 @@ export interface CoreOptions {
   queueBytes?: QueueBytes;
 }
 
-const URGENT_KINDS = new Set<number>([
-  Kind.SEAM_DOWN,
-  Kind.SEAM_UP,
-  Kind.ERROR,
-  Kind.VM_LIFECYCLE,
-  Kind.MEMCTX_INVALIDATED,
-]);
-
-interface AdapterEntry {
-  spec: AdapterSpec;
-  active: boolean;
-}
-
 /** The signaling core. */
 export class Core {
   readonly ledger = new PayloadLedger();
@@ -98,7 +86,11 @@ export class Core {
   private readonly controlsById = new Map<number, Control>();
   private controlList: Control[] = [];
   private readonly routeIndex = new RouteIndex();
-  private readonly adapters = new Map<number, AdapterEntry>();
+  private readonly adapters = new AdapterRegistry({
+    route: (ev) => this.route(ev),
+    hasEndpoint: (id) => this.endpointNames.has(id),
+    seamReported: (endpoint, source) => this.replay.seamUp(endpoint, source),
+  });
   private readonly endpointNames = new Map<number, string>();
   private taps: Tap[] = [];
   private nextControlId = 1;
@@ -126,7 +118,7 @@ export class Core {
 
   /** Removes an endpoint: its adapters are unregistered, its leases freed and its state forgotten. */
   removeEndpoint(id: number): void {
-    for (const [k, entry] of this.adapters) if (entry.spec.endpoint === id) this.dropAdapter(k, entry);
+    this.adapters.dropEndpoint(id);
     this.leaseDesk.revokeAll(this.arbiter.dropEndpoint(id), 0);
     this.replay.forget(id);
     this.endpointNames.delete(id);
@@ -141,46 +133,12 @@ export class Core {
 
   /** Claims a seam of an endpoint for an adapter. Throws when another adapter owns it. */
   registerAdapter(spec: AdapterSpec): AdapterPort {
-    const k = spec.endpoint * 16 + spec.source;
-    if (!this.endpointNames.has(spec.endpoint)) throw new Error(`endpoint ${spec.endpoint} is not declared`);
-    if (this.adapters.get(k)?.active)
-      throw new Error(`seam ${spec.source} of endpoint ${spec.endpoint} is already owned`);
-    const entry: AdapterEntry = { spec, active: true };
-    this.adapters.set(k, entry);
-    // Fields are assigned after makeEvent rather than spread into it: V8 (Node 20) takes a
-    // slow runtime path for `{ ...init, newKey }`, which made emit ~50x slower (bench/core).
-    const emit = (init: EventInit, replyTo?: VmsigEvent): VmsigEvent => {
-      if (!entry.active) throw new Error('adapter is unregistered');
-      const ev = makeEvent(init);
-      ev.source = spec.source;
-      ev.dir = Dir.UP;
-      ev.endpoint = spec.endpoint;
-      ev.prio = init.prio ?? (URGENT_KINDS.has(init.kind) ? Prio.URGENT : spec.defaultPrio);
-      if (replyTo) {
-        ev.origin = replyTo.origin;
-        ev.corr = replyTo.corr;
-      }
-      this.route(ev);
-      return ev;
-    };
-    return {
-      emit: (init) => emit(init),
-      reply: (cmd, init) => emit(init, cmd),
-      ack: (cmd, err, detail = 0) =>
-        emit(
-          {
-            kind: Kind.ACT_ACK,
-            inln: encodeActAck({ ok: err === ErrorCode.OK ? 1 : 0, err, cmdKind: cmd.kind, detail }),
-          },
-          cmd,
-        ),
-      unregister: () => this.dropAdapter(k, entry),
-    };
+    return this.adapters.register(spec);
   }
 
   /** Whether a seam of an endpoint is owned and reported up. */
   seamUp(endpoint: number, source: number): boolean {
-    return this.adapters.get(endpoint * 16 + source)?.active === true && this.replay.seamUp(endpoint, source);
+    return this.adapters.owner(endpoint, source) !== undefined && this.replay.seamUp(endpoint, source);
   }
 
   // ---- controls ----
@@ -272,13 +230,13 @@ export class Core {
     const err = this.gate(c, ev, rule.cap, rule.lease, rule.seam);
     if (err !== ErrorCode.OK) return this.refuse(c, ev, err);
     ev.prio = clampClientPrio(ev.prio);
-    const adapter = this.adapters.get(ev.endpoint * 16 + rule.seam)!;
+    const adapter = this.adapters.owner(ev.endpoint, rule.seam)!;
     if (!this.recordCommand(ev)) return this.refuse(c, ev, ErrorCode.IO, true);
     // The adapter consumes the payload (MEMWRITE SRC_PAYLOAD): hold it until handle returns.
     this.ledger.retain(ev);
     this.fanOut(ev);
     try {
-      adapter.spec.handle(ev);
+      adapter.handle(ev);
     } catch (e) {
       this.log('error', `adapter ${rule.seam}@${ev.endpoint} threw on kind ${ev.kind}: ${String(e)}`);
       this.emitCore({
@@ -417,20 +375,6 @@ export class Core {
   private unrouted(ev: VmsigEvent, out: SubmitOutcome): SubmitOutcome {
     this.ledger.releaseUnheld(ev);
     return out;
-  }
-
-  private dropAdapter(k: number, entry: AdapterEntry): void {
-    if (!entry.active) return;
-    const { endpoint, source } = entry.spec;
-    const wasUp = this.replay.seamUp(endpoint, source);
-    entry.active = false;
-    if (this.adapters.get(k) === entry) this.adapters.delete(k);
-    if (wasUp) {
-      const inln = new Uint8Array(48);
-      inln[0] = source;
-      inln[4] = 2; // SeamReason.CLOSED
-      this.route(makeEvent({ kind: Kind.SEAM_DOWN, source, dir: Dir.UP, endpoint, prio: Prio.URGENT, inln }));
-    }
   }
 
   private stamp(ev: VmsigEvent): VmsigEvent {
