@@ -255,7 +255,7 @@ describe.skipIf(!guest.ok)('adapters on real QEMU', () => {
     expect((await operator.input(2, InputKind.KEY, 30, 1)).err).toBe(ErrorCode.LEASE);
   });
 
-  it('reports pause, resume and reset as VM_LIFECYCLE, invalidates MEMCTX on reset and republishes a new epoch', async () => {
+  it('reports pause, resume and reset (then running again) as VM_LIFECYCLE, invalidates MEMCTX on reset and republishes a new epoch', async () => {
     const { epoch } = decodeMemCtx((await observer.next(Kind.MEMCTX, 2, { timeoutMs: 15_000 })).inln);
     const since = observer.events.length;
     const lifeAfter = (state: number) =>
@@ -269,7 +269,12 @@ describe.skipIf(!guest.ok)('adapters on real QEMU', () => {
     expect(await operator.vm(2, VmOp.RESET)).toMatchObject({ ok: 0, err: ErrorCode.LEASE });
     expect(await operator.acquire(2, LeaseClass.POWER)).toBe(Kind.LEASE_GRANTED);
     expect(await operator.vm(2, VmOp.RESET)).toMatchObject({ ok: 1 });
-    await lifeAfter(VmState.RESET);
+    const reset = await lifeAfter(VmState.RESET);
+    // The machine runs on after a reset: the state that follows it says so.
+    await observer.next(Kind.VM_LIFECYCLE, 2, {
+      since: observer.events.indexOf(reset),
+      where: stateIs(VmState.RUNNING),
+    });
     const inv = await observer.next(Kind.MEMCTX_INVALIDATED, 2, { since });
     expect(decodeMemCtxInvalidated(inv.inln)).toEqual({ epoch, reason: InvalidateReason.RESET });
     expect(inv.prio).toBe(3);

@@ -61,6 +61,12 @@ export class VmHostAdapter {
         if (st && link.up) {
           lastState = st.state;
           this.port.emit({ kind: Kind.VM_LIFECYCLE, inln: encodeVmState(st) });
+          // RESET is a moment, not a state: the machine runs on (or stays paused), and no
+          // other event says so, so the state after it comes from query-status.
+          if (ev.event === 'RESET')
+            this.publishStatus().catch((e: unknown) =>
+              this.log('warn', describeFailure(`vmhost ${endpoint}: query-status after reset`, e)),
+            );
         }
       }),
       reportSeam(this.port, Source.VMHOST, Codec.VMHOST, name, link, (status) => {
