@@ -132,9 +132,11 @@ test('starting the stopped managed VM shows progress, then the VM running with i
   await shot(page, '09-starting');
   await ui.seam('demo', 'VMHOST', true).waitFor({ timeout: 60_000 });
   await ui.seam('demo', 'INPUT', true).waitFor({ timeout: 10_000 });
+  // The start is over when the guest itself shows output (serial or a display mode), not
+  // when QEMU runs: a TCG boot can take a while on a loaded machine.
   await page
     .getByRole('progressbar', { name: 'Starting demo' })
-    .waitFor({ state: 'detached', timeout: 10_000 });
-  await expect(ui.vmRow('demo').getByLabel('Host state')).toContainText('running');
+    .waitFor({ state: 'detached', timeout: 90_000 });
+  await expect(ui.vmRow('demo').getByLabel('Host state')).toHaveText('running');
   await ui.waitForLiveScreen('demo');
 });

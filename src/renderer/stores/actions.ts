@@ -30,11 +30,14 @@ function reportReply(what: string, r: IpcResult<CommandReply>): CommandReply | n
   return v;
 }
 
-/** Starts a managed VM (progress shows while the host reports it starting). */
+/** Starts a managed VM (progress shows while the host starts it, then until its guest shows output). */
 export async function startVm(id: number): Promise<void> {
   useVms.setState((s) => ({ starting: [...s.starting, id] }));
   const r = await getApi().invoke('vm.start', { id });
-  useVms.setState((s) => ({ starting: s.starting.filter((x) => x !== id) }));
+  useVms.setState((s) => ({
+    starting: s.starting.filter((x) => x !== id),
+    booting: r.ok ? [...s.booting.filter((x) => x !== id), id] : s.booting,
+  }));
   if (report(`Start ${vmName(id)}`, r)) notify('info', `${vmName(id)} started`);
 }
 

@@ -45,6 +45,7 @@ const base: VmsState = {
   self: null,
   selected: null,
   starting: [],
+  booting: [],
   connected: true,
   loaded: false,
   clock: null,
@@ -59,6 +60,17 @@ describe('vms reducer', () => {
   it('keeps the start progress only while the host reports the VM starting', () => {
     expect(reduceSnapshot({ ...base, starting: [3] }, snap([vm(3, 'starting')])).starting).toEqual([3]);
     expect(reduceSnapshot({ ...base, starting: [3] }, snap([vm(3, 'running')])).starting).toEqual([]);
+  });
+  it('keeps a started VM booting until its guest shows output, and not past a stop', () => {
+    const silent = { ...vm(3, 'running'), silentForS: 4 };
+    expect(reduceSnapshot({ ...base, booting: [3] }, snap([silent])).booting).toEqual([3]);
+    expect(
+      reduceSnapshot({ ...base, booting: [3] }, snap([{ ...silent, silentForS: null }])).booting,
+    ).toEqual([]);
+    expect(reduceSnapshot({ ...base, booting: [3] }, snap([{ ...silent, host: 'stopped' }])).booting).toEqual(
+      [],
+    );
+    expect(reduceSnapshot({ ...base, booting: [3] }, snap([])).booting).toEqual([]);
   });
   it('says plainly what is missing to run VMs', () => {
     expect(readinessMessage({ qemu: 'qemu-system-x86_64 not on PATH', guest: null })).toMatch(

@@ -14,6 +14,8 @@ export interface VmsState {
   selected: number | null;
   /** VM ids whose start the operator asked for and that have not reported running yet. */
   starting: number[];
+  /** VM ids started from this console that run while their guest has shown no output yet. */
+  booting: number[];
   connected: boolean;
   loaded: boolean;
   /** Core clock (ns) and wall clock (ms) of the last snapshot, to place event times. */
@@ -27,6 +29,7 @@ export const useVms = create<VmsState>()(() => ({
   self: null,
   selected: null,
   starting: [],
+  booting: [],
   connected: false,
   loaded: false,
   clock: null,
@@ -40,12 +43,18 @@ export function reduceSnapshot(s: VmsState, snap: Snapshot): Partial<VmsState> {
     const vm = snap.vms.find((v) => v.id === id);
     return vm !== undefined && vm.host === 'starting';
   });
+  // A start is not over when QEMU runs: progress stays until the guest itself shows output.
+  const booting = s.booting.filter((id) => {
+    const vm = snap.vms.find((v) => v.id === id);
+    return vm !== undefined && vm.host === 'running' && vm.silentForS !== null && vm.silentForS !== undefined;
+  });
   return {
     vms: snap.vms,
     readiness: snap.readiness,
     self: snap.self,
     selected,
     starting,
+    booting,
     loaded: true,
     clock: snap.clock,
   };

@@ -29,7 +29,8 @@ function SeamBadges({ vm }: { vm: VmView }) {
 
 function VmRow({ vm, selected }: { vm: VmView; selected: boolean }) {
   const holders = useLeases((s) => holdersText(s.leases, vm.id));
-  const starting = useVms((s) => s.starting.includes(vm.id)) || vm.host === 'starting';
+  const starting =
+    useVms((s) => s.starting.includes(vm.id) || s.booting.includes(vm.id)) || vm.host === 'starting';
   const running = vm.host === 'running';
   return (
     // A list item, not a listbox option: it holds buttons, which an option may not.
