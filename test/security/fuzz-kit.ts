@@ -6,17 +6,8 @@
 import fs from 'node:fs';
 import net from 'node:net';
 
-/** mulberry32: a seeded PRNG in [0, 1). */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The suite's one seeded PRNG (test/helpers), re-exported for the fuzz tests. */
+export { prng } from '../helpers/prng';
 
 /** Open descriptors of `pid` (sockets, files, pipes), or -1 when the process is gone. */
 export function openFds(pid: number): number {
