@@ -70,10 +70,12 @@ describe.skipIf(!guest.ok)('the input lane on real QEMU', () => {
     const operator = control('operator', 1, 10);
     expect(await robot.acquire(1, LeaseClass.INPUT)).toBe(Kind.LEASE_GRANTED);
     const since = vm.handle.serial.size();
-    // ~70 key events at 10 ms each: the preemption lands while most of them still wait.
+    // ~70 key events queued in one turn, then the preemption in the same turn: however fast
+    // the guest's keyboard (PS/2 at 10 ms a key, or virtio paced by its ring), at most the
+    // key already in flight can be typed; the rest still wait in the lane.
     const robotAcks = queueText(robot, 'echo QUEUEDKEYS > /dev/ttyS0\n');
-    await new Promise((r) => setTimeout(r, 60));
-    expect(await operator.acquire(1, LeaseClass.INPUT)).toBe(Kind.LEASE_GRANTED);
+    const preempted = operator.acquire(1, LeaseClass.INPUT);
+    expect(await preempted).toBe(Kind.LEASE_GRANTED);
     const errs = await robotAcks;
     // The new holder ends the half-typed line and types its own marker.
     expect(new Set(await queueText(operator, '\necho PREEMPTED7 > /dev/ttyS0\n'))).toEqual(
@@ -82,7 +84,7 @@ describe.skipIf(!guest.ok)('the input lane on real QEMU', () => {
     await vm.waitForSerial(/^PREEMPTED7\r?$/, { since, timeoutMs: 20_000 });
     expect(vm.handle.serial.text(since)).not.toContain('QUEUEDKEYS');
     const firstLease = errs.indexOf(ErrorCode.LEASE);
-    expect(firstLease).toBeGreaterThan(0);
+    expect(firstLease, 'keys still queued at the preemption are answered LEASE').toBeGreaterThanOrEqual(0);
     expect(errs.slice(0, firstLease).every((e) => e === ErrorCode.OK)).toBe(true);
     expect(errs.slice(firstLease).every((e) => e === ErrorCode.LEASE)).toBe(true);
   });
