@@ -7,34 +7,25 @@ import { ENDPOINT_MAX } from '../../../shared/model';
 import { ConfigError } from './config-error';
 import type { ManagedConfig, VmConfig } from './config-types';
 import { checkKeys, isObject, requireString, str } from './json-checks';
-import { MEMORY_MIB_MAX, MEMORY_MIB_MIN, SpecError, type ManagedVmSpec, validateSpec } from '../launcher';
+import {
+  MANAGED_SPEC_FIELDS,
+  MEMORY_MIB_MAX,
+  MEMORY_MIB_MIN,
+  SpecError,
+  type ManagedVmSpec,
+  validateSpec,
+} from '../launcher';
 import { type VncTarget, parseVncAddress } from '../display/vnc-target';
 
 const VM_KEYS = ['id', 'name', 'managed', 'qmp', 'memctx', 'vnc', 'layout'];
 /** A keyboard layout name as QEMU's keymap files spell them (en-us, de, fr-ch, bepo). */
 const LAYOUT = /^[a-z]{2,4}(-[a-z]{2,4})?$/;
-const MANAGED_KEYS = [
-  'memoryMiB',
-  'kernel',
-  'initrd',
-  'append',
-  'extraArgs',
-  'disks',
-  'cdrom',
-  'boot',
-  'firmware',
-  'uefiVars',
-  'vcpus',
-  'machine',
-  'network',
-  'ramDir',
-];
 /** Default guest RAM of a managed VM. */
 export const DEFAULT_MEMORY_MIB = 256;
 
 function parseManaged(v: unknown, at: string, baseDir: string): ManagedConfig {
   if (!isObject(v)) throw new ConfigError(at, 'must be an object (use {} for the test guest with defaults)');
-  checkKeys(v, MANAGED_KEYS, at);
+  checkKeys(v, MANAGED_SPEC_FIELDS, at);
   const mib = v.memoryMiB ?? DEFAULT_MEMORY_MIB;
   if (!Number.isInteger(mib) || (mib as number) < MEMORY_MIB_MIN || (mib as number) > MEMORY_MIB_MAX) {
     throw new ConfigError(

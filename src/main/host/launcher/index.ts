@@ -4,7 +4,7 @@
  */
 export { launchVm } from './vm-launcher';
 export type { LaunchOptions, VmExit, VmHandle } from './vm-launcher';
-export { validateSpec, MEMORY_MIB_MAX, MEMORY_MIB_MIN, SpecError } from './vm-spec';
+export { validateSpec, MANAGED_SPEC_FIELDS, MEMORY_MIB_MAX, MEMORY_MIB_MIN, SpecError } from './vm-spec';
 export type { ManagedVmSpec, DiskSpec, NetworkSpec, PortForward } from './vm-spec';
 export { findQemu } from './qemu-binary';
 export { guestPaths, requireGuest } from './guest-paths';

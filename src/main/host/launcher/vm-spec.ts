@@ -85,9 +85,8 @@ export const VCPUS_MAX = 64;
 /** A disk size qemu-img understands: digits with an optional K/M/G/T suffix. */
 export const DISK_SIZE_PATTERN = /^[1-9][0-9]*[KMGT]?$/;
 
-const SPEC_KEYS = [
-  'id',
-  'name',
+/** The fields of a managed VM besides its id and name (the configuration's `managed` object). */
+export const MANAGED_SPEC_FIELDS = [
   'memoryMiB',
   'kernel',
   'initrd',
@@ -102,7 +101,8 @@ const SPEC_KEYS = [
   'network',
   'ramDir',
   'extraArgs',
-];
+] as const;
+const SPEC_KEYS = ['id', 'name', ...MANAGED_SPEC_FIELDS];
 const DISK_KEYS = ['path', 'format', 'mode', 'overlay', 'size', 'bus'];
 const FORWARD_KEYS = ['proto', 'hostAddress', 'hostPort', 'guestPort'];
 
