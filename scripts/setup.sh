@@ -14,8 +14,9 @@ APT_PACKAGES=(qemu-system-x86 qemu-utils busybox-static cpio xz-utils kmod gcc l
 # Keyboard layouts: QEMU's keymaps come with qemu-system-x86 (qemu-system-data); x11proto-dev has
 # keysymdef.h, the keysym names those keymaps use.
 APT_PACKAGES+=(qemu-system-data x11proto-dev)
-# The test guest's console keymaps (de, fr): console-data has them, kbd's loadkeys -b compiles them.
-APT_PACKAGES+=(kbd console-data)
+# The test guest's console keymaps (de, fr): compiled from xkb-data by ckbcomp (taken from the
+# console-setup package by the guest build) and kbd's loadkeys -b.
+APT_PACKAGES+=(kbd xkb-data)
 # The Debian disk image and ISO the real-OS tests boot (npm run debian-image), and UEFI firmware.
 APT_PACKAGES+=(mmdebstrap e2fsprogs fdisk dosfstools mtools grub-common grub-pc-bin grub-efi-amd64-bin xorriso ovmf)
 

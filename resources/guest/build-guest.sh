@@ -7,7 +7,7 @@
 set -euo pipefail
 
 # Bump when the initramfs recipe changes so cached guests are rebuilt once.
-RECIPE_VERSION=6
+RECIPE_VERSION=7
 GUEST_DIR="${VMSIG_GUEST_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/vmsig/guest}"
 STAMP="$GUEST_DIR/stamp"
 # The modules the guest loads, in dependency order resolved below: virtio-tablet-pci
@@ -35,14 +35,14 @@ need cpio cpio
 need gzip gzip
 need modinfo kmod
 need loadkeys kbd
-# Console keymaps for the layout tests (vmsig input type --layout): the guest loads one with
-# busybox loadkmap, which takes the binary form `loadkeys -b` makes. Each matches QEMU's
-# keymap of that name (xkb nodeadkeys variants); kbd itself ships no keymaps.
-KMAPS=/usr/share/keymaps/i386
-declare -A CONSOLE_KEYMAPS=([en-us]=qwerty/us [de]=qwertz/de-latin1-nodeadkeys [fr]=azerty/fr-latin1)
-for k in "${CONSOLE_KEYMAPS[@]}"; do
-  [[ -f "$KMAPS/$k.kmap.gz" ]] || die "console keymap $KMAPS/$k.kmap.gz missing: install the Debian package 'console-data'"
-done
+need perl perl-base
+# Console keymaps for the layout tests (vmsig input type --layout): compiled from the xkb data
+# itself by console-setup's ckbcomp, the same xkb layouts QEMU's keymaps were generated from
+# (nodeadkeys variants), so € and the tilde/caret keys are what xkb says. `loadkeys -u -b`
+# makes the binary, Unicode form busybox loadkmap loads (the guest's VT is in UTF-8 mode).
+XKB=/usr/share/X11/xkb
+[[ -d "$XKB/symbols" ]] || die "xkb layout data $XKB missing: install the Debian package 'xkb-data'"
+declare -A CONSOLE_KEYMAPS=([en-us]="us" [de]="de nodeadkeys" [fr]="fr nodeadkeys")
 BUSYBOX=""
 for b in /bin/busybox /usr/bin/busybox; do
   if [[ -x "$b" ]] && "$b" --list 2>/dev/null | grep -qx acpid && ! ldd "$b" >/dev/null 2>&1; then BUSYBOX="$b"; break; fi
@@ -93,9 +93,16 @@ R="$WORK/root"
 mkdir -p "$R"/{bin,sbin,dev,proc,sys,tmp,etc/acpi/PWRF,lib/modules}
 cp "$BUSYBOX" "$R/bin/busybox"
 mkdir -p "$R/etc/keymaps"
+# ckbcomp is a perl script in console-setup: taken from the package, not installed (that would
+# configure the host's own console).
+(cd "$WORK" && apt-get download -q -o APT::Sandbox::User=root console-setup >/dev/null) ||
+  die "apt-get download console-setup failed (no network to the Debian mirror, or stale lists: run apt-get update)"
+dpkg -x "$WORK"/console-setup_*.deb "$WORK/cs"
 for name in "${!CONSOLE_KEYMAPS[@]}"; do
-  loadkeys -b "$KMAPS/${CONSOLE_KEYMAPS[$name]}.kmap.gz" >"$R/etc/keymaps/$name.bmap" 2>/dev/null ||
-    die "loadkeys -b ${CONSOLE_KEYMAPS[$name]} failed"
+  read -r layout variant <<<"${CONSOLE_KEYMAPS[$name]}"
+  perl "$WORK/cs/usr/bin/ckbcomp" -layout "$layout" ${variant:+-variant "$variant"} 2>/dev/null >"$WORK/$name.map" &&
+    loadkeys -u -b "$WORK/$name.map" >"$R/etc/keymaps/$name.bmap" 2>/dev/null ||
+    die "compiling the $name console keymap (ckbcomp ${CONSOLE_KEYMAPS[$name]} | loadkeys -u -b) failed"
 done
 for f in "${ORDER[@]}"; do
   cp "$f" "$R/lib/modules/"

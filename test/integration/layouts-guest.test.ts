@@ -1,6 +1,7 @@
 /*
  * `vmsig input type --layout` on the real guest: the guest loads the matching console keymap
- * (console-data's de-latin1-nodeadkeys / fr-latin1, built into the guest by build-guest.sh)
+ * (xkb's de/fr nodeadkeys compiled by ckbcomp into the guest by build-guest.sh, the layouts
+ * QEMU's keymaps come from)
  * and the shell echoes what it received to the serial port, which must be the very text we
  * typed, accented letters and AltGr symbols included. Unknown layouts and a missing keymap
  * directory are clear errors.
@@ -106,17 +107,14 @@ describe.skipIf(!guest.ok)('typing in the guest’s layout', () => {
 
   it('German text typed with --layout de arrives as the same characters', async () => {
     await loadKeymap('en-us', 'de');
-    // No €: the console keymap is Latin-1, where AltGr+E is ¤ (xkb's € key, the same key sent).
-    const text = 'DE: Grüße aus Köln, Äpfel Öl Übel ß @ {x} [y] | ~ \\ ^ ° § µ <> yz YZ';
+    const text = 'DE: Grüße aus Köln, Äpfel Öl Übel ß @ € {x} [y] | ~ \\ ^ ° § µ <> yz YZ';
     await type('de', `echo '${text}' >/dev/ttyS0`);
     await waitFile(serial, `${text}\r\n`, 30_000);
   }, 90_000);
 
   it('French text typed with --layout fr arrives as the same characters', async () => {
     await loadKeymap('de', 'fr');
-    // No ~ or ^: fr-latin1 (console-data has no nodeadkeys French) makes them dead keys, and
-    // xkb's Shift+² (~) is nothing there; the keys QEMU gets are xkb's, as a desktop guest needs.
-    const text = 'FR: où est la gare ? déjà ça, là-bas ; è é à ù ç @ # {x} [y] | \\ ² § µ £ aq AQ wz';
+    const text = 'FR: où est la gare ? déjà ça, là-bas ; è é à ù ç @ # € ~ ^ {x} [y] | \\ ² § µ £ aq AQ wz';
     await type('fr', `echo '${text}' >/dev/ttyS0`);
     await waitFile(serial, `${text}\r\n`, 30_000);
     await loadKeymap('fr', 'en-us');
