@@ -22,12 +22,15 @@ function help(): void {
   io.out("\nvmsig <command> --help shows a command's usage.");
 }
 
+/** Options that may stand before the command name: the fleet target and its NATS credentials. */
+const LEAD_OPTIONS = ['--nats', '--host', '--nats-user', '--nats-password-file', '--nats-nkey'];
+
 /** Runs the CLI with `argv` (without node and script); resolves to the exit status. */
 export async function run(argv: string[], out: CliIo = io): Promise<number> {
-  // `vmsig --nats URL --host NAME <command> ...`: the fleet target before the command applies to it.
+  // `vmsig --nats URL --host NAME [--nats-user U --nats-nkey F] <command> ...`: the fleet target before the command applies to it.
   const lead: string[] = [];
-  while ((argv[0] === '--nats' || argv[0] === '--host') && argv.length >= 2) {
-    lead.push(argv[0], argv[1]!);
+  while (LEAD_OPTIONS.includes(argv[0] ?? '') && argv.length >= 2) {
+    lead.push(argv[0]!, argv[1]!);
     argv = argv.slice(2);
   }
   const [name, ...restArgs] = argv;

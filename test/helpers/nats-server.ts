@@ -1,12 +1,13 @@
 /*
  * A real nats-server (Debian's) for fleet tests: config file in a temp dir, loopback, a
- * random free port, users with passwords and per-user subject permissions as docs/fleet.md
- * §3 prescribes. Started and stopped by PID; `restart` comes back on the same port.
+ * random free port, users with passwords or nkeys and per-user subject permissions as
+ * docs/fleet.md §3 prescribes. Started and stopped by PID; `restart` comes back on the same port.
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
+import { type NatsConnection, connect, nkeys } from '@nats-io/transport-node';
 
 /** The nats-server binary, or null when it is not installed. */
 export function natsServerBin(): string | null {
@@ -18,15 +19,42 @@ export function natsServerBin(): string | null {
   }
 }
 
+/** How a NATS user proves who it is: a password, or the public key of its nkey (`nkeyPair`). */
+export type NatsSecret = string | { nkey: string };
+
+function credentials(name: string, secret: NatsSecret): string {
+  return typeof secret === 'string' ? `user: "${name}", password: "${secret}"` : `nkey: "${secret.nkey}"`;
+}
+
 /** A host's NATS user: may serve sessions and publish its own subjects only. */
-export function hostUser(host: string, password: string): string {
+export function hostUser(host: string, secret: NatsSecret): string {
   const inbound = ['open', 'in', 'hb', 'fin'].map((v) => `"vmsig.${host}.s.*.*.${v}"`).join(', ');
-  return `{ user: "host-${host}", password: "${password}", permissions: { publish: { allow: ["vmsig.${host}.>"] }, subscribe: { allow: [${inbound}] }, allow_responses: true } }`;
+  return `{ ${credentials(`host-${host}`, secret)}, permissions: { publish: { allow: ["vmsig.${host}.>"] }, subscribe: { allow: [${inbound}] }, allow_responses: true } }`;
 }
 
 /** A client's NATS user: may speak only on its own session subjects and read the fleet feed. */
-export function clientUser(user: string, password: string): string {
-  return `{ user: "${user}", password: "${password}", permissions: { publish: { allow: ["vmsig.*.s.${user}.>"] }, subscribe: { allow: ["vmsig.*.s.${user}.*.out", "vmsig.*.s.${user}.*.fin", "_INBOX_${user}.>", "vmsig.*.evt.>", "vmsig.*.up"] } } }`;
+export function clientUser(user: string, secret: NatsSecret): string {
+  return `{ ${credentials(user, secret)}, permissions: { publish: { allow: ["vmsig.*.s.${user}.>"] }, subscribe: { allow: ["vmsig.*.s.${user}.*.out", "vmsig.*.s.${user}.*.fin", "_INBOX_${user}.>", "vmsig.*.evt.>", "vmsig.*.up"] } } }`;
+}
+
+/** A fresh nkey user pair: the public key for the server's config, the seed for the client's file. */
+export function nkeyPair(): { nkey: string; seed: string } {
+  const kp = nkeys.createUser();
+  return { nkey: kp.getPublicKey(), seed: new TextDecoder().decode(kp.getSeed()) };
+}
+
+/**
+ * A plain NATS connection as client `user` (its replies in its own inbox, as its permissions
+ * demand); `reconnectForever` keeps it (and its subscriptions) across a server restart.
+ */
+export function natsClient(
+  url: string,
+  user: string,
+  pass: string,
+  o: { reconnectForever?: boolean } = {},
+): Promise<NatsConnection> {
+  const again = o.reconnectForever ? { maxReconnectAttempts: -1, reconnectTimeWait: 250 } : {};
+  return connect({ servers: url, user, pass, inboxPrefix: `_INBOX_${user}`, ...again });
 }
 
 async function freePort(): Promise<number> {

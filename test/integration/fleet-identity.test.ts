@@ -1,89 +1,95 @@
 /*
  * Who a fleet session is, and when the host joins at all (docs/fleet.md §3), without a
- * guest: `vmsig serve --nats URL` joins and answers over NATS; the NATS user is the
- * identity whatever token HELLO carries; the nats-server stops a user from speaking on
- * another user's subjects; a server without authentication is never joined.
+ * guest: `vmsig serve --nats URL` joins with its nkey and answers over NATS; a CLI
+ * authenticates with a password or an nkey seed file, and a wrong key is refused clearly;
+ * the NATS user is the identity whatever token HELLO carries; the nats-server stops a user
+ * from speaking on another user's subjects; a server without authentication is never joined.
  */
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { connect } from '@nats-io/transport-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FleetBridge } from '../../src/main/fleet';
 import { openFleetSession } from '../../src/main/fleet/client-session';
 import { loadConfig } from '../../src/main/host/config';
 import { Core } from '../../src/main/core';
-import { control, writeHostConfig } from '../helpers/host-config';
-import { NatsServer, clientUser, hostUser, natsServerBin } from '../helpers/nats-server';
-import { alive } from '../helpers/process';
+import { control } from '../helpers/host-config';
+import {
+  NatsServer,
+  clientUser,
+  hostUser,
+  natsClient,
+  natsServerBin,
+  nkeyPair,
+} from '../helpers/nats-server';
+import { type ServeHost, startServeHost } from '../helpers/serve-host';
 import { until } from '../helpers/until';
-import { VMSIG_BIN, runVmsig } from '../helpers/vmsig-cli';
+import { type Run, runVmsig } from '../helpers/vmsig-cli';
 
-const PW = { b: 'pw-host-b', alice: 'pw-alice', bob: 'pw-bob' };
+const PW = { alice: 'pw-alice', bob: 'pw-bob' };
+const HOST_KEY = nkeyPair();
+const CAROL_KEY = nkeyPair();
 
 describe.skipIf(!natsServerBin())('fleet identity and joining', () => {
   let dir: string;
   let nats: NatsServer;
-  let serve: ReturnType<typeof spawn>;
-  let cfgFile: string;
+  let serve: ServeHost;
+  /** A private file holding `text` in the test's directory. */
+  const secretFile = (name: string, text: string, mode = 0o600): string => {
+    const f = path.join(dir, name);
+    fs.writeFileSync(f, `${text}\n`, { mode });
+    fs.chmodSync(f, mode);
+    return f;
+  };
+  const asCarol = (seedFile: string, args: string[]): Promise<Run> =>
+    runVmsig(['--nats', nats.url, '--host', 'b', '--nats-user', 'carol', '--nats-nkey', seedFile, ...args]);
 
   beforeAll(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vmsig-fleet-id-'));
     nats = await NatsServer.start(dir, [
-      hostUser('b', PW.b),
+      hostUser('b', { nkey: HOST_KEY.nkey }),
       clientUser('alice', PW.alice),
       clientUser('bob', PW.bob),
+      clientUser('carol', { nkey: CAROL_KEY.nkey }),
     ]);
-    fs.writeFileSync(path.join(dir, 'nats.pw'), PW.b, { mode: 0o600 });
-    cfgFile = writeHostConfig(dir, {
-      vms: [],
-      journal: false,
-      controls: [
-        control('operator', 1, 'op-token-b', ['OBSERVE', 'INPUT', 'VM', 'HOST'], {
-          leasePrio: 10,
-          console: true,
-        }),
-        control('alice-ctl', 5, 'alice-unused', ['OBSERVE'], { leasePrio: 5 }),
-      ],
-      // The url here is wrong on purpose: --nats overrides it.
-      nats: {
-        url: 'nats://127.0.0.1:1',
-        host: 'b',
-        user: 'host-b',
-        passwordFile: 'nats.pw',
-        users: { alice: 'alice-ctl' },
-      },
-    });
-    serve = spawn(
-      process.execPath,
-      [VMSIG_BIN, 'serve', '--config', cfgFile, '--nats', nats.url, '--no-log-file'],
+    const hdir = path.join(dir, 'b');
+    fs.mkdirSync(hdir);
+    fs.writeFileSync(path.join(hdir, 'host.nk'), HOST_KEY.seed, { mode: 0o600 });
+    serve = await startServeHost(
+      hdir,
       {
-        env: { ...process.env, XDG_STATE_HOME: path.join(dir, 'state') },
+        vms: [],
+        journal: false,
+        controls: [
+          control('operator', 1, 'op-token-b', ['OBSERVE', 'INPUT', 'VM', 'HOST'], {
+            leasePrio: 10,
+            console: true,
+          }),
+          control('alice-ctl', 5, 'alice-unused', ['OBSERVE'], { leasePrio: 5 }),
+          control('carol-ctl', 7, 'carol-unused', ['OBSERVE', 'VM'], { leasePrio: 7 }),
+        ],
+        // The url here is wrong on purpose: --nats overrides it.
+        nats: {
+          url: 'nats://127.0.0.1:1',
+          host: 'b',
+          user: 'host-b',
+          nkeySeedFile: 'host.nk',
+          users: { alice: 'alice-ctl', carol: 'carol-ctl' },
+        },
       },
+      ['--nats', nats.url],
     );
-    let err = '';
-    serve.stderr!.on('data', (d: Buffer) => (err += d.toString()));
-    await until(() => err.includes('fleet: connected to'), 20_000, 'serve to join the fleet', 50);
-  }, 30_000);
+    await until(() => serve.log().includes('fleet: connected to'), 20_000, 'serve to join the fleet', 50);
+  }, 40_000);
 
   afterAll(async () => {
-    if (serve?.pid && alive(serve.pid)) {
-      const exited = new Promise((r) => serve.once('exit', r));
-      process.kill(serve.pid, 'SIGTERM');
-      await exited;
-    }
+    await serve?.stop();
     await nats?.stop();
     if (dir) fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  it('vmsig serve --nats joins: vm list over NATS is answered by its host requests, presence on vmsig.b.up', async () => {
-    const nc = await connect({
-      servers: nats.url,
-      user: 'alice',
-      pass: PW.alice,
-      inboxPrefix: '_INBOX_alice',
-    });
+  it('vmsig serve --nats joins with its nkey: vm list over NATS is answered by its host requests, presence on vmsig.b.up', async () => {
+    const nc = await natsClient(nats.url, 'alice', PW.alice);
     try {
       let up: { host?: string } | null = null;
       nc.subscribe('vmsig.b.up', { callback: (_e, m) => void (up = m.json()) });
@@ -100,6 +106,57 @@ describe.skipIf(!natsServerBin())('fleet identity and joining', () => {
     }
   });
 
+  it("a CLI authenticates with an nkey seed file (--nats-nkey, or $VMSIG_NATS_NKEY) and gets that user's control", async () => {
+    const seed = secretFile('carol.nk', CAROL_KEY.seed);
+    const r = await asCarol(seed, ['vm', 'list']);
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+    const env = await runVmsig(['--nats', nats.url, '--host', 'b', 'vm', 'list'], {
+      VMSIG_NATS_USER: 'carol',
+      VMSIG_NATS_NKEY: seed,
+    });
+    expect(env.code).toBe(0);
+    const client = await openFleetSession({
+      url: nats.url,
+      host: 'b',
+      user: 'carol',
+      nkeySeed: CAROL_KEY.seed,
+    });
+    try {
+      const w = await client.hello('', 'carol');
+      expect([w.principal, w.leasePrio]).toEqual([7, 7]);
+    } finally {
+      await client.close();
+    }
+  });
+
+  it('a wrong nkey is refused by the nats-server with a clear error; a readable or malformed seed file is refused before connecting', async () => {
+    const wrong = await asCarol(secretFile('other.nk', nkeyPair().seed), ['vm', 'list']);
+    expect(wrong.code).toBe(1);
+    expect(wrong.err).toMatch(/refused NATS user carol: Authorization Violation \(wrong nkey/);
+    const open = await asCarol(secretFile('open.nk', CAROL_KEY.seed, 0o644), ['vm', 'list']);
+    expect(open.code).toBe(1);
+    expect(open.err).toMatch(
+      /--nats-nkey: .*open\.nk is accessible by group or others \(mode 0644\); run chmod 600/,
+    );
+    const pub = await asCarol(secretFile('pub.nk', CAROL_KEY.nkey), ['vm', 'list']);
+    expect(pub.code).toBe(1);
+    expect(pub.err).toMatch(/does not hold an nkey user seed/);
+    const both = await runVmsig([
+      ...['--nats', nats.url, '--host', 'b', '--nats-user', 'carol'],
+      ...[
+        '--nats-nkey',
+        path.join(dir, 'carol.nk'),
+        '--nats-password-file',
+        path.join(dir, 'carol.nk'),
+        'vm',
+        'list',
+      ],
+    ]);
+    expect(both.code).toBe(2);
+    expect(both.err).toMatch(/exclude each other/);
+  });
+
   it("the NATS user is the identity: the operator's token in HELLO still gets alice's control", async () => {
     const client = await openFleetSession({ url: nats.url, host: 'b', user: 'alice', pass: PW.alice });
     try {
@@ -110,13 +167,8 @@ describe.skipIf(!natsServerBin())('fleet identity and joining', () => {
     }
   });
 
-  it("the nats-server stops alice from opening a session on bob's subjects", async () => {
-    const nc = await connect({
-      servers: nats.url,
-      user: 'alice',
-      pass: PW.alice,
-      inboxPrefix: '_INBOX_alice',
-    });
+  it("the nats-server stops alice from opening a session on bob's subjects; the host refuses a user it has no control for", async () => {
+    const nc = await natsClient(nats.url, 'alice', PW.alice);
     try {
       await expect(
         nc.request('vmsig.b.s.bob.0123456789abcdef.open', new Uint8Array(0), { timeout: 1500 }),
@@ -124,7 +176,6 @@ describe.skipIf(!natsServerBin())('fleet identity and joining', () => {
     } finally {
       await nc.close().catch(() => {});
     }
-    // A user the host has no control for is refused by the host itself.
     await expect(openFleetSession({ url: nats.url, host: 'b', user: 'bob', pass: PW.bob })).rejects.toThrow(
       /AUTH|no control/,
     );
@@ -134,7 +185,7 @@ describe.skipIf(!natsServerBin())('fleet identity and joining', () => {
     const openDir = fs.mkdtempSync(path.join(os.tmpdir(), 'vmsig-fleet-open-'));
     const open = await NatsServer.start(openDir, [], false);
     const logs: string[] = [];
-    const config = loadConfig(cfgFile).nats!;
+    const config = loadConfig(path.join(dir, 'b', 'config.json')).nats!;
     const bridge = FleetBridge.start({
       config: { ...config, url: open.url },
       core: new Core({ clock: { nowNs: () => 0 } }),

@@ -1,11 +1,12 @@
 /*
  * Which fleet host a protocol command talks to over NATS (docs/fleet.md): `--nats URL
- * --host NAME` or $VMSIG_NATS / $VMSIG_NATS_HOST, and the NATS user's credentials from
- * --nats-user / $VMSIG_NATS_USER and --nats-password-file / $VMSIG_NATS_PASSWORD (a
- * password on the command line would be readable by every user, so there is no option for it).
+ * --host NAME` or $VMSIG_NATS / $VMSIG_NATS_HOST, the NATS user from --nats-user /
+ * $VMSIG_NATS_USER, and its secret: a password (--nats-password-file / $VMSIG_NATS_PASSWORD)
+ * or an nkey seed (--nats-nkey FILE / $VMSIG_NATS_NKEY naming the file). Secrets come only
+ * from private files or the environment: a command line is readable by every user.
  */
-import fs from 'node:fs';
 import type { FleetSessionOptions } from '../../main/fleet/client-session';
+import { readTokenFile } from '../../main/host/config';
 import { type ParsedArgs, UsageError, opt } from '../command';
 
 export type { FleetSessionOptions };
@@ -16,6 +17,8 @@ export function natsTarget(p: ParsedArgs): FleetSessionOptions | null {
   const host = opt(p, 'host') ?? (process.env.VMSIG_NATS_HOST || undefined);
   if (url === undefined) {
     if (opt(p, 'host') !== undefined) throw new UsageError('--host needs --nats URL');
+    for (const o of ['nats-user', 'nats-password-file', 'nats-nkey'])
+      if (p.options.has(o)) throw new UsageError(`--${o} needs --nats URL`);
     return null;
   }
   if (host === undefined) throw new UsageError('--nats needs --host NAME (the fleet name of the host)');
@@ -26,15 +29,14 @@ export function natsTarget(p: ParsedArgs): FleetSessionOptions | null {
   const out: FleetSessionOptions = { url, host };
   const user = opt(p, 'nats-user') ?? (process.env.VMSIG_NATS_USER || undefined);
   if (user !== undefined) out.user = user;
-  const file = opt(p, 'nats-password-file');
-  if (file !== undefined) {
-    try {
-      out.pass = fs.readFileSync(file, 'utf8').trim();
-    } catch (e) {
-      throw new UsageError(
-        `cannot read --nats-password-file ${file}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`,
-      );
-    }
-  } else if (process.env.VMSIG_NATS_PASSWORD) out.pass = process.env.VMSIG_NATS_PASSWORD;
+  const passFile = opt(p, 'nats-password-file');
+  const nkeyFile =
+    opt(p, 'nats-nkey') ?? (passFile === undefined ? process.env.VMSIG_NATS_NKEY || undefined : undefined);
+  if (passFile !== undefined && nkeyFile !== undefined)
+    throw new UsageError('--nats-password-file and --nats-nkey exclude each other (one secret per user)');
+  // Checked as the host checks token files: yours, not readable by group or others, not empty.
+  if (nkeyFile !== undefined) out.nkeySeed = readTokenFile(nkeyFile, '--nats-nkey');
+  else if (passFile !== undefined) out.pass = readTokenFile(passFile, '--nats-password-file');
+  else if (process.env.VMSIG_NATS_PASSWORD) out.pass = process.env.VMSIG_NATS_PASSWORD;
   return out;
 }

@@ -35,11 +35,12 @@ export const CONNECT_OPTIONS = [
   'host',
   'nats-user',
   'nats-password-file',
+  'nats-nkey',
 ] as const;
 
 /** Usage text of the connection options. */
 export const CONNECT_USAGE =
-  '[--socket PATH] [--token-file F | --token T (shown in ps)] | [--nats URL --host NAME (docs/fleet.md)]';
+  '[--socket PATH] [--token-file F | --token T (shown in ps)] |\n  [--nats URL --host NAME --nats-user U [--nats-password-file F | --nats-nkey SEEDFILE]] (docs/fleet.md)';
 
 /** What the default configuration offers as defaults, or why it offers nothing. */
 function consoleFromDefaultConfig(): { file: string; socket?: string; token?: string; problem?: string } {

@@ -1,13 +1,13 @@
 /*
  * A client's session with one host of the fleet (docs/fleet.md §4): connects to NATS as
- * its own user, asks the host to open a session (request/reply: a host that is not on the
- * bus is an immediate error), then speaks the socket protocol through a WireClient over
- * the session's subjects, with a heartbeat every 500 ms for as long as it lives.
+ * its own user (password or nkey), asks the host to open a session (request/reply: a host
+ * that is not on the bus is an immediate error), then speaks the socket protocol through a
+ * WireClient over the session's subjects, with a heartbeat every 500 ms for as long as it lives.
  */
 import crypto from 'node:crypto';
-import { type NatsConnection, connect } from '@nats-io/transport-node';
+import { type NatsConnection, connect, errors, nkeyAuthenticator, nkeys } from '@nats-io/transport-node';
 import { ErrorCode, VmsigError } from '../../shared/model';
-import { WireClient } from '../wire';
+import { FrameType, WireClient, encodeError, encodeFrame } from '../wire';
 import { SubjectStream } from './subject-stream';
 import { TOKEN, sessionSubject } from './subjects';
 
@@ -19,6 +19,8 @@ export interface FleetSessionOptions {
   host: string;
   user?: string;
   pass?: string;
+  /** An nkey user seed (`SU…`): authenticates instead of `pass`; `user` still names the subjects. */
+  nkeySeed?: string;
   openTimeoutMs?: number;
 }
 
@@ -40,7 +42,28 @@ function splitUrl(url: string): { server: string; user?: string; pass?: string }
   return out;
 }
 
-/** Opens a session on `host`; rejects VmsigError (IO: no such host on the bus; AUTH: no control for this user). */
+/** How the client proves who it is to the nats-server; INVAL for a seed that is not a user seed. */
+function natsAuth(
+  user: string,
+  pass: string | undefined,
+  seed: string | undefined,
+): { user?: string; pass?: string; authenticator?: ReturnType<typeof nkeyAuthenticator> } {
+  if (seed === undefined) return { user, pass };
+  try {
+    // Checked here so a pasted public key or a truncated seed is named, not an opaque connect failure.
+    nkeys.fromSeed(new TextEncoder().encode(seed));
+  } catch {
+    throw new VmsigError(ErrorCode.INVAL, 'the nkey file does not hold an nkey user seed (SU…)');
+  }
+  if (!seed.startsWith('SU'))
+    throw new VmsigError(ErrorCode.INVAL, 'the nkey file holds a seed, but not a user seed (SU…)');
+  return { authenticator: nkeyAuthenticator(new TextEncoder().encode(seed)) };
+}
+
+/**
+ * Opens a session on `host`; rejects VmsigError (IO: no such host on the bus; AUTH: the
+ * nats-server refused the credentials, or the host has no control for this user).
+ */
 export async function openFleetSession(opts: FleetSessionOptions): Promise<WireClient> {
   const { server, ...fromUrl } = splitUrl(opts.url);
   const user = opts.user ?? fromUrl.user;
@@ -53,8 +76,7 @@ export async function openFleetSession(opts: FleetSessionOptions): Promise<WireC
   try {
     nc = await connect({
       servers: server,
-      user,
-      pass,
+      ...natsAuth(user, pass, opts.nkeySeed),
       name: `vmsig-client-${user}`,
       // Replies come to this user's own inbox, which no other user may subscribe to.
       inboxPrefix: `_INBOX_${user}`,
@@ -63,6 +85,11 @@ export async function openFleetSession(opts: FleetSessionOptions): Promise<WireC
       maxPingOut: 2,
     });
   } catch (e) {
+    if (e instanceof errors.AuthorizationError)
+      throw new VmsigError(
+        ErrorCode.AUTH,
+        `${server} refused NATS user ${user}: ${e.message} (wrong ${opts.nkeySeed === undefined ? 'password' : 'nkey'}, or no such user in its configuration)`,
+      );
     throw new VmsigError(ErrorCode.IO, `cannot connect to ${server}: ${(e as Error).message}`);
   }
   const sid = crypto.randomBytes(8).toString('hex');
@@ -81,6 +108,12 @@ export async function openFleetSession(opts: FleetSessionOptions): Promise<WireC
       void nc.drain().catch(() => nc.close());
     },
   );
+  // The client's protocol code learns why its session ended as from any server: an ERROR frame.
+  const hostGone = (): void => {
+    const msg = `host ${opts.host} is unreachable: it left the NATS bus`;
+    stream.deliver(encodeFrame(FrameType.ERROR, encodeError({ code: ErrorCode.IO, msg })));
+    setImmediate(() => stream.destroy());
+  };
   nc.subscribe(subject('out'), { callback: (_e, m) => stream.deliver(m.data) });
   nc.subscribe(subject('fin'), { callback: () => void stream.destroy() });
   void nc.closed().then(() => stream.destroy());
@@ -94,14 +127,24 @@ export async function openFleetSession(opts: FleetSessionOptions): Promise<WireC
   } catch (e) {
     stream.destroy();
     if (e instanceof VmsigError) throw e;
+    if (e instanceof errors.RequestError && e.isNoResponders())
+      throw new VmsigError(
+        ErrorCode.IO,
+        `host ${opts.host} is unreachable: not on the NATS bus (no responders)`,
+      );
     throw new VmsigError(ErrorCode.IO, `host ${opts.host} did not open a session: ${(e as Error).message}`);
   }
   hb = setInterval(() => {
-    try {
-      nc.publish(subject('hb'));
-    } catch {
-      stream.destroy();
-    }
+    // A request, not a publish: the host does not answer heartbeats, but a host gone from the
+    // bus (killed, cut off) makes the server say "no responders" at once, so the session ends
+    // within a heartbeat instead of waiting forever on a silent `out`. A timeout is a live host.
+    nc.request(subject('hb'), new Uint8Array(0), { timeout: HEARTBEAT_MS }).then(
+      () => {},
+      (e: unknown) => {
+        if (e instanceof errors.RequestError && e.isNoResponders()) hostGone();
+        else if (!(e instanceof errors.TimeoutError)) stream.destroy();
+      },
+    );
   }, HEARTBEAT_MS);
   hb.unref();
   return WireClient.over(stream);
