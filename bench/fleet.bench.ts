@@ -2,19 +2,23 @@
  * The fleet over NATS (docs/fleet.md §8) against the local socket, in the same run: 96-byte
  * events fanned out from one host's core to 1 and 8 consoles, each console a session
  * through the host's bridge and a real nats-server (with authentication), beside the same
- * consoles on the Unix socket; and the command → ACT_ACK round trip both ways. Producers
+ * consoles on the Unix socket and beside watchers of the fleet feed (`evt`, one publish
+ * fanned out by the server); and the command → ACT_ACK round trip both ways. Producers
  * send in windows and wait for every console to have the window, so nothing is dropped.
+ * Host and consoles share this process: the figures are ratios of one run, not a network.
  */
 import fs from 'node:fs';
+import type { NatsConnection } from '@nats-io/transport-node';
 import os from 'node:os';
 import path from 'node:path';
 import { allEvents, maskOf } from '../src/main/core';
 import { FleetBridge } from '../src/main/fleet';
 import { openFleetSession } from '../src/main/fleet/client-session';
+import { eventSubject } from '../src/main/fleet/subjects';
 import { WireClient } from '../src/main/wire';
 import { ALL_CAPS, Kind, VmOp, encodeCursor, encodeOp } from '../src/shared/model';
 import { ALL_ENDPOINTS } from '../src/main/core';
-import { NatsServer, clientUser, hostUser } from '../test/helpers/nats-server';
+import { NatsServer, clientUser, hostUser, natsClient } from '../test/helpers/nats-server';
 import { benchServer } from './lib/bench-server';
 import { hrClock, nowNs, secondsSince } from './lib/hr-clock';
 import type { Reporter } from './lib/reporter';
@@ -24,6 +28,7 @@ const EVENTS = 20_000;
 const WINDOW = 1000;
 const RTT_ROUNDS = 500;
 
+const fmt = (x: number): string => Math.round(x).toLocaleString('en-US');
 const quantile = (xs: number[], q: number): number => {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.min(s.length - 1, Math.floor(q * s.length))]!;
@@ -35,10 +40,35 @@ async function fanout(emit: () => void, clients: WireClient[]): Promise<number> 
   clients.forEach((c, i) => c.onEvent((ev) => void (ev.kind === Kind.CURSOR_STATE && counts[i]!++)));
   for (const c of clients) c.subscribe(allEvents(maskOf([1])));
   for (const c of clients) await c.ping(); // subscribed everywhere before the clock starts
+  return windowed(emit, counts);
+}
+
+/** Events/s from the core to `n` plain NATS subscribers of the fleet feed's CURSOR_STATE subject. */
+async function feedFanout(emit: () => void, n: number, open: () => Promise<NatsConnection>): Promise<number> {
+  const conns = await Promise.all(Array.from({ length: n }, open));
+  const counts = conns.map(() => 0);
+  try {
+    conns.forEach((nc, i) =>
+      nc.subscribe(eventSubject('h', 1, Kind.CURSOR_STATE), { callback: () => void counts[i]!++ }),
+    );
+    await Promise.all(conns.map((nc) => nc.flush()));
+    return await windowed(emit, counts);
+  } finally {
+    await Promise.all(conns.map((nc) => nc.close()));
+  }
+}
+
+/** Emits EVENTS in windows of WINDOW, each awaited at every counter; events/s. */
+async function windowed(emit: () => void, counts: number[]): Promise<number> {
   const start = nowNs();
   for (let sent = 0; sent < EVENTS;) {
     for (let i = 0; i < WINDOW; i++, sent++) emit();
-    while (counts.some((n) => n < sent)) await new Promise((r) => setTimeout(r, 1));
+    const stallAt = Date.now() + 10_000;
+    while (counts.some((n) => n < sent)) {
+      // Core NATS drops for a slow subscriber: say so instead of waiting forever.
+      if (Date.now() > stallAt) throw new Error(`events lost: sent ${sent}, received ${counts.join(', ')}`);
+      await new Promise((r) => setTimeout(r, 1));
+    }
   }
   return EVENTS / secondsSince(start);
 }
@@ -87,36 +117,61 @@ export async function run(report: Reporter): Promise<void> {
   };
   try {
     while (!bridge.connected) await new Promise((r) => setTimeout(r, 20));
+    const times = (x: number, base: number): string => `${(x / base).toFixed(2)}× the socket's ${fmt(base)}`;
     for (const n of [1, 8]) {
+      const rate: Record<string, number> = {};
       for (const [name, open] of [
         ['socket', local],
         ['nats', remote],
       ] as const) {
         const clients = await Promise.all(Array.from({ length: n }, open));
-        const rate = await fanout(emit, clients);
+        rate[name] = await fanout(emit, clients);
         await Promise.all(clients.map((c) => c.close()));
-        report(
-          `fleet.${name}_${n}_consoles`,
-          rate,
-          'events/s',
-          `96-byte events to each of ${n} console(s) ${name === 'nats' ? 'through the bridge and nats-server' : 'on the Unix socket'}; windows of ${WINDOW}`,
-        );
       }
+      rate.feed = await feedFanout(emit, n, () => natsClient(nats.url, 'bench', 'pw-bench'));
+      const each = n === 1 ? '1 console' : `each of ${n} consoles`;
+      report(
+        `fleet.socket_${n}_consoles`,
+        rate.socket!,
+        'events/s',
+        `96-byte events to ${each} on the Unix socket (baseline); windows of ${WINDOW}`,
+      );
+      report(
+        `fleet.nats_${n}_consoles`,
+        rate.nats!,
+        'events/s',
+        `to ${each}, a session each through the bridge and nats-server; ${times(rate.nats!, rate.socket!)}`,
+      );
+      report(
+        `fleet.feed_${n}_watchers`,
+        rate.feed!,
+        'events/s',
+        `to ${each.replace('console', 'watcher')} of the fleet feed (one publish, fanned out by nats-server); ${times(rate.feed!, rate.socket!)}`,
+      );
     }
+    const rtts: Record<string, number[]> = {};
     for (const [name, open] of [
       ['socket', local],
       ['nats', remote],
     ] as const) {
       const c = await open();
-      const xs = await rtt(c);
+      rtts[name] = await rtt(c);
       await c.close();
-      report(
-        `fleet.cmd_rtt_${name}_median`,
-        quantile(xs, 0.5),
-        'µs',
-        `CMD_VM → ACT_ACK, ${name}; p99 ${quantile(xs, 0.99).toFixed(0)} µs`,
-      );
     }
+    const base = quantile(rtts.socket!, 0.5);
+    report(
+      'fleet.cmd_rtt_socket_median',
+      base,
+      'µs',
+      `CMD_VM → ACT_ACK on the Unix socket (baseline); p99 ${quantile(rtts.socket!, 0.99).toFixed(0)} µs`,
+    );
+    const med = quantile(rtts.nats!, 0.5);
+    report(
+      'fleet.cmd_rtt_nats_median',
+      med,
+      'µs',
+      `CMD_VM → ACT_ACK from another host's client through nats-server and the bridge; ${(med / base).toFixed(2)}× the socket's median; p99 ${quantile(rtts.nats!, 0.99).toFixed(0)} µs`,
+    );
   } finally {
     await bridge.stop();
     await server.stop();
