@@ -5,7 +5,6 @@
  * every host; bob has none for VM 1. Each host stays the only arbiter of its own leases.
  * The hosts boot once for the file; the last test kills host b.
  */
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -13,48 +12,26 @@ import type { NatsConnection } from '@nats-io/transport-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { allEvents, maskOf } from '../../src/main/core';
 import { WireClient } from '../../src/main/wire';
-import { Kind, LeaseClass, decodeLeaseStatus, encodeLeaseReq } from '../../src/shared/model';
+import { Kind } from '../../src/shared/model';
 import { GUEST_READY, ensureGuest } from '../helpers/guest';
-import { alive } from '../helpers/process';
-import { control, managedVm } from '../helpers/host-config';
 import { NatsServer, clientUser, hostUser, natsClient, natsServerBin } from '../helpers/nats-server';
+import { alive } from '../helpers/process';
 import { type ServeHost, startServeHost } from '../helpers/serve-host';
 import { until, untilFileHas } from '../helpers/until';
-import { type Run, VMSIG_BIN, runUntil, runVmsig } from '../helpers/vmsig-cli';
+import { type Run, runUntil, runVmsig } from '../helpers/vmsig-cli';
+import {
+  ALICE_PRINCIPAL,
+  type HostName,
+  NAMES,
+  PW,
+  Sightings,
+  holdLease,
+  hostConfig,
+  inputOwner,
+  opToken,
+} from './fleet-harness';
 
 const guest = ensureGuest();
-const NAMES = ['a', 'b', 'c'] as const;
-type HostName = (typeof NAMES)[number];
-const PW: Record<string, string> = { a: 'pw-a', b: 'pw-b', c: 'pw-c', alice: 'pw-alice', bob: 'pw-bob' };
-const opToken = (h: HostName): string => `operator-token-${h}`;
-const ALICE_PRINCIPAL = 5;
-
-/** One host's configuration: its operator, alice's control (VM 1 granted), bob's (VM 2 only). */
-function hostConfig(name: HostName, natsUrl: string): { controls: unknown[]; [f: string]: unknown } {
-  return {
-    vms: [managedVm(1, `${name}-guest`)],
-    controls: [
-      control('operator', 1, opToken(name), ['OBSERVE', 'INPUT', 'VM'], { leasePrio: 10, console: true }),
-      control('alice-ctl', ALICE_PRINCIPAL, `alice-unused-${name}`, ['OBSERVE', 'INPUT', 'VM'], {
-        leasePrio: 5,
-      }),
-      control('bob-ctl', 6, `bob-unused-${name}`, ['OBSERVE', 'INPUT'], { endpoints: [2], leasePrio: 6 }),
-    ],
-    nats: {
-      url: natsUrl,
-      host: name,
-      user: `host-${name}`,
-      passwordFile: 'nats.pw',
-      users: { alice: 'alice-ctl', bob: 'bob-ctl' },
-    },
-  };
-}
-
-/** What a NATS subscriber saw, with its arrival time (performance.now()). */
-interface Seen {
-  subject: string;
-  at: number;
-}
 
 describe.skipIf(!guest.ok || !natsServerBin())(
   'a fleet of three vmsig serve hosts on one nats-server',
@@ -62,12 +39,12 @@ describe.skipIf(!guest.ok || !natsServerBin())(
     let dir: string;
     let nats: NatsServer;
     const hosts = {} as Record<HostName, ServeHost>;
-    /** Alice's view from host A: presence of every host and B's lease events on the fleet feed. */
+    /** Alice's view from host A: presence of every host and B's VM 1 events on the fleet feed. */
     let watcher: NatsConnection;
-    const seen: Seen[] = [];
+    const seen = new Sightings<string>();
     /** An observer on B's own Unix socket (B's operator control), every event of VM 1. */
     let observerB: WireClient;
-    const observedB: { kind: number; at: number }[] = [];
+    const observedB = new Sightings<number>();
 
     const serialOf = (h: HostName): string => fs.readFileSync(hosts[h].serial(1), 'utf8');
     const asUser = (user: 'alice' | 'bob', host: string, args: string[]): Promise<Run> =>
@@ -86,52 +63,22 @@ describe.skipIf(!guest.ok || !natsServerBin())(
         .split('\n')
         .filter((l) => re.test(l)).length;
 
-    /** Who holds INPUT on `h`'s VM 1, asked on that host's own Unix socket. */
-    async function inputOwner(h: HostName): Promise<number> {
-      const c = await WireClient.connect(hosts[h].socket);
-      try {
-        await c.hello(opToken(h), 'probe');
-        const r = await c.request({
-          kind: Kind.CMD_LEASE_STATUS,
-          endpoint: 1,
-          inln: encodeLeaseReq({ cls: LeaseClass.INPUT, reason: 0 }),
-        });
-        return decodeLeaseStatus(r.inln).ownerPrincipal;
-      } finally {
-        await c.close();
-      }
-    }
-
-    /** `lease acquire INPUT --hold` as alice on `host`, over NATS, in a process of its own. */
-    async function holdLease(
-      host: HostName,
-    ): Promise<{ pid: number; out: () => string; exited: Promise<void> }> {
-      const child = spawn(
-        process.execPath,
-        [VMSIG_BIN, '--nats', nats.url, '--host', host, 'lease', 'acquire', 'INPUT', '--vm', '1', '--hold'],
-        { env: { ...process.env, VMSIG_NATS_USER: 'alice', VMSIG_NATS_PASSWORD: PW.alice } },
-      );
-      const exited = new Promise<void>((r) => child.once('exit', () => r()));
-      let out = '';
-      child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-      child.stderr.on('data', (d: Buffer) => (out += d.toString()));
-      await until(() => out.includes('granted'), 15_000, `INPUT on ${host} granted over NATS`, 50);
-      return { pid: child.pid!, out: () => out, exited };
-    }
+    const ownerOn = (h: HostName): Promise<number> => inputOwner(hosts[h].socket, opToken(h));
+    const hold = (h: HostName): ReturnType<typeof holdLease> => holdLease(nats.url, h);
 
     beforeAll(async () => {
       dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vmsig-fleet3-'));
       nats = await NatsServer.start(dir, [
-        ...NAMES.map((h) => hostUser(h, PW[h]!)),
-        clientUser('alice', PW.alice!),
-        clientUser('bob', PW.bob!),
+        ...NAMES.map((h) => hostUser(h, PW[h])),
+        clientUser('alice', PW.alice),
+        clientUser('bob', PW.bob),
       ]);
       const started = Date.now();
       // The three hosts and their guests boot side by side.
       await Promise.all(
         NAMES.map(async (h) => {
           fs.mkdirSync(path.join(dir, h));
-          fs.writeFileSync(path.join(dir, h, 'nats.pw'), PW[h]!, { mode: 0o600 });
+          fs.writeFileSync(path.join(dir, h, 'nats.pw'), PW[h], { mode: 0o600 });
           hosts[h] = await startServeHost(path.join(dir, h), hostConfig(h, nats.url));
         }),
       );
@@ -143,15 +90,14 @@ describe.skipIf(!guest.ok || !natsServerBin())(
         'every host on the bus',
         50,
       );
-      watcher = await natsClient(nats.url, 'alice', PW.alice!, { reconnectForever: true });
-      const record = (_e: unknown, m: { subject: string }): void =>
-        void seen.push({ subject: m.subject, at: performance.now() });
+      watcher = await natsClient(nats.url, 'alice', PW.alice, { reconnectForever: true });
+      const record = (_e: unknown, m: { subject: string }): void => seen.add(m.subject);
       watcher.subscribe('vmsig.*.up', { callback: record });
       watcher.subscribe('vmsig.b.evt.1.>', { callback: record });
       await watcher.flush();
       observerB = await WireClient.connect(hosts.b.socket);
       await observerB.hello(opToken('b'), 'observer-b');
-      observerB.onEvent((ev) => void observedB.push({ kind: ev.kind, at: performance.now() }));
+      observerB.onEvent((ev) => observedB.add(ev.kind));
       observerB.subscribe(allEvents(maskOf([1])));
       await observerB.ping();
     }, 240_000);
@@ -186,7 +132,7 @@ describe.skipIf(!guest.ok || !natsServerBin())(
       expect(serialOf('c')).not.toContain('FLEET-B');
       // B granted the lease (its observer saw it) and B's own journal names alice's control over
       // NATS as the one who asked; A's journal knows nothing of it.
-      expect(observedB.some((e) => e.kind === Kind.LEASE_GRANTED)).toBe(true);
+      expect(observedB.firstAfter(Kind.LEASE_GRANTED, 0)).not.toBeNull();
       const asked = (l: string): boolean =>
         l.includes('"control":"alice-ctl@nats:alice/vmsig input"') && l.includes('"refused":null');
       await runUntil(
@@ -221,37 +167,27 @@ describe.skipIf(!guest.ok || !natsServerBin())(
     }, 60_000);
 
     it("SIGKILL of the process holding B's INPUT lease revokes it on B within 2 s; B's observers and the fleet feed see LEASE_REVOKED", async () => {
-      const holder = await holdLease('b');
-      expect(await inputOwner('b')).toBe(ALICE_PRINCIPAL);
+      const holder = await hold('b');
+      expect(await ownerOn('b')).toBe(ALICE_PRINCIPAL);
       const t0 = performance.now();
       process.kill(holder.pid, 'SIGKILL');
       await holder.exited;
-      await until(
-        () => observedB.some((e) => e.kind === Kind.LEASE_REVOKED && e.at > t0),
-        4000,
-        "LEASE_REVOKED at B's observer",
-        10,
-      );
-      const took = observedB.find((e) => e.kind === Kind.LEASE_REVOKED && e.at > t0)!.at - t0;
+      await until(() => observedB.firstAfter(Kind.LEASE_REVOKED, t0) !== null, 4000, 'B observer', 10);
+      const took = observedB.firstAfter(Kind.LEASE_REVOKED, t0)! - t0;
       console.info(`[fleet-hosts] SIGKILL of the holder → LEASE_REVOKED on B: ${took.toFixed(0)} ms`);
       expect(took).toBeLessThan(2000);
-      expect(await inputOwner('b')).toBe(0);
-      await until(
-        () => seen.some((s) => s.subject === 'vmsig.b.evt.1.LEASE_REVOKED' && s.at > t0),
-        2000,
-        'LEASE_REVOKED on the fleet feed at A',
-        10,
-      );
+      expect(await ownerOn('b')).toBe(0);
+      await until(() => seen.firstAfter('vmsig.b.evt.1.LEASE_REVOKED', t0) !== null, 2000, 'feed at A', 10);
     }, 60_000);
 
     it('with nats-server stopped every host works locally (socket, VM) and a cut-off lease goes within 2 s; when it returns remote work and the feed resume', async () => {
-      const holder = await holdLease('c');
-      expect(await inputOwner('c')).toBe(ALICE_PRINCIPAL);
+      const holder = await hold('c');
+      expect(await ownerOn('c')).toBe(ALICE_PRINCIPAL);
       const replays = logLines('b', /fleet: feed replays [1-9]\d* state events/);
       await nats.stop();
       // alice's CLI is alive but cut off: C hears no heartbeat and revokes her lease.
       const t0 = performance.now();
-      await until(async () => (await inputOwner('c')) === 0, 4000, 'the cut-off lease on C revoked', 50);
+      await until(async () => (await ownerOn('c')) === 0, 4000, 'the cut-off lease on C revoked', 50);
       const took = performance.now() - t0;
       console.info(`[fleet-hosts] nats-server stopped → cut-off lease on C revoked: ${took.toFixed(0)} ms`);
       expect(took).toBeLessThan(2000);
@@ -299,7 +235,7 @@ describe.skipIf(!guest.ok || !natsServerBin())(
         50,
       );
       await until(
-        () => NAMES.every((h) => seen.some((s) => s.subject === `vmsig.${h}.up` && s.at > back)),
+        () => NAMES.every((h) => seen.firstAfter(`vmsig.${h}.up`, back) !== null),
         5000,
         'presence of every host at A again',
         50,
@@ -313,7 +249,7 @@ describe.skipIf(!guest.ok || !natsServerBin())(
       expect(typed.err).toBe('');
       await untilFileHas(hosts.b.serial(1), 'AFTER-NATS', 20_000);
       await until(
-        () => seen.some((s) => s.subject === 'vmsig.b.evt.1.CMD_ACQUIRE' && s.at > back),
+        () => seen.firstAfter('vmsig.b.evt.1.CMD_ACQUIRE', back) !== null,
         5000,
         "B's live events on the feed at A",
         50,
@@ -321,7 +257,7 @@ describe.skipIf(!guest.ok || !natsServerBin())(
     }, 120_000);
 
     it('killing host B: its presence stops and a CLI on A holding a session with B reports B unreachable within 2 s; A and C carry on', async () => {
-      const holder = await holdLease('b');
+      const holder = await hold('b');
       const t0 = performance.now();
       await hosts.b.kill();
       const killed = performance.now();
@@ -339,8 +275,7 @@ describe.skipIf(!guest.ok || !natsServerBin())(
       expect(r.err).toMatch(/host b is unreachable/);
       // Presence: A and C keep announcing themselves, B is silent.
       await new Promise((res) => setTimeout(res, 1500));
-      const after = (h: HostName): number =>
-        seen.filter((s) => s.subject === `vmsig.${h}.up` && s.at > killed + 100).length;
+      const after = (h: HostName): number => seen.countAfter(`vmsig.${h}.up`, killed + 100);
       expect(after('a')).toBeGreaterThan(0);
       expect(after('c')).toBeGreaterThan(0);
       expect(after('b')).toBe(0);
