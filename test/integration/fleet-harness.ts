@@ -61,11 +61,11 @@ export async function inputOwner(socket: string, token: string): Promise<number>
   }
 }
 
-/** A `vmsig lease acquire --hold` process: its PID, what it printed, its exit. */
+/** A `vmsig lease acquire --hold` process: its PID, what it printed, its exit status. */
 export interface Holder {
   pid: number;
   out(): string;
-  exited: Promise<void>;
+  exited: Promise<number | null>;
 }
 
 /** `lease acquire INPUT --vm 1 --hold` as alice on `host` over NATS; resolves once granted. */
@@ -75,7 +75,7 @@ export async function holdLease(natsUrl: string, host: HostName): Promise<Holder
     [VMSIG_BIN, '--nats', natsUrl, '--host', host, 'lease', 'acquire', 'INPUT', '--vm', '1', '--hold'],
     { env: { ...process.env, VMSIG_NATS_USER: 'alice', VMSIG_NATS_PASSWORD: PW.alice } },
   );
-  const exited = new Promise<void>((r) => child.once('exit', () => r()));
+  const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
   let out = '';
   child.stdout.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr.on('data', (d: Buffer) => (out += d.toString()));

@@ -108,15 +108,16 @@ export async function openFleetSession(opts: FleetSessionOptions): Promise<WireC
       void nc.drain().catch(() => nc.close());
     },
   );
-  // The client's protocol code learns why its session ended as from any server: an ERROR frame.
-  const hostGone = (): void => {
-    const msg = `host ${opts.host} is unreachable: it left the NATS bus`;
+  // The client's protocol code learns why its session ended as from any server: an ERROR
+  // frame (a no-op once the stream has ended, e.g. when the client closed it itself).
+  const endWith = (msg: string): void => {
     stream.deliver(encodeFrame(FrameType.ERROR, encodeError({ code: ErrorCode.IO, msg })));
     setImmediate(() => stream.destroy());
   };
+  const hostGone = (): void => endWith(`host ${opts.host} is unreachable: it left the NATS bus`);
   nc.subscribe(subject('out'), { callback: (_e, m) => stream.deliver(m.data) });
   nc.subscribe(subject('fin'), { callback: () => void stream.destroy() });
-  void nc.closed().then(() => stream.destroy());
+  void nc.closed().then(() => endWith(`lost the NATS server ${server}: host ${opts.host} is out of reach`));
   try {
     const r = await nc.request(subject('open'), new Uint8Array(0), { timeout: opts.openTimeoutMs ?? 3000 });
     const ans = JSON.parse(new TextDecoder().decode(r.data)) as { ok: boolean; error?: string; msg?: string };
