@@ -66,6 +66,8 @@ export interface Holder {
   pid: number;
   out(): string;
   exited: Promise<number | null>;
+  /** Whether it still runs (its PID is still this process's, not a reused one). */
+  running(): boolean;
 }
 
 /** `lease acquire INPUT --vm 1 --hold` as alice on `host` over NATS; resolves once granted. */
@@ -80,7 +82,8 @@ export async function holdLease(natsUrl: string, host: HostName): Promise<Holder
   child.stdout.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr.on('data', (d: Buffer) => (out += d.toString()));
   await until(() => out.includes('granted'), 15_000, `INPUT on ${host} granted over NATS`, 50);
-  return { pid: child.pid!, out: () => out, exited };
+  const running = (): boolean => child.exitCode === null && child.signalCode === null;
+  return { pid: child.pid!, out: () => out, exited, running };
 }
 
 /** What an observer saw (a NATS subject, an event kind), each with its arrival time. */

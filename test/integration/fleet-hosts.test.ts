@@ -21,6 +21,7 @@ import { type Run, runUntil, runVmsig } from '../helpers/vmsig-cli';
 import {
   ALICE_PRINCIPAL,
   type HostName,
+  type Holder,
   NAMES,
   PW,
   Sightings,
@@ -63,7 +64,12 @@ describe.skipIf(!guest.ok || !natsServerBin())(
         .filter((l) => re.test(l)).length;
 
     const ownerOn = (h: HostName): Promise<number> => inputOwner(hosts[h].socket, opToken(h));
-    const hold = (h: HostName): ReturnType<typeof holdLease> => holdLease(nats.url, h);
+    const holders: Holder[] = [];
+    const hold = async (h: HostName): Promise<Holder> => {
+      const x = await holdLease(nats.url, h);
+      holders.push(x);
+      return x;
+    };
 
     beforeAll(async () => {
       dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vmsig-fleet3-'));
@@ -102,6 +108,8 @@ describe.skipIf(!guest.ok || !natsServerBin())(
     }, 240_000);
 
     afterAll(async () => {
+      // A failed test may leave its lease holder running: stopped by its PID.
+      for (const x of holders) if (x.running()) process.kill(x.pid, 'SIGKILL');
       await observerB?.close().catch(() => {});
       await watcher?.close().catch(() => {});
       await Promise.all(Object.values(hosts).map((h) => h.stop()));
