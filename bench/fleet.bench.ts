@@ -5,28 +5,31 @@
  * consoles on the Unix socket and beside watchers of the fleet feed (`evt`, one publish
  * fanned out by the server); and the command → ACT_ACK round trip both ways. Producers
  * send in windows and wait for every console to have the window, so nothing is dropped.
- * Host and consoles share this process: the figures are ratios of one run, not a network.
+ * The host runs in a process of its own, the consoles in this one, as from another machine
+ * (loopback, one shared machine: the figures are ratios of one run, not a network's).
  */
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
-import type { NatsConnection } from '@nats-io/transport-node';
 import os from 'node:os';
 import path from 'node:path';
+import type { NatsConnection } from '@nats-io/transport-node';
 import { allEvents, maskOf } from '../src/main/core';
-import { FleetBridge } from '../src/main/fleet';
 import { openFleetSession } from '../src/main/fleet/client-session';
 import { eventSubject } from '../src/main/fleet/subjects';
 import { WireClient } from '../src/main/wire';
-import { ALL_CAPS, Kind, VmOp, encodeCursor, encodeOp } from '../src/shared/model';
-import { ALL_ENDPOINTS } from '../src/main/core';
+import { Kind, VmOp, encodeOp } from '../src/shared/model';
 import { NatsServer, clientUser, hostUser, natsClient } from '../test/helpers/nats-server';
-import { benchServer } from './lib/bench-server';
-import { hrClock, nowNs, secondsSince } from './lib/hr-clock';
+import type { FleetHostArgs } from './lib/fleet-host-child';
+import { nowNs, secondsSince } from './lib/hr-clock';
 import type { Reporter } from './lib/reporter';
 
 const TOKEN = 'bench-token';
 const EVENTS = 20_000;
 const WINDOW = 1000;
 const RTT_ROUNDS = 500;
+
+/** Has the host's core emit N events; resolves once they are in. */
+type Emit = (n: number) => Promise<void>;
 
 const fmt = (x: number): string => Math.round(x).toLocaleString('en-US');
 const quantile = (xs: number[], q: number): number => {
@@ -35,7 +38,7 @@ const quantile = (xs: number[], q: number): number => {
 };
 
 /** Events/s from the core to every client, windowed; clients already said HELLO. */
-async function fanout(emit: () => void, clients: WireClient[]): Promise<number> {
+async function fanout(emit: Emit, clients: WireClient[]): Promise<number> {
   const counts = clients.map(() => 0);
   clients.forEach((c, i) => c.onEvent((ev) => void (ev.kind === Kind.CURSOR_STATE && counts[i]!++)));
   for (const c of clients) c.subscribe(allEvents(maskOf([1])));
@@ -44,7 +47,7 @@ async function fanout(emit: () => void, clients: WireClient[]): Promise<number> 
 }
 
 /** Events/s from the core to `n` plain NATS subscribers of the fleet feed's CURSOR_STATE subject. */
-async function feedFanout(emit: () => void, n: number, open: () => Promise<NatsConnection>): Promise<number> {
+async function feedFanout(emit: Emit, n: number, open: () => Promise<NatsConnection>): Promise<number> {
   const conns = await Promise.all(Array.from({ length: n }, open));
   const counts = conns.map(() => 0);
   try {
@@ -59,10 +62,11 @@ async function feedFanout(emit: () => void, n: number, open: () => Promise<NatsC
 }
 
 /** Emits EVENTS in windows of WINDOW, each awaited at every counter; events/s. */
-async function windowed(emit: () => void, counts: number[]): Promise<number> {
+async function windowed(emit: Emit, counts: number[]): Promise<number> {
   const start = nowNs();
   for (let sent = 0; sent < EVENTS;) {
-    for (let i = 0; i < WINDOW; i++, sent++) emit();
+    await emit(WINDOW);
+    sent += WINDOW;
     const stallAt = Date.now() + 10_000;
     while (counts.some((n) => n < sent)) {
       // Core NATS drops for a slow subscriber: say so instead of waiting forever.
@@ -83,41 +87,74 @@ async function rtt(c: WireClient): Promise<number[]> {
   return out;
 }
 
+/** The host in a child process (bench/lib/fleet-host-child.ts); `emit` resolves once the events are in its core. */
+async function startHost(
+  args: FleetHostArgs,
+): Promise<{ emit(n: number): Promise<void>; stop(): Promise<void> }> {
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', path.join(import.meta.dirname, 'lib/fleet-host-child.ts'), JSON.stringify(args)],
+    { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] },
+  );
+  const exited = new Promise<void>((r) => child.once('exit', () => r()));
+  let waiter: (() => void) | null = null;
+  const ready = new Promise<void>((resolve, reject) => {
+    child.once('exit', (code) => reject(new Error(`fleet bench host exited ${code}`)));
+    child.on('message', (m: { ready?: true; emitted?: number }) => {
+      if (m.ready) resolve();
+      else if (m.emitted !== undefined) waiter?.();
+    });
+  });
+  await ready;
+  return {
+    emit: (n) =>
+      new Promise<void>((r) => {
+        waiter = r;
+        child.send({ emit: n });
+      }),
+    async stop() {
+      if (child.exitCode === null) child.send({ stop: true });
+      const t = setTimeout(() => child.kill('SIGKILL'), 5000);
+      await exited;
+      clearTimeout(t);
+    },
+  };
+}
+
 /** Runs every measurement and reports it. */
 export async function run(report: Reporter): Promise<void> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vmsig-bench-fleet-'));
   const nats = await NatsServer.start(dir, [hostUser('h', 'pw-h'), clientUser('bench', 'pw-bench')]);
-  const { core, port, server } = await benchServer(path.join(dir, 'fleet.sock'), TOKEN);
-  const bridge = FleetBridge.start({
-    config: {
-      url: nats.url,
-      host: 'h',
-      user: 'host-h',
-      password: 'pw-h',
-      users: new Map([
-        ['bench', { name: 'bench', principal: 2, caps: ALL_CAPS, grant: ALL_ENDPOINTS, leasePrio: 0 }],
-      ]),
-    },
-    core,
-    clock: hrClock,
-    log: () => {},
-    vms: () => [],
+  const socketPath = path.join(dir, 'fleet.sock');
+  const host = await startHost({
+    socketPath,
+    token: TOKEN,
+    natsUrl: nats.url,
+    hostPassword: 'pw-h',
+    client: 'bench',
+  }).catch(async (e: unknown) => {
+    await nats.stop();
+    throw e;
   });
-  const inln = encodeCursor({ x: 1, y: 2, visible: 1, seq: 0 });
-  const emit = (): void => void port.emit({ kind: Kind.CURSOR_STATE, inln });
+  const emit = (n: number): Promise<void> => host.emit(n);
   const remote = (): Promise<WireClient> =>
     openFleetSession({ url: nats.url, host: 'h', user: 'bench', pass: 'pw-bench' }).then(async (c) => {
       await c.hello('', 'bench');
       return c;
     });
   const local = async (): Promise<WireClient> => {
-    const c = await WireClient.connect(server.socketPath);
+    const c = await WireClient.connect(socketPath);
     await c.hello(TOKEN, 'bench');
     return c;
   };
   try {
-    while (!bridge.connected) await new Promise((r) => setTimeout(r, 20));
     const times = (x: number, base: number): string => `${(x / base).toFixed(2)}× the socket's ${fmt(base)}`;
+    // One untimed round of each path first: the first run of a path pays for JIT and connection warm-up.
+    for (const open of [local, remote]) {
+      const c = await open();
+      await fanout(emit, [c]);
+      await c.close();
+    }
     for (const n of [1, 8]) {
       const rate: Record<string, number> = {};
       for (const [name, open] of [
@@ -173,8 +210,7 @@ export async function run(report: Reporter): Promise<void> {
       `CMD_VM → ACT_ACK from another host's client through nats-server and the bridge; ${(med / base).toFixed(2)}× the socket's median; p99 ${quantile(rtts.nats!, 0.99).toFixed(0)} µs`,
     );
   } finally {
-    await bridge.stop();
-    await server.stop();
+    await host.stop();
     await nats.stop();
     fs.rmSync(dir, { recursive: true, force: true });
   }
