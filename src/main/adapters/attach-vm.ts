@@ -8,7 +8,8 @@ import type { Log } from '../core/ports';
 import { InputAdapter } from './input';
 import { MemctxAdapter } from './memctx';
 import { QmpClient } from './qmp';
-import { VmHostAdapter, VmLink } from './vmhost';
+import { VmLink } from './link';
+import { VmHostAdapter } from './vmhost';
 
 /** What attachVm needs: the endpoint, its display name, the QMP socket and optionally the RAM file. */
 export interface AttachVmOptions {

@@ -23,10 +23,9 @@ import {
   isVmsigError,
   VmsigError,
 } from '../../../shared/model';
-import type { AdapterPort, Core, LeaseArbiter, LeaseHolder } from '../../core';
+import type { Core, LeaseArbiter, LeaseHolder } from '../../core';
 import type { Log } from '../../core/ports';
-import type { Disposer } from '../qmp';
-import { type VmLink, describeFailure, qmpFailureCode, reportSeam } from '../vmhost';
+import { SeamLifecycle, type VmLink } from '../link';
 import { HeldRecord } from './held-record';
 import { KeyboardDevice } from './keyboard-device';
 import { translateInput } from './input-translate';
@@ -50,10 +49,9 @@ const LEASE_MOVED = new VmsigError(ErrorCode.LEASE, 'the INPUT lease changed han
 
 /** The INPUT adapter of one endpoint. */
 export class InputAdapter {
-  private readonly port: AdapterPort;
+  private readonly seam: SeamLifecycle;
   private readonly held = new HeldRecord();
   private readonly keyboard: KeyboardDevice;
-  private readonly disposers: Disposer[] = [];
   /** Settles after every input sent so far was answered: a held query waits for it. */
   private tail: Promise<unknown> = Promise.resolve();
   /** Orders submissions to QMP (a paced key must not be overtaken by a later event). */
@@ -61,7 +59,6 @@ export class InputAdapter {
   private lastKeyAt = 0;
   /** Input commands in the lane (waiting or being sent). */
   private queued = 0;
-  private disposed = false;
   private readonly arbiter: LeaseArbiter;
 
   /** Registers the seam with the core (throws when the endpoint is undeclared or the seam owned). */
@@ -70,26 +67,31 @@ export class InputAdapter {
     private readonly endpoint: number,
     name: string,
     private readonly link: VmLink,
-    private readonly log: Log,
+    log: Log,
     private readonly keyGapMs = DEFAULT_KEY_GAP_MS,
     private readonly laneMax = DEFAULT_LANE_MAX,
   ) {
     this.arbiter = core.arbiter;
     this.keyboard = new KeyboardDevice(link.qmp);
-    this.port = core.registerAdapter({
+    this.seam = new SeamLifecycle(core, {
       source: Source.INPUT,
-      endpoint,
-      defaultPrio: Prio.HIGH,
       codec: Codec.INPUT,
-      handle: (cmd) => this.handle(cmd),
+      defaultPrio: Prio.HIGH,
+      endpoint,
+      name,
+      link,
+      log,
+      commands: {
+        [Kind.CMD_INPUT]: (cmd) => this.input(cmd),
+        [Kind.CMD_LIFECYCLE]: (cmd) => this.lifecycle(cmd),
+        [Kind.CMD_QUERY_INPUT]: (cmd) => this.queryHeld(cmd),
+      },
     });
-    this.disposers.push(
-      reportSeam(this.port, Source.INPUT, Codec.INPUT, name, link, (status) => {
-        // A new QEMU process holds nothing; a stale one may still, so keep the record then.
-        if (!status.up && status.reason !== SeamReason.HEARTBEAT_STALE) this.held.clear();
-        if (!status.up) this.keyboard.invalidate();
-      }),
-    );
+    this.seam.report((status) => {
+      // A new QEMU process holds nothing; a stale one may still, so keep the record then.
+      if (!status.up && status.reason !== SeamReason.HEARTBEAT_STALE) this.held.clear();
+      if (!status.up) this.keyboard.invalidate();
+    });
   }
 
   /** The held record (for the UI and tests). */
@@ -99,23 +101,7 @@ export class InputAdapter {
 
   /** Unregisters the seam (the core reports it down, CLOSED). */
   dispose(): void {
-    if (this.disposed) return;
-    this.disposed = true;
-    for (const d of this.disposers.splice(0)) d();
-    this.port.unregister();
-  }
-
-  private handle(cmd: VmsigEvent): void {
-    switch (cmd.kind) {
-      case Kind.CMD_INPUT:
-        return this.input(cmd);
-      case Kind.CMD_LIFECYCLE:
-        return this.lifecycle(cmd);
-      case Kind.CMD_QUERY_INPUT:
-        return this.queryHeld(cmd);
-      default:
-        this.port.ack(cmd, ErrorCode.KIND);
-    }
+    this.seam.dispose();
   }
 
   private input(cmd: VmsigEvent): void {
@@ -123,13 +109,9 @@ export class InputAdapter {
     try {
       translation = translateInput(decodeInput(cmd.inln));
     } catch (e) {
-      this.port.ack(cmd, isVmsigError(e) ? e.code : ErrorCode.INVAL);
-      return;
+      return this.seam.ack(cmd, isVmsigError(e) ? e.code : ErrorCode.INVAL);
     }
-    if (this.queued >= this.laneMax) {
-      this.port.ack(cmd, ErrorCode.BUSY);
-      return;
-    }
+    if (this.queued >= this.laneMax) return this.seam.ack(cmd, ErrorCode.BUSY);
     const paced = translation.held?.kind === InputKind.KEY;
     // The gate admitted it under this holder's lease; a new holder object means it moved.
     const lease = this.arbiter.holder(this.endpoint, LeaseClass.INPUT);
@@ -167,12 +149,11 @@ export class InputAdapter {
     sent.then(
       () => {
         if (translation.held) this.held.apply(translation.held);
-        this.ack(cmd, ErrorCode.OK);
+        this.seam.ack(cmd, ErrorCode.OK);
       },
       (e: unknown) => {
-        if (e === LEASE_MOVED) return this.ack(cmd, ErrorCode.LEASE);
-        this.log('warn', describeFailure(`input ${this.endpoint}: input-send-event`, e));
-        this.ack(cmd, qmpFailureCode(e));
+        if (e === LEASE_MOVED) this.seam.ack(cmd, ErrorCode.LEASE);
+        else this.seam.fail(cmd, 'input-send-event', e);
       },
     );
   }
@@ -185,29 +166,18 @@ export class InputAdapter {
   private lifecycle(cmd: VmsigEvent): void {
     const { op } = decodeOp(cmd.inln);
     const command = LIFECYCLE_COMMAND[op];
-    if (command === undefined) {
-      this.port.ack(cmd, ErrorCode.INVAL);
-      return;
-    }
+    if (command === undefined) return this.seam.ack(cmd, ErrorCode.INVAL);
     // A reset hands the keys back to PS/2 until the guest's virtio driver is up again.
     if (op === LifecycleOp.RESET) this.keyboard.invalidate();
     this.link.qmp.execute(command).then(
-      () => this.ack(cmd, ErrorCode.OK),
-      (e: unknown) => {
-        this.log('warn', describeFailure(`input ${this.endpoint}: ${command}`, e));
-        this.ack(cmd, qmpFailureCode(e));
-      },
+      () => this.seam.ack(cmd, ErrorCode.OK),
+      (e: unknown) => this.seam.fail(cmd, command, e),
     );
   }
 
   private queryHeld(cmd: VmsigEvent): void {
-    void this.tail.then(() => {
-      if (!this.disposed)
-        this.port.reply(cmd, { kind: Kind.INPUT_HELD, inln: encodeInputHeld(this.held.entries()) });
-    });
-  }
-
-  private ack(cmd: VmsigEvent, err: number): void {
-    if (!this.disposed) this.port.ack(cmd, err);
+    void this.tail.then(() =>
+      this.seam.reply(cmd, { kind: Kind.INPUT_HELD, inln: encodeInputHeld(this.held.entries()) }),
+    );
   }
 }

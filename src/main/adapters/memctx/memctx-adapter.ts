@@ -25,10 +25,10 @@ import {
   encodeMemCtxPayload,
   isVmsigError,
 } from '../../../shared/model';
-import type { AdapterPort, Core } from '../../core';
+import type { Core } from '../../core';
 import type { Log } from '../../core/ports';
-import { type Disposer, isQmpError } from '../qmp';
-import { type VmLink, describeFailure, qmpFailureCode, reportSeam } from '../vmhost';
+import { SeamLifecycle, type VmLink, qmpFailureCode } from '../link';
+import { isQmpError } from '../qmp';
 import { type GuestContext, contextHolds, readContext } from './guest-context';
 import { planWrite } from './memwrite-plan';
 import { RamFile } from './ram-file';
@@ -41,8 +41,7 @@ export interface MemctxTiming {
 
 /** The MEMCTX adapter of one endpoint. */
 export class MemctxAdapter {
-  private readonly port: AdapterPort;
-  private readonly disposers: Disposer[] = [];
+  private readonly seam: SeamLifecycle;
   private ram: RamFile | undefined;
   private ctx: GuestContext | undefined;
   private epoch = 0;
@@ -50,7 +49,6 @@ export class MemctxAdapter {
   private polling = false;
   /** Memory writes run one after another: a stop/cont of one never interleaves another. */
   private writes: Promise<void> = Promise.resolve();
-  private disposed = false;
 
   /** Registers the seam with the core (throws when the endpoint is undeclared or the seam owned). */
   constructor(
@@ -62,23 +60,28 @@ export class MemctxAdapter {
     private readonly log: Log,
     private readonly timing: MemctxTiming = {},
   ) {
-    this.port = core.registerAdapter({
+    this.seam = new SeamLifecycle(core, {
       source: Source.MEMCTX,
-      endpoint,
-      defaultPrio: Prio.NORMAL,
       codec: Codec.MEMCTX,
-      handle: (cmd) => this.handle(cmd),
+      defaultPrio: Prio.NORMAL,
+      endpoint,
+      name,
+      link,
+      log,
+      commands: { [Kind.CMD_MEMWRITE]: (cmd) => this.memwrite(cmd) },
+      // The core would otherwise replay this context to new subscribers after the seam is gone.
+      beforeDispose: () => this.invalidate(InvalidateReason.SEAM_DOWN),
     });
-    this.disposers.push(
+    this.seam.own(
       link.qmp.onEvent('RESET', () => this.invalidate(InvalidateReason.RESET)),
       link.qmp.onEvent('SHUTDOWN', () => this.invalidate(InvalidateReason.SHUTDOWN)),
-      reportSeam(this.port, Source.MEMCTX, Codec.MEMCTX, name, link, (status) => {
-        if (status.up) return this.schedule(0);
-        this.invalidate(InvalidateReason.SEAM_DOWN);
-        this.ram?.close();
-        this.ram = undefined;
-      }),
     );
+    this.seam.report((status) => {
+      if (status.up) return this.schedule(0);
+      this.invalidate(InvalidateReason.SEAM_DOWN);
+      this.ram?.close();
+      this.ram = undefined;
+    });
   }
 
   /** The epoch of the published context, or undefined while none is valid. */
@@ -88,24 +91,20 @@ export class MemctxAdapter {
 
   /** Stops polling, closes the RAM file and unregisters the seam. */
   dispose(): void {
-    if (this.disposed) return;
-    // The core would otherwise replay this context to new subscribers after the seam is gone.
-    this.invalidate(InvalidateReason.SEAM_DOWN);
-    this.disposed = true;
+    if (this.seam.disposed) return;
+    this.seam.dispose();
     clearTimeout(this.timer);
-    for (const d of this.disposers.splice(0)) d();
-    this.port.unregister();
     this.ram?.close();
   }
 
   private schedule(ms: number): void {
     clearTimeout(this.timer);
-    if (!this.disposed) this.timer = setTimeout(() => void this.poll(), ms);
+    if (!this.seam.disposed) this.timer = setTimeout(() => void this.poll(), ms);
   }
 
   /** Seeks a context while none is valid; watches the published one for a change. */
   private async poll(): Promise<void> {
-    if (this.disposed || this.polling || !this.link.up) return;
+    if (this.seam.disposed || this.polling || !this.link.up) return;
     this.polling = true;
     try {
       this.ram ??= RamFile.open(this.ramPath);
@@ -113,8 +112,9 @@ export class MemctxAdapter {
       if (!this.ctx) await this.seek(this.ram);
     } catch (e) {
       // A poll cut short by the link going down is expected; the seam report says so.
-      const expected = this.disposed || !this.link.up || isQmpError(e, 'closed') || isQmpError(e, 'state');
-      this.log(expected ? 'debug' : 'warn', describeFailure(`memctx ${this.endpoint}: context poll`, e));
+      const expected =
+        this.seam.disposed || !this.link.up || isQmpError(e, 'closed') || isQmpError(e, 'state');
+      this.seam.warn('context poll', e, expected ? 'debug' : 'warn');
     } finally {
       this.polling = false;
       if (this.link.up) this.schedule(this.ctx ? (this.timing.watchMs ?? 1000) : (this.timing.seekMs ?? 250));
@@ -126,10 +126,10 @@ export class MemctxAdapter {
     const { status } = await this.link.qmp.execute<{ status: string }>('query-status');
     if (status !== 'running') return;
     const ctx = await readContext(this.link.qmp, ram);
-    if (!ctx || this.disposed || !this.link.up) return;
+    if (!ctx || this.seam.disposed || !this.link.up) return;
     this.ctx = ctx;
     this.epoch++;
-    this.port.emit({
+    this.seam.emit({
       kind: Kind.MEMCTX,
       inln: encodeMemCtx({
         epoch: this.epoch,
@@ -152,20 +152,16 @@ export class MemctxAdapter {
   }
 
   private invalidate(reason: number): void {
-    if (!this.ctx || this.disposed) return;
+    if (!this.ctx || this.seam.disposed) return;
     this.ctx = undefined;
-    this.port.emit({
+    this.seam.emit({
       kind: Kind.MEMCTX_INVALIDATED,
       inln: encodeMemCtxInvalidated({ epoch: this.epoch, reason }),
     });
     if (this.link.up) this.schedule(this.timing.seekMs ?? 250);
   }
 
-  private handle(cmd: VmsigEvent): void {
-    if (cmd.kind !== Kind.CMD_MEMWRITE) {
-      this.port.ack(cmd, ErrorCode.KIND);
-      return;
-    }
+  private memwrite(cmd: VmsigEvent): void {
     const mw = decodeMemWrite(cmd.inln);
     const inline = mw.flags === MemWriteFlag.SRC_INLINE;
     const viaPayload = mw.flags === MemWriteFlag.SRC_PAYLOAD;
@@ -173,10 +169,7 @@ export class MemctxAdapter {
       mw.len >= 1 &&
       mw.len <= MEMWRITE_MAX &&
       ((inline && mw.len <= MEMWRITE_INLINE) || (viaPayload && cmd.payload?.bytes.length === mw.len));
-    if (!valid) {
-      this.port.ack(cmd, ErrorCode.INVAL);
-      return;
-    }
+    if (!valid) return this.seam.ack(cmd, ErrorCode.INVAL);
     // The core releases the payload when handle() returns: copy the bytes now.
     const data = inline ? mw.inlineData.slice(0, mw.len) : Uint8Array.from(cmd.payload!.bytes);
     this.writes = this.writes.then(() => this.write(cmd, mw.gva, data));
@@ -188,16 +181,16 @@ export class MemctxAdapter {
       const ctx = this.ctx;
       if (!ram || !ctx || !contextHolds(ram, ctx)) {
         if (ctx) this.invalidate(InvalidateReason.CONTEXT_CHANGED);
-        return this.ack(cmd, ErrorCode.BUSY);
+        return this.seam.ack(cmd, ErrorCode.BUSY);
       }
       let plan = planWrite(ram, ram.segments, ctx.kcr3, ctx.levels, gva, data);
       if (!plan.ok) {
         this.log('info', `memctx ${this.endpoint}: write refused: ${plan.why}`);
-        return this.ack(cmd, plan.err);
+        return this.seam.ack(cmd, plan.err);
       }
       if (plan.chunks.length === 1) {
         ram.write(plan.chunks);
-        return this.ack(cmd, ErrorCode.OK, data.length);
+        return this.seam.ack(cmd, ErrorCode.OK, data.length);
       }
       const { status } = await this.link.qmp.execute<{ status: string }>('query-status');
       const wasRunning = status === 'running';
@@ -209,14 +202,9 @@ export class MemctxAdapter {
       } finally {
         if (wasRunning) await this.link.qmp.execute('cont');
       }
-      this.ack(cmd, plan.ok ? ErrorCode.OK : plan.err, plan.ok ? data.length : 0);
+      this.seam.ack(cmd, plan.ok ? ErrorCode.OK : plan.err, plan.ok ? data.length : 0);
     } catch (e) {
-      this.log('warn', describeFailure(`memctx ${this.endpoint}: memory write`, e));
-      this.ack(cmd, isQmpError(e) || !isVmsigError(e) ? qmpFailureCode(e) : e.code);
+      this.seam.fail(cmd, 'memory write', e, isQmpError(e) || !isVmsigError(e) ? qmpFailureCode(e) : e.code);
     }
-  }
-
-  private ack(cmd: VmsigEvent, err: number, detail = 0): void {
-    if (!this.disposed) this.port.ack(cmd, err, detail);
   }
 }

@@ -16,12 +16,9 @@ import {
   decodeOp,
   encodeVmState,
 } from '../../../shared/model';
-import type { AdapterPort, Core } from '../../core';
+import type { Core } from '../../core';
 import type { Log } from '../../core/ports';
-import type { Disposer } from '../qmp';
-import { describeFailure, qmpFailureCode } from './qmp-ack';
-import { reportSeam } from './seam-report';
-import type { VmLink } from './vm-link';
+import { SeamLifecycle, type VmLink } from '../link';
 import { stateFromEvent, stateFromRunState } from './vm-state';
 
 const QMP_COMMAND: Record<number, string> = {
@@ -33,90 +30,66 @@ const QMP_COMMAND: Record<number, string> = {
 
 /** The VMHOST adapter of one endpoint. */
 export class VmHostAdapter {
-  private readonly port: AdapterPort;
-  private readonly disposers: Disposer[] = [];
-  private disposed = false;
+  private readonly seam: SeamLifecycle;
 
   /** Registers the seam with the core (throws when the endpoint is undeclared or the seam owned). */
   constructor(
     core: Core,
-    private readonly endpoint: number,
+    endpoint: number,
     name: string,
     private readonly link: VmLink,
-    private readonly log: Log,
+    log: Log,
   ) {
-    this.port = core.registerAdapter({
+    this.seam = new SeamLifecycle(core, {
       source: Source.VMHOST,
-      endpoint,
-      defaultPrio: Prio.NORMAL,
       codec: Codec.VMHOST,
-      handle: (cmd) => this.handle(cmd),
+      defaultPrio: Prio.NORMAL,
+      endpoint,
+      name,
+      link,
+      log,
+      commands: { [Kind.CMD_VM]: (cmd) => this.vm(cmd) },
+      // The seam goes away with the VM's state still known to it: say it is no longer known.
+      beforeDispose: () => {
+        if (this.link.up) this.emitState(VmState.UNKNOWN);
+      },
     });
     let lastState: VmState | undefined;
-    this.disposers.push(
+    this.seam.own(
       link.qmp.onEvent('*', (ev) => {
         const st = stateFromEvent(ev.event, ev.data);
         // Under -no-shutdown QEMU halts a machine that shut down with a STOP: not a pause.
         if (ev.event === 'STOP' && lastState === VmState.SHUTDOWN) return;
         if (st && link.up) {
           lastState = st.state;
-          this.port.emit({ kind: Kind.VM_LIFECYCLE, inln: encodeVmState(st) });
+          this.seam.emit({ kind: Kind.VM_LIFECYCLE, inln: encodeVmState(st) });
           // RESET is a moment, not a state: the machine runs on (or stays paused), and no
           // other event says so, so the state after it comes from query-status.
           if (ev.event === 'RESET')
-            this.publishStatus().catch((e: unknown) =>
-              this.log('warn', describeFailure(`vmhost ${endpoint}: query-status after reset`, e)),
-            );
+            this.publishStatus().catch((e: unknown) => this.seam.warn('query-status after reset', e));
         }
       }),
-      reportSeam(this.port, Source.VMHOST, Codec.VMHOST, name, link, (status) => {
-        if (status.up)
-          this.publishStatus().catch((e: unknown) =>
-            this.log('warn', describeFailure(`vmhost ${endpoint}: query-status at seam up`, e)),
-          );
-        // Without QMP nobody knows the VM's state: say so, so replay never shows a stale RUNNING.
-        else
-          this.port.emit({
-            kind: Kind.VM_LIFECYCLE,
-            inln: encodeVmState({ state: VmState.UNKNOWN, detail: 0 }),
-          });
-      }),
     );
+    this.seam.report((status) => {
+      if (status.up) this.publishStatus().catch((e: unknown) => this.seam.warn('query-status at seam up', e));
+      // Without QMP nobody knows the VM's state: say so, so replay never shows a stale RUNNING.
+      else this.emitState(VmState.UNKNOWN);
+    });
   }
 
   /** Unregisters the seam (the core reports it down, CLOSED). */
   dispose(): void {
-    if (this.disposed) return;
-    if (this.link.up)
-      this.port.emit({ kind: Kind.VM_LIFECYCLE, inln: encodeVmState({ state: VmState.UNKNOWN, detail: 0 }) });
-    this.disposed = true;
-    for (const d of this.disposers.splice(0)) d();
-    this.port.unregister();
+    this.seam.dispose();
   }
 
-  private handle(cmd: VmsigEvent): void {
-    if (cmd.kind !== Kind.CMD_VM) {
-      this.port.ack(cmd, ErrorCode.KIND);
-      return;
-    }
+  private vm(cmd: VmsigEvent): void {
     const { op } = decodeOp(cmd.inln);
     const run = this.run(op);
-    if (!run) {
-      this.port.ack(cmd, ErrorCode.INVAL);
-      return;
-    }
+    if (!run) return this.seam.ack(cmd, ErrorCode.INVAL);
     run.then(
-      (detail) => this.ack(cmd, ErrorCode.OK, detail),
-      (e: unknown) => {
-        this.log('warn', describeFailure(`vmhost ${this.endpoint}: CMD_VM op ${op}`, e));
-        this.ack(cmd, qmpFailureCode(e));
-      },
+      (detail) => this.seam.ack(cmd, ErrorCode.OK, detail),
+      (e: unknown) => this.seam.fail(cmd, `CMD_VM op ${op}`, e),
     );
-  }
-
-  /** Acks unless the seam was given up meanwhile (then the core has no one to route it for us). */
-  private ack(cmd: VmsigEvent, err: number, detail = 0): void {
-    if (!this.disposed) this.port.ack(cmd, err, detail);
   }
 
   /** Executes an op; resolves with the ACT_ACK detail (the state for QUERY, else 0). */
@@ -131,8 +104,11 @@ export class VmHostAdapter {
   private async publishStatus(): Promise<number> {
     const status = await this.link.qmp.execute<{ status: string }>('query-status');
     const state = stateFromRunState(status.status);
-    if (!this.disposed)
-      this.port.emit({ kind: Kind.VM_LIFECYCLE, inln: encodeVmState({ state, detail: 0 }) });
+    this.emitState(state);
     return state;
+  }
+
+  private emitState(state: VmState): void {
+    this.seam.emit({ kind: Kind.VM_LIFECYCLE, inln: encodeVmState({ state, detail: 0 }) });
   }
 }

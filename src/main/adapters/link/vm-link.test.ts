@@ -5,11 +5,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { SeamReason, VmState } from '../../../shared/model';
+import { SeamReason } from '../../../shared/model';
 import { FakeQmpServer } from '../../../../test/helpers/fake-qmp-server';
 import { QmpClient } from '../qmp';
 import { VmLink, type LinkStatus } from './vm-link';
-import { stateFromEvent, stateFromRunState } from './vm-state';
 import { until } from '../../../../test/helpers/until';
 
 const cleanups: (() => Promise<void>)[] = [];
@@ -77,26 +76,5 @@ describe('VmLink', () => {
     await fake.stop();
     await new Promise((r) => setTimeout(r, 100));
     expect(seen).toEqual([]);
-  });
-});
-
-describe('QEMU run states and events → vmsig_vm_state', () => {
-  it('maps run states', () => {
-    expect(stateFromRunState('running')).toBe(VmState.RUNNING);
-    expect(stateFromRunState('paused')).toBe(VmState.PAUSED);
-    expect(stateFromRunState('shutdown')).toBe(VmState.SHUTDOWN);
-    expect(stateFromRunState('guest-panicked')).toBe(VmState.CRASHED);
-    expect(stateFromRunState('something-new')).toBe(VmState.UNKNOWN);
-  });
-
-  it('maps lifecycle events, marking guest-initiated ones', () => {
-    expect(stateFromEvent('RESET', { guest: true })).toEqual({ state: VmState.RESET, detail: 1 });
-    expect(stateFromEvent('SHUTDOWN', { guest: false, reason: 'host-qmp-quit' })).toEqual({
-      state: VmState.SHUTDOWN,
-      detail: 0,
-    });
-    expect(stateFromEvent('STOP')).toEqual({ state: VmState.PAUSED, detail: 0 });
-    expect(stateFromEvent('GUEST_PANICKED')).toEqual({ state: VmState.CRASHED, detail: 0 });
-    expect(stateFromEvent('BLOCK_JOB_COMPLETED')).toBeUndefined();
   });
 });
