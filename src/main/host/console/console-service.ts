@@ -1,49 +1,33 @@
 /*
  * The console's side of the core: one control with the console's configured principal and
  * caps (no bypass: every command goes through Core.submit), the implementation of the IPC
- * invoke map for both shells, and the ~16 ms batching of events and snapshots toward the
- * renderers. It never touches Electron, sockets or the DOM; shells plug in as PushSinks.
+ * invoke map for both shells, and the ~16 ms tick that drives the push to the renderers
+ * (renderer-push.ts). It never touches Electron, sockets or the DOM; shells plug in as PushSinks.
  */
 import {
-  type CommandReply,
   HostErrorCode,
-  type InputRequest,
   type InvokeChannel,
   type InvokeRequest,
   type InvokeResponse,
   type IpcResult,
-  type PushMap,
   type Snapshot,
 } from '../../../shared/ipc';
-import { EventRecordWriter } from '../../../shared/ipc-records';
-import {
-  ErrorCode,
-  Kind,
-  VmsigError,
-  type VmsigEvent,
-  describeFields,
-  isVmsigError,
-  nameOf,
-} from '../../../shared/model';
+import { ErrorCode, Kind, VmsigError, isVmsigError, nameOf } from '../../../shared/model';
 import { ALL_ENDPOINTS, type Log, allEvents, silentLog } from '../../core';
 import { inputEvents, leaseEvent, queryInputEvent, vmOpEvent } from './command-events';
 import type { HostOpRequest } from '../host-ops';
 import type { ConsoleHostPort } from './host-port';
-import { PendingReplies } from './pending-replies';
+import { ConsoleCommands } from './console-commands';
+import { RendererPush, type PushSink } from './renderer-push';
 import { buildSnapshot } from './snapshot';
 import { StateTracker } from './state-tracker';
 import { isInvokeChannel, validateRequest } from './validate';
 import { readSerial, vmImages, vmSettings } from './console-vms';
 import { formToManaged } from './vm-form';
-import { type HistorySource, historyPage, newRunId, stateRows } from './history-pages';
+import { WindowStreams } from './window-streams';
 import { PasteRunner, layoutsFor, previewPaste } from './paste-runner';
 
-/** A connected renderer (Electron window or WebSocket client). */
-export interface PushSink {
-  push<P extends keyof PushMap>(channel: P, payload: PushMap[P]): void;
-  /** Whether this renderer wants the event stream (events.subscribe). */
-  eventsEnabled: boolean;
-}
+export type { PushSink } from './renderer-push';
 
 /** Options of the service. */
 export interface ConsoleServiceOptions {
@@ -56,10 +40,6 @@ export interface ConsoleServiceOptions {
   replyTimeoutMs?: number;
 }
 
-const COUNTER_REFRESH_MS = 1000;
-/** Cursor moves alone refresh the snapshot at most this often (~30 Hz), so a sensor at full rate does not flood renderers. */
-const CURSOR_REFRESH_MS = 33;
-
 type Handler<C extends InvokeChannel> = (
   req: InvokeRequest<C>,
   sink?: PushSink,
@@ -68,29 +48,19 @@ type Handler<C extends InvokeChannel> = (
 /** The console service: attach with start(), serve requests with dispatch(), stop() to detach. */
 export class ConsoleService {
   private readonly tracker = new StateTracker();
-  private readonly replies: PendingReplies;
-  private readonly writer = new EventRecordWriter();
-  private readonly sinks = new Set<PushSink>();
-  /** Per renderer: the journal's nextRec() when its event stream was enabled (its history/live split). */
-  private readonly historyMarks = new WeakMap<PushSink, number>();
+  private readonly commands: ConsoleCommands;
+  private readonly push: RendererPush;
+  private readonly streams: WindowStreams;
   private readonly log: Log;
   private readonly tickMs: number;
   private readonly vncUrl: (vmId: number) => string;
   private controlId = 0;
-  /** This host run's id (seq restarts with the host). */
-  private readonly runId = newRunId();
-  /** The journal's nextRec() when the console control attached: older records were addressed to other ids. */
-  private attachedAtRec = 0;
   private drainScheduled = false;
   private tickTimer: ReturnType<typeof setInterval> | null = null;
-  private dirty = true;
-  private cursorDirty = false;
-  private lastKey = '';
-  private lastSentMs = 0;
   /** Paste as keystrokes: each key event a command through the core, paced by its ACT_ACK. */
   private readonly paste = new PasteRunner(
-    (req) => this.command((corr) => inputEvents(req, corr)[0]!),
-    (endpoint) => this.command((corr) => queryInputEvent(endpoint, corr)),
+    (req) => this.commands.command((corr) => inputEvents(req, corr)[0]!),
+    (endpoint) => this.commands.command((corr) => queryInputEvent(endpoint, corr)),
   );
 
   constructor(
@@ -100,7 +70,23 @@ export class ConsoleService {
     this.log = opts.log ?? silentLog;
     this.tickMs = opts.tickMs ?? 16;
     this.vncUrl = opts.vncUrl ?? ((id) => `display:${id}`);
-    this.replies = new PendingReplies(opts.replyTimeoutMs ?? 5000);
+    const controlId = (): number => this.controlId;
+    this.commands = new ConsoleCommands(
+      host.core,
+      controlId,
+      () => this.scheduleDrain(),
+      opts.replyTimeoutMs,
+    );
+    this.push = new RendererPush(() => this.snapshot(), this.log);
+    this.streams = new WindowStreams({
+      host,
+      log: this.log,
+      controlId,
+      catchUp: () => {
+        this.drain();
+        this.push.flushEvents();
+      },
+    });
   }
 
   /** The console's control id in the core (0 before start). */
@@ -112,7 +98,7 @@ export class ConsoleService {
   start(): void {
     const spec = this.host.consoleControl();
     if (!spec) throw new VmsigError(ErrorCode.PERM, 'the configuration has no control with "console": true');
-    this.attachedAtRec = this.host.journal?.()?.nextRec() ?? 0;
+    this.streams.attaching();
     // In-process: never disconnected as a slow consumer; sockets pause while it catches up (§10).
     this.controlId = this.host.core.attachControl(
       { ...spec, inProcess: true },
@@ -123,7 +109,7 @@ export class ConsoleService {
       },
     );
     this.host.core.subscribe(this.controlId, allEvents(ALL_ENDPOINTS));
-    this.tickTimer = setInterval(() => this.tick(), this.tickMs);
+    this.tickTimer = setInterval(() => this.push.tick(), this.tickMs);
     this.scheduleDrain();
   }
 
@@ -131,23 +117,20 @@ export class ConsoleService {
   stop(): void {
     if (this.tickTimer) clearInterval(this.tickTimer);
     this.tickTimer = null;
-    this.replies.close();
+    this.commands.close();
     if (this.controlId) this.host.core.detachControl(this.controlId);
     this.controlId = 0;
-    this.sinks.clear();
+    this.push.clear();
   }
 
   /** Adds a renderer; it gets a snapshot at the next tick. Returns the disposer. */
   addSink(sink: PushSink): () => void {
-    this.sinks.add(sink);
-    this.dirty = true;
-    this.lastKey = '';
-    return () => this.sinks.delete(sink);
+    return this.push.add(sink);
   }
 
   /** Marks host state changed (VM started/stopped); the next tick sends a snapshot. */
   markDirty(): void {
-    this.dirty = true;
+    this.push.markDirty();
   }
 
   /** The current snapshot. */
@@ -203,37 +186,19 @@ export class ConsoleService {
     'vm.settings': (r) => vmSettings(this.host, this.host.core.control(this.controlId), r.id),
     'vm.images': () => vmImages(this.host, this.host.core.control(this.controlId)),
     'serial.read': (r) => readSerial(this.host, this.host.core.control(this.controlId), r.id, r.since),
-    'vm.op': (r) => this.command((corr) => vmOpEvent(r.endpoint, r.op, corr)),
-    'lease.acquire': (r) => this.command((corr) => leaseEvent(Kind.CMD_ACQUIRE, r.endpoint, r.cls, corr)),
-    'lease.release': (r) => this.command((corr) => leaseEvent(Kind.CMD_RELEASE, r.endpoint, r.cls, corr)),
-    'input.query': (r) => this.command((corr) => queryInputEvent(r.endpoint, corr)),
-    'input.send': (r) => this.sendInput(r),
+    'vm.op': (r) => this.commands.command((corr) => vmOpEvent(r.endpoint, r.op, corr)),
+    'lease.acquire': (r) =>
+      this.commands.command((corr) => leaseEvent(Kind.CMD_ACQUIRE, r.endpoint, r.cls, corr)),
+    'lease.release': (r) =>
+      this.commands.command((corr) => leaseEvent(Kind.CMD_RELEASE, r.endpoint, r.cls, corr)),
+    'input.query': (r) => this.commands.command((corr) => queryInputEvent(r.endpoint, corr)),
+    'input.send': (r) => this.commands.sendInput(r),
     'input.layouts': (r) => layoutsFor(this.host.vms().find((v) => v.id === r.endpoint)?.layout),
     'input.preview': (r) => previewPaste(this.paste, r.layout, r.text),
     'input.type': (r) => this.paste.type(r.endpoint, r.text, r.layout),
     'input.typeCancel': (r) => ({ cancelled: this.paste.cancel(r.endpoint) }),
-    'history.query': (r, sink) => {
-      const journal = this.historySource().journal;
-      const before = r.before ?? (sink && this.historyMarks.get(sink)) ?? journal?.nextRec() ?? 0;
-      return historyPage(this.historySource(), { limit: r.limit, vm: r.vm, before, after: r.after });
-    },
-    'events.subscribe': (r, sink) => {
-      if (sink && r.enabled) this.enableEvents(sink);
-      else if (sink) sink.eventsEnabled = false;
-      const mark = (sink && this.historyMarks.get(sink)) ?? null;
-      // The current state goes to this renderer alone (re-subscribing the console control
-      // would replay it to every window), and only what its history will not already hold.
-      const replay = this.host.core.replayFor(this.controlId);
-      const state = r.enabled ? stateRows(this.historySource(), replay.events, mark) : '';
-      return {
-        enabled: r.enabled,
-        run: this.runId,
-        mark,
-        runStartRec: this.attachedAtRec,
-        seq: replay.seq,
-        state,
-      };
-    },
+    'history.query': (r, sink) => this.streams.history(r, sink),
+    'events.subscribe': (r, sink) => this.streams.subscribe(r, sink),
   };
 
   /** Runs a host operation as the console's own control: the same gate and journal as any control's. */
@@ -241,60 +206,9 @@ export class ConsoleService {
     try {
       await this.host.hostOp(this.controlId, req);
     } finally {
-      this.dirty = true;
+      this.push.markDirty();
     }
     return { id: req.vm };
-  }
-
-  /**
-   * Turns `sink`'s event stream on with an exact history/live split. Everything the core
-   * routed so far is drained and pushed to the other renderers first (so none of it reaches
-   * `sink` live: it is history for `sink`), then, in the same synchronous step, the sink is enabled and the journal's
-   * nextRec() noted: every event routed from here on is journaled at or above that mark and
-   * reaches `sink` live; everything journaled below it is history.
-   */
-  private enableEvents(sink: PushSink): void {
-    // Also when it was on already (an Electron window reloads on the same sink): its new page
-    // gets the events routed before the mark as history, so they must not follow live.
-    sink.eventsEnabled = false;
-    this.drain();
-    this.flushEvents();
-    sink.eventsEnabled = true;
-    const journal = this.host.journal?.() ?? null;
-    if (journal) this.historyMarks.set(sink, journal.nextRec());
-  }
-
-  private historySource(): HistorySource {
-    const journal = this.host.journal?.() ?? null;
-    return {
-      journal,
-      self: this.host.core.control(this.controlId),
-      runStartRec: this.attachedAtRec,
-      log: this.log,
-    };
-  }
-
-  /** Input at rate: no waiting for QEMU; the core's verdict is the answer. */
-  private sendInput(req: InputRequest): InvokeResponse<'input.send'> {
-    for (const ev of inputEvents(req, 0)) {
-      const out = this.host.core.submit(this.controlId, ev);
-      if (!out.accepted) return { accepted: false, err: nameOf(ErrorCode, out.err) };
-    }
-    return { accepted: true, err: '' };
-  }
-
-  /** Submits one command and waits for the reply addressed to the console. */
-  private async command(build: (corr: number) => VmsigEvent): Promise<CommandReply> {
-    const corr = this.replies.corr();
-    const waiting = this.replies.wait(corr);
-    const out = this.host.core.submit(this.controlId, build(corr));
-    if (!out.replied) {
-      this.replies.cancel(corr);
-      waiting.catch(() => undefined);
-      throw new VmsigError(out.err, 'the core refused the command');
-    }
-    this.scheduleDrain();
-    return toReply(await waiting);
   }
 
   private scheduleDrain(): void {
@@ -308,63 +222,12 @@ export class ConsoleService {
     if (!this.controlId) return;
     this.host.core.drain(this.controlId, (ev) => {
       if (this.tracker.apply(ev) || (ev.kind >= Kind.LEASE_GRANTED && ev.kind <= Kind.LEASE_REVOKED)) {
-        if (ev.kind === Kind.CURSOR_STATE) this.cursorDirty = true;
-        else this.dirty = true;
+        if (ev.kind === Kind.CURSOR_STATE) this.push.markCursorMoved();
+        else this.push.markDirty();
       }
-      if (ev.origin === this.controlId) this.replies.offer(ev);
-      this.writer.append(ev);
+      if (ev.origin === this.controlId) this.commands.offer(ev);
+      this.push.append(ev);
       return true;
     });
   }
-
-  /** Snapshot first, then events: a revocation in this tick can name a preemptor the snapshot just listed. */
-  private tick(): void {
-    this.pushSnapshotIfChanged();
-    this.flushEvents();
-  }
-
-  /** Pushes the events batched so far to every renderer whose stream is on. */
-  private flushEvents(): void {
-    if (this.writer.count === 0) return;
-    const batch = this.writer.take();
-    for (const s of this.sinks) if (s.eventsEnabled) this.safePush(s, 'events', batch);
-  }
-
-  private pushSnapshotIfChanged(): void {
-    const now = Date.now();
-    const since = now - this.lastSentMs;
-    const due = this.dirty || (this.cursorDirty && since >= CURSOR_REFRESH_MS) || since >= COUNTER_REFRESH_MS;
-    if (this.sinks.size === 0 || !due) return;
-    this.dirty = false;
-    this.cursorDirty = false;
-    const snap = this.snapshot();
-    const key = JSON.stringify({
-      ...snap,
-      clock: 0,
-      controls: snap.controls.map((c) => ({ ...c, queued: 0, delivered: 0 })),
-    });
-    if (key === this.lastKey && now - this.lastSentMs < COUNTER_REFRESH_MS) return;
-    this.lastKey = key;
-    this.lastSentMs = now;
-    for (const s of this.sinks) this.safePush(s, 'snapshot', snap);
-  }
-
-  private safePush<P extends keyof PushMap>(s: PushSink, channel: P, payload: PushMap[P]): void {
-    try {
-      s.push(channel, payload);
-    } catch (e) {
-      this.log('warn', `dropping a renderer whose push failed: ${String(e)}`);
-      this.sinks.delete(s);
-    }
-  }
-}
-
-/** Decodes a reply event for the UI. */
-export function toReply(ev: VmsigEvent): CommandReply {
-  const fields = describeFields(ev);
-  const kind = nameOf(Kind, ev.kind);
-  if (ev.kind === Kind.ACT_ACK)
-    return { kind, ok: fields.ok === true, err: fields.ok === true ? '' : String(fields.err), fields };
-  if (ev.kind === Kind.LEASE_DENIED) return { kind, ok: false, err: String(fields.reason), fields };
-  return { kind, ok: true, err: '', fields };
 }

@@ -1,5 +1,7 @@
 /* The console service's public surface: both shells import from here, never the internals. */
-export { ConsoleService, toReply } from './console-service';
-export type { ConsoleServiceOptions, PushSink } from './console-service';
+export { ConsoleService } from './console-service';
+export type { ConsoleServiceOptions } from './console-service';
+export type { PushSink } from './renderer-push';
+export { toReply } from './console-commands';
 export type { ConsoleHostPort, HostVm } from './host-port';
 export { validateRequest, isInvokeChannel } from './validate';

@@ -1,3 +1,5 @@
+// Per-window streams through the console service: the state replayed on events.subscribe
+// goes to the subscribing window alone and only where its journal history lacks it.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
