@@ -10,21 +10,16 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Cap, Kind, LeaseClass, LifecycleOp, VmState, decodeVmState } from '../../src/shared/model';
+import { Cap } from '../../src/shared/model';
 import { decodePng } from '../../src/main/host/display/png';
 import { HostService } from '../../src/main/host/host-service';
 import { findQemu } from '../../src/main/host/launcher';
-import {
-  DEBIAN_COMMAND_OUTPUT,
-  commandOutputLines,
-  debianImage,
-  ensureDebianImage,
-  loginOnTty1AndRun,
-} from '../helpers/debian';
+import { debianImage, ensureDebianImage } from '../helpers/debian';
 import { control, parseHostConfig } from '../helpers/host-config';
 import { alive } from '../helpers/process';
 import { until } from '../helpers/until';
 import { TestControl, testLog } from './adapters-harness';
+import { type SerialView, expectDiskBoot, loginByTyping, powerOffByAcpi } from './debian-harness';
 
 const image = ensureDebianImage();
 const BOOT_TIMEOUT_MS = 180_000;
@@ -40,6 +35,16 @@ let bootMs = 0;
 
 const serialText = (): string => (fs.existsSync(serialFile) ? fs.readFileSync(serialFile, 'utf8') : '');
 const qemuGone = (): boolean => qemu?.exitCode !== null || qemu?.signalCode !== null;
+/** The serial file QEMU writes, read whole each time (it is small). */
+const serial: SerialView = {
+  size: () => serialText().length,
+  text: (since = 0) => serialText().slice(since),
+  sawLine: (line, since, timeoutMs) =>
+    until(() => line.test(serialText().slice(since)), timeoutMs, 'the output', 250).then(
+      () => true,
+      () => false,
+    ),
+};
 
 describe.skipIf(!image.ok)(
   'Debian 12 from its disk as an attached VM (real QEMU)',
@@ -98,9 +103,7 @@ describe.skipIf(!image.ok)(
     });
 
     it('booted through its own GRUB from the disk, not through -kernel', () => {
-      const text = serialText();
-      expect(text).toContain('Debian GNU/Linux 12 vmsig-debian ttyS0');
-      expect(text).toMatch(/Command line: BOOT_IMAGE=\/boot\/vmlinuz-\S+ root=LABEL=vmsig-root/);
+      expectDiskBoot(serialText());
     });
 
     it('shows its screen through the relay: a PNG of tty1 that is not one colour', async () => {
@@ -124,36 +127,15 @@ describe.skipIf(!image.ok)(
     });
 
     it('logs in on tty1 by typing through the INPUT lease and runs a command whose output appears on ttyS0', async () => {
-      expect(await operator.acquire(3, LeaseClass.INPUT)).toBe(Kind.LEASE_GRANTED);
-      const since = serialText().length;
-      const t0 = Date.now();
-      const seen = await loginOnTty1AndRun(
-        async (text) => expect(await operator.type(3, text)).toEqual([0]),
-        (timeoutMs) =>
-          until(() => /^root\r?$/m.test(serialText().slice(since)), timeoutMs, 'the output', 250).then(
-            () => true,
-            () => false,
-          ),
-      );
-      expect(seen).toBe(true);
-      expect(commandOutputLines(serialText().slice(since))).toEqual(DEBIAN_COMMAND_OUTPUT);
-      console.info(`[debian-attached] logged in on tty1, command output on ttyS0 in ${Date.now() - t0} ms`);
+      const ms = await loginByTyping(operator, 3, serial);
+      console.info(`[debian-attached] logged in on tty1, command output on ttyS0 in ${ms} ms`);
     });
 
     it('powers off through ACPI (system_powerdown) and the core reports SHUTDOWN', async () => {
-      expect(await operator.acquire(3, LeaseClass.POWER)).toBe(Kind.LEASE_GRANTED);
-      const since = operator.events.length;
-      const t0 = Date.now();
-      expect(await operator.lifecycle(3, LifecycleOp.POWERDOWN)).toMatchObject({ ok: 1 });
-      await operator.next(Kind.VM_LIFECYCLE, 3, {
-        since,
-        timeoutMs: 180_000,
-        where: (e) => decodeVmState(e.inln).state === VmState.SHUTDOWN,
-      });
-      expect(serialText()).toMatch(/reboot: Power down/);
+      const ms = await powerOffByAcpi(operator, 3, serial);
       // Started without -no-shutdown, the operator's QEMU then exits by itself.
       await until(qemuGone, 30_000, 'QEMU exit', 100);
-      console.info(`[debian-attached] ACPI power-off to SHUTDOWN in ${Date.now() - t0} ms`);
+      console.info(`[debian-attached] ACPI power-off to SHUTDOWN in ${ms} ms`);
     });
   },
 );

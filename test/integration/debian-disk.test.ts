@@ -6,18 +6,12 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Cap, Kind, LeaseClass, LifecycleOp, VmState, decodeVmState } from '../../src/shared/model';
+import { Cap } from '../../src/shared/model';
 import { attachVm, type VmAttachment } from '../../src/main/adapters/attach-vm';
 import { launchVm, type ManagedVmSpec, type VmHandle } from '../../src/main/host/launcher';
-import {
-  DEBIAN_COMMAND_OUTPUT,
-  DEBIAN_LOGIN_PROMPT,
-  commandOutputLines,
-  debianImage,
-  ensureDebianImage,
-  loginOnTty1AndRun,
-} from '../helpers/debian';
+import { DEBIAN_LOGIN_PROMPT, debianImage, ensureDebianImage } from '../helpers/debian';
 import { TestControl, realCore, testLog } from './adapters-harness';
+import { type SerialView, expectDiskBoot, loginByTyping, powerOffByAcpi } from './debian-harness';
 
 const image = ensureDebianImage();
 const BOOT_TIMEOUT_MS = 240_000;
@@ -46,6 +40,17 @@ async function bootDebian(
   return { vm, dir, bootMs: Date.now() - t0 };
 }
 
+/** The managed VM's serial log. */
+const serialOf = (vm: VmHandle): SerialView => ({
+  size: () => vm.serial.size(),
+  text: (since) => vm.serial.text(since),
+  sawLine: (line, since, timeoutMs) =>
+    vm.serial.waitFor(line, { since, timeoutMs, abort: vm.exited }).then(
+      () => true,
+      () => false,
+    ),
+});
+
 describe.skipIf(!image.ok)('Debian 12 from its disk, BIOS (real QEMU)', { timeout: 300_000 }, () => {
   let vm: VmHandle;
   let dir: string;
@@ -72,40 +77,17 @@ describe.skipIf(!image.ok)('Debian 12 from its disk, BIOS (real QEMU)', { timeou
   });
 
   it('booted through its own GRUB from the disk, not through -kernel', () => {
-    const text = vm.serial.text();
-    expect(text).toContain('Debian GNU/Linux 12 vmsig-debian ttyS0');
-    expect(text).toMatch(/Command line: BOOT_IMAGE=\/boot\/vmlinuz-\S+ root=LABEL=vmsig-root/);
+    expectDiskBoot(vm.serial.text());
   });
 
   it('logs in on tty1 by typing through the INPUT lease and runs a command whose output appears on ttyS0', async () => {
-    expect(await operator.acquire(1, LeaseClass.INPUT)).toBe(Kind.LEASE_GRANTED);
-    const since = vm.serial.size();
-    const t0 = Date.now();
-    const seen = await loginOnTty1AndRun(
-      async (text) => expect(await operator.type(1, text)).toEqual([0]),
-      (timeoutMs) =>
-        vm.serial
-          .waitFor(/^root\r?$/, { since, timeoutMs, abort: vm.exited })
-          .then(() => true)
-          .catch(() => false),
-    );
-    expect(seen).toBe(true);
-    expect(commandOutputLines(vm.serial.text(since))).toEqual(DEBIAN_COMMAND_OUTPUT);
-    console.info(`[debian] logged in on tty1 and saw the command's output on ttyS0 in ${Date.now() - t0} ms`);
+    const ms = await loginByTyping(operator, 1, serialOf(vm));
+    console.info(`[debian] logged in on tty1 and saw the command's output on ttyS0 in ${ms} ms`);
   });
 
   it('powers off through ACPI (system_powerdown) and QEMU reports SHUTDOWN', async () => {
-    expect(await operator.acquire(1, LeaseClass.POWER)).toBe(Kind.LEASE_GRANTED);
-    const since = operator.events.length;
-    const t0 = Date.now();
-    expect(await operator.lifecycle(1, LifecycleOp.POWERDOWN)).toMatchObject({ ok: 1 });
-    await operator.next(Kind.VM_LIFECYCLE, 1, {
-      since,
-      timeoutMs: 180_000,
-      where: (e) => decodeVmState(e.inln).state === VmState.SHUTDOWN,
-    });
-    expect(vm.serial.text()).toMatch(/reboot: Power down/);
-    console.info(`[debian] ACPI power-off to SHUTDOWN in ${Date.now() - t0} ms`);
+    const ms = await powerOffByAcpi(operator, 1, serialOf(vm));
+    console.info(`[debian] ACPI power-off to SHUTDOWN in ${ms} ms`);
   });
 });
 
