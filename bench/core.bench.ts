@@ -16,6 +16,7 @@ import {
   ErrorCode,
 } from '../src/shared/model';
 import { Core, type SubscriptionFilter, kindSet, maskOf } from '../src/main/core';
+import { claimSeam } from './lib/core-rig';
 import { hrClock, nowNs, secondsSince } from './lib/hr-clock';
 import type { Reporter } from './lib/reporter';
 
@@ -81,13 +82,7 @@ function coreRig(
 ): { round: () => void; sample: VmsigEvent[]; verify: () => void } {
   const core = new Core({ clock: hrClock });
   core.addEndpoint(1, 'vm1');
-  const port = core.registerAdapter({
-    source: Source.VMHOST,
-    endpoint: 1,
-    defaultPrio: Prio.NORMAL,
-    codec: 0,
-    handle: () => {},
-  });
+  const port = claimSeam(core, 1, Source.VMHOST);
   const ids: number[] = [];
   for (let i = 0; i < n; i++) {
     const id = core.attachControl(
@@ -142,13 +137,7 @@ function urgentTrial(queued: number): number {
     queueBytes: [queued * 104, 16 << 20, 16 << 20, 4 << 20],
   });
   core.addEndpoint(1, 'vm1');
-  const port = core.registerAdapter({
-    source: Source.VMHOST,
-    endpoint: 1,
-    defaultPrio: Prio.BULK,
-    codec: 0,
-    handle: () => {},
-  });
+  const port = claimSeam(core, 1, Source.VMHOST, { prio: Prio.BULK });
   const id = core.attachControl(
     { name: 'slow', principal: 1, caps: Cap.OBSERVE, grant: maskOf([1]), leasePrio: 1 },
     { wake: () => {}, closed: () => {} },

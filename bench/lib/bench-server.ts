@@ -4,7 +4,8 @@
  */
 import { ALL_ENDPOINTS, type AdapterPort, Core } from '../../src/main/core';
 import { ControlServer, tokenAuthenticator } from '../../src/main/wire';
-import { ALL_CAPS, ErrorCode, Kind, Prio, Source, encodeSeam } from '../../src/shared/model';
+import { ALL_CAPS, ErrorCode, Kind, Source, encodeSeam } from '../../src/shared/model';
+import { claimSeam } from './core-rig';
 import { hrClock } from './hr-clock';
 
 /** Starts the server on `socketPath`; every command is acked OK, with `detail` when given (e.g. a VmState). */
@@ -15,12 +16,8 @@ export async function benchServer(
 ): Promise<{ core: Core; port: AdapterPort; server: ControlServer }> {
   const core = new Core({ clock: hrClock });
   core.addEndpoint(1, 'bench');
-  const port = core.registerAdapter({
-    source: Source.VMHOST,
-    endpoint: 1,
-    defaultPrio: Prio.NORMAL,
-    codec: 0,
-    handle: (cmd) => void port.ack(cmd, ErrorCode.OK, detail),
+  const port = claimSeam(core, 1, Source.VMHOST, {
+    handle: (cmd, seam) => void seam.ack(cmd, ErrorCode.OK, detail),
   });
   port.emit({ kind: Kind.SEAM_UP, inln: encodeSeam({ seam: Source.VMHOST, reason: 0 }) });
   const server = await ControlServer.start({

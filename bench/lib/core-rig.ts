@@ -48,6 +48,26 @@ export interface RigSeam {
   handled: VmsigEvent[];
 }
 
+/**
+ * Claims (endpoint, source) for an adapter that hands each command to `handle` (by default
+ * it drops them) and reports nothing: the caller decides whether a SEAM_UP is part of its run.
+ */
+export function claimSeam(
+  core: Core,
+  endpoint: number,
+  source: Source,
+  opts: { prio?: Prio; handle?: (cmd: VmsigEvent, port: AdapterPort) => void } = {},
+): AdapterPort {
+  const port: AdapterPort = core.registerAdapter({
+    source,
+    endpoint,
+    defaultPrio: opts.prio ?? Prio.NORMAL,
+    codec: 0,
+    handle: (cmd) => opts.handle?.(cmd, port),
+  });
+  return port;
+}
+
 /** Registers an adapter on (endpoint, source) and reports its seam up. */
 export function addSeam(
   core: Core,
@@ -56,11 +76,8 @@ export function addSeam(
   defaultPrio: Prio = Prio.NORMAL,
 ): RigSeam {
   const handled: VmsigEvent[] = [];
-  const port = core.registerAdapter({
-    source,
-    endpoint,
-    defaultPrio,
-    codec: 0,
+  const port = claimSeam(core, endpoint, source, {
+    prio: defaultPrio,
     handle: (cmd) => void handled.push(cmd),
   });
   port.emit({ kind: Kind.SEAM_UP, inln: encodeSeam({ seam: source, reason: 0 }) });

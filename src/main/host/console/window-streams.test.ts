@@ -6,8 +6,9 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { unpackEventRecords } from '../../../shared/ipc-records';
 import type { InvokeResponse, IpcResult, PushMap } from '../../../shared/ipc';
-import { Cap, Kind, Prio, Source, VmState, encodeSeam, encodeVmState } from '../../../shared/model';
+import { Cap, Kind, Prio, Source, VmState, encodeVmState } from '../../../shared/model';
 import { Core, ManualClock, maskOf } from '../../core';
+import { addSeam } from '../../../../bench/lib/core-rig';
 import { openJournal } from '../journal';
 import { ConsoleService, type PushSink } from './console-service';
 import type { ConsoleHostPort } from './host-port';
@@ -22,14 +23,7 @@ function setup(withJournal: boolean) {
   const clock = new ManualClock(1_000_000);
   const core = new Core({ clock });
   core.addEndpoint(1, 'demo');
-  const vmhost = core.registerAdapter({
-    source: Source.VMHOST,
-    endpoint: 1,
-    defaultPrio: Prio.HIGH,
-    codec: 0,
-    handle: () => {},
-  });
-  vmhost.emit({ kind: Kind.SEAM_UP, inln: encodeSeam({ seam: Source.VMHOST, reason: 0 }) });
+  const vmhost = addSeam(core, 1, Source.VMHOST, Prio.HIGH).port;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vmsig-hp-'));
   const journal = withJournal ? openJournal(core, { dir }) : null;
   const host: ConsoleHostPort = {
