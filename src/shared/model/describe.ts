@@ -21,22 +21,7 @@ import {
   nameOf,
 } from './constants';
 import type { VmsigEvent } from './event';
-import {
-  decodeActAck,
-  decodeCursor,
-  decodeErrorInl,
-  decodeInput,
-  decodeInputHeld,
-  decodeLeaseReq,
-  decodeLeaseStatus,
-  decodeMemCtx,
-  decodeMemCtxInvalidated,
-  decodeMemCtxPayload,
-  decodeMemWrite,
-  decodeOp,
-  decodeSeam,
-  decodeVmState,
-} from './layouts';
+import * as layout from './layouts';
 import { utf8Decode } from './utf8';
 
 /** A JSON-safe view of an event (bigints become hex strings). */
@@ -62,7 +47,7 @@ export function describeFields(ev: VmsigEvent): DescribedEvent['fields'] {
   switch (ev.kind) {
     case Kind.SEAM_UP:
     case Kind.SEAM_DOWN: {
-      const s = decodeSeam(z);
+      const s = layout.decodeSeam(z);
       return {
         seam: nameOf(Source, s.seam),
         reason: nameOf(SeamReason, s.reason),
@@ -70,11 +55,11 @@ export function describeFields(ev: VmsigEvent): DescribedEvent['fields'] {
       };
     }
     case Kind.ERROR: {
-      const e = decodeErrorInl(z);
+      const e = layout.decodeErrorInl(z);
       return { code: nameOf(ErrorCode, e.code), detail: e.detail, msg: e.msg };
     }
     case Kind.ACT_ACK: {
-      const a = decodeActAck(z);
+      const a = layout.decodeActAck(z);
       return {
         ok: a.ok === 1,
         err: nameOf(ErrorCode, a.err),
@@ -83,7 +68,7 @@ export function describeFields(ev: VmsigEvent): DescribedEvent['fields'] {
       };
     }
     case Kind.VM_LIFECYCLE: {
-      const s = decodeVmState(z);
+      const s = layout.decodeVmState(z);
       return { state: nameOf(VmState, s.state), detail: s.detail };
     }
     case Kind.LEASE_GRANTED:
@@ -93,44 +78,44 @@ export function describeFields(ev: VmsigEvent): DescribedEvent['fields'] {
     case Kind.CMD_ACQUIRE:
     case Kind.CMD_RELEASE:
     case Kind.CMD_LEASE_STATUS: {
-      const r = decodeLeaseReq(z);
+      const r = layout.decodeLeaseReq(z);
       const out: DescribedEvent['fields'] = { cls: nameOf(LeaseClass, r.cls) };
       if (ev.kind === Kind.LEASE_DENIED) out.reason = nameOf(LeaseDeny, r.reason);
       if (ev.kind === Kind.LEASE_REVOKED) out.byPrincipal = r.reason;
       return out;
     }
     case Kind.LEASE_STATUS: {
-      const s = decodeLeaseStatus(z);
+      const s = layout.decodeLeaseStatus(z);
       return { cls: nameOf(LeaseClass, s.cls), busy: s.busy === 1, ownerPrincipal: s.ownerPrincipal };
     }
     case Kind.INPUT_HELD: {
-      const h = decodeInputHeld(z);
+      const h = layout.decodeInputHeld(z);
       return {
         truncated: (h.flags & 1) !== 0,
         held: h.entries.map((e) => `${nameOf(InputKind, e.kind)}:${e.code}`),
       };
     }
     case Kind.CURSOR_STATE: {
-      const c = decodeCursor(z);
+      const c = layout.decodeCursor(z);
       return { x: c.x, y: c.y, visible: c.visible === 1, cursorSeq: c.seq };
     }
     case Kind.CMD_INPUT: {
-      const i = decodeInput(z);
+      const i = layout.decodeInput(z);
       const f: DescribedEvent['fields'] = { input: nameOf(InputKind, i.kind), code: i.code, value: i.value };
       if (i.kind === InputKind.SCROLL) f.scroll = i.scroll;
       return f;
     }
     case Kind.CMD_LIFECYCLE:
-      return { op: nameOf(LifecycleOp, decodeOp(z).op) };
+      return { op: nameOf(LifecycleOp, layout.decodeOp(z).op) };
     case Kind.CMD_VM:
-      return { op: nameOf(VmOp, decodeOp(z).op) };
+      return { op: nameOf(VmOp, layout.decodeOp(z).op) };
     case Kind.CMD_MEMWRITE: {
-      const m = decodeMemWrite(z);
+      const m = layout.decodeMemWrite(z);
       return { gva: hex(m.gva), len: m.len, flags: m.flags };
     }
     case Kind.MEMCTX: {
-      const m = decodeMemCtx(z);
-      const pl = ev.payload ? decodeMemCtxPayload(ev.payload.bytes, m.nseg) : null;
+      const m = layout.decodeMemCtx(z);
+      const pl = ev.payload ? layout.decodeMemCtxPayload(ev.payload.bytes, m.nseg) : null;
       return {
         epoch: m.epoch,
         kcr3: hex(m.kcr3),
@@ -143,7 +128,7 @@ export function describeFields(ev: VmsigEvent): DescribedEvent['fields'] {
       };
     }
     case Kind.MEMCTX_INVALIDATED: {
-      const m = decodeMemCtxInvalidated(z);
+      const m = layout.decodeMemCtxInvalidated(z);
       return { epoch: m.epoch, reason: m.reason };
     }
     default:
