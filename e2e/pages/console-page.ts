@@ -2,7 +2,7 @@
  * Page object for the console: every locator a spec needs, by role and accessible name,
  * so specs read as what the operator does. It never reaches into component internals.
  */
-import type { Locator, Page } from '@playwright/test';
+import { type Locator, type Page, expect } from '@playwright/test';
 
 /** The console UI in one tab. */
 export class ConsolePage {
@@ -44,14 +44,34 @@ export class ConsolePage {
       .waitFor({ timeout: 20_000 });
   }
 
+  /** Grabs the input of `name` once its screen is live; resolves when the console holds the INPUT lease. */
+  async grabInput(name: string): Promise<void> {
+    await this.waitForLiveScreen(name);
+    await this.grabButton().click();
+    await expect(this.leaseOwner()).toContainText('INPUT lease: you');
+  }
+
+  /** Presses Ctrl+Alt (the default release combo) on `name`'s grabbed screen; resolves with the lease free and the keys up. */
+  async releaseWithCtrlAlt(name: string): Promise<void> {
+    await this.screen(name).click();
+    await this.page.keyboard.down('Control');
+    await this.page.keyboard.down('Alt');
+    await expect(this.leaseOwner()).toContainText('INPUT lease free');
+    await this.page.keyboard.up('Alt');
+    await this.page.keyboard.up('Control');
+  }
+
+  /** The Input toolbar: grab, release, send key, paste, sticky modifiers, fullscreen. */
+  inputBar(): Locator {
+    return this.page.getByRole('toolbar', { name: 'Input' });
+  }
+
   grabButton(): Locator {
-    return this.page.getByRole('toolbar', { name: 'Input' }).getByRole('button', { name: 'Grab input' });
+    return this.inputBar().getByRole('button', { name: 'Grab input' });
   }
 
   releaseButton(): Locator {
-    return this.page
-      .getByRole('toolbar', { name: 'Input' })
-      .getByRole('button', { name: 'Release', exact: true });
+    return this.inputBar().getByRole('button', { name: 'Release', exact: true });
   }
 
   leaseOwner(): Locator {
@@ -59,7 +79,7 @@ export class ConsolePage {
   }
 
   preemptedNotice(): Locator {
-    return this.page.getByRole('toolbar', { name: 'Input' }).getByRole('alert');
+    return this.inputBar().getByRole('alert');
   }
 
   power(label: string): Locator {
@@ -123,7 +143,7 @@ export class ConsolePage {
   }
   /** Opens the send-key menu of the Input toolbar and chooses `label` (e.g. "Ctrl+Alt+F2"). */
   async sendKey(label: string): Promise<void> {
-    const bar = this.page.getByRole('toolbar', { name: 'Input' });
+    const bar = this.inputBar();
     await bar.getByRole('button', { name: 'Send key' }).click();
     await bar
       .getByRole('menu', { name: 'Send key' })

@@ -12,10 +12,8 @@ test('sticky Ctrl turns the next key into a Ctrl chord in the guest, then releas
   page,
   host,
 }) => {
-  await ui.waitForLiveScreen('demo');
-  await ui.grabButton().click();
-  await expect(ui.leaseOwner()).toContainText('INPUT lease: you');
-  const bar = page.getByRole('toolbar', { name: 'Input' });
+  await ui.grabInput('demo');
+  const bar = ui.inputBar();
   try {
     await ui.screen('demo').click();
     const marker = `sticky-${Date.now().toString(36)}`;
@@ -45,9 +43,8 @@ test('Fullscreen puts the grabbed screen in fullscreen and says whether the keyb
   ui,
   page,
 }) => {
-  await ui.waitForLiveScreen('demo');
-  await ui.grabButton().click();
-  await page.getByRole('toolbar', { name: 'Input' }).getByRole('button', { name: 'Fullscreen' }).click();
+  await ui.grabInput('demo');
+  await ui.inputBar().getByRole('button', { name: 'Fullscreen' }).click();
   await expect
     .poll(() =>
       page.evaluate<string | null>("document.fullscreenElement?.getAttribute('aria-label') ?? null"),
@@ -63,7 +60,7 @@ test('Fullscreen puts the grabbed screen in fullscreen and says whether the keyb
 
 test('the release combo can be changed so Ctrl+Alt stays with the guest', async ({ ui, page }) => {
   await ui.waitForLiveScreen('demo');
-  const bar = page.getByRole('toolbar', { name: 'Input' });
+  const bar = ui.inputBar();
   await bar.getByLabel('Release combo').selectOption('Right Ctrl');
   try {
     await ui.grabButton().click();
@@ -81,10 +78,5 @@ test('the release combo can be changed so Ctrl+Alt stays with the guest', async 
   }
   // The default is back: Ctrl+Alt ends a grab again.
   await ui.grabButton().click();
-  await ui.screen('demo').click();
-  await page.keyboard.down('Control');
-  await page.keyboard.down('Alt');
-  await expect(ui.leaseOwner()).toContainText('INPUT lease free');
-  await page.keyboard.up('Alt');
-  await page.keyboard.up('Control');
+  await ui.releaseWithCtrlAlt('demo');
 });

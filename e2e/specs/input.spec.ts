@@ -12,9 +12,7 @@ test('grabbing input and typing on the screen runs a command in the guest', asyn
   host,
   shot,
 }) => {
-  await ui.waitForLiveScreen('demo');
-  await ui.grabButton().click();
-  await expect(ui.leaseOwner()).toContainText('INPUT lease: you');
+  await ui.grabInput('demo');
   await ui.screen('demo').click();
   const marker = `VMSIG-E2E-${Date.now().toString(36)}`;
   await typeLikeAPerson(page, `echo ${marker} > /dev/ttyS0`);
@@ -29,15 +27,8 @@ test('Ctrl+Alt on the grabbed screen releases the grab and the INPUT lease, and 
   ui,
   page,
 }) => {
-  await ui.waitForLiveScreen('demo');
-  await ui.grabButton().click();
-  await expect(ui.leaseOwner()).toContainText('INPUT lease: you');
-  await ui.screen('demo').click();
-  await page.keyboard.down('Control');
-  await page.keyboard.down('Alt');
-  await expect(ui.leaseOwner()).toContainText('INPUT lease free');
-  await page.keyboard.up('Alt');
-  await page.keyboard.up('Control');
+  await ui.grabInput('demo');
+  await ui.releaseWithCtrlAlt('demo');
   await page.getByRole('button', { name: 'Held keys' }).click();
   await expect.poll(joinedText(page.getByLabel('Held keys'))).toContain('none');
 });

@@ -9,9 +9,7 @@ import { vmsig, waitForSerial } from '../harness/host';
 import { typeLikeAPerson } from '../harness/keyboard';
 
 test('Alt+SysRq+h from the menu makes the guest kernel print its SysRq help', async ({ ui, page, host }) => {
-  await ui.waitForLiveScreen('demo');
-  await ui.grabButton().click();
-  await expect(ui.leaseOwner()).toContainText('INPUT lease: you');
+  await ui.grabInput('demo');
   try {
     await ui.screen('demo').click();
     const tag = `SYSRQ-ON-${Date.now().toString(36)}`;
@@ -19,9 +17,7 @@ test('Alt+SysRq+h from the menu makes the guest kernel print its SysRq help', as
     await page.keyboard.press('Enter');
     await waitForSerial(host.serialPath, tag);
     const before = fs.readFileSync(host.serialPath, 'utf8').length;
-    const bar = page.getByRole('toolbar', { name: 'Input' });
-    await bar.getByRole('button', { name: 'Send key' }).click();
-    await bar.getByRole('menuitem', { name: 'Alt+SysRq+key…' }).click();
+    await ui.sendKey('Alt+SysRq+key…');
     const dialog = page.getByRole('dialog', { name: 'Send Alt+SysRq' });
     await dialog.getByRole('combobox').selectOption('h');
     await dialog.getByRole('button', { name: 'Send to demo' }).click();
@@ -39,13 +35,9 @@ test('Ctrl+Alt+Del asks first naming the VM, Cancel sends nothing, Send restarts
   page,
   host,
 }) => {
-  await ui.waitForLiveScreen('demo');
-  await ui.grabButton().click();
-  await expect(ui.leaseOwner()).toContainText('INPUT lease: you');
-  const bar = page.getByRole('toolbar', { name: 'Input' });
+  await ui.grabInput('demo');
   const open = async () => {
-    await bar.getByRole('button', { name: 'Send key' }).click();
-    await bar.getByRole('menuitem', { name: 'Ctrl+Alt+Del', exact: true }).click();
+    await ui.sendKey('Ctrl+Alt+Del');
     const dialog = page.getByRole('dialog', { name: 'Send Ctrl+Alt+Del' });
     await expect(dialog).toContainText('Send Ctrl+Alt+Del to demo?');
     return dialog;
