@@ -7,8 +7,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { unpackEventRecords } from '../../../shared/ipc-records';
 import type { InvokeResponse, IpcResult, PushMap } from '../../../shared/ipc';
 import { Cap, Kind, Prio, Source, VmState, encodeVmState } from '../../../shared/model';
-import { Core, ManualClock, maskOf } from '../../core';
 import { addSeam } from '../../../../bench/lib/core-rig';
+import { standInHost } from '../../../../test/helpers/stand-in-host';
 import { openJournal } from '../journal';
 import { ConsoleService, type PushSink } from './console-service';
 import type { ConsoleHostPort } from './host-port';
@@ -20,26 +20,15 @@ afterEach(() => {
 
 /** A core with VM 1 whose INPUT seam came up before the journal opened and whose lifecycle after. */
 function setup(withJournal: boolean) {
-  const clock = new ManualClock(1_000_000);
-  const core = new Core({ clock });
-  core.addEndpoint(1, 'demo');
+  const stand = standInHost();
+  const { core } = stand;
   const vmhost = addSeam(core, 1, Source.VMHOST, Prio.HIGH).port;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vmsig-hp-'));
   const journal = withJournal ? openJournal(core, { dir }) : null;
   const host: ConsoleHostPort = {
-    core,
+    ...stand,
     journal: () => journal,
-    vms: () => [],
-    hostOp: async () => {},
-    consoleControl: () => ({
-      name: 'operator',
-      principal: 1,
-      caps: Cap.OBSERVE | Cap.LIFECYCLE,
-      grant: maskOf([1]),
-      leasePrio: 10,
-    }),
-    readiness: () => ({ qemu: null, guest: null }),
-    nowNs: () => clock.nowNs(),
+    consoleControl: () => ({ ...stand.consoleControl()!, caps: Cap.OBSERVE | Cap.LIFECYCLE }),
   };
   const svc = new ConsoleService(host, { tickMs: 5 });
   svc.start();
