@@ -9,7 +9,7 @@ import { closeSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ErrorCode, Kind, Source, VmState, encodeVmState } from '../src/shared/model';
-import { type Durability, openJournal } from '../src/main/host/journal';
+import { type Durability, type Journal, openJournal } from '../src/main/host/journal';
 import { RecordEncoder } from '../src/main/host/journal/journal-record';
 import { SegmentWriter } from '../src/main/host/journal/segment-writer';
 import { makeJournalRig } from '../test/integration/fixtures/journal-rig';
@@ -19,13 +19,41 @@ export type Report = (name: string, value: number, unit: string, note?: string) 
 
 const now = (): number => performance.now();
 
-/** Records/s of the journal on a core: VM_LIFECYCLE events emitted by an adapter, each journaled. */
-function journalThroughput(durability: Durability | 'none', n: number): number {
-  const dir = mkdtempSync(join(tmpdir(), 'vmsig-bench-journal-'));
+type Rig = ReturnType<typeof makeJournalRig>;
+
+/** Runs `measure` on a fresh rig in a scratch directory, with a journal there unless `durability` is none; removes the directory after. */
+function withJournal<T>(
+  prefix: string,
+  durability: Durability | 'none',
+  measure: (rig: Rig, journal: Journal | null) => T,
+): T {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
   try {
     const rig = makeJournalRig('sync');
     const journal =
       durability === 'none' ? null : openJournal(rig.core, { dir, durability, maxSegmentBytes: 64 << 20 });
+    const out = measure(rig, journal);
+    journal?.close();
+    return out;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** One routed VM_LIFECYCLE event and its record metadata: the bytes every write benchmark encodes. */
+function sampleRecord(rig: Rig) {
+  const ev = rig.adapter.emit({
+    kind: Kind.VM_LIFECYCLE,
+    source: Source.VMHOST,
+    inln: encodeVmState({ state: VmState.RUNNING, detail: 0 }),
+  });
+  const meta = { rec: 1, wallMs: Date.now(), principal: 0, controlId: 0, controlName: '', refused: null };
+  return { ev, meta, encoder: new RecordEncoder() };
+}
+
+/** Records/s of the journal on a core: VM_LIFECYCLE events emitted by an adapter, each journaled. */
+function journalThroughput(durability: Durability | 'none', n: number): number {
+  return withJournal('vmsig-bench-journal-', durability, (rig, journal) => {
     const inln = encodeVmState({ state: VmState.RUNNING, detail: 0 });
     const t0 = now();
     for (let i = 0; i < n; i++) {
@@ -35,24 +63,15 @@ function journalThroughput(durability: Durability | 'none', n: number): number {
     const dt = now() - t0;
     if (journal && journal.stats().written !== n)
       throw new Error(`journal wrote ${journal.stats().written} of ${n}`);
-    journal?.close();
     return (n / dt) * 1000;
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  });
 }
 
 /** Records/s of the journal's segment writer alone (same encoder, same bytes as the ceiling), one write() per record. */
 function writerOnly(durability: Durability, n: number): number {
   const dir = mkdtempSync(join(tmpdir(), 'vmsig-bench-writer-'));
   try {
-    const rig = makeJournalRig('sync');
-    const ev = rig.adapter.emit({
-      kind: Kind.VM_LIFECYCLE,
-      inln: encodeVmState({ state: VmState.RUNNING, detail: 0 }),
-    });
-    const meta = { rec: 1, wallMs: Date.now(), principal: 0, controlId: 0, controlName: '', refused: null };
-    const encoder = new RecordEncoder();
+    const { ev, meta, encoder } = sampleRecord(makeJournalRig('sync'));
     const { writer } = SegmentWriter.open({
       dir,
       durability,
@@ -76,14 +95,7 @@ function writerOnly(durability: Durability, n: number): number {
 function bufferedCeiling(n: number): number {
   const dir = mkdtempSync(join(tmpdir(), 'vmsig-bench-ceiling-'));
   try {
-    const rig = makeJournalRig('sync');
-    const ev = rig.adapter.emit({
-      kind: Kind.VM_LIFECYCLE,
-      source: Source.VMHOST,
-      inln: encodeVmState({ state: VmState.RUNNING, detail: 0 }),
-    });
-    const meta = { rec: 1, wallMs: Date.now(), principal: 0, controlId: 0, controlName: '', refused: null };
-    const encoder = new RecordEncoder();
+    const { ev, meta, encoder } = sampleRecord(makeJournalRig('sync'));
     const fd = openSync(join(dir, 'plain.bin'), 'a');
     const buf = Buffer.allocUnsafe(64 * 1024);
     let used = 0;
@@ -109,11 +121,7 @@ function bufferedCeiling(n: number): number {
 
 /** Mean µs per command round trip: submit CMD_VM → adapter acks inside handle → control drains the ack. */
 function roundTrip(durability: Durability | 'none', n: number): number {
-  const dir = mkdtempSync(join(tmpdir(), 'vmsig-bench-rt-'));
-  try {
-    const rig = makeJournalRig('sync');
-    const journal =
-      durability === 'none' ? null : openJournal(rig.core, { dir, durability, maxSegmentBytes: 64 << 20 });
+  return withJournal('vmsig-bench-rt-', durability, (rig) => {
     rig.drain();
     rig.received.length = 0;
     const t0 = now();
@@ -125,11 +133,8 @@ function roundTrip(durability: Durability | 'none', n: number): number {
     const acks = rig.received.filter((e) => e.kind === Kind.ACT_ACK).length;
     if (acks !== n || rig.received.some((e) => e.kind === Kind.ERROR && e.inln[0] === ErrorCode.IO))
       throw new Error(`round trip: ${acks} acks of ${n}`);
-    journal?.close();
     return (dt * 1000) / n;
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  });
 }
 
 /** Runs every journal benchmark and reports its figures. */
