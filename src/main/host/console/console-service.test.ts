@@ -10,9 +10,7 @@ import {
   Prio,
   Source,
   type VmsigEvent,
-  decodeErrorInl,
   decodeInput,
-  encodeErrorInl,
   makeEvent,
 } from '../../../shared/model';
 import { Core, ManualClock, maskOf, type ControlSpec } from '../../core';
@@ -176,77 +174,6 @@ describe('ConsoleService', () => {
       ok: true,
       value: { available: false, records: '', count: 0, cursor: null, runStartRec: 0 },
     });
-  });
-
-  it("splits a late renderer's history from its live stream exactly, and pages back with the cursor", async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vmsig-console-split-'));
-    const t = setup(operator, dir);
-    stopAll.push(() => {
-      t.svc.stop();
-      t.journal?.close();
-      fs.rmSync(dir, { recursive: true, force: true });
-    });
-    const adapter = t.core.registerAdapter({
-      source: Source.VMHOST,
-      endpoint: 1,
-      defaultPrio: Prio.NORMAL,
-      codec: 0,
-      handle: () => {},
-    });
-    const emit = (i: number) =>
-      adapter.emit({
-        kind: Kind.ERROR,
-        inln: encodeErrorInl({ code: ErrorCode.IO, detail: i, msg: `n${i}` }),
-      });
-    const details = (b64OrBatches: Uint8Array[]) =>
-      b64OrBatches
-        .flatMap((b) => unpackEventRecords(b))
-        .filter((e) => e.kind === Kind.ERROR)
-        .map((e) => decodeErrorInl(e.inln).detail);
-    for (let i = 1; i <= 7; i++) emit(i);
-    await wait(20);
-    // 8..10 are routed and queued for the console but not yet drained when the late renderer subscribes.
-    for (let i = 8; i <= 10; i++) emit(i);
-    const live: Uint8Array[] = [];
-    const late: PushSink = {
-      eventsEnabled: false,
-      push: (ch, p) => void (ch === 'events' && live.push(p as Uint8Array)),
-    };
-    t.svc.addSink(late);
-    await t.svc.dispatch('events.subscribe', { enabled: true }, late);
-    for (let i = 11; i <= 13; i++) emit(i);
-    await wait(30);
-    const pages: number[][] = [];
-    let before: number | undefined;
-    for (;;) {
-      const r = await t.svc.dispatch(
-        'history.query',
-        { limit: 4, ...(before === undefined ? {} : { before }) },
-        late,
-      );
-      if (!r.ok) throw new Error(r.error.message);
-      const v = r.value as { records: string; cursor: number | null };
-      pages.unshift(details([new Uint8Array(Buffer.from(v.records, 'base64'))]));
-      if (v.cursor === null) break;
-      before = v.cursor;
-    }
-    expect(pages.flat()).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
-    expect(details(live)).toEqual([11, 12, 13]);
-    // The first renderer saw everything live, once.
-    expect(details(t.pushed.events)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13]);
-
-    // Subscribing again on the same sink (an Electron window reload) moves its mark: what was
-    // routed before is history now, not live.
-    emit(14);
-    live.length = 0;
-    await t.svc.dispatch('events.subscribe', { enabled: true }, late);
-    emit(15);
-    await wait(30);
-    const again = await t.svc.dispatch('history.query', { limit: 2 }, late);
-    if (!again.ok) throw new Error(again.error.message);
-    const page = (again.value as { records: string }).records;
-    expect(details([new Uint8Array(Buffer.from(page, 'base64'))])).toEqual([13, 14]);
-    expect(details(live)).toEqual([15]);
   });
 
   it('rejects a negative or fractional history cursor', async () => {

@@ -1,12 +1,23 @@
 // Per-window streams through the console service: the state replayed on events.subscribe
-// goes to the subscribing window alone and only where its journal history lacks it.
+// goes to the subscribing window alone and only where its journal history lacks it, and a
+// late window's history and live stream split exactly at its mark.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { unpackEventRecords } from '../../../shared/ipc-records';
 import type { InvokeResponse, IpcResult, PushMap } from '../../../shared/ipc';
-import { Cap, Kind, Prio, Source, VmState, encodeVmState } from '../../../shared/model';
+import {
+  Cap,
+  ErrorCode,
+  Kind,
+  Prio,
+  Source,
+  VmState,
+  decodeErrorInl,
+  encodeErrorInl,
+  encodeVmState,
+} from '../../../shared/model';
 import { addSeam } from '../../../../bench/lib/core-rig';
 import { standInHost } from '../../../../test/helpers/stand-in-host';
 import { openJournal } from '../journal';
@@ -46,7 +57,7 @@ function setup(withJournal: boolean) {
       push: (ch, p) => void (ch === 'events' && got.push(p as PushMap['events'])),
     };
   };
-  return { svc, sink };
+  return { svc, sink, vmhost };
 }
 
 const kinds = (b64: string): number[] =>
@@ -88,5 +99,66 @@ describe('replayed state on events.subscribe', () => {
     expect(kinds(r.value.state)).toEqual([Kind.SEAM_UP, Kind.VM_LIFECYCLE]);
     expect(r.value.mark).toBeNull();
     expect(r.value.seq).toBe(2);
+  });
+});
+
+describe('a late renderer', () => {
+  it('splits its history from its live stream exactly, and pages back with the cursor', async () => {
+    const t = setup(true);
+    const first = t.sink();
+    first.eventsEnabled = true;
+    t.svc.addSink(first);
+    const emit = (i: number) =>
+      t.vmhost.emit({
+        kind: Kind.ERROR,
+        inln: encodeErrorInl({ code: ErrorCode.IO, detail: i, msg: `n${i}` }),
+      });
+    const details = (batches: Uint8Array[]) =>
+      batches
+        .flatMap((b) => unpackEventRecords(b))
+        .filter((e) => e.kind === Kind.ERROR)
+        .map((e) => decodeErrorInl(e.inln).detail);
+    const recordsOf = (page: Hist) => {
+      if (!page.ok) throw new Error(page.error.message);
+      return page.value;
+    };
+    for (let i = 1; i <= 7; i++) emit(i);
+    await wait(20);
+    // 8..10 are routed and queued for the console but not yet drained when the late renderer subscribes.
+    for (let i = 8; i <= 10; i++) emit(i);
+    const late = t.sink();
+    t.svc.addSink(late);
+    await t.svc.dispatch('events.subscribe', { enabled: true }, late);
+    for (let i = 11; i <= 13; i++) emit(i);
+    await wait(30);
+    const pages: number[][] = [];
+    let before: number | undefined;
+    for (;;) {
+      const v = recordsOf(
+        (await t.svc.dispatch(
+          'history.query',
+          { limit: 4, ...(before === undefined ? {} : { before }) },
+          late,
+        )) as Hist,
+      );
+      pages.unshift(details([new Uint8Array(Buffer.from(v.records, 'base64'))]));
+      if (v.cursor === null) break;
+      before = v.cursor;
+    }
+    expect(pages.flat()).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    expect(details(late.got)).toEqual([11, 12, 13]);
+    // The first renderer saw everything live, once.
+    expect(details(first.got)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13]);
+
+    // Subscribing again on the same sink (an Electron window reload) moves its mark: what was
+    // routed before is history now, not live.
+    emit(14);
+    late.got.length = 0;
+    await t.svc.dispatch('events.subscribe', { enabled: true }, late);
+    emit(15);
+    await wait(30);
+    const again = recordsOf((await t.svc.dispatch('history.query', { limit: 2 }, late)) as Hist);
+    expect(details([new Uint8Array(Buffer.from(again.records, 'base64'))])).toEqual([13, 14]);
+    expect(details(late.got)).toEqual([15]);
   });
 });
