@@ -61,7 +61,10 @@ describe('macro player', () => {
     expect(r.cancelled).toBe(true);
     expect(r.played).toBeLessThan(4);
     const pressed = new Set<number>();
-    for (const s of sent) s.down ? pressed.add(s.code) : pressed.delete(s.code);
+    for (const s of sent) {
+      if (s.down) pressed.add(s.code);
+      else pressed.delete(s.code);
+    }
     expect([...pressed]).toEqual([]);
     expect(plays.cancel(1)).toBe(false);
   });
