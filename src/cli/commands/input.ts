@@ -3,6 +3,7 @@
  * taken for the command's own duration; what the VM held is released first. Every CMD_INPUT
  * waits for its ACT_ACK (so a bounded lane never answers BUSY); the first refusal stops the
  * command (keys it pressed are released again). Text is typed on --layout (QEMU's keymaps).
+ * record, play and macros are keyboard macros (./macro.ts).
  */
 import { InputKind, Kind, LeaseClass, encodeInput } from '../../shared/model';
 import type { WireClient } from '../../main/wire';
@@ -11,6 +12,7 @@ import { CONNECT_OPTIONS, CONNECT_USAGE, checkAck, openSession, vmOption, withLe
 import { DEFAULT_LAYOUT, KeymapError, type Layout, loadLayout, strokesFor } from '../../main/host/keymap';
 import { keyCode } from './key-names';
 import { releaseHeld } from './release-held';
+import { MACRO_OPTIONS, MACRO_USAGE, macroAction } from './macro';
 
 const BUTTONS: Readonly<Record<string, number>> = { left: 0x110, right: 0x111, middle: 0x112 };
 const ABS_MAX = 32767;
@@ -99,7 +101,9 @@ export function stepsFor(action: string | undefined, rest: string[], p: ParsedAr
       ];
     }
     default:
-      throw new UsageError(`first argument must be key, type, move, click or scroll, got "${action ?? ''}"`);
+      throw new UsageError(
+        `first argument must be key, type, move, click, scroll, record, play or macros, got "${action ?? ''}"`,
+      );
   }
 }
 
@@ -134,15 +138,23 @@ async function sendSteps(client: WireClient, io: CliIo, vm: number, steps: Input
 
 export const inputCommand: CliCommand = {
   name: 'input',
-  summary: 'inject input: key, type "text" [--layout de], move, click, scroll (takes the INPUT lease)',
+  summary:
+    'inject input: key, type "text" [--layout de], move, click, scroll; record/play keyboard macros (takes the INPUT lease)',
   usage:
     'vmsig input key <key> [--down|--up] | type <text> [--layout L] | move <x> <y> [--rel] | click [left|right|middle] [--down|--up] | scroll <notches> [--horizontal]  --vm N ' +
     `${CONNECT_USAGE}\n  move: absolute 0..32767 on both axes (QEMU's tablet range), or --rel deltas` +
     `\n  --layout: the guest's keyboard layout, a name from /usr/share/qemu/keymaps (default ${DEFAULT_LAYOUT})` +
-    '\n  keys and buttons the VM held (a killed or preempted holder) are released first',
+    '\n  keys and buttons the VM held (a killed or preempted holder) are released first' +
+    MACRO_USAGE,
   async run(args, io) {
-    const p = parseArgs(args, [...CONNECT_OPTIONS, 'vm', 'layout'], ['down', 'up', 'rel', 'horizontal']);
+    const p = parseArgs(
+      args,
+      [...CONNECT_OPTIONS, 'vm', 'layout', ...MACRO_OPTIONS],
+      ['down', 'up', 'rel', 'horizontal'],
+    );
     const [action, ...rest] = p.positionals;
+    if (action === 'record' || action === 'play' || action === 'macros')
+      return macroAction(action, rest, p, io);
     const steps = stepsFor(action, rest, p);
     const vm = vmOption(p);
     const client = await openSession(p, 'input');
