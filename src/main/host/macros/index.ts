@@ -1,5 +1,4 @@
-/* Keyboard macros: the file format, the private store, the recorder and the player (shared by the CLI and the console). */
-export * from './macro-file';
+/* Keyboard macros: the format and recorder (src/shared/macros), the private store and the player (shared by the CLI and the console). */
+export * from '../../../shared/macros';
 export * from './macro-store';
-export * from './macro-recorder';
 export * from './macro-player';

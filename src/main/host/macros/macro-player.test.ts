@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { type HeldEntry, MacroPlays, type PlayerPort, playMacro } from './macro-player';
-import type { Macro } from './macro-file';
+import type { Macro } from '../../../shared/macros';
 
 /** A port that acknowledges like the core would and records what reached it, with when. */
 function recordingPort(held: HeldEntry[] = [], refuseAt = -1) {

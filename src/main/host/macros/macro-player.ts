@@ -6,7 +6,7 @@
  * refused) it releases every key the macro pressed and has not released.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Macro } from './macro-file';
+import type { Macro } from '../../../shared/macros';
 
 /** A key or a button the VM reports held (INPUT_HELD). */
 export interface HeldEntry {

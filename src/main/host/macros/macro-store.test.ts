@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ErrorCode } from '../../../shared/model';
-import { MacroError } from './macro-file';
+import { MacroError } from '../../../shared/macros';
 import { MacroStore, macroDir } from './macro-store';
 
 let root: string;

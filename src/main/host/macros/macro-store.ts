@@ -17,7 +17,7 @@ import {
   macroDurationMs,
   parseMacro,
   serializeMacro,
-} from './macro-file';
+} from '../../../shared/macros';
 
 /**
  * The macro directory: `$VMSIG_MACRO_DIR`, else `$XDG_CONFIG_HOME/vmsig/macros` (else

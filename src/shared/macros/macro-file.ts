@@ -4,7 +4,7 @@
  * the console or from a recording): it checks every field and every bound, and throws a
  * MacroError naming what is wrong; it never returns a half-checked macro.
  */
-import { ErrorCode, VmsigError } from '../../../shared/model';
+import { ErrorCode, VmsigError } from '../model';
 
 /** One key event of a macro: wait `delayMs` after the previous step, then press or release `code`. */
 export interface MacroStep {

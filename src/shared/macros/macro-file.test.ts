@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ErrorCode } from '../../../shared/model';
-import { prng } from '../../../../test/helpers/prng';
+import { ErrorCode } from '../model';
+import { prng } from '../../../test/helpers/prng';
 import { MAX_STEPS, MacroError, parseMacro, serializeMacro } from './macro-file';
 
 const good = {
