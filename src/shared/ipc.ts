@@ -176,6 +176,20 @@ export interface ImageView {
   bytes: number;
 }
 
+/** One key event of a macro: wait `delayMs` after the previous one, then press or release evdev `code`. */
+export interface MacroStepView {
+  delayMs: number;
+  code: number;
+  down: boolean;
+}
+
+/** A saved macro as the play menu lists it. */
+export interface MacroView {
+  name: string;
+  steps: number;
+  durationMs: number;
+}
+
 /** Invoke map: channel → [request, result]. */
 export interface InvokeMap {
   'state.snapshot': [Record<string, never>, Snapshot];
@@ -221,6 +235,20 @@ export interface InvokeMap {
   ];
   /** Stops the paste running on a VM; every key it pressed is released. */
   'input.typeCancel': [{ endpoint: number }, { cancelled: boolean }];
+  /** The saved keyboard macros (the host's macro directory); `errors` names files that cannot be used. */
+  'macro.list': [Record<string, never>, { macros: MacroView[]; dir: string; errors: string[] }];
+  /** Saves a recorded macro by name (0600 in the private macro directory; replaces one of that name). */
+  'macro.save': [{ name: string; steps: MacroStepView[] }, { name: string }];
+  /**
+   * Plays a saved macro under the console's INPUT lease: what the VM held is released, each
+   * key event waits for its ACT_ACK. Answers when done, cancelled or refused (`err`).
+   */
+  'macro.play': [
+    { endpoint: number; name: string; speed: 'recorded' | number },
+    { played: number; total: number; cancelled: boolean; err: string },
+  ];
+  /** Stops the macro playing on a VM; every key it pressed is released. */
+  'macro.cancel': [{ endpoint: number }, { cancelled: boolean }];
   /**
    * One page of journaled events before the live stream (the newest `limit` records numbered
    * below `before`, returned oldest first), packed as event records and base64-encoded so
@@ -273,6 +301,10 @@ export const INVOKE_CHANNELS: readonly InvokeChannel[] = [
   'input.preview',
   'input.type',
   'input.typeCancel',
+  'macro.list',
+  'macro.save',
+  'macro.play',
+  'macro.cancel',
   'history.query',
   'events.subscribe',
 ];

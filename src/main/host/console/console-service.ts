@@ -26,6 +26,7 @@ import { readSerial, vmImages, vmSettings } from './console-vms';
 import { formToManaged } from './vm-form';
 import { WindowStreams } from './window-streams';
 import { PasteRunner, layoutsFor, previewPaste } from './paste-runner';
+import { MacroDesk } from '../macros';
 
 export type { PushSink } from './renderer-push';
 
@@ -59,6 +60,11 @@ export class ConsoleService {
   private tickTimer: ReturnType<typeof setInterval> | null = null;
   /** Paste as keystrokes: each key event a command through the core, paced by its ACT_ACK. */
   private readonly paste = new PasteRunner(
+    (req) => this.commands.command((corr) => inputEvents(req, corr)[0]!),
+    (endpoint) => this.commands.command((corr) => queryInputEvent(endpoint, corr)),
+  );
+  /** Keyboard macros, played through the same commands as paste. */
+  private readonly macros = new MacroDesk(
     (req) => this.commands.command((corr) => inputEvents(req, corr)[0]!),
     (endpoint) => this.commands.command((corr) => queryInputEvent(endpoint, corr)),
   );
@@ -197,6 +203,10 @@ export class ConsoleService {
     'input.preview': (r) => previewPaste(this.paste, r.layout, r.text),
     'input.type': (r) => this.paste.type(r.endpoint, r.text, r.layout),
     'input.typeCancel': (r) => ({ cancelled: this.paste.cancel(r.endpoint) }),
+    'macro.list': () => this.macros.list(),
+    'macro.save': (r) => this.macros.save(r),
+    'macro.play': (r) => this.macros.play(r),
+    'macro.cancel': (r) => this.macros.cancel(r),
     'history.query': (r, sink) => this.streams.history(r, sink),
     'events.subscribe': (r, sink) => this.streams.subscribe(r, sink),
   };

@@ -4,6 +4,8 @@
  * never trusts a field it did not check and never coerces a wrong type into a right one.
  */
 import { ENDPOINT_MAX, ErrorCode, VmsigError } from '../../../shared/model';
+import { checkMacroName, checkSteps } from '../../../shared/macros';
+import { MAX_FIXED_MS } from '../macros';
 import {
   INVOKE_CHANNELS,
   type InputRequest,
@@ -204,6 +206,26 @@ export function validateRequest<C extends InvokeChannel>(channel: C, request: un
     case 'input.type':
       onlyKeys(o, ['endpoint', 'layout', 'text'], channel);
       out = { endpoint: endpoint(o), layout: str(o, 'layout', 16), text: str(o, 'text', PASTE_MAX) };
+      break;
+    case 'macro.list':
+      onlyKeys(o, [], channel);
+      out = {};
+      break;
+    case 'macro.save':
+      onlyKeys(o, ['name', 'steps'], channel);
+      out = { name: checkMacroName(o.name), steps: checkSteps(o.steps) };
+      break;
+    case 'macro.play':
+      onlyKeys(o, ['endpoint', 'name', 'speed'], channel);
+      out = {
+        endpoint: endpoint(o),
+        name: checkMacroName(o.name),
+        speed: o.speed === 'recorded' ? 'recorded' : int(o, 'speed', 0, MAX_FIXED_MS),
+      };
+      break;
+    case 'macro.cancel':
+      onlyKeys(o, ['endpoint'], channel);
+      out = { endpoint: endpoint(o) };
       break;
     case 'history.query': {
       onlyKeys(o, ['limit', 'vm', 'before', 'after'], channel);

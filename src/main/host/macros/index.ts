@@ -2,3 +2,4 @@
 export * from '../../../shared/macros';
 export * from './macro-store';
 export * from './macro-player';
+export * from './macro-desk';
