@@ -12,6 +12,7 @@ import { keyName } from '../../shared/keys';
 import { SendKeyMenu } from './send-key-menu';
 import { PasteDialog } from './paste-dialog';
 import { CaptureControls } from './capture-controls';
+import { MacroMenu } from './macro-menu';
 
 /** Grab/release, send keys, held keys. */
 export function InputBar({ endpoint }: { endpoint: number }) {
@@ -43,6 +44,7 @@ export function InputBar({ endpoint }: { endpoint: number }) {
       <SendKeyMenu endpoint={endpoint} vmName={vmName} enabled={mine} />
       <PasteDialog endpoint={endpoint} vmName={vmName} enabled={mine} />
       <CaptureControls endpoint={endpoint} vmName={vmName} enabled={grabbed} />
+      <MacroMenu endpoint={endpoint} vmName={vmName} grabbed={grabbed} mine={mine} />
       <div className="held" aria-label="Held keys">
         <button onClick={() => void queryHeld(endpoint)}>Held keys</button>
         <span>

@@ -1,0 +1,118 @@
+/*
+ * Keyboard macros in the console: recording what the operator types on the grabbed screen
+ * (the console's own pressed keys, with their timing, through the shared recorder), then
+ * saving it by name on the host; listing, playing and cancelling saved macros. Playing runs
+ * on the host under the console's INPUT lease; this store only asks and reports.
+ */
+import { create } from 'zustand';
+import type { MacroStepView, MacroView } from '../../shared/ipc';
+import { MacroRecorder } from '../../shared/macros';
+import { getApi } from '../api';
+import { useInput } from './input';
+import { notify } from './notices';
+
+/** Macro state of the page. */
+export interface MacrosState {
+  /** The VM being recorded and how many key events so far, or null. */
+  recording: { endpoint: number; count: number } | null;
+  /** A stopped recording waiting for a name, or null. */
+  pending: MacroStepView[] | null;
+  /** The saved macros, as last listed. */
+  list: MacroView[];
+  /** The macro playing per VM. */
+  playing: Record<number, string>;
+}
+
+/** The macros store. */
+export const useMacros = create<MacrosState>()(() => ({
+  recording: null,
+  pending: null,
+  list: [],
+  playing: {},
+}));
+
+let recorder: MacroRecorder | null = null;
+let unsubscribe: (() => void) | null = null;
+
+/** Keys only: a mouse button (codes ≥ 0x100) is not part of a keyboard macro. */
+const keys = (codes: readonly number[]): number[] => codes.filter((c) => c < 0x100);
+
+/** Starts recording the keys the console presses on `endpoint` (it must be grabbed); ends with the grab. */
+export function startRecording(endpoint: number): void {
+  if (recorder || useInput.getState().grabbed !== endpoint) return;
+  const rec = new MacroRecorder();
+  recorder = rec;
+  useMacros.setState({ recording: { endpoint, count: 0 }, pending: null });
+  unsubscribe = useInput.subscribe((s, prev) => {
+    const now = keys(s.pressed);
+    const before = keys(prev.pressed);
+    const t = performance.now();
+    for (const c of before) if (!now.includes(c)) rec.key(t, c, false);
+    for (const c of now) if (!before.includes(c)) rec.key(t, c, true);
+    if (s.grabbed !== endpoint) stopRecording();
+    else useMacros.setState({ recording: { endpoint, count: rec.count } });
+  });
+}
+
+/** Stops recording; what was recorded waits for a name (nothing recorded: nothing waits). */
+export function stopRecording(): void {
+  if (!recorder) return;
+  unsubscribe?.();
+  unsubscribe = null;
+  const steps = recorder.finish();
+  recorder = null;
+  useMacros.setState({ recording: null, pending: steps.length ? steps : null });
+  if (!steps.length) notify('warn', 'Nothing recorded: no key was pressed on the grabbed screen');
+}
+
+/** Drops the stopped recording. */
+export function discardRecording(): void {
+  useMacros.setState({ pending: null });
+}
+
+/** Saves the stopped recording as `name` on the host; keeps it when the host refuses. */
+export async function saveRecording(name: string): Promise<boolean> {
+  const steps = useMacros.getState().pending;
+  if (!steps) return false;
+  const r = await getApi().invoke('macro.save', { name, steps });
+  if (!r.ok) {
+    notify('error', `Macro not saved: ${r.error.message}`);
+    return false;
+  }
+  useMacros.setState({ pending: null });
+  notify('info', `Saved macro "${name}" (${steps.length} key events)`);
+  await refreshMacros();
+  return true;
+}
+
+/** Lists the host's macros into the store (files it cannot use are said as a notice). */
+export async function refreshMacros(): Promise<void> {
+  const r = await getApi().invoke('macro.list', {});
+  if (!r.ok) return notify('error', `Macros: ${r.error.message}`);
+  for (const e of r.value.errors) notify('warn', `Macro file not usable: ${e}`);
+  useMacros.setState({ list: r.value.macros });
+}
+
+/** Plays macro `name` on `endpoint` (at its recorded speed, or `speed` ms between key events). */
+export async function playMacro(endpoint: number, name: string, speed: 'recorded' | number): Promise<void> {
+  useMacros.setState((s) => ({ playing: { ...s.playing, [endpoint]: name } }));
+  try {
+    const r = await getApi().invoke('macro.play', { endpoint, name, speed });
+    if (!r.ok) return notify('error', `Macro "${name}" failed: ${r.error.message}`);
+    const { played, total, cancelled, err } = r.value;
+    if (err) notify('error', `Macro "${name}" stopped after ${played} of ${total} key events: ${err}`);
+    else if (cancelled)
+      notify('warn', `Macro "${name}" cancelled after ${played} of ${total} key events; keys released`);
+    else notify('info', `Played macro "${name}" (${total} key events)`);
+  } finally {
+    useMacros.setState((s) => {
+      const { [endpoint]: _done, ...rest } = s.playing;
+      return { playing: rest };
+    });
+  }
+}
+
+/** Cancels the macro playing on `endpoint`. */
+export async function cancelMacro(endpoint: number): Promise<void> {
+  await getApi().invoke('macro.cancel', { endpoint });
+}

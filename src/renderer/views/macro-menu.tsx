@@ -1,0 +1,165 @@
+/*
+ * Keyboard macros on the input toolbar: Record / Stop while the screen is grabbed, then a
+ * name to save it under; and the Macros… dialog that plays a saved macro at its recorded
+ * speed or at a fixed interval, with a Cancel that stops it with every key released.
+ */
+import { useEffect, useState } from 'react';
+import {
+  cancelMacro,
+  discardRecording,
+  playMacro,
+  refreshMacros,
+  saveRecording,
+  startRecording,
+  stopRecording,
+  useMacros,
+} from '../stores/macros';
+
+/** Record and save a macro on the grabbed VM. */
+function MacroRecord({ endpoint, grabbed }: { endpoint: number; grabbed: boolean }) {
+  const recording = useMacros((s) => s.recording);
+  const pending = useMacros((s) => s.pending);
+  const [name, setName] = useState('');
+  if (recording?.endpoint === endpoint)
+    return (
+      <>
+        <span role="status" aria-label="Macro recording">
+          Recording macro: {recording.count} key events
+        </span>
+        <button onClick={stopRecording}>Stop recording</button>
+      </>
+    );
+  if (pending)
+    return (
+      <form
+        className="macro-save"
+        aria-label="Save macro"
+        onSubmit={(e) => {
+          e.preventDefault();
+          void saveRecording(name).then((ok) => ok && setName(''));
+        }}
+      >
+        <label>
+          Macro name <input value={name} onChange={(e) => setName(e.target.value)} maxLength={64} />
+        </label>
+        <button type="submit" disabled={!name}>
+          Save macro
+        </button>
+        <button type="button" onClick={discardRecording}>
+          Discard
+        </button>
+      </form>
+    );
+  return (
+    <button onClick={() => startRecording(endpoint)} disabled={!grabbed || recording !== null}>
+      Record macro
+    </button>
+  );
+}
+
+/** The Macros… button and its play dialog. */
+function MacroPlay({ endpoint, vmName, enabled }: { endpoint: number; vmName: string; enabled: boolean }) {
+  const list = useMacros((s) => s.list);
+  const playing = useMacros((s) => s.playing[endpoint]);
+  const [open, setOpen] = useState(false);
+  const [name, setName] = useState('');
+  const [fixed, setFixed] = useState(false);
+  const [ms, setMs] = useState(20);
+  useEffect(() => {
+    if (open) void refreshMacros();
+  }, [open]);
+  const chosen = list.some((m) => m.name === name) ? name : (list[0]?.name ?? '');
+  return (
+    <>
+      <button onClick={() => setOpen(true)} disabled={!enabled || open}>
+        Macros…
+      </button>
+      {open && (
+        <div role="dialog" aria-modal="true" aria-label="Play macro" className="dialog">
+          <p>
+            Play a macro on <strong>{vmName}</strong> (keys it holds are released when it ends or is
+            cancelled)
+          </p>
+          {list.length === 0 ? (
+            <p>No saved macros yet: grab the screen, Record macro, type, Stop recording, name it.</p>
+          ) : (
+            <label>
+              Macro{' '}
+              <select value={chosen} disabled={!!playing} onChange={(e) => setName(e.target.value)}>
+                {list.map((m) => (
+                  <option key={m.name} value={m.name}>
+                    {m.name} ({m.steps} key events, {(m.durationMs / 1000).toFixed(1)} s)
+                  </option>
+                ))}
+              </select>
+            </label>
+          )}
+          <label>
+            Speed{' '}
+            <select
+              value={fixed ? 'fixed' : 'recorded'}
+              onChange={(e) => setFixed(e.target.value === 'fixed')}
+            >
+              <option value="recorded">As recorded</option>
+              <option value="fixed">Fixed interval</option>
+            </select>
+          </label>
+          {fixed && (
+            <label>
+              Milliseconds between key events{' '}
+              <input
+                type="number"
+                min={0}
+                max={10000}
+                value={ms}
+                onChange={(e) =>
+                  setMs(Math.max(0, Math.min(10_000, Math.round(Number(e.target.value) || 0))))
+                }
+              />
+            </label>
+          )}
+          <div className="row-actions">
+            {playing ? (
+              <>
+                <span>Playing {playing}…</span>
+                <button className="danger" onClick={() => void cancelMacro(endpoint)}>
+                  Cancel macro
+                </button>
+              </>
+            ) : (
+              <>
+                <button
+                  disabled={!chosen}
+                  onClick={() => void playMacro(endpoint, chosen, fixed ? ms : 'recorded')}
+                >
+                  Play
+                </button>
+                <button onClick={() => setOpen(false)}>Close</button>
+              </>
+            )}
+          </div>
+        </div>
+      )}
+    </>
+  );
+}
+
+/** Macro controls of one VM: recording needs the grab, playing the INPUT lease. */
+export function MacroMenu({
+  endpoint,
+  vmName,
+  grabbed,
+  mine,
+}: {
+  endpoint: number;
+  vmName: string;
+  grabbed: boolean;
+  mine: boolean;
+}) {
+  return (
+    <span className="macro-menu">
+      <MacroRecord endpoint={endpoint} grabbed={grabbed} />
+      <MacroPlay endpoint={endpoint} vmName={vmName} enabled={mine} />
+    </span>
+  );
+}
