@@ -99,7 +99,7 @@ async function close(app: ElectronApplication, pid: number): Promise<void> {
 /** Starts the Electron shell with the demo VM and waits until the guest is ready. */
 export async function startElectronHost(): Promise<RunningHost> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vmsig-e2e-electron-'));
-  const { app, pid, log } = await launch(writeConfig(dir));
+  const { app, pid, log } = await launch(writeConfig(dir), { VMSIG_MACRO_DIR: path.join(dir, 'macros') });
   let exited = false;
   app.process().once('exit', () => (exited = true));
   const stop = async (): Promise<void> => {

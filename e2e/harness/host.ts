@@ -168,7 +168,12 @@ export async function startHost(extraArgs: string[] = []): Promise<RunningHost> 
   const child: ChildProcess = spawn(
     process.execPath,
     [path.join(repo, 'bin/vmsig.mjs'), 'serve', '--config', config, ...extraArgs],
-    { cwd: repo, stdio: ['ignore', 'pipe', 'pipe'] },
+    // Macros in the host's own directory (removed with it), never the user's.
+    {
+      cwd: repo,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, VMSIG_MACRO_DIR: path.join(dir, 'macros') },
+    },
   );
   let out = '';
   let err = '';

@@ -85,7 +85,12 @@ function MacroPlay({ endpoint, vmName, enabled }: { endpoint: number; vmName: st
           ) : (
             <label>
               Macro{' '}
-              <select value={chosen} disabled={!!playing} onChange={(e) => setName(e.target.value)}>
+              <select
+                aria-label="Macro"
+                value={chosen}
+                disabled={!!playing}
+                onChange={(e) => setName(e.target.value)}
+              >
                 {list.map((m) => (
                   <option key={m.name} value={m.name}>
                     {m.name} ({m.steps} key events, {(m.durationMs / 1000).toFixed(1)} s)
