@@ -5,6 +5,8 @@
  */
 import { contextBridge, ipcRenderer } from 'electron';
 import {
+  CAPTURE_SET,
+  type CaptureBridge,
   HostErrorCode,
   INVOKE_CHANNELS,
   IPC_PREFIX,
@@ -62,4 +64,7 @@ ipcRenderer.on(IPC_PREFIX + DISPLAY_PORT, (e, msg: { nonce?: unknown }) => {
   page.postMessage({ vmsigDisplayPort: msg.nonce }, origin, [...e.ports]);
 });
 
-contextBridge.exposeInMainWorld('vmsig', { ...api, display });
+// Keyboard capture: main stops the window's menu shortcuts while the page holds the grab.
+const capture: CaptureBridge = { set: (on) => ipcRenderer.invoke(IPC_PREFIX + CAPTURE_SET, { on }) };
+
+contextBridge.exposeInMainWorld('vmsig', { ...api, display, capture });

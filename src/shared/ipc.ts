@@ -323,6 +323,15 @@ export type PushChannel = keyof PushMap;
 /** Prefix every Electron IPC channel carries, so main can reject strangers. */
 export const IPC_PREFIX = 'vmsig:';
 
+/** Electron: the window's keyboard capture (after IPC_PREFIX); the other shell has no such channel. */
+export const CAPTURE_SET = 'capture.set';
+
+/** What the Electron preload adds to `window.vmsig` for keyboard capture. */
+export interface CaptureBridge {
+  /** While on and the window is focused, menu and app shortcuts (Ctrl+W, Ctrl+R, F11, Alt) go to the page. */
+  set(on: boolean): Promise<IpcResult<{ on: boolean }>>;
+}
+
 /** The API the renderer sees as `window.vmsig` (Electron preload) or over the WebSocket. */
 export interface VmsigApi {
   /** Calls a main-side command; resolves with a result, never rejects for command errors. */

@@ -11,6 +11,7 @@ import { ConsoleService, type PushSink } from '../host/console';
 import { HostService } from '../host/host-service';
 import { bindIpc, webContentsSink } from './ipc-bindings';
 import { bindDisplayIpc } from './display-ports';
+import { bindKeyboardCapture } from './keyboard-capture';
 import { DisplayService } from '../host/display';
 import { createWindow, lockSession } from './window';
 import { journalSettings } from '../host/journal-settings';
@@ -61,6 +62,7 @@ async function main(): Promise<void> {
   // Screens go through the host's RFB relay over MessagePorts, under the console control's rights.
   const display = new DisplayService(host, () => service.id, { log });
   const unbindDisplay = bindDisplayIpc(display, paths.rendererDir);
+  const unbindCapture = bindKeyboardCapture(paths.rendererDir);
   const open = (): void => {
     const win = createWindow(paths);
     const sink = webContentsSink(win.webContents);
@@ -78,6 +80,7 @@ async function main(): Promise<void> {
     e.preventDefault();
     unbind();
     unbindDisplay();
+    unbindCapture();
     display.closeAll();
     service.stop();
     void host.stop().finally(() => app.exit(0));

@@ -2,10 +2,12 @@
  * Fullscreen and keyboard capture for the grabbed screen, and the sticky Ctrl/Alt/Super
  * toggles, and the choice of the key combo that ends a grab. In fullscreen, Chromium's Keyboard Lock API sends browser and desktop shortcuts
  * (Ctrl+W, Alt+Tab, Super) to the page, so they reach the guest; elsewhere it says it cannot.
+ * In Electron the grab alone also turns the window's menu shortcuts off (input/desktop-capture).
  */
 import { useEffect, useState } from 'react';
 import { STICKY, type StickyName, installStickyRelease, toggleSticky, useSticky } from '../input/sticky';
 import { RELEASE_COMBOS, setReleaseCombo, useReleaseCombo } from '../input/release-combo';
+import { installDesktopCapture } from '../input/desktop-capture';
 
 interface KeyboardLock {
   lock(keys?: string[]): Promise<void>;
@@ -27,6 +29,8 @@ export function CaptureControls({
   const combo = useReleaseCombo((s) => s.combo);
   const [locked, setLocked] = useState<'none' | 'locked' | 'unsupported'>('none');
   useEffect(() => installStickyRelease(), []);
+  // Electron: while grabbed, the window's shortcuts go to the guest (no-op in the browser).
+  useEffect(() => installDesktopCapture(), []);
   useEffect(() => {
     const onChange = (): void => {
       if (document.fullscreenElement) return;
