@@ -128,7 +128,7 @@ describe.skipIf(!guest.ok)('keyboard macros on a real guest', () => {
     expect(await held()).toBe('VM 1: nothing held');
   }, 90_000);
 
-  it('refuses a macro file others can read, and names a bad one', async () => {
+  it('refuses a macro file others can read, names a bad one, and saves no empty recording', async () => {
     const file = path.join(macroDir, 'greet.json');
     fs.chmodSync(file, 0o644);
     const r = await as(OPERATOR, ['input', 'play', 'greet', '--vm', '1']);
@@ -142,6 +142,11 @@ describe.skipIf(!guest.ok)('keyboard macros on a real guest', () => {
     expect(b.code).toBe(1);
     expect(b.err).toMatch(/INVAL: .*broken\.json: not JSON/);
     fs.rmSync(path.join(macroDir, 'broken.json'));
+    // --for ends a recording by itself; with nothing typed nothing is saved.
+    const quiet = await as(OPERATOR, ['input', 'record', 'quiet', '--vm', '1', '--for', '1']);
+    expect(quiet.code).toBe(1);
+    expect(quiet.err).toContain('nothing recorded on VM 1: macro "quiet" not saved');
+    expect(fs.existsSync(path.join(macroDir, 'quiet.json'))).toBe(false);
   });
 
   it('a play cancelled while it holds Shift leaves nothing held; the next character is unmodified', async () => {
