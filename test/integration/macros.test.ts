@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/main/host/config';
 import { HostService } from '../../src/main/host/host-service';
 import { MacroStore } from '../../src/main/host/macros';
+import { JournalReader } from '../../src/main/host/journal';
 import { InputKind, Kind, LeaseClass, encodeInput, encodeLeaseReq } from '../../src/shared/model';
 import { WireClient } from '../../src/main/wire';
 import { KEY } from '../../src/shared/keys';
@@ -86,6 +87,7 @@ describe.skipIf(!guest.ok)('keyboard macros on a real guest', () => {
       config: loadConfig(cfg),
       log: () => {},
       runtimeDir: path.join(dir, 'vms'),
+      journal: { dir: path.join(dir, 'journal') },
     });
     serial = host.vms()[0]!.serialPath!;
     sock = host.socketPath;
@@ -126,6 +128,13 @@ describe.skipIf(!guest.ok)('keyboard macros on a real guest', () => {
     expect(fixed.code).toBe(0);
     await until(() => count(marker) === 3, 20_000, 'the marker at fixed speed', 100);
     expect(await held()).toBe('VM 1: nothing held');
+    // Journaled like any input: both plays' key events, as the operator's commands, none refused.
+    const steps = new MacroStore(macroDir).load('greet').steps.length;
+    const journaled = new JournalReader(path.join(dir, 'journal'))
+      .query({ limit: 20_000, order: 'asc' })
+      .records.filter((r) => r.event.kind === Kind.CMD_INPUT && r.principal === 1);
+    expect(journaled).toHaveLength(2 * steps);
+    expect(journaled.filter((r) => r.refused)).toEqual([]);
   }, 90_000);
 
   it('refuses a macro file others can read, names a bad one, and saves no empty recording', async () => {
