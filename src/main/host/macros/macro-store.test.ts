@@ -63,6 +63,14 @@ describe('macro store', () => {
     expect(refusal(() => store.save(macro))).toMatchObject({ code: ErrorCode.PERM });
   });
 
+  // Only root can give a file away; elsewhere the owner check is the same code path as the mode's.
+  it.skipIf(process.getuid?.() !== 0)('refuses a macro file owned by someone else', () => {
+    const file = store.save(macro);
+    fs.chownSync(file, 65534, 65534);
+    expect(refusal(() => store.load('login'))).toMatchObject({ code: ErrorCode.PERM });
+    expect(refusal(() => store.load('login')).detail).toMatch(/owned by uid 65534, not by you/);
+  });
+
   it('answers NOENT for a missing macro, INVAL for a bad name or bad content, and lists nothing without a directory', () => {
     expect(store.list()).toEqual({ macros: [], errors: [] });
     expect(refusal(() => store.load('nope'))).toMatchObject({ code: ErrorCode.NOENT });
