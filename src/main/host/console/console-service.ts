@@ -26,7 +26,7 @@ import { readSerial, vmImages, vmSettings } from './console-vms';
 import { formToManaged } from './vm-form';
 import { WindowStreams } from './window-streams';
 import { PasteRunner, layoutsFor, previewPaste } from './paste-runner';
-import { MacroDesk } from '../macros';
+import { MacroDesk, MacroPlays } from '../macros';
 
 export type { PushSink } from './renderer-push';
 
@@ -58,15 +58,20 @@ export class ConsoleService {
   private controlId = 0;
   private drainScheduled = false;
   private tickTimer: ReturnType<typeof setInterval> | null = null;
+  /** One key sequence (paste or macro) at a time per VM. */
+  private readonly plays = new MacroPlays();
   /** Paste as keystrokes: each key event a command through the core, paced by its ACT_ACK. */
   private readonly paste = new PasteRunner(
     (req) => this.commands.command((corr) => inputEvents(req, corr)[0]!),
     (endpoint) => this.commands.command((corr) => queryInputEvent(endpoint, corr)),
+    this.plays,
   );
   /** Keyboard macros, played through the same commands as paste. */
   private readonly macros = new MacroDesk(
     (req) => this.commands.command((corr) => inputEvents(req, corr)[0]!),
     (endpoint) => this.commands.command((corr) => queryInputEvent(endpoint, corr)),
+    undefined,
+    this.plays,
   );
 
   constructor(

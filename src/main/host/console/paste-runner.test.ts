@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { CommandReply, InputRequest } from '../../../shared/ipc';
 import { PasteRunner } from './paste-runner';
+import { MacroPlays, replyPort } from '../macros';
 import fs from 'node:fs';
 import { KEYMAPS_DIR } from '../keymap';
 
@@ -71,5 +72,30 @@ describe.skipIf(!fs.existsSync(KEYMAPS_DIR))('paste runner', () => {
     const r = await runner.type(1, 'Ab', 'en-us');
     expect(r).toMatchObject({ typed: 0, err: 'LEASE' });
     expect(core.sent.at(-1)).toBe('42^'); // the Shift it pressed is let go
+  });
+
+  it('never types at once with a macro on the same VM (one shared player: the second is BUSY)', async () => {
+    const core = fakeCore();
+    const plays = new MacroPlays();
+    const runner = new PasteRunner(core.send, core.query, plays);
+    const paste = runner.type(1, 'a'.repeat(30), 'en-us');
+    await new Promise((res) => setTimeout(res, 5));
+    const macro = {
+      steps: [
+        { delayMs: 0, code: 48, down: true },
+        { delayMs: 0, code: 48, down: false },
+      ],
+    };
+    const port = replyPort(1, core.send, core.query);
+    expect(await plays.play(1, port, macro, 0)).toMatchObject({ played: 0, err: 'BUSY' });
+    expect(await plays.play(2, replyPort(2, core.send, core.query), macro, 0)).toMatchObject({
+      played: 2,
+      err: '',
+    });
+    expect(await paste).toMatchObject({ typed: 30, err: '' });
+    const during = plays.play(1, port, { steps: Array(40).fill(macro.steps).flat() }, 0);
+    await new Promise((res) => setTimeout(res, 5));
+    expect(await runner.type(1, 'b', 'en-us')).toMatchObject({ typed: 0, err: 'BUSY' });
+    expect(await during).toMatchObject({ played: 80, err: '' });
   });
 });

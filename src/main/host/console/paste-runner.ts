@@ -1,10 +1,12 @@
 /*
- * The console's "paste as keystrokes": text typed on a VM's keyboard layout as CMD_INPUT
- * under the console control's INPUT lease, one event at a time, each waiting for its
- * ACT_ACK (so the bounded input lane never answers BUSY). It releases what the VM held
- * first, and a cancel (or a refusal) stops it and releases every key. Nothing bypasses the core.
+ * The console's "paste as keystrokes": text turned into key steps on a VM's keyboard layout
+ * and played by the macro player (CMD_INPUT under the console control's INPUT lease, each
+ * event waiting for its ACT_ACK, what the VM held released first, every key released on a
+ * cancel or a refusal). Nothing bypasses the core.
  */
 import type { CommandReply, InputRequest } from '../../../shared/ipc';
+import type { MacroStep } from '../../../shared/macros';
+import { MacroPlays, replyPort } from '../macros';
 import {
   DEFAULT_LAYOUT,
   KeymapError,
@@ -30,19 +32,12 @@ export interface PasteResult {
   err: string;
 }
 
-const held = (r: CommandReply): { type: 'key' | 'button'; code: number }[] =>
-  ((r.fields.held as string[] | undefined) ?? []).map((h) => {
-    const [kind, code] = h.split(':');
-    return { type: kind === 'BTN' ? 'button' : 'key', code: Number(code) };
-  });
-
-/** Runs pastes, at most one per VM. */
+/** Runs pastes, at most one per VM (a macro playing there counts too). */
 export class PasteRunner {
-  private readonly running = new Map<number, { cancelled: boolean }>();
-
   constructor(
     private readonly send: SendCommand,
     private readonly query: QueryHeld,
+    private readonly plays = new MacroPlays(),
   ) {}
 
   /** The distinct characters `layout` cannot type (KeymapError when the layout is unknown). */
@@ -54,7 +49,6 @@ export class PasteRunner {
   async type(endpoint: number, text: string, layout: string): Promise<PasteResult> {
     const chars = [...text.replace(/\r\n?/g, '\n').normalize('NFC')];
     const result: PasteResult = { typed: 0, total: chars.length, cancelled: false, err: '' };
-    if (this.running.has(endpoint)) return { ...result, err: 'BUSY' };
     let perChar: KeyStroke[][];
     try {
       const l = loadLayout(layout);
@@ -63,47 +57,21 @@ export class PasteRunner {
       if (e instanceof KeymapError) return { ...result, err: e.code };
       throw e;
     }
-    const run = { cancelled: false };
-    this.running.set(endpoint, run);
-    const down = new Set<number>();
-    try {
-      const err = await this.releaseHeld(endpoint);
-      if (err) return { ...result, err };
-      for (const strokes of perChar) {
-        for (const s of strokes) {
-          if (run.cancelled) return { ...result, cancelled: true };
-          const r = await this.send({ endpoint, type: 'key', code: s.code, down: s.down });
-          if (!r.ok) return { ...result, err: r.err };
-          if (s.down) down.add(s.code);
-          else down.delete(s.code);
-        }
-        result.typed++;
-      }
-      return result;
-    } finally {
-      this.running.delete(endpoint);
-      // Cancelled or refused mid-chord: let go of what this paste pressed (refusals ignored:
-      // without the lease the next holder releases them).
-      for (const code of [...down].reverse())
-        await this.send({ endpoint, type: 'key', code, down: false }).catch(() => undefined);
+    const steps: MacroStep[] = perChar.flat().map((s) => ({ delayMs: 0, code: s.code, down: s.down }));
+    const played = await this.plays.play(endpoint, replyPort(endpoint, this.send, this.query), { steps }, 0);
+    // A character counts as typed once its last key event was acknowledged.
+    let end = 0;
+    for (const strokes of perChar) {
+      end += strokes.length;
+      if (end > played.played) break;
+      result.typed++;
     }
+    return { ...result, cancelled: played.cancelled, err: played.err };
   }
 
   /** Stops the paste running on `endpoint` (its keys are released); false when none runs. */
   cancel(endpoint: number): boolean {
-    const run = this.running.get(endpoint);
-    if (run) run.cancelled = true;
-    return run !== undefined;
-  }
-
-  private async releaseHeld(endpoint: number): Promise<string> {
-    const q = await this.query(endpoint);
-    if (!q.ok) return q.err;
-    for (const h of held(q)) {
-      const r = await this.send({ endpoint, ...h, down: false });
-      if (!r.ok) return r.err;
-    }
-    return '';
+    return this.plays.cancel(endpoint);
   }
 }
 

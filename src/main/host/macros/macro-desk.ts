@@ -33,12 +33,12 @@ export function replyPort(endpoint: number, send: SendInputCommand, query: Query
 
 /** Serves the macro channels; every failure is a MacroError (a VmsigError) the service turns into {code, message}. */
 export class MacroDesk {
-  private readonly plays = new MacroPlays();
-
   constructor(
     private readonly send: SendInputCommand,
     private readonly query: QueryHeldCommand,
     readonly store = new MacroStore(),
+    /** Shared with the console's paste, so a macro and a paste never type on one VM at once. */
+    private readonly plays = new MacroPlays(),
   ) {}
 
   list(): InvokeResponse<'macro.list'> {

@@ -45,7 +45,7 @@ export const MAX_FIXED_MS = 10_000;
  */
 export async function playMacro(
   port: PlayerPort,
-  macro: Macro,
+  macro: Pick<Macro, 'steps'>,
   speed: PlaySpeed,
   signal?: AbortSignal,
 ): Promise<PlayResult> {
@@ -87,12 +87,20 @@ export async function playMacro(
   }
 }
 
-/** At most one macro playing per VM, each cancellable by VM (the console's Cancel button). */
+/**
+ * At most one key sequence playing per VM — a macro or a paste, which share this — each
+ * cancellable by VM (the console's Cancel buttons): two at once would interleave their keys.
+ */
 export class MacroPlays {
   private readonly running = new Map<number, AbortController>();
 
-  /** Plays on `endpoint` unless a macro already plays there (then `err` BUSY). */
-  async play(endpoint: number, port: PlayerPort, macro: Macro, speed: PlaySpeed): Promise<PlayResult> {
+  /** Plays on `endpoint` unless a macro or paste already plays there (then `err` BUSY). */
+  async play(
+    endpoint: number,
+    port: PlayerPort,
+    macro: Pick<Macro, 'steps'>,
+    speed: PlaySpeed,
+  ): Promise<PlayResult> {
     if (this.running.has(endpoint))
       return { played: 0, total: macro.steps.length, cancelled: false, err: 'BUSY', releasedFirst: [] };
     const ac = new AbortController();
@@ -104,7 +112,7 @@ export class MacroPlays {
     }
   }
 
-  /** Cancels the macro playing on `endpoint`; false when none plays. */
+  /** Cancels the macro or paste playing on `endpoint`; false when none plays. */
   cancel(endpoint: number): boolean {
     const ac = this.running.get(endpoint);
     ac?.abort();
