@@ -55,12 +55,19 @@ const INSTALL_PROBE = `(() => {
   };
   requestAnimationFrame(tick);
   new PerformanceObserver((list) => list.getEntries().forEach((e) => window.__probe.long.push(e.duration))).observe({ type: 'longtask' });
+  // Long animation frames name the scripts that ran in them (which long task was what).
+  p.loaf = [];
+  new PerformanceObserver((list) => list.getEntries().forEach((e) => {
+    if (e.duration <= 50) return;
+    const scripts = e.scripts.map((s) => ({ d: Math.round(s.duration), inv: s.invoker, fn: s.sourceFunctionName, at: s.sourceCharPosition, layout: Math.round(s.forcedStyleAndLayoutDuration) }));
+    p.loaf.push({ d: Math.round(e.duration), block: Math.round(e.blockingDuration), render: Math.round(e.renderStart ? e.startTime + e.duration - e.renderStart : 0), style: Math.round(e.styleAndLayoutStart ? e.startTime + e.duration - e.styleAndLayoutStart : 0), scripts });
+  })).observe({ type: 'long-animation-frame' });
 })()`;
 const READ_PROBE = `(() => {
   const p = window.__probe;
   const w = [...p.windows].sort((a, b) => a - b);
-  const out = { fps: w.length ? w[Math.floor(w.length / 2)] : 0, minFps: w.length ? w[0] : 0, longTasks: p.long.length, longestMs: Math.max(0, ...p.long) };
-  p.windows = []; p.long = []; p.t0 = performance.now();
+  const out = { fps: w.length ? w[Math.floor(w.length / 2)] : 0, minFps: w.length ? w[0] : 0, longTasks: p.long.length, longestMs: Math.max(0, ...p.long), loaf: p.loaf.sort((a, b) => b.d - a.d).slice(0, 5) };
+  p.windows = []; p.long = []; p.loaf = []; p.t0 = performance.now();
   return out;
 })()`;
 
@@ -70,6 +77,8 @@ interface Probe {
   minFps: number;
   longTasks: number;
   longestMs: number;
+  /** The longest animation frames over 50 ms, with the scripts that ran in them. */
+  loaf: unknown[];
 }
 
 /** Installs frame and long-task counters in the page; returns a reader (and reset) of fps, long tasks, longest. */
@@ -228,6 +237,8 @@ export async function run(report: Reporter): Promise<void> {
       writeFileSync(process.env.VMSIG_UI_PROFILE!, JSON.stringify(profile));
       await cdp.detach();
     }
+    if (process.env.VMSIG_UI_LOAF)
+      process.stderr.write(`${JSON.stringify({ base: base.loaf, goal: goal.loaf }, null, 1)}\n`);
     const heapAfter = await heapMiB(page);
     const fpsNote = (m: Probe): string => `median of 500 ms windows; lowest window ${m.minFps.toFixed(1)}`;
     report(
