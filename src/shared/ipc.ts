@@ -256,20 +256,42 @@ export interface InvokeMap {
    * this renderer's events.subscribe enabled its stream, so history and live events meet
    * exactly (nothing twice, nothing lost). `cursor` is the `before` of the next older page,
    * null once the journal holds nothing older. `available` is false without a journal.
+   * `sampled` lists, as flat triples (index in `records`, count, the record's wall ms), the
+   * records before which the journal left out `count` events of the same kind and VM (sampled
+   * or capped since the previous one it kept); `firstRec` is the
+   * oldest record retention left on disk (null: none).
    */
   'history.query': [
     { limit: number; vm?: number; before?: number; after?: number },
-    { available: boolean; records: string; count: number; cursor: number | null; runStartRec: number },
+    {
+      available: boolean;
+      records: string;
+      count: number;
+      cursor: number | null;
+      runStartRec: number;
+      sampled: number[];
+      firstRec: number | null;
+    },
   ];
   /**
    * Turns this renderer's event stream on or off (the console keeps observing either way).
    * On: `run` names this host run (seq restarts with the host), `mark` is the journal record
    * the live stream starts at (null without a journal), `seq` the last seq routed before it,
-   * `state` the replayed state the journal does not hold (packed records, base64).
+   * `state` the replayed state the journal does not hold (packed records, base64),
+   * `sampled` the events this console would see that the journal left out since the last one
+   * it kept of their kind and VM (no record below `mark` counts them).
    */
   'events.subscribe': [
     { enabled: boolean },
-    { enabled: boolean; run: string; mark: number | null; runStartRec: number; seq: number; state: string },
+    {
+      enabled: boolean;
+      run: string;
+      mark: number | null;
+      runStartRec: number;
+      seq: number;
+      state: string;
+      sampled: number;
+    },
   ];
 }
 

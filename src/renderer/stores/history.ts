@@ -5,6 +5,7 @@
  */
 import { getApi } from '../api';
 import { pageLimit, pageSizeFrom } from '../timeline/history-paging';
+import { sampledAtFirstMark } from './live-session';
 import { notify } from './notices';
 import { prependHistory, setHistory, timelineData, useTimeline } from './timeline';
 
@@ -45,6 +46,12 @@ export async function loadHistoryPage(): Promise<void> {
       prependHistory(
         Uint8Array.from(atob(r.value.records), (c) => c.charCodeAt(0)),
         r.value.cursor,
+        {
+          sampled: r.value.sampled,
+          // What was sampled away after the newest record below the live mark: the first page only.
+          pending: prev.cursor === null ? sampledAtFirstMark() : 0,
+          firstRec: r.value.firstRec,
+        },
       );
     }
   } catch (e) {

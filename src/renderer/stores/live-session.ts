@@ -8,6 +8,15 @@
 import { getApi } from '../api';
 import { RowKind } from '../timeline/event-ring';
 import { type FillRange, fillRanges, gapNote, liveSeqsSince } from '../timeline/gap-fill';
+import {
+  type SampledGap,
+  mergeGaps,
+  retainedAway,
+  retentionNote,
+  sampledGap,
+  sampledNote,
+  withPending,
+} from '../timeline/journal-gaps';
 import { forEachEventRecord } from '../../shared/ipc-records';
 import type { InvokeResponse } from '../../shared/ipc';
 import { eventU32 } from '../../shared/model';
@@ -22,6 +31,12 @@ let session: (Subscribed & { liveFrom: number }) | null = null;
 let held: Uint8Array[] | null = null;
 /** Wall time the connection was lost (for the gap row's span). */
 let lostAt: number | null = null;
+
+/** Events sampled away before the first subscribe's mark that no history record counts (see history.ts). */
+export function sampledAtFirstMark(): number {
+  return firstSampled;
+}
+let firstSampled = 0;
 
 const decode = (b64: string): Uint8Array => Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
 
@@ -50,6 +65,7 @@ export async function subscribeLive(onBatch: (b: Uint8Array) => void): Promise<b
     const ring = timelineData.ring;
     if (session === null) {
       if (next.state) forEachEventRecord(decode(next.state), (b, o) => ring.push(b, o, RowKind.STATE));
+      firstSampled = next.sampled;
     } else {
       await fillMissed(session, next);
     }
@@ -79,30 +95,59 @@ async function fillMissed(prev: NonNullable<typeof session>, next: Subscribed): 
     return;
   }
   let filled = 0;
+  let sampled: SampledGap | null = null;
   for (const range of fillRanges(prev.mark, next, sameRun)) {
-    const out = await fillRange(range, seen.seqs);
+    const out = await fillRange(range, seen.seqs, span);
     filled += out.added;
+    if (out.sampled) sampled = sampled ? mergeGaps(sampled, out.sampled) : out.sampled;
     if (out.cut) ring.pushGap(gapNote('the journal could not be read', null, null, next.seq, span));
   }
+  // Left out after the last record of their kind and VM below the new mark: no record counts them.
+  sampled = withPending(sampled, next.sampled, span.to);
+  if (sampled) ring.pushGap(sampledNote(sampled, true));
   if (filled > 0) notify('info', `Loaded ${filled} events missed while disconnected`);
 }
 
-/** Appends one journal range in order, skipping seqs that arrived live; pages until done. */
-async function fillRange(range: FillRange, seen: Set<number>): Promise<{ added: number; cut: boolean }> {
+/**
+ * Appends one journal range in order, skipping seqs that arrived live; pages until done.
+ * Says what the journal could not supply: a retention gap row goes in at once (it precedes
+ * the records), the sampled-away count is returned (its events are spread between them).
+ */
+async function fillRange(
+  range: FillRange,
+  seen: Set<number>,
+  span: { from: number; to: number },
+): Promise<{ added: number; cut: boolean; sampled: SampledGap | null }> {
   const ring = timelineData.ring;
   let after = range.after;
   let added = 0;
+  let sampled: SampledGap | null = null;
   for (;;) {
     const limit = Math.min(5_000, ring.capacity);
     const r = await getApi().invoke('history.query', { limit, after, before: range.before });
-    if (!r.ok || !r.value.available) return { added, cut: true };
+    if (!r.ok || !r.value.available) return { added, cut: true, sampled };
+    if (after === range.after) {
+      const missing = Math.min(retainedAway(r.value.firstRec, range.after), range.before - range.after - 1);
+      if (missing > 0) ring.pushGap(retentionNote(missing, span.to));
+    }
+    const taken: boolean[] = [];
+    const kinds: number[] = [];
     forEachEventRecord(decode(r.value.records), (body, origin) => {
       const seq = eventU32(body, 'seq');
-      if (range.dedup && seen.has(seq)) return;
+      kinds.push(eventU32(body, 'kind'));
+      const dup = range.dedup && seen.has(seq);
+      taken.push(!dup);
+      if (dup) return;
       ring.push(body, origin);
       added++;
     });
-    if (r.value.cursor === null || r.value.count < limit) return { added, cut: false };
+    const page = sampledGap(
+      r.value.sampled,
+      (i) => taken[i] === true,
+      (i) => kinds[i]!,
+    );
+    if (page) sampled = sampled ? mergeGaps(sampled, page) : page;
+    if (r.value.cursor === null || r.value.count < limit) return { added, cut: false, sampled };
     after = r.value.cursor;
   }
 }

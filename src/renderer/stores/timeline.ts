@@ -11,6 +11,14 @@ import { type HistoryState, HISTORY_IDLE, afterPage, prependPage } from '../time
 import { TimelineIndex } from '../timeline/timeline-index';
 import { Activity } from '../timeline/activity';
 import { filterFromQuery, queryWithFilter } from '../timeline/filter-url';
+import {
+  FIRST_REC,
+  retainedAway,
+  retentionNote,
+  sampledGap,
+  sampledNote,
+  withPending,
+} from '../timeline/journal-gaps';
 
 /** Timeline state. */
 export interface TimelineState {
@@ -110,14 +118,41 @@ export function visibleLength(s: TimelineState): number {
   return s.frozenLength ?? timelineData.index.length;
 }
 
+/** What the journal could not supply for one history page (see journal-gaps.ts). */
+export interface PageGaps {
+  /** The answer's (index, count, wall ms) triples of sampled-away events. */
+  sampled: readonly number[];
+  /** Sampled away after the page's newest record (the first page only: up to the live mark). */
+  pending: number;
+  /** Oldest record on disk (retention deleted those below), null when none. */
+  firstRec: number | null;
+}
+
 /**
  * Prepends one page of history (packed records, oldest first, all older than anything the
- * ring holds) and records where paging stands. Rows added above the current view are
- * reported in `prepended` so the view can keep its scroll anchored.
+ * ring holds) and records where paging stands. Events the journal sampled away in that page
+ * get a gap row above it, and the page that reaches the journal's start gets one for what
+ * retention deleted. Rows added above the current view are reported in `prepended` so the
+ * view can keep its scroll anchored.
  */
-export function prependHistory(records: Uint8Array, cursor: number | null): void {
+export function prependHistory(records: Uint8Array, cursor: number | null, gaps?: PageGaps): void {
   const { ring, index } = timelineData;
   const page = prependPage(ring, records);
+  if (gaps && page.added > 0) {
+    const total = page.total;
+    const sampled = withPending(
+      sampledGap(
+        gaps.sampled,
+        (i) => i >= total - page.added,
+        (i) => page.kinds[i]!,
+      ),
+      gaps.pending,
+      Date.now(),
+    );
+    if (sampled) ring.unshiftGap(sampledNote(sampled));
+    const gone = cursor === null && page.complete ? retainedAway(gaps.firstRec, FIRST_REC - 1) : 0;
+    if (gone > 0) ring.unshiftGap(retentionNote(gone, null));
+  }
   const rows = index.syncOlder();
   useTimeline.setState((s) => ({
     history: afterPage(s.history, { ...page, cursor, free: ring.free }),

@@ -127,6 +127,15 @@ export class EventRing {
     return n;
   }
 
+  /** Puts a gap row just below the oldest held (history paging); null when the ring is full. */
+  unshiftGap(note: string): number | null {
+    const n = this.unshift(EMPTY_BODY, 0);
+    if (n === null) return null;
+    this.kinds[this.index(n)] = RowKind.GAP;
+    this.notes.set(n, note);
+    return n;
+  }
+
   private index(n: number): number {
     return ((n % this.capacity) + this.capacity) % this.capacity;
   }

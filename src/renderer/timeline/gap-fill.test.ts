@@ -16,6 +16,7 @@ const sub = (mark: number | null, runStartRec = 0) => ({
   runStartRec,
   seq: 0,
   state: '',
+  sampled: 0,
 });
 
 describe('gap fill', () => {

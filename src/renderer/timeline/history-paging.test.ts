@@ -42,7 +42,11 @@ describe('prependPage', () => {
   it('keeps the page in order below what the ring holds', () => {
     const ring = new EventRing(10);
     ring.push(encodeEventBody(ev(5)), 0);
-    expect(prependPage(ring, packEventRecords([ev(2), ev(3), ev(4)]))).toEqual({ added: 3, complete: true });
+    expect(prependPage(ring, packEventRecords([ev(2), ev(3), ev(4)]))).toMatchObject({
+      added: 3,
+      complete: true,
+      total: 3,
+    });
     expect(seqs(ring)).toEqual([2, 3, 4, 5]);
   });
 
@@ -50,9 +54,10 @@ describe('prependPage', () => {
     const ring = new EventRing(4);
     ring.push(encodeEventBody(ev(5)), 0);
     ring.push(encodeEventBody(ev(6)), 0);
-    expect(prependPage(ring, packEventRecords([ev(1), ev(2), ev(3), ev(4)]))).toEqual({
+    expect(prependPage(ring, packEventRecords([ev(1), ev(2), ev(3), ev(4)]))).toMatchObject({
       added: 2,
       complete: false,
+      total: 4,
     });
     expect(seqs(ring)).toEqual([3, 4, 5, 6]);
   });

@@ -5,6 +5,7 @@
  */
 import { forEachEventRecord } from '../../shared/ipc-records';
 import type { EventRing } from './event-ring';
+import { eventU32 } from '../../shared/model';
 
 /**
  * Where paging stands. `more`: older records may exist (scrolling to the top fetches them);
@@ -40,10 +41,14 @@ export function pageLimit(free: number, pageSize: number): number {
 
 /**
  * Puts one page (packed records, oldest first) below the ring's oldest event, newest
- * record first so order is kept. Returns how many went in and whether all did (the ring
- * can fill up when live events arrived while the page was on its way).
+ * record first so order is kept. Returns how many went in (the newest `added` of `total`)
+ * and whether all did (the ring can fill up when live events arrived while the page was on
+ * its way), and each record's kind.
  */
-export function prependPage(ring: EventRing, records: Uint8Array): { added: number; complete: boolean } {
+export function prependPage(
+  ring: EventRing,
+  records: Uint8Array,
+): { added: number; complete: boolean; total: number; kinds: number[] } {
   const page: { body: Uint8Array; origin: number }[] = [];
   forEachEventRecord(records, (body, origin) => page.push({ body, origin }));
   let added = 0;
@@ -51,7 +56,8 @@ export function prependPage(ring: EventRing, records: Uint8Array): { added: numb
     if (ring.unshift(page[i]!.body, page[i]!.origin) === null) break;
     added++;
   }
-  return { added, complete: added === page.length };
+  const kinds = page.map((r) => eventU32(r.body, 'kind'));
+  return { added, complete: added === page.length, total: page.length, kinds };
 }
 
 /** The state after a page came back with `cursor` and went into a ring with `free` room left. */

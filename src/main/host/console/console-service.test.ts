@@ -172,7 +172,15 @@ describe('ConsoleService', () => {
     stopAll.push(() => none.svc.stop());
     expect(await none.svc.dispatch('history.query', { limit: 100 })).toEqual({
       ok: true,
-      value: { available: false, records: '', count: 0, cursor: null, runStartRec: 0 },
+      value: {
+        available: false,
+        records: '',
+        count: 0,
+        cursor: null,
+        runStartRec: 0,
+        sampled: [],
+        firstRec: null,
+      },
     });
   });
 

@@ -13,7 +13,7 @@ import type { Journal, JournalRecord } from '../journal';
 
 /** What paging needs from the console: its journal, its control, and where its run began. */
 export interface HistorySource {
-  journal: Pick<Journal, 'nextRec' | 'reader'> | null;
+  journal: Pick<Journal, 'nextRec' | 'reader' | 'pendingSkips'> | null;
   self: Control | undefined;
   /** The journal's nextRec() when the console control attached (this run's first record). */
   runStartRec: number;
@@ -37,8 +37,26 @@ export interface PageRequest {
  */
 export function historyPage(src: HistorySource, req: PageRequest): InvokeResponse<'history.query'> {
   const { journal, self } = src;
-  if (!journal) return { available: false, records: '', count: 0, cursor: null, runStartRec: 0 };
-  const empty = { available: true, records: '', count: 0, cursor: null, runStartRec: src.runStartRec };
+  if (!journal)
+    return {
+      available: false,
+      records: '',
+      count: 0,
+      cursor: null,
+      runStartRec: 0,
+      sampled: [],
+      firstRec: null,
+    };
+  const firstRec = journal.reader().firstRec();
+  const empty = {
+    available: true,
+    records: '',
+    count: 0,
+    cursor: null,
+    runStartRec: src.runStartRec,
+    sampled: [],
+    firstRec,
+  };
   if (!self) return empty;
   const accept = (r: JournalRecord): boolean => historyAdmits(self, src.runStartRec, r);
   const forward = req.after !== undefined;
@@ -54,14 +72,33 @@ export function historyPage(src: HistorySource, req: PageRequest): InvokeRespons
     src.log('warn', `journal damage met while paging history: ${d.segment} at byte ${d.offset}`);
   const writer = new EventRecordWriter();
   const ordered = forward ? page.records : [...page.records].reverse();
-  for (const rec of ordered) writer.append({ ...rec.event, origin: rec.controlId });
+  const sampled: number[] = [];
+  ordered.forEach((rec, i) => {
+    writer.append({ ...rec.event, origin: rec.controlId });
+    if (rec.skippedBefore) sampled.push(i, rec.skippedBefore, rec.wallMs);
+  });
   return {
     available: true,
     records: Buffer.from(writer.take()).toString('base64'),
     count: page.records.length,
     cursor: page.cursor,
     runStartRec: src.runStartRec,
+    sampled,
+    firstRec,
   };
+}
+
+/**
+ * Events the console would see that the journal sampled away or capped and no record below
+ * the current mark counts yet (left out since the last kept one of their kind and VM).
+ */
+export function pendingSampled(src: HistorySource): number {
+  const f = src.self?.filter;
+  if (!src.journal || !f) return 0;
+  let n = 0;
+  for (const p of src.journal.pendingSkips())
+    if (admits(f, p.kind, p.source, p.dir, p.prio, p.endpoint)) n += p.count;
+  return n;
 }
 
 /**

@@ -55,5 +55,5 @@ export interface ConsoleHostPort {
   /** The serial log of VM `id`'s running QEMU and that run's id (its PID), or null. */
   serialLog?(id: number): { log: SerialLog; run: number } | null;
   /** The host's journal, when it keeps one (the timeline's history). */
-  journal?(): Pick<Journal, 'reader' | 'nextRec'> | null;
+  journal?(): Pick<Journal, 'reader' | 'nextRec' | 'pendingSkips'> | null;
 }

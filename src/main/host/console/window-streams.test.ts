@@ -15,6 +15,7 @@ import {
   Source,
   VmState,
   decodeErrorInl,
+  encodeCursor,
   encodeErrorInl,
   encodeVmState,
 } from '../../../shared/model';
@@ -30,12 +31,12 @@ afterEach(() => {
 });
 
 /** A core with VM 1 whose INPUT seam came up before the journal opened and whose lifecycle after. */
-function setup(withJournal: boolean) {
+function setup(withJournal: boolean, journalOpts: { maxSegmentBytes?: number; maxTotalBytes?: number } = {}) {
   const stand = standInHost();
   const { core } = stand;
   const vmhost = addSeam(core, 1, Source.VMHOST, Prio.HIGH).port;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vmsig-hp-'));
-  const journal = withJournal ? openJournal(core, { dir }) : null;
+  const journal = withJournal ? openJournal(core, { dir, ...journalOpts }) : null;
   const host: ConsoleHostPort = {
     ...stand,
     journal: () => journal,
@@ -57,7 +58,7 @@ function setup(withJournal: boolean) {
       push: (ch, p) => void (ch === 'events' && got.push(p as PushMap['events'])),
     };
   };
-  return { svc, sink, vmhost };
+  return { svc, sink, vmhost, core };
 }
 
 const kinds = (b64: string): number[] =>
@@ -160,5 +161,70 @@ describe('a late renderer', () => {
     const again = recordsOf((await t.svc.dispatch('history.query', { limit: 2 }, late)) as Hist);
     expect(details([new Uint8Array(Buffer.from(again.records, 'base64'))])).toEqual([13, 14]);
     expect(details(late.got)).toEqual([15]);
+  });
+});
+
+describe('events the journal sampled away', () => {
+  it('are counted per history record and pending at the mark, for the VMs the console sees only', async () => {
+    const t = setup(true);
+    t.core.addEndpoint(2, 'other');
+    const [one, two] = [
+      addSeam(t.core, 1, Source.FRAME, Prio.BULK).port,
+      addSeam(t.core, 2, Source.FRAME, Prio.BULK).port,
+    ];
+    const move = (a: typeof one, i: number) =>
+      a.emit({ kind: Kind.CURSOR_STATE, inln: encodeCursor({ x: i, y: 0, visible: 1, seq: i }) });
+    // The default policy keeps 1 cursor report in 10: VM 1 keeps reports 0, 10, 20 of its 25;
+    // VM 2 (outside the console's grant) keeps 2 of its 25.
+    for (let i = 0; i < 25; i++) move(one, i);
+    for (let i = 0; i < 25; i++) move(two, i);
+    const s = t.sink();
+    t.svc.addSink(s);
+    const sub = (await t.svc.dispatch('events.subscribe', { enabled: true }, s)) as Sub;
+    const hist = (await t.svc.dispatch('history.query', { limit: 100 }, s)) as Hist;
+    if (!sub.ok || !hist.ok) throw new Error('subscribe or history failed');
+    // Reports 21–24 of VM 1 are behind the last kept one: no record counts them yet.
+    expect(sub.value.sampled).toBe(4);
+    const ks = kinds(hist.value.records);
+    const triples = hist.value.sampled;
+    const counted = [];
+    for (let k = 0; k < triples.length; k += 3) counted.push([ks[triples[k]!], triples[k + 1]]);
+    expect(counted).toEqual([
+      [Kind.CURSOR_STATE, 9],
+      [Kind.CURSOR_STATE, 9],
+    ]);
+    // A fresh journal numbers its records from 1; nothing was deleted.
+    expect(hist.value.firstRec).toBe(1);
+  });
+});
+
+describe('records retention deleted', () => {
+  it('are named by the oldest record left, which the last history page reaches', async () => {
+    const t = setup(true, { maxSegmentBytes: 4096, maxTotalBytes: 16384 });
+    for (let i = 0; i < 600; i++)
+      t.vmhost.emit({ kind: Kind.VM_LIFECYCLE, inln: encodeVmState({ state: VmState.RUNNING, detail: i }) });
+    const s = t.sink();
+    t.svc.addSink(s);
+    const sub = (await t.svc.dispatch('events.subscribe', { enabled: true }, s)) as Sub;
+    if (!sub.ok) throw new Error('subscribe failed');
+    let cursor: number | null | undefined;
+    let last: Hist | undefined;
+    let shown = 0;
+    do {
+      last = (await t.svc.dispatch(
+        'history.query',
+        cursor === undefined ? { limit: 100 } : { limit: 100, before: cursor },
+        s,
+      )) as Hist;
+      if (!last.ok) throw new Error('history failed');
+      shown += last.value.count;
+      cursor = last.value.cursor;
+    } while (cursor !== null);
+    if (!last.ok) throw new Error('history failed');
+    // Records are numbered from 1: everything below the oldest left was deleted, and what
+    // paging showed is exactly what is left below the mark.
+    const firstRec = last.value.firstRec!;
+    expect(firstRec).toBeGreaterThan(1);
+    expect(shown).toBe(sub.value.mark! - firstRec);
   });
 });

@@ -7,7 +7,7 @@
 import type { InvokeRequest, InvokeResponse } from '../../../shared/ipc';
 import type { Log } from '../../core';
 import type { ConsoleHostPort } from './host-port';
-import { type HistorySource, historyPage, newRunId, stateRows } from './history-pages';
+import { type HistorySource, historyPage, newRunId, pendingSampled, stateRows } from './history-pages';
 import type { PushSink } from './renderer-push';
 
 /** What the streams need from the console service. */
@@ -59,6 +59,7 @@ export class WindowStreams {
       runStartRec: this.attachedAtRec,
       seq: replay.seq,
       state,
+      sampled: r.enabled ? pendingSampled(this.source()) : 0,
     };
   }
 

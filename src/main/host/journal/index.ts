@@ -15,6 +15,7 @@ export {
   RecordPolicy,
   type JournalPolicy,
   type KindPolicy,
+  type PendingSkips,
   type RedactionOptions,
 } from './record-policy';
 export type { Durability, OpenFindings, SegmentDamage } from './segment-writer';

@@ -68,6 +68,14 @@ export class JournalReader {
     return this.page(q, false, decodeRecord, q.accept);
   }
 
+  /**
+   * The number of the oldest record still on disk (retention deletes whole segments, oldest
+   * first, so every record below it is gone), or null when the journal holds no segment.
+   */
+  firstRec(): number | null {
+    return listSegments(this.dir)[0]?.firstRec ?? null;
+  }
+
   /** Runs `q` over host-operation records (`kinds` never matches them); throws like query. */
   hostOps(q: Omit<JournalQuery, 'kinds' | 'accept'>): JournalPage<HostOpRecord> {
     return this.page(q, true, decodeHostOpRecord);

@@ -23,7 +23,7 @@ export const FRAME_HEADER = 12;
 /** Offsets in the frame header. The length sits next to the content so one CRC call covers both. */
 export const CRC_AT = 4;
 export const LENGTH_AT = 8;
-/** Fixed metadata before the control name: rec f64, wallMs f64, principal, controlId, refused u32, flags u8, nameLen u8, 2 reserved. */
+/** Fixed metadata before the control name: rec f64, wallMs f64, principal, controlId, refused u32, flags u8, nameLen u8, skippedBefore u16 (was reserved, 0). */
 const META_FIXED = 32;
 /** Largest content a reader accepts: a 64 KiB MEMWRITE payload plus generous slack. */
 export const MAX_CONTENT = 1 << 20;
@@ -50,7 +50,15 @@ export interface RecordMeta {
   controlName: string;
   /** The refusal code when the core refused the command; null when routed. */
   refused: number | null;
+  /**
+   * Events of this record's kind on its endpoint that the policy left out (sampled or
+   * capped) since the previous kept one; saturates at SKIPPED_MAX. 0 when none or not given.
+   */
+  skippedBefore?: number;
 }
+
+/** The largest skippedBefore a record holds (u16); a larger count is stored as this. */
+export const SKIPPED_MAX = 0xffff;
 
 /**
  * A host operation (protocol §10: start, stop, add, remove, ...) as the journal keeps it: a
@@ -153,8 +161,7 @@ export class RecordEncoder {
     buf.writeUInt32LE(meta.refused === null ? 0 : meta.refused >>> 0, c + 24);
     buf[c + 28] = (meta.refused === null ? 0 : FLAG_REFUSED) | flags;
     buf[c + 29] = name.length;
-    buf[c + 30] = 0;
-    buf[c + 31] = 0;
+    buf.writeUInt16LE(Math.min(SKIPPED_MAX, Math.max(0, Math.trunc(meta.skippedBefore ?? 0))), c + 30);
     buf.set(name, c + META_FIXED);
   }
 
@@ -293,6 +300,7 @@ export function decodeRecord(content: Buffer): JournalRecord {
     controlId,
     controlName: utf8Decode(content.subarray(META_FIXED, META_FIXED + nameLen)),
     refused: (flags & FLAG_REFUSED) !== 0 ? content.readUInt32LE(24) : null,
+    skippedBefore: content.readUInt16LE(30),
     event,
   };
 }

@@ -118,6 +118,28 @@ describe('journal', () => {
     expect(stats.skipped).toBe(90);
   });
 
+  it('has each kept cursor record count the reports sampled away before it, and holds the rest as pending', () => {
+    const dir = tempDir();
+    const rig = makeJournalRig('sync');
+    const journal = openJournal(rig.core, { dir });
+    for (let i = 0; i < 25; i++)
+      rig.adapter.emit({ kind: Kind.CURSOR_STATE, inln: encodeCursor({ x: i, y: 0, visible: 1, seq: i }) });
+    const pending = journal.pendingSkips();
+    journal.close();
+    const recs = new JournalReader(dir).query({
+      limit: 100,
+      order: 'asc',
+      kinds: [Kind.CURSOR_STATE],
+    }).records;
+    // 1 in 10 kept: reports 0, 10 and 20; 1–9 and 11–19 went before the second and third; 21–24 wait.
+    expect(recs.map((r) => [r.event.seq - recs[0]!.event.seq, r.skippedBefore])).toEqual([
+      [0, 0],
+      [10, 9],
+      [20, 9],
+    ]);
+    expect(pending).toEqual([expect.objectContaining({ kind: Kind.CURSOR_STATE, count: 4 })]);
+  });
+
   it('refuses a policy that samples commands', () => {
     const rig = makeJournalRig('sync');
     expect(() =>
@@ -163,5 +185,7 @@ describe('journal', () => {
     expect(bytes).toBeLessThanOrEqual(16384 + 4096);
     expect(total.at(-1)!.event.kind).toBe(Kind.ACT_ACK);
     expect(total[0]!.rec).toBeGreaterThan(1);
+    // Retention deletes whole segments oldest first: every record below the oldest kept is gone.
+    expect(new JournalReader(dir).firstRec()).toBe(total[0]!.rec);
   });
 });

@@ -8,7 +8,7 @@ import { type Core, type Log, silentLog } from '../../core';
 import { ErrorCode, Kind, Prio, type VmsigEvent, VmsigError, encodeErrorInl } from '../../../shared/model';
 import { JournalReader } from './journal-reader';
 import { type HostOpBody, RecordEncoder } from './journal-record';
-import { DEFAULT_JOURNAL_POLICY, type JournalPolicy, RecordPolicy } from './record-policy';
+import { DEFAULT_JOURNAL_POLICY, type JournalPolicy, type PendingSkips, RecordPolicy } from './record-policy';
 import { RefusalLimit, type RefusalLimitOptions } from './refusal-limit';
 import { type Durability, type OpenFindings, SegmentWriter } from './segment-writer';
 
@@ -69,6 +69,11 @@ export interface Journal {
    * a live subscription, it splits history (`before: nextRec()`) from the live tail exactly.
    */
   nextRec(): number;
+  /**
+   * Events sampled away or capped that no record accounts for yet, per kind and endpoint
+   * (those left out since the last kept one; the next kept one will carry the count).
+   */
+  pendingSkips(): PendingSkips[];
   /** A reader on this journal's directory (one per journal: it caches segment scans). */
   reader(): JournalReader;
   /**
@@ -220,6 +225,7 @@ export function openJournal(core: Core, opts: JournalOptions): Journal {
           controlId: ev.origin,
           controlName: who.name,
           refused: refusedWith ?? null,
+          skippedBefore: policy.takeSkipped(ev),
         },
         policy.recorded(ev),
       );
@@ -267,6 +273,7 @@ export function openJournal(core: Core, opts: JournalOptions): Journal {
       segment: writer.segment,
     }),
     nextRec: () => writer.nextRec,
+    pendingSkips: () => policy.pendingSkips(),
     reader: () => (reader ??= new JournalReader(opts.dir)),
     recordHostOp,
     close() {

@@ -29,6 +29,28 @@ describe('journal record policy', () => {
     expect([kept, keptNext, p.skipped]).toEqual([3, 3, 14]);
   });
 
+  it('counts what it sampled away per kind and VM until one of them is kept', () => {
+    const p = new RecordPolicy({ CURSOR_STATE: { keep: 'sample', every: 3 } }, () => 0);
+    const on = (endpoint: number) => ({ ...cursor(), endpoint });
+    const kept: [number, number][] = [];
+    // VM 1 and VM 2 interleaved share the kind's sampling, but each VM counts its own.
+    for (let i = 0; i < 12; i++) {
+      const ev = on(1 + (i % 2));
+      if (p.admit(ev)) kept.push([ev.endpoint, p.takeSkipped(ev)]);
+    }
+    expect(kept).toEqual([
+      [1, 0],
+      [2, 1],
+      [1, 2],
+      [2, 2],
+    ]);
+    expect(p.pendingSkips().map((s) => [s.endpoint, s.count])).toEqual([
+      [1, 2],
+      [2, 1],
+    ]);
+    expect(p.takeSkipped(input())).toBe(0);
+  });
+
   it('drops a command kind and its ACT_ACKs together when set to none, and keeps other acks', () => {
     const p = new RecordPolicy({ CMD_INPUT: { keep: 'none' } }, () => 0);
     expect([p.admit(input()), p.admit(ackOf(Kind.CMD_INPUT)), p.admit(ackOf(Kind.CMD_VM))]).toEqual([

@@ -44,6 +44,16 @@ export interface RedactionOptions {
   keyCodes?: boolean;
 }
 
+/** Events of one kind on one endpoint the policy left out since it last kept one (sampled or capped). */
+export interface PendingSkips {
+  kind: number;
+  source: number;
+  dir: number;
+  prio: number;
+  endpoint: number;
+  count: number;
+}
+
 interface KindState {
   policy: KindPolicy;
   seen: number;
@@ -56,6 +66,12 @@ export class RecordPolicy {
   private readonly byKind = new Map<number, KindState>();
   /** Events left out by sampling, `none` or a rate cap. */
   skipped = 0;
+  /**
+   * Left out per (kind, endpoint) since the last kept one, for the kinds a policy samples or
+   * caps: the next kept record of that kind and endpoint carries the count (skippedBefore),
+   * so a reader can say how many events the journal cannot supply and where.
+   */
+  private readonly pending = new Map<number, PendingSkips>();
 
   private readonly redactKeys: boolean;
 
@@ -95,17 +111,36 @@ export class RecordPolicy {
     if (!st) return true;
     const p = st.policy;
     if (p.keep === 'none') return this.skip();
-    if (p.keep === 'sample' && st.seen++ % p.every !== 0) return this.skip();
+    if (p.keep === 'sample' && st.seen++ % p.every !== 0) return this.skip(ev);
     if (p.maxPerSec !== undefined) {
       const t = this.now();
       if (t - st.windowStart >= 1000) {
         st.windowStart = t;
         st.inWindow = 0;
       }
-      if (st.inWindow >= p.maxPerSec) return this.skip();
+      if (st.inWindow >= p.maxPerSec) return this.skip(ev);
       st.inWindow++;
     }
     return true;
+  }
+
+  /**
+   * How many events of `ev`'s kind on `ev`'s endpoint were sampled away or capped since the
+   * last one kept, and restarts that count: call once for each admitted event as it is
+   * recorded. (A `none` kind has no record to carry a count; it is simply not journaled.)
+   */
+  takeSkipped(ev: VmsigEvent): number {
+    if (this.pending.size === 0) return 0;
+    const key = skipKey(ev.kind, ev.endpoint);
+    const p = this.pending.get(key);
+    if (!p) return 0;
+    this.pending.delete(key);
+    return p.count;
+  }
+
+  /** The counts no kept record carries yet (events left out since the last kept one of their kind and endpoint). */
+  pendingSkips(): PendingSkips[] {
+    return [...this.pending.values()].map((p) => ({ ...p }));
   }
 
   /** Whether a kept `ev` must be on stable storage before the tap returns (in fsync mode): all but sampled kinds. */
@@ -141,8 +176,25 @@ export class RecordPolicy {
     return ev;
   }
 
-  private skip(): false {
+  private skip(ev?: VmsigEvent): false {
     this.skipped++;
+    if (ev) {
+      const key = skipKey(ev.kind, ev.endpoint);
+      const p = this.pending.get(key);
+      if (p) p.count++;
+      else
+        this.pending.set(key, {
+          kind: ev.kind,
+          source: ev.source,
+          dir: ev.dir,
+          prio: ev.prio,
+          endpoint: ev.endpoint,
+          count: 1,
+        });
+    }
     return false;
   }
 }
+
+/** One number per (kind, endpoint): kinds are below 2^16 and endpoints are u32. */
+const skipKey = (kind: number, endpoint: number): number => kind * 0x1_0000_0000 + (endpoint >>> 0);
