@@ -8,6 +8,7 @@
  * client without the browser. Needs `npm run build` (out/renderer).
  */
 import { writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import type { Page } from '@playwright/test';
 import { WebSocket } from 'ws';
@@ -71,6 +72,22 @@ const READ_PROBE = `(() => {
   return out;
 })()`;
 
+/** One long animation frame as the probe keeps it. */
+interface LongFrame {
+  d: number;
+  block: number;
+  render: number;
+  scripts: { d: number; inv: string; layout: number }[];
+}
+
+/** What took the time in a long frame: the scripts that ran (and their forced layout), the rendering, the rest. */
+function frameNote(f: LongFrame | undefined): string {
+  if (!f) return 'none over 50 ms';
+  const scripts = f.scripts.map((s) => `${s.inv} ${s.d} ms${s.layout ? ` (layout ${s.layout})` : ''}`);
+  const inScripts = f.scripts.reduce((n, s) => n + s.d, 0);
+  return `${f.d} ms: ${scripts.length ? scripts.join(', ') : 'no script'}, rendering ${f.render} ms, ${Math.max(0, f.d - inScripts - f.render)} ms in neither (GC, or the thread not scheduled)`;
+}
+
 interface Probe {
   /** Median of the 500 ms windows' frame rates. */
   fps: number;
@@ -78,7 +95,7 @@ interface Probe {
   longTasks: number;
   longestMs: number;
   /** The longest animation frames over 50 ms, with the scripts that ran in them. */
-  loaf: unknown[];
+  loaf: LongFrame[];
 }
 
 /** Installs frame and long-task counters in the page; returns a reader (and reset) of fps, long tasks, longest. */
@@ -229,7 +246,9 @@ export async function run(report: Reporter): Promise<void> {
     const shot = shotPath
       ? sleep(FLOOD_S * 800).then(() => page.locator('canvas.activity-strip').screenshot({ path: shotPath }))
       : Promise.resolve();
+    const loadBefore = loadavg()[0]!;
     const goal = await measureFlood(core, page, probe, RATE, FLOOD_S);
+    const loadAfter = loadavg()[0]!;
     await shot;
     const stripAfter = await strip();
     if (cdp) {
@@ -257,7 +276,7 @@ export async function run(report: Reporter): Promise<void> {
       'ui.timeline.long_tasks',
       goal.longTasks,
       'tasks',
-      `over 50 ms at ${RATE}/s; longest ${goal.longestMs.toFixed(0)} ms (at ${BASE_RATE}/s: ${base.longTasks}, idle ${idle.longTasks})`,
+      `over 50 ms at ${RATE}/s; longest ${goal.longestMs.toFixed(0)} ms (at ${BASE_RATE}/s: ${base.longTasks}, idle ${idle.longTasks}); longest frame: ${frameNote(goal.loaf[0])}; machine load average ${loadBefore.toFixed(1)} → ${loadAfter.toFixed(1)} on ${cpus().length} CPUs`,
     );
     report(
       'ui.timeline.events_counted',

@@ -1,19 +1,24 @@
 /*
- * The activity strip above the timeline rows, drawn on a canvas four times a second: events
- * per second per kind group over the last five minutes (stacked bars), VM lifecycle changes
- * as marks on top, lease ownership as spans per VM below. A click jumps the rows to that
- * second. Its drawing time is summed in window.__vmsigStrip for the bench.
+ * The activity strip above the timeline rows, drawn on a canvas four times a second from one
+ * layout (strip-layout.ts): events per second per kind group over the last five minutes,
+ * lifecycle marks on top, lease spans per VM below. The same layout renders the strip's
+ * text summary (for screen readers, and what the e2e test reads), so the words describe
+ * the pixels. A click jumps the rows to that second; while the pointer is over the strip it
+ * holds still, so what is clicked is what was seen. Draw time is summed in window.__vmsigStrip for the bench.
  */
-import { useEffect, useRef } from 'react';
-import { nameOf, VmState } from '../../shared/model';
+import { useEffect, useRef, useState } from 'react';
+import { LeaseClass, VmState, nameOf } from '../../shared/model';
 import { GROUPS, WINDOW_S } from '../timeline/activity';
 import { findTime } from '../timeline/find';
+import { MARK_BAND, STRIP_HEIGHT, type StripLayout, layoutStrip, secondAt } from '../timeline/strip-layout';
 import { jumpToRow, timelineData } from '../stores/timeline';
 import { useVms } from '../stores/vms';
+import { ActivitySummary } from './timeline-activity-summary';
 
-const HEIGHT = 72;
-const LANE = 5;
-const COLOURS = ['#3b82f6', '#10b981', '#f59e0b', '#a855f7', '#94a3b8'];
+/** Bar colours per kind group; lease spans take one by holder and class. */
+export const COLOURS = ['#3b82f6', '#10b981', '#f59e0b', '#a855f7', '#94a3b8'];
+/** Lifecycle marks. */
+export const MARK_COLOUR = '#ef4444';
 const DRAW_MS = 250;
 
 declare global {
@@ -22,96 +27,110 @@ declare global {
   }
 }
 
-function draw(canvas: HTMLCanvasElement): void {
-  const t0 = performance.now();
-  const a = timelineData.activity;
-  a.tick(Date.now());
+/** The colour of a lease span (the holder's control id and the lease class). */
+export const spanColour = (holder: number, cls: number): string => COLOURS[(holder + cls) % COLOURS.length]!;
+
+function paint(canvas: HTMLCanvasElement, l: StripLayout): void {
   const dpr = window.devicePixelRatio || 1;
-  const w = canvas.clientWidth;
-  if (canvas.width !== Math.round(w * dpr)) {
-    canvas.width = Math.round(w * dpr);
-    canvas.height = HEIGHT * dpr;
+  if (canvas.width !== Math.round(l.width * dpr)) {
+    canvas.width = Math.round(l.width * dpr);
+    canvas.height = STRIP_HEIGHT * dpr;
   }
   const g = canvas.getContext('2d');
-  if (!g || w === 0) return;
+  if (!g) return;
   g.setTransform(dpr, 0, 0, dpr, 0, 0);
-  g.clearRect(0, 0, w, HEIGHT);
-  const now = a.now;
-  const col = w / WINDOW_S;
-  const eps = [...new Set(a.spans.map((s) => s.endpoint))].sort((x, y) => x - y);
-  const barsH = HEIGHT - 8 - eps.length * LANE;
-  let peak = 1;
-  for (let s = now - WINDOW_S + 1; s <= now; s++) {
-    let sum = 0;
-    for (let k = 0; k < GROUPS.length; k++) sum += a.at(s, k);
-    if (sum > peak) peak = sum;
+  g.clearRect(0, 0, l.width, STRIP_HEIGHT);
+  for (const b of l.bars) {
+    g.fillStyle = COLOURS[b.group]!;
+    g.fillRect(b.x, b.y0, b.w, b.y1 - b.y0);
   }
-  for (let i = 0; i < WINDOW_S; i++) {
-    const s = now - WINDOW_S + 1 + i;
-    let y = 8 + barsH;
-    for (let k = 0; k < GROUPS.length; k++) {
-      const h = (a.at(s, k) / peak) * barsH;
-      if (h <= 0) continue;
-      g.fillStyle = COLOURS[k]!;
-      g.fillRect(i * col, y - h, Math.max(1, col - 0.5), h);
-      y -= h;
-    }
+  g.fillStyle = MARK_COLOUR;
+  for (const m of l.marks) g.fillRect(m.x, 0, 2, MARK_BAND);
+  for (const s of l.spans) {
+    g.fillStyle = spanColour(s.holder, s.cls);
+    g.fillRect(s.x0, s.y, s.x1 - s.x0, s.h);
   }
-  const x = (ms: number): number => ((ms / 1000 - (now - WINDOW_S + 1)) / WINDOW_S) * w;
-  g.fillStyle = '#ef4444';
-  for (const m of a.marks) if (x(m.ms) >= 0) g.fillRect(x(m.ms), 0, 2, 8);
-  eps.forEach((ep, lane) => {
-    for (const sp of a.spans) {
-      if (sp.endpoint !== ep) continue;
-      const from = Math.max(0, x(sp.from));
-      const to = x(sp.to ?? Date.now());
-      if (to < 0) continue;
-      g.fillStyle = COLOURS[(sp.holder + sp.cls) % COLOURS.length]!;
-      g.fillRect(from, HEIGHT - (lane + 1) * LANE, Math.max(1, to - from), LANE - 1);
-    }
-  });
   g.fillStyle = '#64748b';
   g.font = '10px sans-serif';
-  g.fillText(`peak ${peak}/s · last ${WINDOW_S / 60} min`, 4, 18);
+  g.fillText(`peak ${l.peak}/s · last ${WINDOW_S / 60} min`, 4, 18);
+}
+
+/**
+ * Lays out and paints the strip `w` px wide now; returns the layout (null when it has no
+ * width). The width comes from a ResizeObserver: reading clientWidth here would force a
+ * layout four times a second while rows change every frame.
+ */
+function draw(canvas: HTMLCanvasElement, w: number): StripLayout | null {
+  const t0 = performance.now();
+  const a = timelineData.activity;
+  const now = Date.now();
+  a.tick(now);
+  if (w === 0) return null;
+  const layout = layoutStrip(a, w, now);
+  paint(canvas, layout);
   const stats = (window.__vmsigStrip ??= { draws: 0, ms: 0 });
   stats.draws++;
   stats.ms += performance.now() - t0;
+  return layout;
 }
 
-/** The strip; its label lists the legend for screen readers. */
+/** The strip and its summary. */
 export function ActivityStrip() {
   const ref = useRef<HTMLCanvasElement>(null);
+  const layoutRef = useRef<StripLayout | null>(null);
+  const held = useRef(false);
+  const [layout, setLayout] = useState<StripLayout | null>(null);
   const clock = useVms((s) => s.clock);
   const clockRef = useRef(clock);
   clockRef.current = clock;
   useEffect(() => {
     let frame = 0;
+    let width = 0;
+    const canvas = ref.current;
+    const ro = new ResizeObserver((entries) => (width = entries.at(-1)?.contentRect.width ?? width));
+    if (canvas) ro.observe(canvas);
     const timer = setInterval(() => {
+      if (held.current) return;
       cancelAnimationFrame(frame);
-      frame = requestAnimationFrame(() => ref.current && draw(ref.current));
+      frame = requestAnimationFrame(() => {
+        if (!ref.current) return;
+        layoutRef.current = draw(ref.current, width);
+        setLayout(layoutRef.current);
+      });
     }, DRAW_MS);
     return () => {
       clearInterval(timer);
       cancelAnimationFrame(frame);
+      ro.disconnect();
     };
   }, []);
   const onClick = (e: React.MouseEvent<HTMLCanvasElement>): void => {
-    const el = e.currentTarget;
-    const frac = (e.clientX - el.getBoundingClientRect().left) / el.clientWidth;
-    const second = timelineData.activity.now - WINDOW_S + 1 + Math.floor(frac * WINDOW_S);
+    const l = layoutRef.current;
     const c = clockRef.current;
-    if (!c) return;
+    if (!l || !c) return;
+    const second = secondAt(l, e.clientX - e.currentTarget.getBoundingClientRect().left);
     jumpToRow(findTime(timelineData.ring, timelineData.index, second * 1000, c));
   };
   const legend = GROUPS.map((g, i) => `${g} (${COLOURS[i]})`).join(', ');
   return (
-    <canvas
-      ref={ref}
-      className="activity-strip"
-      style={{ width: '100%', height: HEIGHT, display: 'block', cursor: 'pointer' }}
-      role="img"
-      aria-label={`Activity: events per second over the last ${WINDOW_S / 60} minutes by ${legend}; lifecycle marks in red (${nameOf(VmState, 0)} etc.); lease spans per VM below. Click to jump the rows.`}
-      onClick={onClick}
-    />
+    <div className="activity">
+      <canvas
+        ref={ref}
+        className="activity-strip"
+        style={{ width: '100%', height: STRIP_HEIGHT, display: 'block', cursor: 'pointer' }}
+        role="img"
+        aria-label={`Activity: events per second over the last ${WINDOW_S / 60} minutes by ${legend}; lifecycle marks in red; lease spans per VM below. Click to jump the rows.`}
+        aria-describedby="activity-summary"
+        onClick={onClick}
+        onPointerEnter={() => (held.current = true)}
+        onPointerLeave={() => (held.current = false)}
+      />
+      <ActivitySummary
+        id="activity-summary"
+        layout={layout}
+        stateName={(s) => nameOf(VmState, s)}
+        className={(c) => nameOf(LeaseClass, c)}
+      />
+    </div>
   );
 }
