@@ -21,14 +21,15 @@ export const COLOURS = ['#3b82f6', '#10b981', '#f59e0b', '#a855f7', '#94a3b8'];
 export const MARK_COLOUR = '#ef4444';
 const DRAW_MS = 250;
 
+/** The colour of a lease span (the holder's control id and the lease class). */
+export const spanColour = (holder: number, cls: number): string => COLOURS[(holder + cls) % COLOURS.length]!;
+const STRIP_COLOURS = { group: (g: number) => COLOURS[g]!, mark: MARK_COLOUR, span: spanColour };
+
 declare global {
   interface Window {
     __vmsigStrip?: { draws: number; ms: number };
   }
 }
-
-/** The colour of a lease span (the holder's control id and the lease class). */
-export const spanColour = (holder: number, cls: number): string => COLOURS[(holder + cls) % COLOURS.length]!;
 
 function paint(canvas: HTMLCanvasElement, l: StripLayout): void {
   const dpr = window.devicePixelRatio || 1;
@@ -93,7 +94,7 @@ export function ActivityStrip() {
       if (held.current) return;
       cancelAnimationFrame(frame);
       frame = requestAnimationFrame(() => {
-        if (!ref.current) return;
+        if (!ref.current || held.current) return;
         layoutRef.current = draw(ref.current, width);
         setLayout(layoutRef.current);
       });
@@ -130,6 +131,7 @@ export function ActivityStrip() {
         layout={layout}
         stateName={(s) => nameOf(VmState, s)}
         className={(c) => nameOf(LeaseClass, c)}
+        colours={STRIP_COLOURS}
       />
     </div>
   );

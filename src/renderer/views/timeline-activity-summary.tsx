@@ -20,9 +20,12 @@ export function ActivitySummary({
   layout: l,
   stateName,
   className,
+  colours,
 }: {
   id: string;
   layout: StripLayout | null;
+  /** The colours the canvas paints with, so each item names the colour it is drawn in. */
+  colours: { group: (g: number) => string; mark: string; span: (holder: number, cls: number) => string };
   stateName: (state: number) => string;
   className: (cls: number) => string;
 }) {
@@ -53,6 +56,7 @@ export function ActivitySummary({
             data-x={g.peak ? colX(g.peak.second) : undefined}
             data-y0={g.peak?.y0}
             data-y1={g.peak?.y1}
+            data-colour={colours.group(i)}
           >
             {GROUPS[i]}: {g.rate}/s in the last second
             {g.peak ? `, peak ${g.peak.count}/s at ${clock(g.peak.second * 1000)}` : ''}, {g.total} in the
@@ -68,6 +72,7 @@ export function ActivitySummary({
             data-ms={m.ms}
             data-second={m.second}
             data-column-x={colX(m.second)}
+            data-colour={colours.mark}
           >
             VM {m.endpoint} {stateName(m.state)} at {clock(m.ms)}
           </li>
@@ -84,6 +89,7 @@ export function ActivitySummary({
             data-holder={s.holder}
             data-cls={s.cls}
             data-held={s.to === null || undefined}
+            data-colour={colours.span(s.holder, s.cls)}
           >
             VM {s.endpoint} {className(s.cls)} lease held by {holderName(s.holder)} from {clock(s.from)}
             {s.to === null ? ', still held' : ` to ${clock(s.to)}`}
