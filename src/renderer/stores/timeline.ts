@@ -75,16 +75,34 @@ export function jumpToRow(row: number): void {
 }
 
 let framePending = false;
+let lastUpdateMs = -Infinity;
+let lastUpdateTotal = 0;
+/**
+ * When more than BUSY_EVENTS arrived since the rows last updated, they update at most every
+ * BUSY_FRAME_MS: at tens of thousands of events a second rows scroll past unreadably at any
+ * rate, and re-rendering and laying them out every frame is the page's largest recurring
+ * cost (the frame rate itself stays at the display's). A few events show at the next frame.
+ */
+const BUSY_EVENTS = 250;
+const BUSY_FRAME_MS = 50;
 
-/** Called after events were pushed into the ring: syncs the index and bumps the version once per frame. */
+/** Called after events were pushed into the ring: syncs the index and bumps the version (once per frame at most, less under load). */
 export function scheduleTimelineFrame(): void {
   if (framePending) return;
   framePending = true;
-  requestAnimationFrame(() => {
+  const onFrame = (t: number): void => {
+    const { ring, index } = timelineData;
+    if (ring.total - lastUpdateTotal > BUSY_EVENTS && t - lastUpdateMs < BUSY_FRAME_MS) {
+      requestAnimationFrame(onFrame);
+      return;
+    }
     framePending = false;
-    timelineData.index.sync();
+    lastUpdateMs = t;
+    lastUpdateTotal = ring.total;
+    index.sync();
     if (!useTimeline.getState().paused) useTimeline.setState((s) => ({ version: s.version + 1 }));
-  });
+  };
+  requestAnimationFrame(onFrame);
 }
 
 /** Replaces the filter and rebuilds the index. */
