@@ -128,7 +128,7 @@ async function fillRange(
     if (!r.ok || !r.value.available) return { added, cut: true, sampled };
     if (after === range.after) {
       const missing = Math.min(retainedAway(r.value.firstRec, range.after), range.before - range.after - 1);
-      if (missing > 0) ring.pushGap(retentionNote(missing, span.to));
+      if (missing > 0) ring.pushGap(retentionNote(missing, null));
     }
     const taken: boolean[] = [];
     const kinds: number[] = [];
