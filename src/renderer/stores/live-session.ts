@@ -97,7 +97,7 @@ async function fillMissed(prev: NonNullable<typeof session>, next: Subscribed): 
   let filled = 0;
   let sampled: SampledGap | null = null;
   for (const range of fillRanges(prev.mark, next, sameRun)) {
-    const out = await fillRange(range, seen.seqs, span);
+    const out = await fillRange(range, seen.seqs);
     filled += out.added;
     if (out.sampled) sampled = sampled ? mergeGaps(sampled, out.sampled) : out.sampled;
     if (out.cut) ring.pushGap(gapNote('the journal could not be read', null, null, next.seq, span));
@@ -116,7 +116,6 @@ async function fillMissed(prev: NonNullable<typeof session>, next: Subscribed): 
 async function fillRange(
   range: FillRange,
   seen: Set<number>,
-  span: { from: number; to: number },
 ): Promise<{ added: number; cut: boolean; sampled: SampledGap | null }> {
   const ring = timelineData.ring;
   let after = range.after;
