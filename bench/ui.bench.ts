@@ -2,16 +2,13 @@
  * The console UI under load, in real Chromium against the real headless web host:
  * (1) the timeline at 10 000 and 50 000 events/s for 10 s each — median frames/s, long
  * tasks, events counted, renderer heap — beside the same page idle, then the highest rate
- * that still holds 55 fps; (2) input latency from a
- * key press in the page to QMP `input-send-event` reaching the QMP socket (real INPUT
- * adapter and QMP client, a scripted QMP peer), beside the same path from a Node WebSocket
- * client without the browser. Needs `npm run build` (out/renderer).
+ * that still holds 55 fps. Input latency from the page has its own bench
+ * (input-latency.bench.ts). Needs `npm run build` (out/renderer).
  */
 import { writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import type { Page } from '@playwright/test';
-import { WebSocket } from 'ws';
 import { Cap, ErrorCode, Kind, Prio, Source, encodeActAck, encodeCursor } from '../src/shared/model';
 import { Core, maskOf } from '../src/main/core';
 import { attachVm } from '../src/main/adapters/attach-vm';
@@ -33,16 +30,8 @@ const FPS_GOAL = 55;
 /** Events emitted per event-loop turn at most. */
 const CHUNK = 2_000;
 const IDLE_S = 5;
-const PRESSES = 200;
-/** Presses are spaced wider than the INPUT adapter's 10 ms key pacing (kept for QEMU's PS/2 queue), so each measures one isolated key. */
-const KEY_SPACING_MS = 25;
 const clock = { nowNs: () => Number(process.hrtime.bigint()) };
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-function quantile(xs: number[], q: number): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor(q * s.length))]!;
-}
 
 // In-page code is passed as source text: it runs in Chromium, not under tsx (whose helpers
 // it must not reference) and not under this file's Node typings.
@@ -185,9 +174,7 @@ async function flood(core: Core, rate: number, seconds: number): Promise<number>
 /** Runs the benchmark. */
 export async function run(report: Reporter): Promise<void> {
   const fake = await FakeQmpServer.start();
-  let keyWaiter: ((t: number) => void) | null = null;
   fake.script = (cmd, conn) => {
-    if (cmd.execute === 'input-send-event') keyWaiter?.(performance.now());
     if (cmd.execute === 'query-status')
       return conn.reply(cmd, { status: 'running', running: true, singlestep: false });
     conn.reply(cmd);
@@ -313,72 +300,6 @@ export async function run(report: Reporter): Promise<void> {
       best,
       'events/s',
       `highest emitted rate (${LADDER_S} s each) holding a ${FPS_GOAL} fps median with every event counted: ${ladder.join(', ')}`,
-    );
-
-    await ui.grabButton().click();
-    await ui.releaseButton().waitFor();
-    await ui.screen('bench').click();
-    const fromPage: number[] = [];
-    for (let i = 0; i < PRESSES; i++) {
-      for (const down of [true, false]) {
-        const got = new Promise<number>((r) => (keyWaiter = r));
-        const t0 = performance.now();
-        await (down ? page.keyboard.down('KeyA') : page.keyboard.up('KeyA'));
-        fromPage.push((await got) - t0);
-        await sleep(KEY_SPACING_MS);
-      }
-    }
-    await ui.releaseButton().click();
-
-    const ws = new WebSocket(`ws://127.0.0.1:${web.port}/api`, {
-      headers: { Origin: `http://127.0.0.1:${web.port}` },
-    });
-    await new Promise((r, j) => ws.once('open', r).once('error', j));
-    ws.send(JSON.stringify({ t: 'hello', token: web.token })); // the API socket's first message
-    let id = 0;
-    const call = (channel: string, request: unknown): Promise<unknown> =>
-      new Promise((resolve) => {
-        const my = ++id;
-        const on = (d: Buffer, bin: boolean): void => {
-          if (bin) return;
-          const m = JSON.parse(String(d)) as { id?: number; result?: unknown };
-          if (m.id === my) {
-            ws.off('message', on);
-            resolve(m.result);
-          }
-        };
-        ws.on('message', on);
-        ws.send(JSON.stringify({ t: 'invoke', id: my, channel, request }));
-      });
-    await call('lease.acquire', { endpoint: 1, cls: 'INPUT' });
-    const fromSocket: number[] = [];
-    for (let i = 0; i < PRESSES * 2; i++) {
-      const got = new Promise<number>((r) => (keyWaiter = r));
-      const t0 = performance.now();
-      ws.send(
-        JSON.stringify({
-          t: 'invoke',
-          id: ++id,
-          channel: 'input.send',
-          request: { endpoint: 1, type: 'key', code: 30, down: i % 2 === 0 },
-        }),
-      );
-      fromSocket.push((await got) - t0);
-      await sleep(KEY_SPACING_MS);
-    }
-    ws.close();
-    const socketBase = `Node WS client, no browser: median ${quantile(fromSocket, 0.5).toFixed(2)} ms, p99 ${quantile(fromSocket, 0.99).toFixed(2)} ms`;
-    report(
-      'ui.input_latency.median',
-      quantile(fromPage, 0.5),
-      'ms',
-      `key press in Chromium → input-send-event on the QMP socket; ${socketBase}`,
-    );
-    report(
-      'ui.input_latency.p99',
-      quantile(fromPage, 0.99),
-      'ms',
-      `${fromPage.length} key events, ${KEY_SPACING_MS} ms apart`,
     );
   } finally {
     await browser.close();
