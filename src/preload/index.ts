@@ -14,13 +14,12 @@ import {
   type InvokeRequest,
   type InvokeResponse,
   type IpcResult,
+  PUSH_CHANNELS,
   type PushChannel,
   type PushMap,
   type VmsigApi,
 } from '../shared/ipc';
 import { DISPLAY_OPEN, DISPLAY_PORT, DISPLAY_SCREENSHOT, type DisplayBridge } from '../shared/display';
-
-const PUSH_CHANNELS: readonly PushChannel[] = ['snapshot', 'events'];
 
 const api: VmsigApi = {
   invoke<C extends InvokeChannel>(

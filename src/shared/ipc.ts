@@ -213,8 +213,13 @@ export interface InvokeMap {
    */
   'serial.read': [
     { id: number; since: number },
-    { run: number | null; start: number; next: number; base64: string },
+    { run: number | null; source: string; start: number; next: number; base64: string },
   ];
+  /**
+   * Starts (`watch: true`) or ends this window's `serial` pushes of VM `id`: its new serial
+   * output from now on, at most 16 VMs per window. Read the scrollback with `serial.read`.
+   */
+  'serial.watch': [{ id: number; watch: boolean }, { watching: boolean }];
   'vm.op': [{ endpoint: number; op: VmOpName }, CommandReply];
   'lease.acquire': [{ endpoint: number; cls: LeaseClassName }, CommandReply];
   'lease.release': [{ endpoint: number; cls: LeaseClassName }, CommandReply];
@@ -314,6 +319,7 @@ export const INVOKE_CHANNELS: readonly InvokeChannel[] = [
   'vm.settings',
   'vm.images',
   'serial.read',
+  'serial.watch',
   'vm.op',
   'lease.acquire',
   'lease.release',
@@ -337,7 +343,26 @@ export interface PushMap {
   snapshot: Snapshot;
   /** Events of one tick, packed: see `packEventRecords` in ipc-records.ts. */
   events: Uint8Array;
+  /** New serial output of a VM this window watches (`serial.watch`), one per VM per tick. */
+  serial: SerialPush;
 }
+
+/**
+ * Serial output pushed to a watching window: the bytes from logical offset `start` (base64).
+ * A `start` past what the window holds means bytes were dropped on the way (the window was
+ * behind): read them with `serial.read`. A new `run` (or null: none runs) restarts offsets at 0.
+ */
+export interface SerialPush {
+  id: number;
+  run: number | null;
+  /** What the bytes come from: "QEMU pid N", or an attached VM's serial address. */
+  source: string;
+  start: number;
+  base64: string;
+}
+
+/** Every push channel, for the preload's and the WebSocket client's dispatch. */
+export const PUSH_CHANNELS: readonly PushChannel[] = ['snapshot', 'events', 'serial'];
 
 /** Push channel names. */
 export type PushChannel = keyof PushMap;

@@ -267,10 +267,9 @@ export class HostService implements ConsoleHostPort {
     return listImages(this.config.imageDirs ?? []);
   }
 
-  /** The serial log of VM `id`'s running QEMU and its PID (which run it is), or null (attached VMs have none). */
-  serialLog(id: number): { log: SerialLog; run: number } | null {
-    const qemu = this.runners.get(id)?.qemu;
-    return qemu ? { log: qemu.serial, run: qemu.pid } : null;
+  /** The serial log of VM `id` (its running QEMU's, or an attached VM's `serial` reader's) and which run wrote it, or null. */
+  serialLog(id: number): { log: SerialLog; run: number; source: string } | null {
+    return this.runners.get(id)?.serialFeed ?? null;
   }
 
   /** Managed VM `id`'s name and settings as configured (paths absolute), or null. */

@@ -12,7 +12,10 @@ import type { Accel } from './launcher';
 import { type BootStatus, BootWatchdog } from './launcher/boot-watchdog';
 import { readDisplayMode } from './launcher/display-mode';
 import type { QmpClient } from '../adapters/qmp';
-import type { VncTarget } from './display/vnc-target';
+import { type VncTarget, describeVncTarget } from './display/vnc-target';
+import { type SerialClient, connectSerial } from './launcher/serial-client';
+import { vmRuntimePaths } from './launcher/runtime-paths';
+import type { SerialLog } from './launcher';
 
 /** Host-side state of a VM. */
 export type VmRunState = 'stopped' | 'starting' | 'running' | 'stopping' | 'failed' | 'attached';
@@ -37,6 +40,8 @@ export class VmRunner {
   error: string | null = null;
   private handle: VmHandle | null = null;
   private attachment: VmAttachment | null = null;
+  /** An attached VM's serial reader (its `serial` field), while attached. */
+  private serialClient: { client: SerialClient; run: number } | null = null;
   private busy: Promise<void> = Promise.resolve();
   private watchdog: BootWatchdog | null = null;
   private unwatch: (() => void) | null = null;
@@ -79,6 +84,22 @@ export class VmRunner {
     return this.handle && this.watchdog ? this.watchdog.status() : null;
   }
 
+  /**
+   * The serial log the pane shows and which run wrote it: a managed VM's QEMU (its PID) or an
+   * attached VM's reader (a negative number, never a PID); null when neither runs.
+   */
+  get serialFeed(): { log: SerialLog; run: number; source: string } | null {
+    if (this.handle)
+      return { log: this.handle.serial, run: this.handle.pid, source: `QEMU pid ${this.handle.pid}` };
+    if (this.serialClient && this.cfg.kind === 'attached' && this.cfg.serial)
+      return {
+        log: this.serialClient.client.log,
+        run: this.serialClient.run,
+        source: describeVncTarget(this.cfg.serial),
+      };
+    return null;
+  }
+
   /** Guest RAM file, when there is one. */
   get ramFile(): string | null {
     return this.cfg.kind === 'attached' ? (this.cfg.ramFile ?? null) : (this.handle?.paths.ram ?? null);
@@ -95,6 +116,19 @@ export class VmRunner {
       this.state = 'starting';
       try {
         if (this.cfg.kind === 'attached') {
+          // The serial port first: a bad or missing socket fails this VM alone, with its field named.
+          if (this.cfg.serial)
+            this.serialClient = {
+              client: await connectSerial(
+                this.cfg.serial,
+                vmRuntimePaths(this.deps.runtimeDir, this.cfg.id).serial,
+                {
+                  log,
+                  at: `VM ${this.cfg.id} (${this.cfg.name}) "serial"`,
+                },
+              ),
+              run: nextAttachedRun--,
+            };
           this.attachment = await attachVm(core, {
             endpoint: this.cfg.id,
             name: this.cfg.name,
@@ -234,10 +268,13 @@ export class VmRunner {
     this.watchdog = null;
     const attachment = this.attachment;
     const handle = this.handle;
+    const serial = this.serialClient;
     this.attachment = null;
     this.handle = null;
+    this.serialClient = null;
     if (attachment) await attachment.detach();
     if (handle) await handle.stop();
+    if (serial) await serial.client.close();
   }
 
   private serial(op: () => Promise<void>): Promise<void> {
@@ -246,6 +283,9 @@ export class VmRunner {
     return next;
   }
 }
+
+/** Runs of attached VMs' serial readers count down from -1, so they never equal a QEMU PID. */
+let nextAttachedRun = -1;
 
 /** VMSIG_BOOT_BUDGET_S lengthens (or shortens) the default boot budget, e.g. on a slow CI machine. */
 function bootBudgetFromEnv(): number | undefined {

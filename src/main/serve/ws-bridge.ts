@@ -22,11 +22,13 @@ export function bridgeSocket(ws: WebSocket, service: ConsoleService, log: Log): 
     eventsEnabled: false,
     push<P extends keyof PushMap>(channel: P, payload: PushMap[P]): void {
       if (ws.readyState !== ws.OPEN) return;
+      // A tab that is behind skips event batches (counted) and serial pushes (its pane reads
+      // the hole back from the host's capped log): neither grows the host's memory.
+      if ((channel === 'events' || channel === 'serial') && ws.bufferedAmount > MAX_BUFFERED) {
+        skipped++;
+        return;
+      }
       if (channel === 'events') {
-        if (ws.bufferedAmount > MAX_BUFFERED) {
-          skipped++;
-          return;
-        }
         ws.send(payload as Uint8Array, { binary: true });
       } else {
         ws.send(JSON.stringify({ t: channel, payload }));
@@ -68,7 +70,8 @@ export function bridgeSocket(ws: WebSocket, service: ConsoleService, log: Log): 
   });
   ws.on('close', () => {
     dispose();
-    if (skipped) log('warn', `a browser tab skipped ${skipped} event batches while it was behind`);
+    if (skipped)
+      log('warn', `a browser tab skipped ${skipped} event batches or serial pushes while it was behind`);
   });
   ws.on('error', (e) => log('warn', `browser socket error: ${e.message}`));
 }

@@ -16,7 +16,9 @@ import type {
 
 /** Message the bridge sends as text. */
 type ServerText =
-  { t: 'result'; id: number; result: IpcResult<unknown> } | { t: 'snapshot'; payload: PushMap['snapshot'] };
+  | { t: 'result'; id: number; result: IpcResult<unknown> }
+  | { t: 'snapshot'; payload: PushMap['snapshot'] }
+  | { t: 'serial'; payload: PushMap['serial'] };
 
 /** Code for "the bridge is not connected" (a host code, beside HostErrorCode). */
 export const DISCONNECTED = 1003;
@@ -32,6 +34,7 @@ export function createWsApi(url: string, token: string, onStatus?: (connected: b
   const listeners: { [P in PushChannel]: Set<(p: PushMap[P]) => void> } = {
     snapshot: new Set(),
     events: new Set(),
+    serial: new Set(),
   };
 
   const failAll = (): void => {
@@ -60,6 +63,8 @@ export function createWsApi(url: string, token: string, onStatus?: (connected: b
         pending.delete(msg.id);
       } else if (msg.t === 'snapshot') {
         for (const l of listeners.snapshot) l(msg.payload);
+      } else if (msg.t === 'serial') {
+        for (const l of listeners.serial) l(msg.payload);
       }
     };
     sock.onclose = () => {

@@ -45,9 +45,11 @@ export function SerialPane({ endpoint, name }: { endpoint: number; name: string 
     search.current = s;
     const stop = openSerialFeed(endpoint, {
       data: (bytes) => t.write(bytes),
-      run: (run) => {
+      run: (run, source) => {
         t.reset();
-        setStatus(run === null ? 'no QEMU runs for this VM' : `QEMU pid ${run}`);
+        setStatus(
+          run === null ? 'no serial output: the VM does not run (or declares no serial port)' : source,
+        );
       },
       gap: (bytes) => t.write(`\r\n[${bytes} bytes rotated away before they were shown]\r\n`),
     });

@@ -37,6 +37,8 @@ export interface AttachedVmConfig {
   ramFile?: string;
   /** Its display (`vnc`: a Unix socket or host:port), shown through the host's RFB relay. */
   vnc?: VncTarget;
+  /** Its first serial port as QEMU serves it (`serial`: a Unix socket or host:port); the host reads it for the serial pane. */
+  serial?: VncTarget;
   /** The guest's keyboard layout for typed text and paste (a QEMU keymap name; default en-us). */
   layout?: string;
 }

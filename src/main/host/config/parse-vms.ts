@@ -1,6 +1,6 @@
 /*
  * Validation of `vms[]` (config.md): ids 1..63 and unique, a display name, exactly one of
- * `managed` / `qmp`, `memctx` and `vnc` only for attached VMs. Pure: it reads no file.
+ * `managed` / `qmp`, `memctx`, `vnc` and `serial` only for attached VMs. Pure: it reads no file.
  */
 import path from 'node:path';
 import { ENDPOINT_MAX } from '../../../shared/model';
@@ -17,7 +17,7 @@ import {
 } from '../launcher';
 import { type VncTarget, parseVncAddress } from '../display/vnc-target';
 
-const VM_KEYS = ['id', 'name', 'managed', 'qmp', 'memctx', 'vnc', 'layout'];
+const VM_KEYS = ['id', 'name', 'managed', 'qmp', 'memctx', 'vnc', 'serial', 'layout'];
 /** A keyboard layout name as QEMU's keymap files spell them (en-us, de, fr-ch, bepo). */
 const LAYOUT = /^[a-z]{2,4}(-[a-z]{2,4})?$/;
 /** Default guest RAM of a managed VM. */
@@ -124,6 +124,11 @@ export function parseVms(v: unknown, baseDir: string): VmConfig[] {
           `${at}.vnc`,
           'is only for attached VMs (a managed VM gets its display from the launcher)',
         );
+      if (raw.serial !== undefined)
+        throw new ConfigError(
+          `${at}.serial`,
+          'is only for attached VMs (a managed VM gets its serial socket from the launcher)',
+        );
       if (raw.memctx !== undefined)
         throw new ConfigError(
           `${at}.memctx`,
@@ -151,11 +156,13 @@ export function parseVms(v: unknown, baseDir: string): VmConfig[] {
       vm.ramFile = path.resolve(baseDir, requireString(raw.memctx.ramFile, `${at}.memctx.ramFile`));
     }
     if (raw.vnc !== undefined) vm.vnc = parseVnc(raw.vnc, `${at}.vnc`, baseDir);
+    // The serial port is addressed like the display: a Unix socket QEMU serves, or host:port.
+    if (raw.serial !== undefined) vm.serial = parseVnc(raw.serial, `${at}.serial`, baseDir);
     return vm;
   });
 }
 
-/** `vnc`: a VNC Unix socket path (relative to `baseDir`) or `host:port`. */
+/** `vnc` (or `serial`): a Unix socket path (relative to `baseDir`) or `host:port`. */
 function parseVnc(v: unknown, at: string, baseDir: string): VncTarget {
   const text = requireString(v, at);
   const t = parseVncAddress(text);

@@ -59,7 +59,7 @@ function setup(spec: ControlSpec = operator, journalDir?: string) {
   };
   const svc = new ConsoleService(host, { tickMs: 5, vncUrl: (id) => `/vnc/${id}` });
   svc.start();
-  const pushed: { [P in keyof PushMap]: PushMap[P][] } = { snapshot: [], events: [] };
+  const pushed: { [P in keyof PushMap]: PushMap[P][] } = { snapshot: [], events: [], serial: [] };
   const sink: PushSink = {
     eventsEnabled: true,
     push: (ch, payload) => void (pushed[ch] as unknown[]).push(payload),

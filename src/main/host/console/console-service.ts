@@ -22,7 +22,8 @@ import { RendererPush, type PushSink } from './renderer-push';
 import { buildSnapshot } from './snapshot';
 import { StateTracker } from './state-tracker';
 import { isInvokeChannel, validateRequest } from './validate';
-import { readSerial, vmImages, vmSettings } from './console-vms';
+import { readSerial, vmImages, vmSettings, watchSerial } from './console-vms';
+import { SerialPushes } from './serial-pushes';
 import { formToManaged } from './vm-form';
 import { WindowStreams } from './window-streams';
 import { PasteRunner, layoutsFor, previewPaste } from './paste-runner';
@@ -52,6 +53,8 @@ export class ConsoleService {
   private readonly commands: ConsoleCommands;
   private readonly push: RendererPush;
   private readonly streams: WindowStreams;
+  /** The serial panes each renderer has open, fed once per tick. */
+  private readonly serialPushes: SerialPushes<PushSink>;
   private readonly log: Log;
   private readonly tickMs: number;
   private readonly vncUrl: (vmId: number) => string;
@@ -89,6 +92,7 @@ export class ConsoleService {
       opts.replyTimeoutMs,
     );
     this.push = new RendererPush(() => this.snapshot(), this.log);
+    this.serialPushes = new SerialPushes((id) => host.serialLog?.(id) ?? null);
     this.streams = new WindowStreams({
       host,
       log: this.log,
@@ -120,7 +124,7 @@ export class ConsoleService {
       },
     );
     this.host.core.subscribe(this.controlId, allEvents(ALL_ENDPOINTS));
-    this.tickTimer = setInterval(() => this.push.tick(), this.tickMs);
+    this.tickTimer = setInterval(() => this.tick(), this.tickMs);
     this.scheduleDrain();
   }
 
@@ -132,11 +136,17 @@ export class ConsoleService {
     if (this.controlId) this.host.core.detachControl(this.controlId);
     this.controlId = 0;
     this.push.clear();
+    // Serial watches hold listeners on the VMs' logs: end them with the renderers.
+    this.serialPushes.clear();
   }
 
   /** Adds a renderer; it gets a snapshot at the next tick. Returns the disposer. */
   addSink(sink: PushSink): () => void {
-    return this.push.add(sink);
+    const remove = this.push.add(sink);
+    return () => {
+      remove();
+      this.serialPushes.forget(sink);
+    };
   }
 
   /** Marks host state changed (VM started/stopped); the next tick sends a snapshot. */
@@ -197,6 +207,8 @@ export class ConsoleService {
     'vm.settings': (r) => vmSettings(this.host, this.host.core.control(this.controlId), r.id),
     'vm.images': () => vmImages(this.host, this.host.core.control(this.controlId)),
     'serial.read': (r) => readSerial(this.host, this.host.core.control(this.controlId), r.id, r.since),
+    'serial.watch': (r, sink) =>
+      watchSerial(this.serialPushes, this.host.core.control(this.controlId), sink, r),
     'vm.op': (r) => this.commands.command((corr) => vmOpEvent(r.endpoint, r.op, corr)),
     'lease.acquire': (r) =>
       this.commands.command((corr) => leaseEvent(Kind.CMD_ACQUIRE, r.endpoint, r.cls, corr)),
@@ -224,6 +236,18 @@ export class ConsoleService {
       this.push.markDirty();
     }
     return { id: req.vm };
+  }
+
+  /** One push tick: snapshot and events (renderer-push.ts), then the watched serial output. */
+  private tick(): void {
+    this.push.tick();
+    this.serialPushes.flush((sink, payload) => {
+      try {
+        sink.push('serial', payload);
+      } catch {
+        this.serialPushes.forget(sink); // a closed window: RendererPush drops it too
+      }
+    });
   }
 
   private scheduleDrain(): void {

@@ -40,6 +40,7 @@ describe('the console serial pane feed', () => {
     );
     expect(readSerial(host, control(Cap.OBSERVE), 3, 0)).toEqual({
       run: null,
+      source: '',
       start: 0,
       next: 0,
       base64: '',

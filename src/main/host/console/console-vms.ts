@@ -1,6 +1,6 @@
 /*
  * The console's read-only views for managed VMs beside the gated host operations: a VM's
- * serial output (for the serial pane), its settings as the Edit form shows them, and the
+ * serial output (for the serial pane: read, and watched for pushes), its settings as the Edit form shows them, and the
  * images of `imageDirs` for the New VM form. Each checks the console control's rights the
  * way the control socket would (OBSERVE and the grant; HOST for the host's image list).
  */
@@ -9,6 +9,7 @@ import { Cap, ErrorCode, VmsigError } from '../../../shared/model';
 import type { ImageView, InvokeResponse } from '../../../shared/ipc';
 import type { ConsoleHostPort } from './host-port';
 import { managedToForm } from './vm-form';
+import { SERIAL_WATCHES_PER_WINDOW, type SerialPushes } from './serial-pushes';
 
 /** At most this much serial output per call, so a chatty guest cannot stall the bridge. */
 export const SERIAL_CHUNK_BYTES = 256 * 1024;
@@ -29,14 +30,41 @@ export function readSerial(
 ): InvokeResponse<'serial.read'> {
   observe(control, id);
   const s = host.serialLog?.(id);
-  if (!s) return { run: null, start: 0, next: 0, base64: '' };
+  if (!s) return { run: null, source: '', start: 0, next: 0, base64: '' };
   const size = s.log.size();
   // Past the end means the caller read an earlier run: start this one from its beginning.
   const from = since > size ? 0 : since;
   const bytes = s.log.bytes(from);
   const chunk = bytes.subarray(0, SERIAL_CHUNK_BYTES);
   const start = Math.max(from, size - bytes.length);
-  return { run: s.run, start, next: start + chunk.length, base64: chunk.toString('base64') };
+  return {
+    run: s.run,
+    source: s.source ?? `QEMU pid ${s.run}`,
+    start,
+    next: start + chunk.length,
+    base64: chunk.toString('base64'),
+  };
+}
+
+/** Starts or ends `window`'s serial pushes of VM `id` (OBSERVE and the grant, like serial.read). */
+export function watchSerial<W extends object>(
+  pushes: SerialPushes<W>,
+  control: Control | undefined,
+  window: W | undefined,
+  req: { id: number; watch: boolean },
+): InvokeResponse<'serial.watch'> {
+  observe(control, req.id);
+  if (!window) return { watching: false };
+  if (!req.watch) {
+    pushes.unwatch(window, req.id);
+    return { watching: false };
+  }
+  if (!pushes.watch(window, req.id))
+    throw new VmsigError(
+      ErrorCode.BUSY,
+      `a window may watch at most ${SERIAL_WATCHES_PER_WINDOW} serial panes`,
+    );
+  return { watching: true };
 }
 
 /** VM `id`'s name and form settings (null settings: not a managed VM the form can show). */

@@ -52,8 +52,8 @@ export interface ConsoleHostPort {
   managedSettings?(id: number): { name: string; managed: Record<string, unknown> } | null;
   /** The disk images and ISOs in the configured `imageDirs`. */
   images?(): { path: string; kind: 'disk' | 'iso'; bytes: number }[];
-  /** The serial log of VM `id`'s running QEMU and that run's id (its PID), or null. */
-  serialLog?(id: number): { log: SerialLog; run: number } | null;
+  /** The serial log of VM `id` (its running QEMU's or its attached reader's), that run's id and what it reads, or null. */
+  serialLog?(id: number): { log: SerialLog; run: number; source?: string } | null;
   /** The host's journal, when it keeps one (the timeline's history). */
   journal?(): Pick<Journal, 'reader' | 'nextRec' | 'pendingSkips'> | null;
 }

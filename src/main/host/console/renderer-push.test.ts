@@ -35,7 +35,7 @@ function rig() {
 }
 
 function renderer(eventsEnabled = true) {
-  const got: { [P in keyof PushMap]: PushMap[P][] } = { snapshot: [], events: [] };
+  const got: { [P in keyof PushMap]: PushMap[P][] } = { snapshot: [], events: [], serial: [] };
   const sink: PushSink = { eventsEnabled, push: (ch, p) => void (got[ch] as unknown[]).push(p) };
   return { sink, got };
 }
@@ -127,6 +127,6 @@ describe('RendererPush', () => {
     remove();
     push.append(makeEvent({ kind: Kind.SEAM_UP, endpoint: 1 }));
     push.tick();
-    expect(a.got).toEqual({ snapshot: [], events: [] });
+    expect(a.got).toEqual({ snapshot: [], events: [], serial: [] });
   });
 });

@@ -178,6 +178,11 @@ export function validateRequest<C extends InvokeChannel>(channel: C, request: un
       onlyKeys(o, ['id', 'since'], channel);
       out = { id: endpoint(o, 'id'), since: int(o, 'since', 0, Number.MAX_SAFE_INTEGER) };
       break;
+    case 'serial.watch':
+      onlyKeys(o, ['id', 'watch'], channel);
+      if (typeof o.watch !== 'boolean') throw bad('watch must be true or false');
+      out = { id: endpoint(o, 'id'), watch: o.watch };
+      break;
     case 'vm.op':
       onlyKeys(o, ['endpoint', 'op'], channel);
       out = {
