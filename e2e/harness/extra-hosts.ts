@@ -57,7 +57,7 @@ export function writeBareConfig(dir: string): string {
   return config;
 }
 
-/** A second headless host with no VMs. */
+/** A second headless host (`vmsig serve`) of a spec's own. */
 export interface BareHost {
   url: string;
   stop(): Promise<void>;
@@ -69,7 +69,18 @@ export interface BareHost {
  */
 export async function startBareHost(env: NodeJS.ProcessEnv): Promise<BareHost> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vmsig-e2e-bare-'));
-  const config = writeBareConfig(dir);
+  return startServe(dir, writeBareConfig(dir), env);
+}
+
+/**
+ * Starts `vmsig serve --config config` (its files in `dir`, removed on stop) with `env` over
+ * the environment; resolves once it prints its URL. Stopped by its own PID.
+ */
+export async function startServe(
+  dir: string,
+  config: string,
+  env: NodeJS.ProcessEnv = {},
+): Promise<BareHost> {
   const child: ChildProcess = spawn(
     process.execPath,
     [path.join(repo, 'bin/vmsig.mjs'), 'serve', '--config', config],
@@ -96,7 +107,7 @@ export async function startBareHost(env: NodeJS.ProcessEnv): Promise<BareHost> {
     if (url) return { url, stop };
     if (done || Date.now() - start > 30_000) {
       await stop();
-      throw new Error(`the bare vmsig serve did not print its URL:\n${out}`);
+      throw new Error(`vmsig serve did not print its URL:\n${out}`);
     }
     await new Promise((r) => setTimeout(r, 100));
   }

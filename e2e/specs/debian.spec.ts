@@ -6,8 +6,8 @@
  */
 import fs from 'node:fs';
 import { expect, joinedText, test } from '../harness/fixtures';
-import { typeLikeAPerson } from '../harness/keyboard';
-import { DEBIAN_ROOT_PASSWORD, debianImage } from '../../test/helpers/debian';
+import { loginOnScreenAndRun, serialTerminal } from '../harness/debian-login';
+import { debianImage } from '../../test/helpers/debian';
 
 test('a Debian VM made in the UI boots, takes a login typed on its screen and powers off through ACPI', async ({
   ui,
@@ -27,36 +27,20 @@ test('a Debian VM made in the UI boots, takes a login typed on its screen and po
   await expect(ui.notices()).toContainText('debian created', { timeout: 60_000 });
   await ui.vmRow('debian').click();
 
-  const serial = page.getByRole('region', { name: 'Serial console' }).getByTestId('serial-terminal');
+  const serial = serialTerminal(ui);
   const t0 = Date.now();
   await expect(serial).toContainText('vmsig-debian login:', { timeout: 300_000 });
   console.info(`[e2e] Debian from its disk to the ttyS0 login prompt in ${Date.now() - t0} ms`);
   await ui.waitForLiveScreen('debian');
   await shot(page, 'debian-login-prompt');
 
-  await ui.grabButton().click();
-  await expect(ui.leaseOwner()).toContainText('INPUT lease: you');
-  await ui.screen('debian').click();
-  // tty1 echoes what is typed there; only the shell's output reaches ttyS0.
-  for (let round = 0; round < 2; round++) {
-    await page.keyboard.press('Enter');
-    await typeLikeAPerson(page, 'root');
-    await page.keyboard.press('Enter');
-    await page.waitForTimeout(4000);
-    await typeLikeAPerson(page, DEBIAN_ROOT_PASSWORD);
-    await page.keyboard.press('Enter');
-    await page.waitForTimeout(6000);
-    await typeLikeAPerson(page, 'echo VMSIG-E2E-DEBIAN-OUT >/dev/ttyS0; expr 6 + 36 >/dev/ttyS0');
-    await page.keyboard.press('Enter');
-    const seen = await expect(serial)
-      .toContainText('VMSIG-E2E-DEBIAN-OUT', { timeout: 40_000 })
-      .then(() => true)
-      .catch(() => false);
-    if (seen) break;
-  }
-  await expect(serial).toContainText('VMSIG-E2E-DEBIAN-OUT');
+  await loginOnScreenAndRun(
+    ui,
+    'debian',
+    'echo VMSIG-E2E-DEBIAN-OUT >/dev/ttyS0; expr 6 + 36 >/dev/ttyS0',
+    'VMSIG-E2E-DEBIAN-OUT',
+  );
   await shot(page, 'debian-logged-in');
-  await ui.releaseButton().click();
 
   await ui.power('Power down').click();
   await ui.confirm();

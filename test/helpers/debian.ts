@@ -1,14 +1,17 @@
 /*
  * Test helpers for the real operating system: make sure the Debian 12 disk image and the
  * GRUB menu ISO exist (building them once, cached, with npm run debian-image), or say why
- * the tests are skipped. Login credentials and prompts of that image live here.
+ * the tests are skipped; start it in a QEMU of its own for the attached-VM tests. Login
+ * credentials and prompts of that image live here.
  */
-import { spawnSync } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { findQemu } from '../../src/main/host/launcher';
 import { ensureGuest, type GuestAvailability } from './guest';
+import { until } from './until';
 
 /** The image's root password (set by resources/debian-image/build-debian-image.sh). */
 export const DEBIAN_ROOT_PASSWORD = 'vmsig';
@@ -106,4 +109,58 @@ export async function loginOnTty1AndRun(
 export function commandOutputLines(serialText: string): string[] {
   const out = serialText.split(/\r?\n/);
   return out.slice(out.indexOf(DEBIAN_COMMAND_OUTPUT[0]!), out.indexOf('root') + 1);
+}
+
+/** A QEMU started "by someone else" on the Debian disk, for the attached-VM tests. */
+export interface DebianQemu {
+  /** Its QMP, VNC and (with `serial: 'socket'`) serial sockets, and the serial file otherwise. */
+  readonly qmp: string;
+  readonly vnc: string;
+  readonly serial: string;
+  readonly child: ChildProcess;
+  /** Whether QEMU has exited. */
+  gone(): boolean;
+  /** Kills QEMU by its PID (when still running) and waits for its exit. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts QEMU (TCG, 512 MiB) on the cached Debian disk with `snapshot=on` (the image is never
+ * written), a tablet, `-qmp unix:` and `-vnc unix:` in `dir`; its ttyS0 goes to a file, or to a
+ * socket QEMU serves (`-serial unix:…,server=on,wait=off`) for the host to read. Without
+ * -no-shutdown, as an operator would run it: an ACPI power-off ends the process. Resolves
+ * once its sockets exist.
+ */
+export async function startDebianQemu(dir: string, serial: 'file' | 'socket'): Promise<DebianQemu> {
+  const qmp = path.join(dir, 'debian.qmp');
+  const vnc = path.join(dir, 'debian.vnc');
+  const serialPath = path.join(dir, serial === 'socket' ? 'debian.serial.sock' : 'serial.log');
+  const child = spawn(
+    findQemu(),
+    [
+      ...['-accel', 'tcg', '-m', '512M', '-display', 'none', '-nic', 'none'],
+      ...['-drive', `file=${debianImage().disk},format=raw,if=virtio,snapshot=on`],
+      ...['-serial', serial === 'socket' ? `unix:${serialPath},server=on,wait=off` : `file:${serialPath}`],
+      ...['-device', 'virtio-tablet-pci'],
+      ...['-qmp', `unix:${qmp},server=on,wait=off`, '-vnc', `unix:${vnc}`],
+    ],
+    { stdio: ['ignore', 'ignore', 'inherit'] },
+  );
+  const gone = (): boolean => child.exitCode !== null || child.signalCode !== null;
+  const exited = new Promise<void>((r) => child.once('exit', () => r()));
+  const stop = async (): Promise<void> => {
+    if (!gone() && child.pid) {
+      process.kill(child.pid, 'SIGKILL');
+      await exited;
+    }
+  };
+  try {
+    const sockets = [qmp, vnc, ...(serial === 'socket' ? [serialPath] : [])];
+    await until(() => gone() || sockets.every((s) => fs.existsSync(s)), 15_000, 'QEMU sockets', 50);
+    if (gone()) throw new Error(`QEMU exited at start (code ${child.exitCode})`);
+  } catch (e) {
+    await stop();
+    throw e;
+  }
+  return { qmp, vnc, serial: serialPath, child, gone, stop };
 }

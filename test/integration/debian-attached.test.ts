@@ -1,11 +1,11 @@
 /*
  * A real operating system as an ATTACHED VM (issue 9, item 5): a QEMU we start by hand, as an
  * operator would, boots the Debian 12 disk (snapshot=on: the cached image is never written)
- * and is attached through HostService by its QMP and VNC sockets. Its screen comes through
- * the relay, an operator logs in on tty1 by typing through the core's INPUT lease, a
- * command's output arrives on ttyS0, and an ACPI power-off ends in SHUTDOWN.
+ * and is attached through HostService by its QMP, VNC and serial sockets (the host reads
+ * ttyS0). Its screen comes through the relay, an operator logs in on tty1 by typing through
+ * the core's INPUT lease, a command's output arrives on ttyS0, and an ACPI power-off ends in
+ * SHUTDOWN.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -13,10 +13,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Cap } from '../../src/shared/model';
 import { decodePng } from '../../src/main/host/display/png';
 import { HostService } from '../../src/main/host/host-service';
-import { findQemu } from '../../src/main/host/launcher';
-import { debianImage, ensureDebianImage } from '../helpers/debian';
+import { type DebianQemu, ensureDebianImage, startDebianQemu } from '../helpers/debian';
 import { control, parseHostConfig } from '../helpers/host-config';
-import { alive } from '../helpers/process';
 import { until } from '../helpers/until';
 import { TestControl, testLog } from './adapters-harness';
 import { type SerialView, expectDiskBoot, loginByTyping, powerOffByAcpi } from './debian-harness';
@@ -27,15 +25,15 @@ const BOOT_TIMEOUT_MS = 180_000;
 const LOGIN_AT_END = /vmsig-debian login: $/;
 
 let dir = '';
-let serialFile = '';
-let qemu: ChildProcess | null = null;
+let qemu: DebianQemu | null = null;
 let host: HostService | null = null;
 let operator: TestControl;
 let bootMs = 0;
 
-const serialText = (): string => (fs.existsSync(serialFile) ? fs.readFileSync(serialFile, 'utf8') : '');
-const qemuGone = (): boolean => qemu?.exitCode !== null || qemu?.signalCode !== null;
-/** The serial file QEMU writes, read whole each time (it is small). */
+/** ttyS0 as the host read it from the socket QEMU serves (the `serial` field). */
+const serialText = (): string => host?.serialLog(3)?.log.text() ?? '';
+const qemuGone = (): boolean => qemu?.gone() ?? true;
+/** The host's serial log of the VM, read whole each time (it is small). */
 const serial: SerialView = {
   size: () => serialText().length,
   text: (since = 0) => serialText().slice(since),
@@ -52,24 +50,11 @@ describe.skipIf(!image.ok)(
   () => {
     beforeAll(async () => {
       dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vmsig-debian-attached-'));
-      serialFile = path.join(dir, 'serial.log');
-      const qmp = path.join(dir, 'vm3.qmp');
-      const vnc = path.join(dir, 'vm3.vnc');
       const t0 = Date.now();
-      // Started "by someone else": its own sockets, its own serial file, no -no-shutdown.
-      qemu = spawn(
-        findQemu(),
-        [
-          ...['-accel', 'tcg', '-m', '512M', '-display', 'none', '-nic', 'none'],
-          ...['-drive', `file=${debianImage().disk},format=raw,if=virtio,snapshot=on`],
-          ...['-serial', `file:${serialFile}`, '-device', 'virtio-tablet-pci'],
-          ...['-qmp', `unix:${qmp},server=on,wait=off`, '-vnc', `unix:${vnc}`],
-        ],
-        { stdio: ['ignore', 'ignore', 'inherit'] },
-      );
-      await until(() => fs.existsSync(qmp) && fs.existsSync(vnc), 15_000, 'QEMU sockets', 50);
+      // Started "by someone else": its own sockets, ttyS0 on a socket it serves, no -no-shutdown.
+      qemu = await startDebianQemu(dir, 'socket');
       const config = parseHostConfig(dir, {
-        vms: [{ id: 3, name: 'debian-elsewhere', qmp: 'vm3.qmp', vnc: 'vm3.vnc' }],
+        vms: [{ id: 3, name: 'debian-elsewhere', qmp: qemu.qmp, vnc: qemu.vnc, serial: qemu.serial }],
         controls: [control('viewer', 1, 'debian-attached-viewer', ['OBSERVE'], { console: true })],
       });
       host = await HostService.start({ config, log: testLog });
@@ -94,11 +79,7 @@ describe.skipIf(!image.ok)(
 
     afterAll(async () => {
       await host?.stop();
-      if (qemu?.pid && alive(qemu.pid) && qemu.exitCode === null) {
-        const exited = new Promise((r) => qemu!.once('exit', r));
-        process.kill(qemu.pid, 'SIGKILL');
-        await exited;
-      }
+      await qemu?.stop();
       if (dir) fs.rmSync(dir, { recursive: true, force: true });
     });
 
