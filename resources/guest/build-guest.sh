@@ -11,8 +11,9 @@ RECIPE_VERSION=7
 GUEST_DIR="${VMSIG_GUEST_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/vmsig/guest}"
 STAMP="$GUEST_DIR/stamp"
 # The modules the guest loads, in dependency order resolved below: virtio-tablet-pci
-# (absolute pointer), evdev (so the pointer reporter can read it), the ACPI power button.
-WANT_MODULES=(virtio_pci virtio_input evdev button)
+# (absolute pointer), evdev (so the pointer reporter can read it), the ACPI power button,
+# and virtio-net (a managed VM's user-mode NIC, for the port-forward tests).
+WANT_MODULES=(virtio_pci virtio_input evdev button virtio_net)
 
 die() { echo "build-guest: error: $*" >&2; exit 1; }
 now_ms() { date +%s%3N; }
@@ -152,6 +153,15 @@ fi
 find_event "Power Button" >/dev/null
 chmod +x /etc/acpi/PWRF/00000080
 acpid -c /etc/acpi -l /dev/null 2>/dev/null
+
+# A NIC (a managed VM's `network`): QEMU's user-mode network has a fixed plan, so a static
+# address is enough and no DHCP client has to wait for it.
+if [ -e /sys/class/net/eth0 ]; then
+  ip link set lo up
+  ip link set eth0 up
+  ip addr add 10.0.2.15/24 dev eth0
+  ip route add default via 10.0.2.2
+fi
 
 # A respawning shell on the VGA console: keys typed on the PS/2 keyboard reach it.
 ( while true; do setsid sh -c 'exec sh -i </dev/tty1 >/dev/tty1 2>&1'; sleep 0.2; done ) &
