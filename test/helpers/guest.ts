@@ -42,7 +42,7 @@ export function ensureGuest(): GuestAvailability {
   } catch (e) {
     return report({ ok: false, reason: (e as Error).message });
   }
-  if (!guestPaths().built) {
+  if (!guestPaths().built || guestRecipeIsOld()) {
     const started = Date.now();
     const build = spawnSync('bash', [path.join(repoRoot, 'resources/guest/build-guest.sh')], {
       encoding: 'utf8',
@@ -55,6 +55,17 @@ export function ensureGuest(): GuestAvailability {
     console.info(`[guest] built the test guest in ${Date.now() - started} ms`);
   }
   return report({ ok: true });
+}
+
+/**
+ * Whether the cached guest was built by an older recipe than build-guest.sh's (e.g. without
+ * the NIC driver the port-forward test needs): then it is rebuilt, as `npm run guest` would.
+ */
+function guestRecipeIsOld(): boolean {
+  const script = fs.readFileSync(path.join(repoRoot, 'resources/guest/build-guest.sh'), 'utf8');
+  const want = Number(/^RECIPE_VERSION=(\d+)$/m.exec(script)?.[1] ?? 0);
+  const have = Number(/^recipe=(\d+)$/m.exec(fs.readFileSync(guestPaths().stamp, 'utf8'))?.[1] ?? 0);
+  return have < want;
 }
 
 function report(result: GuestAvailability): GuestAvailability {
