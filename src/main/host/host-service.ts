@@ -152,7 +152,8 @@ export class HostService implements ConsoleHostPort {
         state: r.state,
         error: r.error,
         vnc: r.vncTarget,
-        serialPath: r.qemu?.paths.serial ?? null,
+        // A managed QEMU's log, or an attached VM's while its `serial` port is read.
+        serialPath: r.serialFeed?.log.path ?? null,
         accel: r.accel?.accel ?? null,
         accelReason: r.accel?.reason ?? null,
         bootStatus: r.boot?.state ?? null,

@@ -11,7 +11,7 @@ const fake = {
   /** Resolves the pending reads when called (set while reads are held). */
   hold: null as Promise<void> | null,
 };
-const b64 = (s: string): string => Buffer.from(s).toString('base64');
+const b64 = (s: string): string => btoa(s);
 const api = {
   async invoke(channel: string, req: { id: number; since?: number; watch?: boolean }) {
     if (channel === 'serial.watch') {
@@ -44,7 +44,7 @@ function open() {
   const shown: string[] = [];
   const runs: (number | null)[] = [];
   const stop = openSerialFeed(1, {
-    data: (bytes) => shown.push(Buffer.from(bytes).toString()),
+    data: (bytes) => shown.push(new TextDecoder().decode(bytes)),
     run: (run) => runs.push(run),
     gap: () => shown.push('[gap]'),
   });

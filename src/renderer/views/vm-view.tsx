@@ -34,7 +34,10 @@ export function VmView() {
       <PowerBar endpoint={vm.id} name={vm.name} />
       <InputBar endpoint={vm.id} />
       <Screen endpoint={vm.id} vnc={vm.vnc} name={vm.name} />
-      {vm.kind === 'managed' && <SerialPane key={vm.id} endpoint={vm.id} name={vm.name} />}
+      {/* An attached VM has a serial pane when it declares its serial port (the host reads it). */}
+      {(vm.kind === 'managed' || vm.serialPath !== null) && (
+        <SerialPane key={vm.id} endpoint={vm.id} name={vm.name} />
+      )}
     </div>
   );
 }
