@@ -206,10 +206,11 @@ export interface InvokeMap {
   /** The images the configured `imageDirs` hold (nothing else of the host's files). */
   'vm.images': [Record<string, never>, { images: ImageView[] }];
   /**
-   * A running managed VM's serial output after logical byte `since` (at most 256 KiB per
-   * call; base64 so both shells carry bytes as text). `start` is the oldest byte still held
-   * (older output was rotated away), `next` the `since` of the next call; `run` changes
-   * when QEMU was restarted (offsets start again at 0), null while none runs.
+   * A VM's serial output (its running QEMU's, or an attached VM's declared port) after
+   * logical byte `since` (at most 256 KiB per call; base64 so both shells carry bytes as
+   * text). `start` is the oldest byte still held (older output was rotated away), `next` the
+   * `since` of the next call; `run` changes when QEMU was restarted (offsets start again at
+   * 0), null while none runs; `source` names what is read.
    */
   'serial.read': [
     { id: number; since: number },
