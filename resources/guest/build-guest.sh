@@ -7,7 +7,7 @@
 set -euo pipefail
 
 # Bump when the initramfs recipe changes so cached guests are rebuilt once.
-RECIPE_VERSION=7
+RECIPE_VERSION=8
 GUEST_DIR="${VMSIG_GUEST_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/vmsig/guest}"
 STAMP="$GUEST_DIR/stamp"
 # The modules the guest loads, in dependency order resolved below: virtio-tablet-pci
