@@ -62,11 +62,12 @@ describe.skipIf(skip !== null)(
     it('puts the RAM file in ramDir, QEMU maps it there and the guest boots', async () => {
       const vm = await launchVm({ id: 41, name: 'ramdir', memoryMiB: 128, ramDir }, { runtimeDir });
       try {
+        // QEMU opens its QMP socket before it creates guest RAM: look once the guest booted.
+        await vm.serial.waitFor(GUEST_READY, { timeoutMs: 90_000, abort: vm.exited });
         const ram = vm.paths.ram;
         expect(path.dirname(path.dirname(ram))).toBe(ramDir);
         expect(fs.statSync(ram).size).toBe(128 * MIB);
         expect(maps(vm.pid, ram)).toBe(true);
-        await vm.serial.waitFor(GUEST_READY, { timeoutMs: 90_000, abort: vm.exited });
         // Nothing of it in the small runtime tmpfs but the sockets and logs.
         expect(fs.readdirSync(runtimeDir).filter((f) => f.endsWith('.ram'))).toEqual([]);
       } finally {
@@ -80,11 +81,11 @@ describe.skipIf(skip !== null)(
       expect(shmFree === null || shmFree >= 128 * MIB, '/dev/shm has room for 128 MiB').toBe(true);
       const vm = await launchVm({ id: 42, name: 'shm', memoryMiB: 128 }, { runtimeDir });
       try {
+        await vm.serial.waitFor(GUEST_READY, { timeoutMs: 90_000, abort: vm.exited });
         const ram = vm.paths.ram;
         expect(ram.startsWith('/dev/shm/vmsig-vm42-')).toBe(true);
         expect(fs.statSync(path.dirname(ram)).mode & 0o777).toBe(0o700);
         expect(maps(vm.pid, ram)).toBe(true);
-        await vm.serial.waitFor(GUEST_READY, { timeoutMs: 90_000, abort: vm.exited });
       } finally {
         await vm.stop();
       }
