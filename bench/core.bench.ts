@@ -16,7 +16,7 @@ import {
   ErrorCode,
 } from '../src/shared/model';
 import { Core, type SubscriptionFilter, kindSet, maskOf } from '../src/main/core';
-import { claimSeam } from './lib/core-rig';
+import { claimSeam } from '../test/helpers/core-rig';
 import { hrClock, nowNs, secondsSince } from './lib/hr-clock';
 import type { Reporter } from './lib/reporter';
 

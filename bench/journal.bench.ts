@@ -12,7 +12,7 @@ import { ErrorCode, Kind, Source, VmState, encodeVmState } from '../src/shared/m
 import { type Durability, type Journal, openJournal } from '../src/main/host/journal';
 import { RecordEncoder } from '../src/main/host/journal/journal-record';
 import { SegmentWriter } from '../src/main/host/journal/segment-writer';
-import { makeJournalRig } from '../test/integration/fixtures/journal-rig';
+import { makeJournalRig } from '../test/helpers/journal-rig';
 
 /** The runner's reporter: one figure with its unit and an optional note. */
 export type Report = (name: string, value: number, unit: string, note?: string) => void;

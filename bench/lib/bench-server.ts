@@ -5,7 +5,7 @@
 import { ALL_ENDPOINTS, type AdapterPort, Core } from '../../src/main/core';
 import { ControlServer, tokenAuthenticator } from '../../src/main/wire';
 import { ALL_CAPS, ErrorCode, Kind, Source, encodeSeam } from '../../src/shared/model';
-import { claimSeam } from './core-rig';
+import { claimSeam } from '../../test/helpers/core-rig';
 import { hrClock } from './hr-clock';
 
 /** Starts the server on `socketPath`; every command is acked OK, with `detail` when given (e.g. a VmState). */

@@ -5,7 +5,7 @@
  * Shared by the keyboard integration test and the QEMU bench.
  */
 import { InputKind } from '../../src/shared/model';
-import { keyStrokes, type TestControl } from '../integration/adapters-harness';
+import { keyStrokes, type TestControl } from './adapters-harness';
 import type { TestVm } from './guest';
 
 /** What a paste achieved. */

@@ -30,7 +30,14 @@ import { EVDEV_TO_QCODE } from '../../src/main/adapters/input';
 import { RamFile, isFault, walk } from '../../src/main/adapters/memctx';
 import { DEFAULT_APPEND, type VmHandle } from '../../src/main/host/launcher';
 import { GUEST_PTR, bootTestVm, ensureGuest, type TestVm } from '../helpers/guest';
-import { TestControl, hmp, monitorBytes, ramRangesInMtree, realCore, testLog } from './adapters-harness';
+import {
+  TestControl,
+  hmp,
+  monitorBytes,
+  ramRangesInMtree,
+  realCore,
+  testLog,
+} from '../helpers/adapters-harness';
 
 const guest = ensureGuest();
 const ALL = Cap.OBSERVE | Cap.INPUT | Cap.LIFECYCLE | Cap.POWER | Cap.VM | Cap.MEMWRITE | Cap.MEMREAD;

@@ -14,7 +14,7 @@ import { findQemu, guestPaths } from '../../src/main/host/launcher';
 import { GUEST_READY, ensureGuest } from '../helpers/guest';
 import { control, parseHostConfig } from '../helpers/host-config';
 import { until } from '../helpers/until';
-import { testLog } from './adapters-harness';
+import { testLog } from '../helpers/adapters-harness';
 
 const guest = ensureGuest();
 let dir = '';

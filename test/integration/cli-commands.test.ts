@@ -16,7 +16,7 @@ import {
 import { control, writeHostConfig } from '../helpers/host-config';
 import { until } from '../helpers/until';
 import { VMSIG_BIN as BIN, type Run, runVmsig } from '../helpers/vmsig-cli';
-import { type Harness, TOKENS, startHarness } from './wire-harness';
+import { type Harness, TOKENS, startHarness } from '../helpers/wire-harness';
 
 let h: Harness;
 beforeAll(async () => {

@@ -16,8 +16,8 @@ import { HostService } from '../../src/main/host/host-service';
 import { type DebianQemu, ensureDebianImage, startDebianQemu } from '../helpers/debian';
 import { control, parseHostConfig } from '../helpers/host-config';
 import { until } from '../helpers/until';
-import { TestControl, testLog } from './adapters-harness';
-import { type SerialView, expectDiskBoot, loginByTyping, powerOffByAcpi } from './debian-harness';
+import { TestControl, testLog } from '../helpers/adapters-harness';
+import { type SerialView, expectDiskBoot, loginByTyping, powerOffByAcpi } from '../helpers/debian-harness';
 
 const image = ensureDebianImage();
 const BOOT_TIMEOUT_MS = 180_000;

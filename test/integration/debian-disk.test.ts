@@ -10,8 +10,8 @@ import { Cap } from '../../src/shared/model';
 import { attachVm, type VmAttachment } from '../../src/main/adapters/attach-vm';
 import { launchVm, type ManagedVmSpec, type VmHandle } from '../../src/main/host/launcher';
 import { DEBIAN_LOGIN_PROMPT, debianImage, ensureDebianImage } from '../helpers/debian';
-import { TestControl, realCore, testLog } from './adapters-harness';
-import { type SerialView, expectDiskBoot, loginByTyping, powerOffByAcpi } from './debian-harness';
+import { TestControl, realCore, testLog } from '../helpers/adapters-harness';
+import { type SerialView, expectDiskBoot, loginByTyping, powerOffByAcpi } from '../helpers/debian-harness';
 
 const image = ensureDebianImage();
 const BOOT_TIMEOUT_MS = 240_000;

@@ -29,7 +29,7 @@ import {
   hostConfig,
   inputOwner,
   opToken,
-} from './fleet-harness';
+} from '../helpers/fleet-harness';
 
 const guest = ensureGuest();
 

@@ -11,7 +11,7 @@ import { loadConfig } from '../../src/main/host/config';
 import { HostService } from '../../src/main/host/host-service';
 import { Cap, ErrorCode } from '../../src/shared/model';
 import { GUEST_READY, ensureGuest } from '../helpers/guest';
-import { testLog } from './adapters-harness';
+import { testLog } from '../helpers/adapters-harness';
 
 const guest = ensureGuest();
 const sink = { wake: () => {}, closed: () => {} };

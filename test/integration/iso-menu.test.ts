@@ -10,7 +10,7 @@ import { attachVm, type VmAttachment } from '../../src/main/adapters/attach-vm';
 import { launchVm, type VmHandle } from '../../src/main/host/launcher';
 import { ISO_MENU, debianImage, ensureDebianImage, isoEntryMarker } from '../helpers/debian';
 import { GUEST_READY } from '../helpers/guest';
-import { TestControl, realCore, testLog } from './adapters-harness';
+import { TestControl, realCore, testLog } from '../helpers/adapters-harness';
 
 const image = ensureDebianImage();
 const KEY_DOWN = 108;

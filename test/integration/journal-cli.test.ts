@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { run } from '../../src/cli/main';
 import { openJournal } from '../../src/main/host/journal';
 import { Dir, Kind, makeEvent } from '../../src/shared/model';
-import { makeJournalRig } from './fixtures/journal-rig';
+import { makeJournalRig } from '../helpers/journal-rig';
 
 const dir = mkdtempSync(join(tmpdir(), 'vmsig-journal-cli-'));
 

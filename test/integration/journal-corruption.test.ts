@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { JournalReader, openJournal } from '../../src/main/host/journal';
 import { ErrorCode, Kind, Source, decodeErrorInl } from '../../src/shared/model';
-import { makeJournalRig } from './fixtures/journal-rig';
+import { makeJournalRig } from '../helpers/journal-rig';
 
 describe('journal corruption', () => {
   const dir = mkdtempSync(join(tmpdir(), 'vmsig-journal-corrupt-'));

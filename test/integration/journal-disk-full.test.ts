@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { JournalReader, openJournal } from '../../src/main/host/journal';
 import { ErrorCode, Kind, Source, decodeActAck, decodeErrorInl } from '../../src/shared/model';
-import { makeJournalRig } from './fixtures/journal-rig';
+import { makeJournalRig } from '../helpers/journal-rig';
 
 const mnt = mkdtempSync(join(tmpdir(), 'vmsig-journal-full-'));
 const mounted = ((): boolean => {

@@ -14,7 +14,7 @@ import type { Log } from '../../src/main/core/ports';
 import type { ManagedVmConfig } from '../../src/main/host/config/config-types';
 import { findQemu } from '../../src/main/host/launcher';
 import { VmRunner } from '../../src/main/host/vm-runner';
-import { realCore } from './adapters-harness';
+import { realCore } from '../helpers/adapters-harness';
 import { ensureGuest, GUEST_READY } from '../helpers/guest';
 import { until } from '../helpers/until';
 import { alive } from '../helpers/process';

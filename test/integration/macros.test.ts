@@ -20,7 +20,7 @@ import { KEY } from '../../src/shared/keys';
 import { GUEST_READY, ensureGuest } from '../helpers/guest';
 import { until, untilFileHas } from '../helpers/until';
 import { VMSIG_BIN, runVmsig, runUntil } from '../helpers/vmsig-cli';
-import { keyStrokes } from './adapters-harness';
+import { keyStrokes } from '../helpers/adapters-harness';
 
 const OPERATOR = 'macros-operator';
 const ROBOT = 'macros-robot';

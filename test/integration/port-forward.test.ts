@@ -16,7 +16,7 @@ import { GUEST_READY, ensureGuest } from '../helpers/guest';
 import { control, managedVm, parseHostConfig } from '../helpers/host-config';
 import { listeningTcpAddresses } from '../helpers/proc-net';
 import { until } from '../helpers/until';
-import { TestControl, testLog } from './adapters-harness';
+import { TestControl, testLog } from '../helpers/adapters-harness';
 
 const guest = ensureGuest();
 const GUEST_PORT = 8080;

@@ -9,7 +9,7 @@ import { attachVm, type VmAttachment } from '../../src/main/adapters/attach-vm';
 import { KeyboardDevice, DEFAULT_KEY_GAP_MS } from '../../src/main/adapters/input';
 import { bootTestVm, ensureGuest, type TestVm } from '../helpers/guest';
 import { pasteIntoGuest, pasteLines } from '../helpers/guest-paste';
-import { TestControl, realCore, testLog } from './adapters-harness';
+import { TestControl, realCore, testLog } from '../helpers/adapters-harness';
 
 const guest = ensureGuest();
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -14,7 +14,7 @@ import {
   frameBytes,
   helloBytes,
   startHarness,
-} from './wire-harness';
+} from '../helpers/wire-harness';
 
 const LIMIT = 64;
 const FLOOD = 100_000;

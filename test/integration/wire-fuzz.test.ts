@@ -15,7 +15,7 @@ import {
   frameBytes,
   helloBytes,
   startHarness,
-} from './wire-harness';
+} from '../helpers/wire-harness';
 
 let h: Harness;
 let good: WireClient;

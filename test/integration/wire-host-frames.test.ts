@@ -20,7 +20,7 @@ import {
   frameBytes,
   helloBytes,
   startHarness,
-} from './wire-harness';
+} from '../helpers/wire-harness';
 import { recordingTargets } from '../helpers/host-op-targets';
 
 const reached: string[] = [];

@@ -14,7 +14,7 @@ import {
   encodeInput,
   encodeLeaseReq,
 } from '../../src/shared/model';
-import { type Harness, TOKENS, startHarness } from './wire-harness';
+import { type Harness, TOKENS, startHarness } from '../helpers/wire-harness';
 import { until } from '../helpers/until';
 
 let h: Harness;

@@ -11,7 +11,7 @@ import {
   frameBytes,
   helloBytes,
   startHarness,
-} from './wire-harness';
+} from '../helpers/wire-harness';
 
 const F = { HELLO: 1, WELCOME: 2, EVENT: 3, SUBSCRIBE: 4, ERROR: 5, PING: 6, PONG: 7 };
 const ping = (n: number): Buffer => frameBytes(F.PING, Buffer.from([n, 0, 0, 0, 0, 0, 0, 0]));

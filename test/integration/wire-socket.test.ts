@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { Core } from '../../src/main/core';
 import { ControlServer, WireClient, tokenAuthenticator } from '../../src/main/wire';
 import { ALL_CAPS, ErrorCode } from '../../src/shared/model';
-import { clock } from './wire-harness';
+import { clock } from '../helpers/wire-harness';
 
 const dirs: string[] = [];
 const servers: ControlServer[] = [];

@@ -29,7 +29,7 @@ import {
   frameBytes,
   helloBytes,
   startHarness,
-} from '../integration/wire-harness';
+} from '../helpers/wire-harness';
 import { until } from '../helpers/until';
 
 /** The default NORMAL and HIGH byte budgets (DEFAULT_QUEUE_BYTES), written out so the test also runs on code without them. */

@@ -11,7 +11,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Harness, TOKENS, startHarness } from '../integration/wire-harness';
+import { type Harness, TOKENS, startHarness } from '../helpers/wire-harness';
 
 const BIN = path.resolve(import.meta.dirname, '../../bin/vmsig.mjs');
 let h: Harness;

@@ -14,7 +14,7 @@ import {
   helloBytes,
   frameBytes,
   startHarness,
-} from '../integration/wire-harness';
+} from '../helpers/wire-harness';
 
 let h: Harness | undefined;
 const peers: RawPeer[] = [];

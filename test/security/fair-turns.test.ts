@@ -21,7 +21,7 @@ import {
   frameBytes,
   helloBytes,
   startHarness,
-} from '../integration/wire-harness';
+} from '../helpers/wire-harness';
 
 const SENSORS = 10;
 const REPORTS = 6000; // per sensor: 60 000 HIGH events toward a console whose HIGH queue holds 4096

@@ -17,7 +17,7 @@ import {
   encodeInput,
 } from '../../src/shared/model';
 import { bootTestVm, ensureGuest, type TestVm } from '../helpers/guest';
-import { TestControl, keyStrokes, realCore, testLog } from '../integration/adapters-harness';
+import { TestControl, keyStrokes, realCore, testLog } from '../helpers/adapters-harness';
 
 const guest = ensureGuest();
 const ALL = Cap.OBSERVE | Cap.INPUT;

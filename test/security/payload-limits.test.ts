@@ -27,7 +27,7 @@ import {
   encodeMemWrite,
   encodeOp,
 } from '../../src/shared/model';
-import { type Harness, TOKENS, startHarness } from '../integration/wire-harness';
+import { type Harness, TOKENS, startHarness } from '../helpers/wire-harness';
 
 const memwrite = (size: number) => ({
   kind: Kind.CMD_MEMWRITE,

@@ -16,7 +16,7 @@ import {
   encodeOp,
   encodeSeam,
 } from '../../shared/model';
-import { addSeam, attach, cmd, everything, leaseCmd, newRig } from '../../../bench/lib/core-rig';
+import { addSeam, attach, cmd, everything, leaseCmd, newRig } from '../../../test/helpers/core-rig';
 import { maskOf } from './endpoint-mask';
 import { clampClientPrio } from './command-rules';
 

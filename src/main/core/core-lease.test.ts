@@ -12,7 +12,7 @@ import {
   decodeLeaseReq,
   decodeLeaseStatus,
 } from '../../shared/model';
-import { addSeam, attach, everything, leaseCmd, newRig } from '../../../bench/lib/core-rig';
+import { addSeam, attach, everything, leaseCmd, newRig } from '../../../test/helpers/core-rig';
 import { maskOf } from './endpoint-mask';
 
 /** Endpoint 1 and 2 with an INPUT adapter on 1, an all-seeing observer (no lease rights). */

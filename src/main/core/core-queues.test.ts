@@ -14,7 +14,7 @@ import {
   encodeSeam,
   VmOp,
 } from '../../shared/model';
-import { addSeam, attach, cmd, everything, leaseCmd, newRig } from '../../../bench/lib/core-rig';
+import { addSeam, attach, cmd, everything, leaseCmd, newRig } from '../../../test/helpers/core-rig';
 import { Core } from './core';
 import { ALL_ENDPOINTS } from './endpoint-mask';
 import { kindSet } from './filter';

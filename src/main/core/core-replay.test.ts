@@ -14,7 +14,7 @@ import {
   encodeVmState,
   utf8Encode,
 } from '../../shared/model';
-import { addSeam, attach, cmd, everything, newRig } from '../../../bench/lib/core-rig';
+import { addSeam, attach, cmd, everything, newRig } from '../../../test/helpers/core-rig';
 import { kindSet } from './filter';
 import { maskOf } from './endpoint-mask';
 

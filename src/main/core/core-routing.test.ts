@@ -14,7 +14,7 @@ import {
   LeaseClass,
   VmOp,
 } from '../../shared/model';
-import { addSeam, attach, cmd, everything, leaseCmd, newRig } from '../../../bench/lib/core-rig';
+import { addSeam, attach, cmd, everything, leaseCmd, newRig } from '../../../test/helpers/core-rig';
 import { allEvents, kindSet } from './filter';
 import { maskOf } from './endpoint-mask';
 

@@ -10,7 +10,7 @@ import {
   decodeActAck,
   encodeOp,
 } from '../../shared/model';
-import { addSeam, attach, cmd, everything, leaseCmd, newRig } from '../../../bench/lib/core-rig';
+import { addSeam, attach, cmd, everything, leaseCmd, newRig } from '../../../test/helpers/core-rig';
 import { checkPayload, payloadLimit } from './payload-limits';
 
 const payload = (n: number) => ({ bytes: new Uint8Array(n), codec: 0, flags: 0 });

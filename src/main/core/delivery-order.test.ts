@@ -16,7 +16,7 @@ import {
   type Payload,
   type VmsigEvent,
 } from '../../shared/model';
-import { attach, everything, newRig, type RigControl } from '../../../bench/lib/core-rig';
+import { attach, everything, newRig, type RigControl } from '../../../test/helpers/core-rig';
 
 type Step =
   { op: 'emit'; prio: number } | { op: 'drain'; ctl: number; max: number } | { op: 'detach'; ctl: number };

@@ -16,7 +16,7 @@ import {
   decodeLeaseReq,
   decodeLeaseStatus,
 } from '../../shared/model';
-import { attach, everything, leaseCmd, newRig, type RigControl } from '../../../bench/lib/core-rig';
+import { attach, everything, leaseCmd, newRig, type RigControl } from '../../../test/helpers/core-rig';
 import { kindSet } from './filter';
 import { maskOf } from './endpoint-mask';
 

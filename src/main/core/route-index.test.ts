@@ -6,7 +6,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Cap, Dir, Source, type VmsigEvent, makeEvent } from '../../shared/model';
-import { attach, newRig, type RigControl } from '../../../bench/lib/core-rig';
+import { attach, newRig, type RigControl } from '../../../test/helpers/core-rig';
 import type { SubscriptionFilter } from './filter';
 import { kindSet } from './filter';
 import { maskOf } from './endpoint-mask';

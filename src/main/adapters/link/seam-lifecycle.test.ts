@@ -17,7 +17,7 @@ import {
   encodeVmState,
   utf8Decode,
 } from '../../../shared/model';
-import { attach, cmd, everything, newRig } from '../../../../bench/lib/core-rig';
+import { attach, cmd, everything, newRig } from '../../../../test/helpers/core-rig';
 import { QmpError } from '../qmp';
 import { SeamLifecycle, type SeamSpec } from './seam-lifecycle';
 import type { LinkStatus } from './vm-link';

@@ -19,7 +19,7 @@ import {
   encodeErrorInl,
   encodeVmState,
 } from '../../../shared/model';
-import { addSeam } from '../../../../bench/lib/core-rig';
+import { addSeam } from '../../../../test/helpers/core-rig';
 import { standInHost } from '../../../../test/helpers/stand-in-host';
 import { openJournal } from '../journal';
 import { ConsoleService, type PushSink } from './console-service';

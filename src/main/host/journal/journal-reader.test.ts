@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Kind } from '../../../shared/model';
-import { makeJournalRig } from '../../../../test/integration/fixtures/journal-rig';
+import { makeJournalRig } from '../../../../test/helpers/journal-rig';
 import { JournalReader, openJournal } from '.';
 
 const dirs: string[] = [];

@@ -14,7 +14,7 @@ import {
   encodeLeaseReq,
   makeEvent,
 } from '../../../shared/model';
-import { RIG_CONTROL, makeJournalRig } from '../../../../test/integration/fixtures/journal-rig';
+import { RIG_CONTROL, makeJournalRig } from '../../../../test/helpers/journal-rig';
 import { JournalReader, openJournal } from '.';
 
 const dirs: string[] = [];

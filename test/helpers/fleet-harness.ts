@@ -7,9 +7,9 @@
 import { spawn } from 'node:child_process';
 import { WireClient } from '../../src/main/wire';
 import { Kind, LeaseClass, decodeLeaseStatus, encodeLeaseReq } from '../../src/shared/model';
-import { control, managedVm } from '../helpers/host-config';
-import { until } from '../helpers/until';
-import { VMSIG_BIN } from '../helpers/vmsig-cli';
+import { control, managedVm } from './host-config';
+import { until } from './until';
+import { VMSIG_BIN } from './vmsig-cli';
 
 export const NAMES = ['a', 'b', 'c'] as const;
 export type HostName = (typeof NAMES)[number];

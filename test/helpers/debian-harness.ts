@@ -6,7 +6,7 @@
  */
 import { expect } from 'vitest';
 import { Kind, LeaseClass, LifecycleOp, VmState, decodeVmState } from '../../src/shared/model';
-import { DEBIAN_COMMAND_OUTPUT, commandOutputLines, loginOnTty1AndRun } from '../helpers/debian';
+import { DEBIAN_COMMAND_OUTPUT, commandOutputLines, loginOnTty1AndRun } from './debian';
 import type { TestControl } from './adapters-harness';
 /** The VM's ttyS0 as a test reads it: text from an offset, and whether a line showed up in time. */
 export interface SerialView {
