@@ -70,8 +70,11 @@ export async function playMacro(
   try {
     for (const step of macro.steps) {
       due += speed === 'recorded' ? step.delayMs : result.played === 0 ? 0 : speed;
-      const wait = t0 + due - performance.now();
-      if (wait > 0) await sleep(wait, undefined, { signal }).catch(() => undefined);
+      // A timer may fire a little early against performance.now(): wait until the step is due.
+      for (let wait = t0 + due - performance.now(); wait > 0 && !signal?.aborted;) {
+        await sleep(wait, undefined, { signal }).catch(() => undefined);
+        wait = t0 + due - performance.now();
+      }
       if (signal?.aborted) return { ...result, cancelled: true };
       const err = await port.send('key', step.code, step.down);
       if (err) return { ...result, err };
