@@ -127,6 +127,38 @@ export interface Snapshot {
   readiness: Readiness;
   /** Core clock now (ns) and wall clock now (ms), to place event timestamps. */
   clock: { ns: number; ms: number };
+  /** The other hosts of the NATS fleet (docs/fleet.md), or null when this host has no fleet view. */
+  fleet?: FleetSnapshot | null;
+}
+
+/** A VM of another host, as that host's presence and event feed describe it. */
+export interface RemoteVmView {
+  id: number;
+  name: string;
+  /** The owning host's state of the VM (stopped, running, …), from its presence. */
+  host: string;
+  lifecycle: string;
+  seams: SeamView[];
+  leases: { cls: string; controlName: string; principal: number; mine: boolean }[];
+}
+
+/** One other host of the fleet. */
+export interface RemoteHostView {
+  name: string;
+  /** False once its presence has been silent for 2 s (or before the first). */
+  reachable: boolean;
+  /** Milliseconds since its last presence, or null before any. */
+  silentMs: number | null;
+  vms: RemoteVmView[];
+}
+
+/** The fleet as this console sees it. */
+export interface FleetSnapshot {
+  /** This host's fleet name. */
+  self: string;
+  /** Whether the console's NATS connection is up. */
+  connected: boolean;
+  hosts: RemoteHostView[];
 }
 
 /** A reply the core addressed to the console (ACT_ACK, LEASE_*, INPUT_HELD), decoded. */
@@ -299,6 +331,12 @@ export interface InvokeMap {
       sampled: number;
     },
   ];
+  /** The same commands on a VM of another fleet host, through a NATS session with that host's core. */
+  'fleet.vmOp': [{ host: string; endpoint: number; op: VmOpName }, CommandReply];
+  'fleet.acquire': [{ host: string; endpoint: number; cls: LeaseClassName }, CommandReply];
+  'fleet.release': [{ host: string; endpoint: number; cls: LeaseClassName }, CommandReply];
+  'fleet.query': [{ host: string; endpoint: number }, CommandReply];
+  'fleet.input': [{ host: string; input: InputRequest }, { accepted: boolean; err: string }];
 }
 
 /** Channel names of the invoke map. */
@@ -336,6 +374,11 @@ export const INVOKE_CHANNELS: readonly InvokeChannel[] = [
   'macro.cancel',
   'history.query',
   'events.subscribe',
+  'fleet.vmOp',
+  'fleet.acquire',
+  'fleet.release',
+  'fleet.query',
+  'fleet.input',
 ];
 
 /** Push map: channel → payload. Both are batched, at most one message each per ~16 ms tick. */
@@ -346,6 +389,8 @@ export interface PushMap {
   events: Uint8Array;
   /** New serial output of a VM this window watches (`serial.watch`), one per VM per tick. */
   serial: SerialPush;
+  /** Other fleet hosts' events of one tick, per host, packed as `events` and base64-encoded. */
+  fleetEvents: { host: string; records: string }[];
 }
 
 /**

@@ -8,10 +8,13 @@
 import type { Clock, Core, Log } from '../core';
 import type { NatsConfig } from '../host/config';
 import type { HostRequestHandler } from '../wire';
+import type { DisplayHostPort } from '../host/display';
+import { ENDPOINT_MAX, ErrorCode, nameOf } from '../../shared/model';
 import { HostSession } from './host-session';
+import { DisplaySession } from './display-session';
 import { FleetFeed } from './fleet-feed';
 import { type NatsLink, OpenBusError, openNatsLink } from './nats-link';
-import { hostInbound, parseSessionSubject, presenceSubject, sessionSubject } from './subjects';
+import { hostInbound, parseSessionSubject, presenceSubject, sessionSubject, stateSubject } from './subjects';
 
 /** How to run a bridge. */
 export interface FleetBridgeOptions {
@@ -22,6 +25,8 @@ export interface FleetBridgeOptions {
   hostRequests?: HostRequestHandler;
   /** The host's VMs for its presence message. */
   vms(): { id: number; name: string; state: string }[];
+  /** The host's VM screens, for remote viewers (docs/fleet.md §9); absent: no remote screens. */
+  display?: DisplayHostPort;
   /** Silence after which a remote session is closed (default 1500 ms: leases go within 2 s). */
   sessionTimeoutMs?: number;
 }
@@ -32,9 +37,20 @@ export const SESSIONS_PER_HOST = 64;
 const SWEEP_MS = 250;
 const PRESENCE_MS = 1000;
 
+/** The VM a session's `open` asks to view (`{"display": N}`), or null for a protocol session. */
+function screenOf(data: Uint8Array): number | null {
+  if (data.length === 0 || data.length > 256) return null;
+  try {
+    const v = (JSON.parse(new TextDecoder().decode(data)) as { display?: unknown }).display;
+    return typeof v === 'number' && Number.isInteger(v) && v >= 1 && v <= ENDPOINT_MAX ? v : null;
+  } catch {
+    return null;
+  }
+}
+
 /** A running bridge. Create with `FleetBridge.start`; it connects (and reconnects) in the background. */
 export class FleetBridge {
-  private readonly sessions = new Map<string, HostSession>();
+  private readonly sessions = new Map<string, HostSession | DisplaySession>();
   private readonly feed: FleetFeed;
   private link: NatsLink | null = null;
   private readonly timers: NodeJS.Timeout[] = [];
@@ -89,7 +105,10 @@ export class FleetBridge {
         log('warn', `fleet: lost ${config.url}; local controls keep working, remote sessions end within 2 s`);
       },
       subscriptions: {
-        [hostInbound(config.host, 'open')]: (subject, data, respond) => this.onOpen(subject, respond),
+        [hostInbound(config.host, 'open')]: (subject, data, respond) => this.onOpen(subject, data, respond),
+        // A late joiner of the feed asks for the state it missed; the answer goes to it alone.
+        [stateSubject(config.host)]: (_subject, _data, respond) =>
+          respond(this.feed.state(this.run, this.opts.vms())),
         [hostInbound(config.host, 'in')]: (subject, data) => this.session(subject)?.deliver(data),
         [hostInbound(config.host, 'hb')]: (subject) => this.session(subject)?.heard(),
         [hostInbound(config.host, 'fin')]: (subject) => {
@@ -107,12 +126,12 @@ export class FleetBridge {
     });
   }
 
-  private session(subject: string): HostSession | undefined {
+  private session(subject: string): HostSession | DisplaySession | undefined {
     const s = parseSessionSubject(subject);
     return s && s.host === this.opts.config.host ? this.sessions.get(`${s.user}.${s.sid}`) : undefined;
   }
 
-  private onOpen(subject: string, respond: (data: Uint8Array) => void): void {
+  private onOpen(subject: string, data: Uint8Array, respond: (data: Uint8Array) => void): void {
     const { config, log } = this.opts;
     const reply = (o: object): void => respond(new TextEncoder().encode(JSON.stringify(o)));
     const s = parseSessionSubject(subject);
@@ -132,6 +151,8 @@ export class FleetBridge {
     const mine = [...this.sessions.values()].filter((x) => x.user === s.user).length;
     if (mine >= SESSIONS_PER_USER || this.sessions.size >= SESSIONS_PER_HOST)
       return reply({ ok: false, error: 'TOO_MANY', msg: 'too many sessions' });
+    const screen = screenOf(data);
+    if (screen !== null) return this.openScreen(s.user, s.sid, spec, screen, reply);
     const session = new HostSession(
       s.user,
       s.sid,
@@ -155,7 +176,42 @@ export class FleetBridge {
     reply({ ok: true, host: config.host, run: this.run });
   }
 
-  private endSession(s: HostSession, why: string): void {
+  /** A remote viewer of VM `endpoint`'s screen (docs/fleet.md §9), admitted as the user's control. */
+  private openScreen(
+    user: string,
+    sid: string,
+    spec: NonNullable<ReturnType<NatsConfig['users']['get']>>,
+    endpoint: number,
+    reply: (o: object) => void,
+  ): void {
+    const { config, log } = this.opts;
+    if (!this.opts.display) return reply({ ok: false, error: 'NOENT', msg: 'this host serves no screens' });
+    const key = `${user}.${sid}`;
+    let session: DisplaySession;
+    try {
+      session = new DisplaySession(
+        user,
+        sid,
+        spec,
+        endpoint,
+        { core: this.opts.core, log, display: this.opts.display, now: () => performance.now() },
+        (data) => this.link?.publish(sessionSubject(config.host, user, sid, 'out'), data),
+        (x) => {
+          if (this.sessions.get(key) !== x) return;
+          this.sessions.delete(key);
+          this.link?.publish(sessionSubject(config.host, user, sid, 'fin'), new Uint8Array(0));
+        },
+      );
+    } catch (e) {
+      const code = (e as { code?: number }).code ?? ErrorCode.IO;
+      return reply({ ok: false, error: nameOf(ErrorCode, code), msg: (e as Error).message });
+    }
+    this.sessions.set(key, session);
+    log('info', `fleet: screen of VM ${endpoint} opened by NATS user "${user}" as control "${spec.name}"`);
+    reply({ ok: true, host: config.host, run: this.run });
+  }
+
+  private endSession(s: HostSession | DisplaySession, why: string): void {
     this.opts.log('info', `fleet: session ${s.sid} of "${s.user}" ends: ${why}`);
     s.drop();
   }

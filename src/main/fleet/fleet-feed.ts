@@ -5,7 +5,8 @@
  * bus returns, re-subscribing replays the host's current state before live events.
  */
 import { ALL_ENDPOINTS, type Core, type Log, allEvents } from '../core';
-import { Cap, Kind, encodeEventBody } from '../../shared/model';
+import { Cap, Kind, LeaseClass, encodeEventBody, nameOf } from '../../shared/model';
+import { packEventRecords } from '../../shared/ipc-records';
 import type { NatsLink } from './nats-link';
 import { eventSubject } from './subjects';
 
@@ -78,6 +79,36 @@ export class FleetFeed {
         return true;
       });
     });
+  }
+
+  /**
+   * The answer to a `state` request (docs/fleet.md §2): what a late joiner of the feed is
+   * owed — the replay a new subscriber would get (seams, lifecycle, cursor), the leases and
+   * the seq it is current to — sent to the asker only, so nobody else sees it twice.
+   */
+  state(run: string, vms: unknown): Uint8Array {
+    const core = this.core;
+    const replay = this.id ? core.replayFor(this.id) : { events: [], seq: 0 };
+    const controls = core.controls();
+    const leases = core.arbiter.list().map((row) => {
+      const c = controls.find((x) => x.id === row.holder.controlId);
+      return {
+        endpoint: row.endpoint,
+        cls: nameOf(LeaseClass, row.cls),
+        controlId: row.holder.controlId,
+        controlName: c?.spec.name ?? `control ${row.holder.controlId}`,
+        principal: row.holder.principal,
+      };
+    });
+    const body = {
+      host: this.host,
+      run,
+      seq: replay.seq,
+      vms,
+      leases,
+      events: Buffer.from(packEventRecords(replay.events)).toString('base64'),
+    };
+    return new TextEncoder().encode(JSON.stringify(body));
   }
 
   /** Detaches the feed's control. */

@@ -48,3 +48,21 @@ export function eventSubject(host: string, endpoint: number, kind: number): stri
 export function presenceSubject(host: string): string {
   return `vmsig.${token(host, 'host')}.up`;
 }
+
+/** `vmsig.HOST.state`: a request for the host's current state (replay, leases), answered to the asker only. */
+export function stateSubject(host: string): string {
+  return `vmsig.${token(host, 'host')}.state`;
+}
+
+/** What a console subscribes to: every host's presence and every host's feed. */
+export const ALL_PRESENCE = 'vmsig.*.up';
+export const ALL_EVENTS = 'vmsig.*.evt.>';
+
+/** The host of a presence or feed subject, or null (never throws: subjects come from the bus). */
+export function parseFleetSubject(subject: string): { host: string; kind: 'up' | 'evt' } | null {
+  const p = subject.split('.');
+  if (p[0] !== 'vmsig' || !p[1] || !TOKEN.test(p[1])) return null;
+  if (p.length === 3 && p[2] === 'up') return { host: p[1], kind: 'up' };
+  if (p.length === 5 && p[2] === 'evt') return { host: p[1], kind: 'evt' };
+  return null;
+}

@@ -80,6 +80,11 @@ export interface NatsConfig {
   nkeySeed?: string;
   /** NATS user name → the configured control it acts as. */
   users: Map<string, ControlSpec>;
+  /**
+   * The console's own NATS identity (a client user, not the host's), for its fleet view of
+   * the other hosts; absent: the console sees only this host.
+   */
+  console?: { user: string; password?: string; nkeySeed?: string };
 }
 
 /** The whole configuration. */

@@ -9,7 +9,7 @@ import type { ControlConfig, NatsConfig } from './config-types';
 import { checkKeys, isObject, requireString, str } from './json-checks';
 import type { TokenFileReader } from './parse-controls';
 
-const NATS_KEYS = ['url', 'host', 'user', 'passwordFile', 'nkeySeedFile', 'users'];
+const NATS_KEYS = ['url', 'host', 'user', 'passwordFile', 'nkeySeedFile', 'users', 'console'];
 /** A subject token: no dots, wildcards or spaces, so a name can never widen a subject. */
 export const FLEET_NAME = /^[A-Za-z0-9_-]{1,32}$/;
 
@@ -17,6 +17,26 @@ function fleetName(v: unknown, at: string): string {
   const s = requireString(v, at);
   if (!FLEET_NAME.test(s)) throw new ConfigError(at, `must match ${FLEET_NAME.source}, got ${str(v)}`);
   return s;
+}
+
+/** Exactly one of passwordFile / nkeySeedFile of object `v` at `at`, read. */
+function secret(
+  v: Record<string, unknown>,
+  at: string,
+  baseDir: string,
+  reader: TokenFileReader,
+): { password?: string; nkeySeed?: string } {
+  if ((v.passwordFile === undefined) === (v.nkeySeedFile === undefined))
+    throw new ConfigError(
+      at,
+      'needs exactly one of passwordFile and nkeySeedFile (the fleet never connects anonymously)',
+    );
+  if (v.passwordFile !== undefined) {
+    const file = path.resolve(baseDir, requireString(v.passwordFile, `${at}.passwordFile`));
+    return { password: reader(file, `${at}.passwordFile`) };
+  }
+  const file = path.resolve(baseDir, requireString(v.nkeySeedFile, `${at}.nkeySeedFile`));
+  return { nkeySeed: reader(file, `${at}.nkeySeedFile`) };
 }
 
 /** Parses `nats` (absent → no bridge); `controls` are the parsed controls the users map to. */
@@ -41,17 +61,14 @@ export function parseNats(
     user: fleetName(v.user, 'nats.user'),
     users: new Map(),
   };
-  if ((v.passwordFile === undefined) === (v.nkeySeedFile === undefined))
-    throw new ConfigError(
-      'nats',
-      'needs exactly one of passwordFile and nkeySeedFile (the bridge never connects anonymously)',
-    );
-  if (v.passwordFile !== undefined) {
-    const file = path.resolve(baseDir, requireString(v.passwordFile, 'nats.passwordFile'));
-    out.password = reader(file, 'nats.passwordFile');
-  } else {
-    const file = path.resolve(baseDir, requireString(v.nkeySeedFile, 'nats.nkeySeedFile'));
-    out.nkeySeed = reader(file, 'nats.nkeySeedFile');
+  Object.assign(out, secret(v, 'nats', baseDir, reader));
+  if (v.console !== undefined) {
+    if (!isObject(v.console)) throw new ConfigError('nats.console', 'must be an object');
+    checkKeys(v.console, ['user', 'passwordFile', 'nkeySeedFile'], 'nats.console');
+    const user = fleetName(v.console.user, 'nats.console.user');
+    if (user === out.user)
+      throw new ConfigError('nats.console.user', "the console needs a NATS user of its own, not the host's");
+    out.console = { user, ...secret(v.console, 'nats.console', baseDir, reader) };
   }
   if (!isObject(v.users))
     throw new ConfigError('nats.users', 'must be an object of NATS user → control name');

@@ -59,7 +59,12 @@ function setup(spec: ControlSpec = operator, journalDir?: string) {
   };
   const svc = new ConsoleService(host, { tickMs: 5, vncUrl: (id) => `/vnc/${id}` });
   svc.start();
-  const pushed: { [P in keyof PushMap]: PushMap[P][] } = { snapshot: [], events: [], serial: [] };
+  const pushed: { [P in keyof PushMap]: PushMap[P][] } = {
+    snapshot: [],
+    events: [],
+    serial: [],
+    fleetEvents: [],
+  };
   const sink: PushSink = {
     eventsEnabled: true,
     push: (ch, payload) => void (pushed[ch] as unknown[]).push(payload),

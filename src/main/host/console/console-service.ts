@@ -9,15 +9,17 @@ import {
   type InvokeChannel,
   type InvokeRequest,
   type InvokeResponse,
+  type CommandReply,
+  type FleetSnapshot,
   type IpcResult,
   type Snapshot,
 } from '../../../shared/ipc';
-import { ErrorCode, Kind, VmsigError, isVmsigError, nameOf } from '../../../shared/model';
+import { ErrorCode, Kind, VmsigError, type VmsigEvent, isVmsigError, nameOf } from '../../../shared/model';
 import { ALL_ENDPOINTS, type Log, allEvents, silentLog } from '../../core';
 import { inputEvents, leaseEvent, queryInputEvent, vmOpEvent } from './command-events';
 import type { HostOpRequest } from '../host-ops';
 import type { ConsoleHostPort } from './host-port';
-import { ConsoleCommands } from './console-commands';
+import { ConsoleCommands, toReply } from './console-commands';
 import { RendererPush, type PushSink } from './renderer-push';
 import { buildSnapshot } from './snapshot';
 import { StateTracker } from './state-tracker';
@@ -40,6 +42,19 @@ export interface ConsoleServiceOptions {
   vncUrl?: (vmId: number) => string;
   /** Deadline for a command's reply (default 5000 ms). */
   replyTimeoutMs?: number;
+  /** The fleet view, when this host is in a NATS fleet (docs/fleet.md §9). */
+  fleet?: ConsoleFleetPort;
+}
+
+/** The other hosts of the fleet as the console reaches them: only through their own cores. */
+export interface ConsoleFleetPort {
+  snapshot(): FleetSnapshot;
+  /** Sends a command to `host`'s core in this console's NATS session and resolves with its reply event. */
+  command(host: string, ev: VmsigEvent): Promise<VmsigEvent>;
+  /** Calls `listener` when the view changed; returns the disposer. */
+  onChange(listener: () => void): () => void;
+  /** Calls `listener` with each new event of another host (the timeline's host column). */
+  onEvent(listener: (host: string, ev: VmsigEvent) => void): () => void;
 }
 
 type Handler<C extends InvokeChannel> = (
@@ -102,6 +117,17 @@ export class ConsoleService {
         this.push.flushEvents();
       },
     });
+    this.fleet = opts.fleet ?? null;
+    this.fleet?.onChange(() => this.markDirty());
+    this.fleet?.onEvent((host, ev) => this.push.appendRemote(host, ev));
+  }
+
+  private readonly fleet: ConsoleFleetPort | null;
+
+  /** A command to another host's core; its reply decoded as a local one's. */
+  private async remote(host: string, ev: VmsigEvent): Promise<CommandReply> {
+    if (!this.fleet) throw new VmsigError(ErrorCode.NOENT, 'this host is not in a fleet (no nats.console)');
+    return toReply(await this.fleet.command(host, ev));
   }
 
   /** The console's control id in the core (0 before start). */
@@ -156,7 +182,8 @@ export class ConsoleService {
 
   /** The current snapshot. */
   snapshot(): Snapshot {
-    return buildSnapshot(this.host, this.tracker, this.controlId, this.vncUrl);
+    const snap = buildSnapshot(this.host, this.tracker, this.controlId, this.vncUrl);
+    return this.fleet ? { ...snap, fleet: this.fleet.snapshot() } : snap;
   }
 
   /**
@@ -226,6 +253,17 @@ export class ConsoleService {
     'macro.cancel': (r) => this.macros.cancel(r),
     'history.query': (r, sink) => this.streams.history(r, sink),
     'events.subscribe': (r, sink) => this.streams.subscribe(r, sink),
+    'fleet.vmOp': (r) => this.remote(r.host, vmOpEvent(r.endpoint, r.op, 0)),
+    'fleet.acquire': (r) => this.remote(r.host, leaseEvent(Kind.CMD_ACQUIRE, r.endpoint, r.cls, 0)),
+    'fleet.release': (r) => this.remote(r.host, leaseEvent(Kind.CMD_RELEASE, r.endpoint, r.cls, 0)),
+    'fleet.query': (r) => this.remote(r.host, queryInputEvent(r.endpoint, 0)),
+    'fleet.input': async (r) => {
+      for (const ev of inputEvents(r.input, 0)) {
+        const reply = await this.remote(r.host, ev);
+        if (!reply.ok) return { accepted: false, err: reply.err };
+      }
+      return { accepted: true, err: '' };
+    },
   };
 
   /** Runs a host operation as the console's own control: the same gate and journal as any control's. */

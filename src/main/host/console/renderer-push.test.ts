@@ -35,7 +35,12 @@ function rig() {
 }
 
 function renderer(eventsEnabled = true) {
-  const got: { [P in keyof PushMap]: PushMap[P][] } = { snapshot: [], events: [], serial: [] };
+  const got: { [P in keyof PushMap]: PushMap[P][] } = {
+    snapshot: [],
+    events: [],
+    serial: [],
+    fleetEvents: [],
+  };
   const sink: PushSink = { eventsEnabled, push: (ch, p) => void (got[ch] as unknown[]).push(p) };
   return { sink, got };
 }

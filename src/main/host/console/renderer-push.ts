@@ -66,6 +66,16 @@ export class RendererPush {
     this.writer.append(ev);
   }
 
+  /** Batches one event of another fleet host for the event streams (the timeline's host column). */
+  appendRemote(host: string, ev: VmsigEvent): void {
+    let w = this.remote.get(host);
+    if (!w) this.remote.set(host, (w = new EventRecordWriter()));
+    w.append(ev);
+  }
+
+  /** Other hosts' events of this tick, per host. */
+  private readonly remote = new Map<string, EventRecordWriter>();
+
   /** Snapshot first, then events: a revocation in this tick can name a preemptor the snapshot just listed. */
   tick(): void {
     this.pushSnapshotIfChanged();
@@ -74,6 +84,11 @@ export class RendererPush {
 
   /** Pushes the events batched so far to every renderer whose stream is on. */
   flushEvents(): void {
+    const remote = [...this.remote]
+      .filter(([, w]) => w.count > 0)
+      .map(([host, w]) => ({ host, records: Buffer.from(w.take()).toString('base64') }));
+    if (remote.length)
+      for (const s of this.sinks) if (s.eventsEnabled) this.safePush(s, 'fleetEvents', remote);
     if (this.writer.count === 0) return;
     const batch = this.writer.take();
     for (const s of this.sinks) if (s.eventsEnabled) this.safePush(s, 'events', batch);

@@ -61,6 +61,20 @@ function oneOf<T extends string>(o: Record<string, unknown>, k: string, values: 
 
 const endpoint = (o: Record<string, unknown>, k = 'endpoint'): number => int(o, k, 1, ENDPOINT_MAX);
 
+/** A fleet host name: one NATS subject token (docs/fleet.md §2). */
+function fleetHost(v: unknown): string {
+  if (typeof v !== 'string' || !/^[A-Za-z0-9_-]{1,32}$/.test(v)) throw bad('host must be a fleet host name');
+  return v;
+}
+
+/** The local channel whose fields a fleet channel carries. */
+const FLEET_LOCAL = {
+  'fleet.vmOp': 'vm.op',
+  'fleet.acquire': 'lease.acquire',
+  'fleet.release': 'lease.release',
+  'fleet.query': 'input.query',
+} as const;
+
 /** Whether `c` names an invoke channel. */
 export function isInvokeChannel(c: unknown): c is InvokeChannel {
   return typeof c === 'string' && (INVOKE_CHANNELS as readonly string[]).includes(c);
@@ -245,6 +259,20 @@ export function validateRequest<C extends InvokeChannel>(channel: C, request: un
     case 'events.subscribe':
       onlyKeys(o, ['enabled'], channel);
       out = { enabled: bool(o, 'enabled') };
+      break;
+    case 'fleet.vmOp':
+    case 'fleet.acquire':
+    case 'fleet.release':
+    case 'fleet.query': {
+      // The same fields as the local command, plus the owning host's fleet name.
+      const { host, ...rest } = o;
+      const local = FLEET_LOCAL[channel as keyof typeof FLEET_LOCAL];
+      out = { host: fleetHost(host), ...validateRequest(local, rest) };
+      break;
+    }
+    case 'fleet.input':
+      onlyKeys(o, ['host', 'input'], channel);
+      out = { host: fleetHost(o.host), input: validateInput(record(o.input, 'input')) };
       break;
     default:
       throw new VmsigError(ErrorCode.KIND, `unknown channel ${String(channel)}`);

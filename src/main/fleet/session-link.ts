@@ -1,0 +1,81 @@
+/*
+ * A client's session with one host over an already open NATS connection (docs/fleet.md
+ * §4): ask the host to open it (request/reply: a host not on the bus is an immediate
+ * error), then a byte stream over the session's subjects with a heartbeat every 500 ms.
+ * The console shares one connection among all of its sessions (the CLI's own session,
+ * client-session.ts, owns its connection and says why it ended with an ERROR frame).
+ */
+import crypto from 'node:crypto';
+import { type NatsConnection, errors } from '@nats-io/transport-node';
+import { ErrorCode, VmsigError } from '../../shared/model';
+import { SubjectStream } from './subject-stream';
+import { sessionSubject } from './subjects';
+
+const HEARTBEAT_MS = 500;
+
+/** What to open. `body` is the `open` request: empty for a protocol session, `{"display":N}` for a screen. */
+export interface SessionLinkOptions {
+  user: string;
+  host: string;
+  body?: Uint8Array;
+  openTimeoutMs?: number;
+  /** Called once when the stream ends (after `fin` was sent). */
+  onEnd?: () => void;
+}
+
+/** Opens a session; rejects VmsigError (IO: no such host on the bus; AUTH, NOENT…: the host's refusal). */
+export async function openSessionOn(nc: NatsConnection, o: SessionLinkOptions): Promise<SubjectStream> {
+  const sid = crypto.randomBytes(8).toString('hex');
+  const subject = (verb: 'open' | 'in' | 'out' | 'hb' | 'fin'): string =>
+    sessionSubject(o.host, o.user, sid, verb);
+  let hb: NodeJS.Timeout | null = null;
+  const subs = [
+    nc.subscribe(subject('out'), { callback: (_e, m) => stream.deliver(m.data) }),
+    nc.subscribe(subject('fin'), { callback: () => void stream.destroy() }),
+  ];
+  const stream: SubjectStream = new SubjectStream(
+    (data) => nc.publish(subject('in'), data),
+    () => {
+      if (hb) clearInterval(hb);
+      try {
+        nc.publish(subject('fin'));
+        for (const s of subs) s.unsubscribe();
+      } catch {
+        // the connection is closed already
+      }
+      o.onEnd?.();
+    },
+  );
+  void nc.closed().then(() => stream.destroy());
+  try {
+    const r = await nc.request(subject('open'), o.body ?? new Uint8Array(0), {
+      timeout: o.openTimeoutMs ?? 3000,
+    });
+    const ans = JSON.parse(new TextDecoder().decode(r.data)) as { ok: boolean; error?: string; msg?: string };
+    if (!ans.ok) {
+      const code = ErrorCode[(ans.error ?? 'PERM') as keyof typeof ErrorCode] ?? ErrorCode.PERM;
+      throw new VmsigError(code, `host ${o.host}: ${ans.msg ?? ans.error ?? 'refused'}`);
+    }
+  } catch (e) {
+    stream.destroy();
+    if (e instanceof VmsigError) throw e;
+    if (e instanceof errors.RequestError && e.isNoResponders())
+      throw new VmsigError(
+        ErrorCode.IO,
+        `host ${o.host} is unreachable: not on the NATS bus (no responders)`,
+      );
+    throw new VmsigError(ErrorCode.IO, `host ${o.host} did not open a session: ${(e as Error).message}`);
+  }
+  hb = setInterval(() => {
+    // As the CLI's session (client-session.ts): a request the host never answers, so a host
+    // gone from the bus is "no responders" at once and the session ends within a heartbeat.
+    nc.request(subject('hb'), new Uint8Array(0), { timeout: HEARTBEAT_MS }).then(
+      () => {},
+      (e: unknown) => {
+        if (!(e instanceof errors.TimeoutError)) stream.destroy();
+      },
+    );
+  }, HEARTBEAT_MS);
+  hb.unref();
+  return stream;
+}
