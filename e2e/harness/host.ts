@@ -161,10 +161,16 @@ export async function openWebConsole(
   return { ui, close: () => page.close() };
 }
 
+/** How a host differs from the default: its configuration, and whether to wait for a guest (none without VMs). */
+export interface HostVariant {
+  config?: (dir: string) => string;
+  guest?: boolean;
+}
+
 /** Starts `vmsig serve` and waits until the guest printed its ready marker. */
-export async function startHost(extraArgs: string[] = []): Promise<RunningHost> {
+export async function startHost(extraArgs: string[] = [], variant: HostVariant = {}): Promise<RunningHost> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vmsig-e2e-'));
-  const config = writeConfig(dir);
+  const config = (variant.config ?? writeConfig)(dir);
   const child: ChildProcess = spawn(
     process.execPath,
     [path.join(repo, 'bin/vmsig.mjs'), 'serve', '--config', config, ...extraArgs],
@@ -205,7 +211,7 @@ export async function startHost(extraArgs: string[] = []): Promise<RunningHost> 
       if (why) throw new Error(why);
       return /console at (http:\/\/\S+)/.exec(out)?.[1];
     });
-    const serialPath = await waitForGuest(dir, gone);
+    const serialPath = variant.guest === false ? '' : await waitForGuest(dir, gone);
     return {
       dir,
       socket: path.join(dir, 'control.sock'),

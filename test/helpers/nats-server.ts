@@ -26,15 +26,18 @@ function credentials(name: string, secret: NatsSecret): string {
   return typeof secret === 'string' ? `user: "${name}", password: "${secret}"` : `nkey: "${secret.nkey}"`;
 }
 
-/** A host's NATS user: may serve sessions and publish its own subjects only. */
+/** A host's NATS user: may serve sessions and state requests and publish its own subjects only. */
 export function hostUser(host: string, secret: NatsSecret): string {
-  const inbound = ['open', 'in', 'hb', 'fin'].map((v) => `"vmsig.${host}.s.*.*.${v}"`).join(', ');
+  const inbound = [
+    ...['open', 'in', 'hb', 'fin'].map((v) => `"vmsig.${host}.s.*.*.${v}"`),
+    `"vmsig.${host}.state"`,
+  ].join(', ');
   return `{ ${credentials(`host-${host}`, secret)}, permissions: { publish: { allow: ["vmsig.${host}.>"] }, subscribe: { allow: [${inbound}] }, allow_responses: true } }`;
 }
 
-/** A client's NATS user: may speak only on its own session subjects and read the fleet feed. */
+/** A client's NATS user: may speak only on its own session subjects, read the fleet feed and ask a host's state. */
 export function clientUser(user: string, secret: NatsSecret): string {
-  return `{ ${credentials(user, secret)}, permissions: { publish: { allow: ["vmsig.*.s.${user}.>"] }, subscribe: { allow: ["vmsig.*.s.${user}.*.out", "vmsig.*.s.${user}.*.fin", "_INBOX_${user}.>", "vmsig.*.evt.>", "vmsig.*.up"] } } }`;
+  return `{ ${credentials(user, secret)}, permissions: { publish: { allow: ["vmsig.*.s.${user}.>", "vmsig.*.state"] }, subscribe: { allow: ["vmsig.*.s.${user}.*.out", "vmsig.*.s.${user}.*.fin", "_INBOX_${user}.>", "vmsig.*.evt.>", "vmsig.*.up"] } } }`;
 }
 
 /** A fresh nkey user pair: the public key for the server's config, the seed for the client's file. */

@@ -73,14 +73,20 @@ export const serveCommand: CliCommand = {
     });
     stopAll = () => host.stop();
     io.out(`vmsig serve: control socket ${host.socketPath}`);
+    // The console's own view of the other hosts (nats.console): started before the web host serves it.
+    const fleetView = config.nats
+      ? (await import('../../main/fleet')).FleetConsole.start(config.nats, hostLog)
+      : null;
     const web = await startWebHost({
       host,
+      fleet: fleetView ?? undefined,
       log: (level, msg) => {
         if (level === 'debug') return;
         io.err(`[${level}] web: ${msg}`);
         file?.log(level, `web: ${msg}`);
       },
     }).catch(async (e: unknown) => {
+      await fleetView?.stop();
       await host.stop();
       removeLastResort();
       throw e;
@@ -93,10 +99,12 @@ export const serveCommand: CliCommand = {
           clock: HostService.clock,
           log: hostLog,
           hostRequests: host.hostRequests,
+          display: host,
           vms: () => host.vms().map((v) => ({ id: v.id, name: v.name, state: v.state })),
         })
       : null;
     stopAll = async () => {
+      await fleetView?.stop();
       await fleet?.stop();
       await web.stop();
       await host.stop();
@@ -112,6 +120,7 @@ export const serveCommand: CliCommand = {
       io.out(`  VM ${vm.id} ${vm.name} (${vm.kind}): ${vm.state}${vm.error ? ` — ${vm.error}` : ''}`);
     await stopRequested;
     io.out('vmsig serve: stopping');
+    await fleetView?.stop();
     await fleet?.stop();
     await web.stop();
     await host.stop();

@@ -2,3 +2,4 @@
 export { FleetBridge, type FleetBridgeOptions, SESSIONS_PER_HOST, SESSIONS_PER_USER } from './bridge';
 export { openFleetSession, type FleetSessionOptions } from './client-session';
 export { TOKEN as SUBJECT_TOKEN } from './subjects';
+export { FleetConsole } from './fleet-console';

@@ -19,6 +19,8 @@ import { resolveStatic, sendFile, sendStatus } from './static-files';
 import { MAX_MESSAGE, bridgeSocket } from './ws-bridge';
 import { relayDisplay } from './vnc-proxy';
 import { guardServer, requestPath } from './http-guard';
+import { FleetDisplay, type FleetScreens, fleetDisplayRoute } from './fleet-display';
+import type { ConsoleFleetPort } from '../host/console';
 
 /** Options of the web host. */
 export interface WebHostOptions {
@@ -32,6 +34,8 @@ export interface WebHostOptions {
   token?: string;
   /** Lifetime of a display ticket (tests shorten it; default TICKET_TTL_MS). */
   displayTicketTtlMs?: number;
+  /** The fleet view and other hosts' screens, when this host is in a NATS fleet (docs/fleet.md §9). */
+  fleet?: ConsoleFleetPort & FleetScreens;
 }
 
 /** A running web host. */
@@ -60,7 +64,8 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
   if (!resolveStatic(root, '/index.html'))
     throw new Error(`the console UI is not built (no ${root}/index.html): run npm run build`);
   const token = opts.token ?? newToken();
-  const service = new ConsoleService(opts.host, { log: opts.log });
+  const service = new ConsoleService(opts.host, { log: opts.log, fleet: opts.fleet });
+  const fleetDisplay = opts.fleet ? new FleetDisplay(opts.fleet, opts.log) : null;
   service.start();
   const display = new DisplayService(opts.host, () => service.id, {
     log: opts.log,
@@ -79,6 +84,13 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
       if (route && route.kind !== 'socket') {
         if (!authorized(req, port, token)) return sendStatus(res, 403, 'forbidden: the API needs the token');
         return void serveDisplayRequest(req, res, route, display);
+      }
+      const remote = fleetDisplay && fleetDisplayRoute(pathname, req.url);
+      if (remote && remote.kind === 'ticket') {
+        if (!authorized(req, port, token)) return sendStatus(res, 403, 'forbidden: the API needs the token');
+        if (req.method !== 'POST') return sendStatus(res, 405, 'POST a ticket request');
+        res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' });
+        return void res.end(JSON.stringify(fleetDisplay.mint(remote.host, remote.endpoint)));
       }
       if (req.method !== 'GET' && req.method !== 'HEAD') return sendStatus(res, 405, 'method not allowed');
       // The page's files hold no secret: they load without the token, which only the API checks.
@@ -110,6 +122,15 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
       const pathname = requestPath(req.url);
       if (pathname === null) return reject('400 Bad Request');
       if (!hostAllowed(req, port) || !originAllowed(req, port)) return reject('403 Forbidden');
+      const remote = fleetDisplay && fleetDisplayRoute(pathname, req.url);
+      if (remote?.kind === 'socket') {
+        if (!fleetDisplay!.redeem(remote.ticket, remote.host, remote.endpoint))
+          return reject('403 Forbidden');
+        return wss.handleUpgrade(req, socket, head, (ws) => {
+          ws.on('error', (e) => opts.log('debug', `browser socket: ${e.message}`));
+          fleetDisplay!.relay(ws, remote.host, remote.endpoint);
+        });
+      }
       const route = displayRoute(pathname, req.url);
       if (pathname !== '/api' && route?.kind !== 'socket') return reject('404 Not Found');
       // The display socket spends its one-time ticket before the upgrade; the API socket

@@ -26,6 +26,7 @@ import { connectionLost, holdBatch, subscribeLive } from './live-session';
 import { notify, useNotices } from './notices';
 import { scheduleTimelineFrame, timelineData } from './timeline';
 import { reduceSnapshot, useVms } from './vms';
+import { reduceFleet, useFleet } from './fleet';
 
 const lastSlice = new Map<string, string>();
 
@@ -45,6 +46,7 @@ export function applySnapshot(snap: Snapshot): void {
   if (changed('controls', snap.controls)) useControls.setState({ controls: snap.controls });
   useCursor.setState((s) => ({ cursors: reduceCursors(s.cursors, snap.cursors) }));
   if (changed('held', snap.held)) useInput.setState({ held: reduceHeld(snap.held) });
+  if (changed('fleet', snap.fleet ?? null)) useFleet.setState((s) => reduceFleet(s, snap.fleet ?? null));
 }
 
 function onRevoked(endpoint: number, inln: Uint8Array): void {

@@ -10,6 +10,8 @@ import { Notices } from './notices';
 import { TimelineView } from './timeline-view';
 import { VmList } from './vm-list';
 import { VmView } from './vm-view';
+import { RemoteVmView } from './remote-vm-view';
+import { useFleet } from '../stores/fleet';
 
 type Tab = 'timeline' | 'leases' | 'controls';
 const TABS: { id: Tab; label: string; key: string }[] = [
@@ -25,6 +27,7 @@ export function App() {
   const loaded = useVms((s) => s.loaded);
   const readiness = useVms((s) => s.readiness);
   const self = useVms((s) => s.self);
+  const remote = useFleet((s) => s.selected !== null);
   const missing = readinessMessage(readiness);
 
   useEffect(() => {
@@ -62,7 +65,13 @@ export function App() {
       <main className="layout">
         <VmList />
         <section className="center" aria-label="VM view">
-          {loaded ? <VmView /> : <p className="empty">Connecting to the host…</p>}
+          {!loaded ? (
+            <p className="empty">Connecting to the host…</p>
+          ) : remote ? (
+            <RemoteVmView />
+          ) : (
+            <VmView />
+          )}
         </section>
         <section className="panels" aria-label="Panels">
           <div role="tablist" aria-label="Panels">

@@ -9,6 +9,8 @@ import { holdersText, useLeases } from '../stores/leases';
 import { useVms } from '../stores/vms';
 import { AccelBadge, hostStateText, isSilent } from './boot-state';
 import { VmForm } from './vm-form';
+import { FleetGroups } from './host-group';
+import { useFleet } from '../stores/fleet';
 
 function SeamBadges({ vm }: { vm: VmView }) {
   if (vm.seams.length === 0) return <span className="seam none">no seams</span>;
@@ -27,8 +29,10 @@ function SeamBadges({ vm }: { vm: VmView }) {
   );
 }
 
-function VmRow({ vm, selected }: { vm: VmView; selected: boolean }) {
+function VmRow({ vm, selected: isSelected }: { vm: VmView; selected: boolean }) {
   const holders = useLeases((s) => holdersText(s.leases, vm.id));
+  // A remote VM in the centre view means no local row is the current one.
+  const selected = useFleet((s) => s.selected === null) && isSelected;
   const starting =
     useVms((s) => s.starting.includes(vm.id) || s.booting.includes(vm.id)) || vm.host === 'starting';
   const running = vm.host === 'running';
@@ -38,7 +42,10 @@ function VmRow({ vm, selected }: { vm: VmView; selected: boolean }) {
       aria-current={selected || undefined}
       aria-label={vm.name}
       className={selected ? 'vm selected' : 'vm'}
-      onClick={() => useVms.setState({ selected: vm.id })}
+      onClick={() => {
+        useVms.setState({ selected: vm.id });
+        useFleet.setState({ selected: null });
+      }}
     >
       <div className="vm-head">
         <strong>{vm.name}</strong>
@@ -135,6 +142,7 @@ export function VmList() {
   const selected = useVms((s) => s.selected);
   const [adding, setAdding] = useState(false);
   const [creating, setCreating] = useState(false);
+  const self = useFleet((s) => s.fleet?.self);
   return (
     <nav className="sidebar" aria-label="VMs">
       <div className="side-head">
@@ -148,15 +156,24 @@ export function VmList() {
       </div>
       {creating && <VmForm onDone={() => setCreating(false)} />}
       {adding && <AddAttached onDone={() => setAdding(false)} />}
-      {vms.length === 0 ? (
-        <p className="empty">No VMs configured. Add an attached VM by its QMP socket.</p>
-      ) : (
-        <ul aria-label="VM list">
-          {vms.map((vm) => (
-            <VmRow key={vm.id} vm={vm} selected={vm.id === selected} />
-          ))}
-        </ul>
-      )}
+      <section className="host-group" aria-label={self ? `Host ${self}` : 'This host'}>
+        {/* In a fleet, this host's own group comes first and says which host it is. */}
+        {self && (
+          <h3 className="host-head">
+            {self} <span className="muted">(this host)</span>
+          </h3>
+        )}
+        {vms.length === 0 ? (
+          <p className="empty">No VMs configured. Add an attached VM by its QMP socket.</p>
+        ) : (
+          <ul aria-label="VM list">
+            {vms.map((vm) => (
+              <VmRow key={vm.id} vm={vm} selected={vm.id === selected} />
+            ))}
+          </ul>
+        )}
+      </section>
+      <FleetGroups />
     </nav>
   );
 }

@@ -1,0 +1,157 @@
+/*
+ * The other hosts of the fleet as the last snapshot showed them, which remote VM the
+ * operator looks at, and the actions on it. Every action goes to the console's host,
+ * which forwards it to the owning host's core (docs/fleet.md §9): refusals come back as
+ * that core's replies and are shown as for a local VM.
+ */
+import { create } from 'zustand';
+import type {
+  CommandReply,
+  FleetSnapshot,
+  InputRequest,
+  IpcResult,
+  LeaseClassName,
+  RemoteVmView,
+  VmOpName,
+} from '../../shared/ipc';
+import { getApi } from '../api';
+import { notify } from './notices';
+
+/** A VM of another host. */
+export interface RemoteRef {
+  host: string;
+  id: number;
+}
+
+/** Fleet domain state. */
+export interface FleetState {
+  fleet: FleetSnapshot | null;
+  /** The remote VM in the centre view, or null (a local VM, or none). */
+  selected: RemoteRef | null;
+  /** The remote VM whose screen has the keyboard, or null. */
+  grabbed: RemoteRef | null;
+  /** Keys pressed on the grabbed remote VM and not yet released. */
+  pressed: number[];
+}
+
+/** The fleet store. */
+export const useFleet = create<FleetState>()(() => ({
+  fleet: null,
+  selected: null,
+  grabbed: null,
+  pressed: [],
+}));
+
+/** Whether two references name the same remote VM. */
+export const sameRef = (a: RemoteRef | null, b: RemoteRef | null): boolean =>
+  a !== null && b !== null && a.host === b.host && a.id === b.id;
+
+/** The selected remote VM and its host's reachability, or undefined (pure). */
+export function selectRemote(
+  s: FleetState,
+): { vm: RemoteVmView; host: string; reachable: boolean } | undefined {
+  const sel = s.selected;
+  const h = sel && s.fleet?.hosts.find((x) => x.name === sel.host);
+  const vm = h && h.vms.find((v) => v.id === sel.id);
+  return vm && h ? { vm, host: h.name, reachable: h.reachable } : undefined;
+}
+
+/** Folds a snapshot's fleet part in; a grab on a VM whose host went unreachable is dropped (pure). */
+export function reduceFleet(s: FleetState, fleet: FleetSnapshot | null): Partial<FleetState> {
+  const g = s.grabbed;
+  const host = g && fleet?.hosts.find((h) => h.name === g.host);
+  return {
+    fleet,
+    grabbed: host && host.reachable ? g : null,
+    pressed: host && host.reachable ? s.pressed : [],
+  };
+}
+
+function reply(what: string, r: IpcResult<CommandReply>): CommandReply | null {
+  if (!r.ok) {
+    notify('error', `${what} failed: ${r.error.message}`);
+    return null;
+  }
+  notify(
+    r.value.ok ? 'info' : 'error',
+    r.value.ok ? `${what}: ${r.value.kind}` : `${what}: ${r.value.kind} ${r.value.err}`,
+  );
+  return r.value;
+}
+
+const label = (ref: RemoteRef): string => {
+  const vm = useFleet
+    .getState()
+    .fleet?.hosts.find((h) => h.name === ref.host)
+    ?.vms.find((v) => v.id === ref.id);
+  return `${vm?.name ?? `VM ${ref.id}`} on ${ref.host}`;
+};
+
+/** Asks the owning host for a lease; true when granted. */
+export async function remoteAcquire(ref: RemoteRef, cls: LeaseClassName): Promise<boolean> {
+  const r = await getApi().invoke('fleet.acquire', { host: ref.host, endpoint: ref.id, cls });
+  return reply(`${cls} lease on ${label(ref)}`, r)?.kind === 'LEASE_GRANTED';
+}
+
+/** Gives a lease back to the owning host. */
+export async function remoteRelease(ref: RemoteRef, cls: LeaseClassName): Promise<void> {
+  reply(
+    `Release ${cls} on ${label(ref)}`,
+    await getApi().invoke('fleet.release', { host: ref.host, endpoint: ref.id, cls }),
+  );
+}
+
+/** One input event to a remote VM (under its host's INPUT lease); refusals are notices. */
+export function remoteInput(ref: RemoteRef, input: InputRequest): void {
+  if (input.type === 'key') {
+    const { code, down } = input;
+    useFleet.setState((s) => ({
+      pressed: down ? [...s.pressed.filter((c) => c !== code), code] : s.pressed.filter((c) => c !== code),
+    }));
+  }
+  void getApi()
+    .invoke('fleet.input', { host: ref.host, input })
+    .then((r) => {
+      if (!r.ok) notify('error', `Input to ${label(ref)} failed: ${r.error.message}`);
+      else if (!r.value.accepted) notify('error', `Input refused: ${r.value.err}`);
+    });
+}
+
+/** Grab: the INPUT lease on the owning host, then what a preempted owner left held is let go. */
+export async function remoteGrab(ref: RemoteRef): Promise<void> {
+  if (!(await remoteAcquire(ref, 'INPUT'))) return;
+  useFleet.setState({ grabbed: ref, pressed: [] });
+  const held = await getApi().invoke('fleet.query', { host: ref.host, endpoint: ref.id });
+  const list = held.ok ? ((held.value.fields.held as string[] | undefined) ?? []) : [];
+  for (const h of list) {
+    const [kind, code] = h.split(':');
+    remoteInput(ref, {
+      endpoint: ref.id,
+      type: kind === 'BTN' ? 'button' : 'key',
+      code: Number(code),
+      down: false,
+    });
+  }
+}
+
+/** Ungrab: release the keys this console holds, then give the INPUT lease back. */
+export async function remoteUngrab(ref: RemoteRef): Promise<void> {
+  for (const code of useFleet.getState().pressed)
+    remoteInput(ref, { endpoint: ref.id, type: 'key', code, down: false });
+  useFleet.setState({ grabbed: null, pressed: [] });
+  await remoteRelease(ref, 'INPUT');
+}
+
+/** A VM op on a remote VM; destructive ones hold that host's POWER lease around it. */
+export async function remoteOp(ref: RemoteRef, op: VmOpName): Promise<void> {
+  const destructive = op === 'reset' || op === 'powerdown' || op === 'quit';
+  if (destructive && !(await remoteAcquire(ref, 'POWER'))) return;
+  try {
+    reply(
+      `${op} ${label(ref)}`,
+      await getApi().invoke('fleet.vmOp', { host: ref.host, endpoint: ref.id, op }),
+    );
+  } finally {
+    if (destructive) await remoteRelease(ref, 'POWER');
+  }
+}
