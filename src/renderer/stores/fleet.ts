@@ -11,6 +11,7 @@ import type {
   InputRequest,
   IpcResult,
   LeaseClassName,
+  RemoteHostView,
   RemoteVmView,
   VmOpName,
 } from '../../shared/ipc';
@@ -46,14 +47,16 @@ export const useFleet = create<FleetState>()(() => ({
 export const sameRef = (a: RemoteRef | null, b: RemoteRef | null): boolean =>
   a !== null && b !== null && a.host === b.host && a.id === b.id;
 
-/** The selected remote VM and its host's reachability, or undefined (pure). */
-export function selectRemote(
-  s: FleetState,
-): { vm: RemoteVmView; host: string; reachable: boolean } | undefined {
+/** The selected remote VM's host, or undefined (pure; the store's own object, so selectors stay stable). */
+export function selectRemoteHost(s: FleetState): RemoteHostView | undefined {
   const sel = s.selected;
-  const h = sel && s.fleet?.hosts.find((x) => x.name === sel.host);
-  const vm = h && h.vms.find((v) => v.id === sel.id);
-  return vm && h ? { vm, host: h.name, reachable: h.reachable } : undefined;
+  return sel ? s.fleet?.hosts.find((x) => x.name === sel.host) : undefined;
+}
+
+/** The selected remote VM, or undefined (pure; the store's own object). */
+export function selectRemoteVm(s: FleetState): RemoteVmView | undefined {
+  const sel = s.selected;
+  return sel ? selectRemoteHost(s)?.vms.find((v) => v.id === sel.id) : undefined;
 }
 
 /** Folds a snapshot's fleet part in; a grab on a VM whose host went unreachable is dropped (pure). */

@@ -4,7 +4,15 @@
  * action is decided by the owning host's core; a refusal shows as a notice, as locally.
  */
 import type { VmOpName } from '../../shared/ipc';
-import { remoteGrab, remoteOp, remoteUngrab, sameRef, selectRemote, useFleet } from '../stores/fleet';
+import {
+  remoteGrab,
+  remoteOp,
+  remoteUngrab,
+  sameRef,
+  selectRemoteHost,
+  selectRemoteVm,
+  useFleet,
+} from '../stores/fleet';
 import { RemoteScreen } from './remote-screen';
 
 const OPS: { op: VmOpName; label: string; confirm: boolean }[] = [
@@ -16,10 +24,11 @@ const OPS: { op: VmOpName; label: string; confirm: boolean }[] = [
 
 /** The remote VM's view, or nothing when none is selected. */
 export function RemoteVmView() {
-  const sel = useFleet(selectRemote);
-  const grabbed = useFleet((s) => sel !== undefined && sameRef(s.grabbed, { host: sel.host, id: sel.vm.id }));
-  if (!sel) return <p className="empty">That VM is gone from its host.</p>;
-  const { vm, host, reachable } = sel;
+  const vm = useFleet(selectRemoteVm);
+  const hostView = useFleet(selectRemoteHost);
+  const grabbed = useFleet((s) => sameRef(s.grabbed, s.selected));
+  if (!vm || !hostView) return <p className="empty">That VM is gone from its host.</p>;
+  const { name: host, reachable } = hostView;
   const ref = { host, id: vm.id };
   const input = vm.leases.find((l) => l.cls === 'INPUT');
   return (
