@@ -408,7 +408,7 @@ export interface SerialPush {
 }
 
 /** Every push channel, for the preload's and the WebSocket client's dispatch. */
-export const PUSH_CHANNELS: readonly PushChannel[] = ['snapshot', 'events', 'serial'];
+export const PUSH_CHANNELS: readonly PushChannel[] = ['snapshot', 'events', 'serial', 'fleetEvents'];
 
 /** Push channel names. */
 export type PushChannel = keyof PushMap;

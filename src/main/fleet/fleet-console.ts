@@ -25,6 +25,7 @@ export class FleetConsole {
   private readonly sessions = new Map<string, Promise<WireClient>>();
   private readonly mine = new Map<string, number>();
   private readonly listeners = new Set<() => void>();
+  private readonly eventListeners = new Set<(host: string, ev: VmsigEvent) => void>();
   private readonly sweep: NodeJS.Timeout;
   private retry: NodeJS.Timeout | null = null;
   private stopped = false;
@@ -56,6 +57,12 @@ export class FleetConsole {
   onChange(listener: () => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
+  }
+
+  /** Every new feed event of another host, once (for the timeline); returns the disposer. */
+  onEvent(listener: (host: string, ev: VmsigEvent) => void): () => void {
+    this.eventListeners.add(listener);
+    return () => this.eventListeners.delete(listener);
   }
 
   snapshot(): FleetSnapshot {
@@ -189,6 +196,7 @@ export class FleetConsole {
     } catch {
       return;
     }
+    if (this.view.newForTimeline(s.host, ev)) for (const l of this.eventListeners) l(s.host, ev);
     const r = this.view.event(s.host, ev);
     if (r.ask) this.askState(s.host);
     if (r.changed) this.changed();

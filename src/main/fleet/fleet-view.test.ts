@@ -123,6 +123,17 @@ describe('fleet view', () => {
     expect(view.state('b', stateOf(30, []))).toBe(true);
   });
 
+  it('passes each feed event to the timeline once per run, not again when the host replays it', () => {
+    const { view } = setup();
+    expect(view.newForTimeline('b', life(1, VmState.RUNNING))).toBe(false); // before presence: unknown run
+    view.presence('b', up());
+    expect(view.newForTimeline('b', life(5, VmState.RUNNING))).toBe(true);
+    expect(view.newForTimeline('b', life(5, VmState.RUNNING))).toBe(false); // replayed after B reconnects
+    expect(view.newForTimeline('b', life(6, VmState.PAUSED))).toBe(true);
+    view.presence('b', up('r2')); // restarted: seq starts again
+    expect(view.newForTimeline('b', life(1, VmState.RUNNING))).toBe(true);
+  });
+
   it.each([null, 5, 'x', { run: 1, vms: [] }, { run: 'r', vms: 'no' }, { run: 'r', vms: [{ id: 99 }] }])(
     'never throws on a malformed presence (%j)',
     (body) => {

@@ -33,6 +33,8 @@ interface HostState {
   /** `endpoint:CLASS` → holder. */
   leases: Map<string, Holder>;
   names: Map<number, { name: string; principal: number }>;
+  /** The newest seq passed on to the timeline: a replay of older events is not shown twice. */
+  timelineSeq: number;
   /** Feed events that came while a state answer was owed: those after it are applied once it comes. */
   held: VmsigEvent[];
 }
@@ -118,6 +120,17 @@ export class FleetView {
     const held = h.held;
     h.held = [];
     for (const ev of held) this.event(host, ev);
+    return true;
+  }
+
+  /**
+   * Whether a feed event of `host` is new for the timeline (exactly once per host run: a
+   * host's replay after it reconnects repeats seqs already shown).
+   */
+  newForTimeline(host: string, ev: VmsigEvent): boolean {
+    const h = this.hosts.get(host);
+    if (!h || ev.seq <= h.timelineSeq) return false;
+    h.timelineSeq = ev.seq;
     return true;
   }
 
@@ -223,6 +236,7 @@ export class FleetView {
       leases: new Map(),
       names: new Map(),
       held: [],
+      timelineSeq: -1,
     };
   }
 }

@@ -18,7 +18,8 @@ import type {
 type ServerText =
   | { t: 'result'; id: number; result: IpcResult<unknown> }
   | { t: 'snapshot'; payload: PushMap['snapshot'] }
-  | { t: 'serial'; payload: PushMap['serial'] };
+  | { t: 'serial'; payload: PushMap['serial'] }
+  | { t: 'fleetEvents'; payload: PushMap['fleetEvents'] };
 
 /** Code for "the bridge is not connected" (a host code, beside HostErrorCode). */
 export const DISCONNECTED = 1003;
@@ -35,6 +36,7 @@ export function createWsApi(url: string, token: string, onStatus?: (connected: b
     snapshot: new Set(),
     events: new Set(),
     serial: new Set(),
+    fleetEvents: new Set(),
   };
 
   const failAll = (): void => {
@@ -65,6 +67,8 @@ export function createWsApi(url: string, token: string, onStatus?: (connected: b
         for (const l of listeners.snapshot) l(msg.payload);
       } else if (msg.t === 'serial') {
         for (const l of listeners.serial) l(msg.payload);
+      } else if (msg.t === 'fleetEvents') {
+        for (const l of listeners.fleetEvents) l(msg.payload);
       }
     };
     sock.onclose = () => {

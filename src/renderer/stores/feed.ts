@@ -27,6 +27,7 @@ import { notify, useNotices } from './notices';
 import { scheduleTimelineFrame, timelineData } from './timeline';
 import { reduceSnapshot, useVms } from './vms';
 import { reduceFleet, useFleet } from './fleet';
+import { RowKind } from '../timeline/event-ring';
 
 const lastSlice = new Map<string, string>();
 
@@ -106,6 +107,14 @@ export function startFeed(): () => void {
   const offEvents = api.on('events', (batch) => {
     if (!holdBatch(batch)) ingest(batch);
   });
+  // Other fleet hosts' events: rows of the same timeline, tagged with their host.
+  const offFleet = api.on('fleetEvents', (list) => {
+    for (const { host, records } of list) {
+      const bytes = Uint8Array.from(atob(records), (c) => c.charCodeAt(0));
+      forEachEventRecord(bytes, (body, origin) => timelineData.ring.push(body, origin, RowKind.EVENT, host));
+    }
+    scheduleTimelineFrame();
+  });
   const load = (): void => {
     void api.invoke('state.snapshot', {}).then((r) => {
       if (r.ok) applySnapshot(r.value);
@@ -130,6 +139,7 @@ export function startFeed(): () => void {
   return () => {
     offSnap();
     offEvents();
+    offFleet();
     offConn();
   };
 }

@@ -23,6 +23,9 @@ export class EventRing {
   private readonly kinds: Uint8Array;
   /** Text of gap rows (how many events and which span are missing). */
   private readonly notes = new Map<number, string>();
+  /** Per slot: which host the event is from (0 = this host; see hostOf). */
+  private readonly hostIds: Uint8Array;
+  private readonly hostNames: string[] = [''];
   private next = 0;
   private appendedEvents = 0;
   private lo = 0;
@@ -31,6 +34,25 @@ export class EventRing {
     this.bytes = new Uint8Array(capacity * SLOT);
     this.view = new DataView(this.bytes.buffer);
     this.kinds = new Uint8Array(capacity);
+    this.hostIds = new Uint8Array(capacity);
+  }
+
+  /** Whether any event of another fleet host was appended (the timeline then shows a host column). */
+  get hasRemote(): boolean {
+    return this.hostNames.length > 1;
+  }
+
+  /** The fleet host event `n` came from, or '' for this host. */
+  hostOf(n: number): string {
+    return this.hostNames[this.hostIds[this.index(n)]!] ?? '';
+  }
+
+  private hostId(host: string): number {
+    if (host === '') return 0;
+    let i = this.hostNames.indexOf(host);
+    // 255 names fit a byte; a fleet beyond that shows the rest under the last name.
+    if (i < 0 && this.hostNames.length < 256) i = this.hostNames.push(host) - 1;
+    return i < 0 ? 255 : i;
   }
 
   /** Absolute number the next event will get; also the count ever appended. */
@@ -59,7 +81,7 @@ export class EventRing {
   }
 
   /** Appends one record body (96 bytes + payload) with its origin, evicting the oldest when full; returns its absolute number. */
-  push(body: Uint8Array, origin: number, kind: number = RowKind.EVENT): number {
+  push(body: Uint8Array, origin: number, kind: number = RowKind.EVENT, host = ''): number {
     if (this.size === this.capacity) {
       this.payloads.delete(this.lo);
       this.notes.delete(this.lo++);
@@ -67,6 +89,7 @@ export class EventRing {
     const n = this.next++;
     this.write(n, body, origin);
     this.kinds[this.index(n)] = kind;
+    this.hostIds[this.index(n)] = this.hostId(host);
     if (kind === RowKind.EVENT) this.appendedEvents++;
     return n;
   }
@@ -124,6 +147,7 @@ export class EventRing {
     const n = --this.lo;
     this.write(n, body, origin);
     this.kinds[this.index(n)] = RowKind.EVENT;
+    this.hostIds[this.index(n)] = 0;
     return n;
   }
 

@@ -21,11 +21,15 @@ export interface ExportRow {
   corr: number | null;
   origin: number | null;
   fields: Record<string, unknown> | string;
+  /** The fleet host of the event, present on every row once the timeline holds other hosts' events. */
+  host?: string;
 }
 
 /** The index's rows in order, decoded. */
-export function exportRows(ring: EventRing, index: TimelineIndex): ExportRow[] {
+export function exportRows(ring: EventRing, index: TimelineIndex, selfHost = 'local'): ExportRow[] {
   const out: ExportRow[] = [];
+  const hostOf = (n: number): { host?: string } =>
+    ring.hasRemote ? { host: ring.hostOf(n) || selfHost } : {};
   for (let i = 0; i < index.length; i++) {
     const n = index.at(i);
     const rk = ring.rowKind(n);
@@ -42,6 +46,7 @@ export function exportRows(ring: EventRing, index: TimelineIndex): ExportRow[] {
         corr: null,
         origin: null,
         fields: ring.note(n),
+        ...hostOf(n),
       });
       continue;
     }
@@ -60,6 +65,7 @@ export function exportRows(ring: EventRing, index: TimelineIndex): ExportRow[] {
       corr: ev.corr,
       origin: ev.origin,
       fields: d.fields,
+      ...hostOf(n),
     });
   }
   return out;
@@ -92,12 +98,16 @@ function csvField(v: unknown): string {
 
 /** A header line, then one line per row; fields as `key=value` text. */
 export function toCsv(rows: readonly ExportRow[]): string {
-  const lines = [CSV_COLUMNS.join(',')];
+  // The host column only when the rows carry hosts (a fleet timeline); otherwise unchanged.
+  const columns = rows[0]?.host !== undefined ? ([...CSV_COLUMNS, 'host'] as const) : CSV_COLUMNS;
+  const lines = [columns.join(',')];
   for (const r of rows)
     lines.push(
-      CSV_COLUMNS.map((c) =>
-        csvField(c === 'fields' && typeof r.fields !== 'string' ? fieldsText(r.fields as never) : r[c]),
-      ).join(','),
+      columns
+        .map((c) =>
+          csvField(c === 'fields' && typeof r.fields !== 'string' ? fieldsText(r.fields as never) : r[c]),
+        )
+        .join(','),
     );
   return lines.join('\r\n') + '\r\n';
 }

@@ -8,6 +8,7 @@ import { describeEvent } from '../../shared/model';
 import { linkedEvent, hexDump } from '../timeline/corr-link';
 import { RowKind } from '../timeline/event-ring';
 import { timelineData, useTimeline } from '../stores/timeline';
+import { useFleet } from '../stores/fleet';
 
 /** The pane for ring number `n`. */
 export function EventDetail({ n }: { n: number }) {
@@ -29,7 +30,13 @@ export function EventDetail({ n }: { n: number }) {
     );
   const d = describeEvent(ev);
   const json = JSON.stringify(
-    { ...d, origin: ev.origin, state: ring.rowKind(n) === RowKind.STATE || undefined },
+    {
+      ...d,
+      origin: ev.origin,
+      state: ring.rowKind(n) === RowKind.STATE || undefined,
+      // In a fleet, which host's core stamped it (its seq and origin are that host's).
+      host: ring.hasRemote ? ring.hostOf(n) || useFleet.getState().fleet?.self : undefined,
+    },
     null,
     2,
   );

@@ -15,6 +15,7 @@ import { fieldsText, wallTime } from '../timeline/row-text';
 import { atBottom, rowWindow } from '../timeline/row-window';
 import { setPaused, setTimelineFilter, timelineData, useTimeline, visibleLength } from '../stores/timeline';
 import { useVms } from '../stores/vms';
+import { useFleet } from '../stores/fleet';
 import { ActivityStrip } from './activity-strip';
 import { EventDetail } from './event-detail';
 import { TimelineFilters } from './timeline-filters';
@@ -29,10 +30,13 @@ function Row({
   row,
   selected,
   clock,
+  selfHost,
 }: {
   row: number;
   selected: boolean;
   clock: { ns: number; ms: number } | null;
+  /** This host's fleet name when the console is in a fleet (a host column is shown), else null. */
+  selfHost: string | null;
 }) {
   const n = timelineData.index.at(row);
   const rowKind = timelineData.ring.rowKind(n);
@@ -77,6 +81,11 @@ function Row({
       <span role="cell" className="c-time">
         {wallTime(d.tsNs, clock)}
       </span>
+      {selfHost !== null && (
+        <span role="cell" className="c-host">
+          {timelineData.ring.hostOf(n) || selfHost}
+        </span>
+      )}
       <span role="cell" className="c-vm">
         {d.endpoint || 'core'}
       </span>
@@ -139,7 +148,7 @@ function HistoryBanner({ history }: { history: HistoryState }) {
 
 /** Downloads the rows the current filter shows, as JSONL or CSV. */
 function exportRowsAs(format: 'jsonl' | 'csv'): void {
-  const rows = exportRows(timelineData.ring, timelineData.index);
+  const rows = exportRows(timelineData.ring, timelineData.index, useFleet.getState().fleet?.self);
   const text = format === 'jsonl' ? toJsonl(rows) : toCsv(rows);
   const type = format === 'jsonl' ? 'application/x-ndjson' : 'text/csv';
   const url = URL.createObjectURL(new Blob([text], { type }));
@@ -154,6 +163,7 @@ function exportRowsAs(format: 'jsonl' | 'csv'): void {
 export function TimelineView() {
   const state = useTimeline();
   const clock = useVms((s) => s.clock);
+  const selfHost = useFleet((s) => s.fleet?.self ?? null);
   const count = visibleLength(state);
   const scroller = useRef<HTMLDivElement>(null);
   const [view, setView] = useState({ top: 0, height: 400 });
@@ -261,6 +271,11 @@ export function TimelineView() {
           <span role="columnheader" className="c-time">
             time
           </span>
+          {selfHost !== null && (
+            <span role="columnheader" className="c-host">
+              host
+            </span>
+          )}
           <span role="columnheader" className="c-vm">
             VM
           </span>
@@ -297,7 +312,12 @@ export function TimelineView() {
                   // Keyed by position in the window: following moves the window every frame, and a key per
                   // row would remount every row; a key per slot only updates their text.
                   <div key={k} className="tslot" style={{ transform: `translateY(${i * ROW_HEIGHT}px)` }}>
-                    <Row row={i} clock={clock} selected={state.selected === timelineData.index.at(i)} />
+                    <Row
+                      row={i}
+                      clock={clock}
+                      selfHost={selfHost}
+                      selected={state.selected === timelineData.index.at(i)}
+                    />
                   </div>
                 );
               })}
