@@ -46,6 +46,11 @@ test.describe('fleet console', () => {
     await con.ui.grabButton().click();
     await expect(con.ui.leaseOwner()).toHaveText('INPUT lease: you');
     await expect(row.getByLabel('Lease holders')).toContainText('INPUT: you');
+    // The grant is a row of A's timeline, in the host column as B's.
+    const granted = page
+      .locator('.trow[data-kind="LEASE_GRANTED"]')
+      .filter({ has: page.locator('.c-host', { hasText: /^b$/ }) });
+    await expect(granted.first()).toBeVisible();
 
     // B's screen in A's page: noVNC over NATS to B's relay, with pixels that are not blank.
     const screen = page.getByRole('application', { name: 'Screen of demo on b' });
