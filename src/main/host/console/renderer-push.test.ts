@@ -1,5 +1,6 @@
 // The push fan-out on an injected clock: what each renderer is sent, and when. A renderer
 // that throws must not cost the others their pushes.
+import { unpackEventRecords } from '../../../shared/ipc-records';
 import { describe, expect, it } from 'vitest';
 import type { PushMap, Snapshot } from '../../../shared/ipc';
 import { unpackEventRecords } from '../../../shared/ipc-records';
@@ -132,6 +133,29 @@ describe('RendererPush', () => {
     remove();
     push.append(makeEvent({ kind: Kind.SEAM_UP, endpoint: 1 }));
     push.tick();
-    expect(a.got).toEqual({ snapshot: [], events: [], serial: [] });
+    expect(a.got).toEqual({ snapshot: [], events: [], serial: [], fleetEvents: [] });
+  });
+
+  it("batches other fleet hosts' events per host, to renderers whose stream is on", () => {
+    const { push } = rig();
+    const on = renderer();
+    const off = renderer(false);
+    push.add(on.sink);
+    push.add(off.sink);
+    push.appendRemote('b', makeEvent({ kind: Kind.SEAM_UP, endpoint: 1, seq: 7 }));
+    push.appendRemote('b', makeEvent({ kind: Kind.SEAM_UP, endpoint: 2, seq: 8 }));
+    push.appendRemote('c', makeEvent({ kind: Kind.SEAM_UP, endpoint: 1, seq: 3 }));
+    push.tick();
+    push.tick(); // nothing new: nothing sent
+    expect(off.got.fleetEvents).toEqual([]);
+    expect(on.got.fleetEvents).toHaveLength(1);
+    const seqs = on.got.fleetEvents[0]!.map((b) => [
+      b.host,
+      unpackEventRecords(new Uint8Array(Buffer.from(b.records, 'base64'))).map((e) => e.seq),
+    ]);
+    expect(seqs).toEqual([
+      ['b', [7, 8]],
+      ['c', [3]],
+    ]);
   });
 });
