@@ -1,6 +1,5 @@
 // The push fan-out on an injected clock: what each renderer is sent, and when. A renderer
 // that throws must not cost the others their pushes.
-import { unpackEventRecords } from '../../../shared/ipc-records';
 import { describe, expect, it } from 'vitest';
 import type { PushMap, Snapshot } from '../../../shared/ipc';
 import { unpackEventRecords } from '../../../shared/ipc-records';
