@@ -5,7 +5,7 @@
  * sessions with the owning host's core, which alone decides. NATS being down never
  * touches the local console; the view recovers when the bus returns.
  */
-import { type NatsConnection, connect, nkeyAuthenticator } from '@nats-io/transport-node';
+import { type NatsConnection, connect, errors, nkeyAuthenticator } from '@nats-io/transport-node';
 import type { Log } from '../core';
 import type { NatsConfig } from '../host/config';
 import { ErrorCode, VmsigError, type VmsigEvent, decodeEventBody } from '../../shared/model';
@@ -14,9 +14,11 @@ import { WireClient } from '../wire';
 import { FleetView } from './fleet-view';
 import { openSessionOn } from './session-link';
 import type { SubjectStream } from './subject-stream';
-import { ALL_EVENTS, ALL_PRESENCE, parseFleetSubject, stateSubject } from './subjects';
+import { ALL_EVENTS, ALL_PRESENCE, parseFleetSubject, sessionSubject, stateSubject } from './subjects';
 
 const SWEEP_MS = 250;
+/** A session id no session uses: probes go where a host listens for heartbeats and are ignored there. */
+const PROBE_SID = 'probe';
 
 /** The console's fleet client. Create with `FleetConsole.start`; it connects in the background. */
 export class FleetConsole {
@@ -38,6 +40,7 @@ export class FleetConsole {
     this.view = new FleetView(config.host, () => performance.now());
     this.sweep = setInterval(() => {
       if (this.view.sweep()) this.changed();
+      this.probe();
     }, SWEEP_MS);
   }
 
@@ -114,6 +117,26 @@ export class FleetConsole {
     this.sessions.set(host, s);
     s.catch(() => this.sessions.delete(host));
     return s;
+  }
+
+  /**
+   * Asks each reachable host's heartbeat subject (as the CLI's heartbeat does): the host
+   * never answers, so a timeout is a live host, while a host gone from the bus is "no
+   * responders" at once — shown unreachable without waiting for its `up` to fall silent.
+   */
+  private probe(): void {
+    const nc = this.nc;
+    if (!nc || !this.view.connected) return;
+    for (const host of this.view.reachableHosts()) {
+      nc.request(sessionSubject(host, this.user, PROBE_SID, 'hb'), new Uint8Array(0), {
+        timeout: SWEEP_MS,
+      }).then(
+        () => {},
+        (e: unknown) => {
+          if (e instanceof errors.RequestError && e.isNoResponders() && this.view.gone(host)) this.changed();
+        },
+      );
+    }
   }
 
   private changed(): void {

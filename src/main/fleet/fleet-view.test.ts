@@ -71,6 +71,18 @@ describe('fleet view', () => {
     expect(vm()!.lifecycle).toBe('RUNNING');
   });
 
+  it('marks a host gone from the bus unreachable at once, until its next presence', () => {
+    const { view } = setup();
+    view.presence('b', up());
+    expect(view.reachableHosts()).toEqual(['b']);
+    expect(view.gone('b')).toBe(true);
+    expect(view.gone('b')).toBe(false);
+    expect(view.snapshot(() => 0).hosts[0]!.reachable).toBe(false);
+    expect(view.reachableHosts()).toEqual([]);
+    view.presence('b', up());
+    expect(view.reachableHosts()).toEqual(['b']);
+  });
+
   it('takes seams, lifecycle and leases from the feed, after the state it was current to', () => {
     const { view, vm } = setup();
     view.presence('b', up());

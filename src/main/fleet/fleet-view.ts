@@ -182,6 +182,24 @@ export class FleetView {
     return changed;
   }
 
+  /**
+   * The bus said `host` has no subscriber on its own subjects ("no responders"): it left
+   * the bus (killed, or its link broke), which the server knows before its `up` falls
+   * silent. True when that changed the view; its next `up` brings it back.
+   */
+  gone(host: string): boolean {
+    const h = this.hosts.get(host);
+    if (!h?.reachable) return false;
+    h.reachable = false;
+    h.lastUpMs = null;
+    return true;
+  }
+
+  /** Hosts shown reachable now. */
+  reachableHosts(): string[] {
+    return [...this.hosts.values()].filter((h) => h.reachable).map((h) => h.name);
+  }
+
   /** Our own link to NATS came back: every host's state is asked for again (we may have missed events). */
   resync(): string[] {
     for (const h of this.hosts.values()) h.needState = true;
