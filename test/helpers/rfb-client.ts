@@ -5,6 +5,7 @@
  * clipboard, QEMU's extended key events. Test-only; US keyboard, printable ASCII.
  */
 import net from 'node:net';
+import type { Duplex } from 'node:stream';
 import { WebSocket } from 'ws';
 
 /** A byte pipe with an exact-read helper. */
@@ -74,6 +75,11 @@ export async function unixPipe(path: string): Promise<RfbPipe> {
     s.once('connect', resolve);
     s.once('error', reject);
   });
+  return streamPipe(s);
+}
+
+/** A pipe over any connected byte stream (a Unix socket, a fleet screen session over NATS). */
+export function streamPipe(s: Duplex): RfbPipe {
   const p = pipe(
     (b) => s.write(b),
     () => s.destroy(),
