@@ -18,7 +18,20 @@ describe('nats config', () => {
     expect(c.nats?.users.get('alice')?.principal).toBe(2);
   });
 
+  it("reads the console's own NATS identity (nats.console), password or nkey", () => {
+    const c = parse({ passwordFile: 'pw', users: {}, console: { user: 'console-b', passwordFile: 'cpw' } });
+    expect(c.nats?.console).toEqual({ user: 'console-b', password: 'secret-of-cpw' });
+    const k = parse({ passwordFile: 'pw', users: {}, console: { user: 'console-b', nkeySeedFile: 'seed' } });
+    expect(k.nats?.console).toEqual({ user: 'console-b', nkeySeed: 'secret-of-seed' });
+  });
+
   it.each([
+    [
+      { passwordFile: 'pw', users: {}, console: { user: 'host-b', passwordFile: 'p' } },
+      /NATS user of its own/,
+    ],
+    [{ passwordFile: 'pw', users: {}, console: { user: 'c' } }, /nats\.console.*exactly one/],
+    [{ passwordFile: 'pw', users: {}, console: { user: 'c', passwordFile: 'p', token: 'x' } }, /token/],
     [{ users: { alice: 'ops' } }, /exactly one of passwordFile and nkeySeedFile/],
     [{ passwordFile: 'pw', nkeySeedFile: 'seed', users: {} }, /exactly one/],
     [{ passwordFile: 'pw', users: { alice: 'nobody' } }, /nats\.users\.alice.*no control named "nobody"/],
