@@ -82,14 +82,23 @@ test.describe('fleet console', () => {
     await page.keyboard.press('Enter');
     await waitForSerial(b.serialPath, `${marker}-ok`, 30_000);
 
+    // nats-server stopped: A's page says the bus is gone and B unreachable; when it returns,
+    // the view recovers (B's state asked again) with no reload.
+    const bus = page.getByRole('status', { name: 'Fleet connection' });
+    const statusB = groupB.getByRole('status', { name: 'Host b status' });
+    await fleet.nats.stop();
+    await expect(bus).toBeVisible();
+    await expect(statusB).toHaveText('host unreachable');
+    await fleet.nats.restart();
+    await expect(bus).toBeHidden({ timeout: 15_000 });
+    await expect(statusB).toHaveText('reachable', { timeout: 15_000 });
+    await expect(row.getByLabel('Lifecycle state')).toHaveText('RUNNING');
+
     // Kill host B outright: A's page marks it unreachable, its VM down, within 2 s.
     const qemu = b.qemuPid();
     const killedAt = Date.now();
     process.kill(b.pid, 'SIGKILL');
-    await groupB
-      .getByRole('status', { name: 'Host b status' })
-      .filter({ hasText: 'host unreachable' })
-      .waitFor({ timeout: 5000 });
+    await statusB.filter({ hasText: 'host unreachable' }).waitFor({ timeout: 5000 });
     const shownAfterMs = Date.now() - killedAt;
     await expect(row.getByLabel('Lifecycle state')).toHaveText('DOWN');
     testInfo.annotations.push({
