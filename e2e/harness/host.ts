@@ -242,9 +242,11 @@ export function waitForSerial(file: string, text: string, ms = 20_000): Promise<
 export function vmsig(host: RunningHost, args: string[]): string {
   return execFileSync(
     process.execPath,
-    [path.join(repo, 'bin/vmsig.mjs'), ...args, '--socket', host.socket, '--token', ROBOT_TOKEN],
+    [path.join(repo, 'bin/vmsig.mjs'), ...args, '--socket', host.socket],
     {
       cwd: repo,
+      // The token in the environment, not on the command line (where ps shows it).
+      env: { ...process.env, VMSIG_TOKEN: ROBOT_TOKEN },
       encoding: 'utf8',
       timeout: 20_000,
     },
@@ -253,12 +255,9 @@ export function vmsig(host: RunningHost, args: string[]): string {
 
 /** Starts a long-running `vmsig` (e.g. `lease acquire --hold`) as the robot; returns the child to kill by PID. */
 export function vmsigBackground(host: RunningHost, args: string[]): ChildProcess {
-  return spawn(
-    process.execPath,
-    [path.join(repo, 'bin/vmsig.mjs'), ...args, '--socket', host.socket, '--token', ROBOT_TOKEN],
-    {
-      cwd: repo,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
+  return spawn(process.execPath, [path.join(repo, 'bin/vmsig.mjs'), ...args, '--socket', host.socket], {
+    cwd: repo,
+    env: { ...process.env, VMSIG_TOKEN: ROBOT_TOKEN },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
 }

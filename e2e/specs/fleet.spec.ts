@@ -2,12 +2,13 @@
  * The console on many hosts (docs/fleet.md §9): a real nats-server, host B running the tiny
  * guest under `vmsig serve --nats`, and host A whose page this is. A's page lists B's VM
  * under B's group, grabs it (B's INPUT lease), types a command that B's guest runs, shows
- * B's screen through NATS, and shows B unreachable within 2 s of B being killed.
+ * B's screen through NATS, and shows B unreachable within 2 s of B being killed; and when
+ * console A itself dies, B (the only arbiter of its leases) revokes A's lease within 2 s.
  */
 import fs from 'node:fs';
 import { expect, test } from '../harness/fixtures';
 import { type Fleet, startFleet } from '../harness/fleet-hosts';
-import { waitFor, waitForSerial } from '../harness/host';
+import { vmsig, waitFor, waitForSerial } from '../harness/host';
 import { typeLikeAPerson } from '../harness/keyboard';
 import { alive } from '../../test/helpers/process';
 import { natsServerBin } from '../../test/helpers/nats-server';
@@ -113,5 +114,35 @@ test.describe('fleet console', () => {
       await waitFor("B's QEMU to exit", 5000, () => !alive(qemu));
     }
     expect(fs.existsSync(b.serialPath)).toBe(true);
+  });
+
+  test("killing console A's host revokes the INPUT lease it held on B within 2 s", async ({
+    page,
+  }, testInfo) => {
+    fleet = await startFleet();
+    const { a, b } = fleet;
+    const con = await a.openConsole(async () => page);
+    const row = page.getByRole('region', { name: 'Host b' }).getByRole('listitem', { name: 'demo on b' });
+    await expect(row.getByLabel('Lifecycle state')).toHaveText('RUNNING', { timeout: 15_000 });
+    await row.click();
+    await con.ui.grabButton().click();
+    await expect(con.ui.leaseOwner()).toHaveText('INPUT lease: you');
+    // B's own socket says who holds it: the principal B maps console A's NATS user to.
+    expect(vmsig(b, ['lease', 'status', 'INPUT', '--vm', '1']).trim()).toMatch(/held by principal \d+/);
+
+    const killedAt = Date.now();
+    process.kill(a.pid, 'SIGKILL');
+    await waitFor('B to free the INPUT lease console A held', 5000, () =>
+      vmsig(b, ['lease', 'status', 'INPUT', '--vm', '1']).includes(': free'),
+    );
+    const freedAfterMs = Date.now() - killedAt;
+    testInfo.annotations.push({
+      type: "A's lease on B revoked after (ms)",
+      description: String(freedAfterMs),
+    });
+    console.log(`[fleet] console A killed → its INPUT lease on B free after ${freedAfterMs} ms`);
+    expect(freedAfterMs).toBeLessThan(2000);
+    // B and its guest carry on: B still answers and its VM is running.
+    expect(b.healthy()).toBe(true);
   });
 });
