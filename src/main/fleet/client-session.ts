@@ -2,14 +2,15 @@
  * A client's session with one host of the fleet (docs/fleet.md §4): connects to NATS as
  * its own user (password or nkey), asks the host to open a session (request/reply: a host
  * that is not on the bus is an immediate error), then speaks the socket protocol through a
- * WireClient over the session's subjects, with a heartbeat every 500 ms for as long as it lives.
+ * WireClient over the session's subjects, with a heartbeat every 500 ms for as long as it lives
+ * (the open and heartbeat themselves are session-link.ts's, shared with the console).
  */
-import crypto from 'node:crypto';
 import { type NatsConnection, connect, errors, nkeyAuthenticator, nkeys } from '@nats-io/transport-node';
 import { ErrorCode, VmsigError } from '../../shared/model';
 import { FrameType, WireClient, encodeError, encodeFrame } from '../wire';
-import { SubjectStream } from './subject-stream';
-import { TOKEN, sessionSubject } from './subjects';
+import { openSessionOn } from './session-link';
+import type { SubjectStream } from './subject-stream';
+import { TOKEN } from './subjects';
 
 /** Where and who. */
 export interface FleetSessionOptions {
@@ -23,8 +24,6 @@ export interface FleetSessionOptions {
   nkeySeed?: string;
   openTimeoutMs?: number;
 }
-
-const HEARTBEAT_MS = 500;
 
 /** Splits credentials out of a nats:// URL. */
 function splitUrl(url: string): { server: string; user?: string; pass?: string } {
@@ -92,61 +91,25 @@ export async function openFleetSession(opts: FleetSessionOptions): Promise<WireC
       );
     throw new VmsigError(ErrorCode.IO, `cannot connect to ${server}: ${(e as Error).message}`);
   }
-  const sid = crypto.randomBytes(8).toString('hex');
-  const subject = (verb: 'open' | 'in' | 'out' | 'hb' | 'fin'): string =>
-    sessionSubject(opts.host, user, sid, verb);
-  let hb: NodeJS.Timeout | null = null;
-  const stream = new SubjectStream(
-    (data) => nc.publish(subject('in'), data),
-    () => {
-      if (hb) clearInterval(hb);
-      try {
-        nc.publish(subject('fin'));
-      } catch {
-        // already closed
-      }
-      void nc.drain().catch(() => nc.close());
-    },
-  );
   // The client's protocol code learns why its session ended as from any server: an ERROR
   // frame (a no-op once the stream has ended, e.g. when the client closed it itself).
-  const endWith = (msg: string): void => {
+  const endWith = (stream: SubjectStream, msg: string): void => {
     stream.deliver(encodeFrame(FrameType.ERROR, encodeError({ code: ErrorCode.IO, msg })));
     setImmediate(() => stream.destroy());
   };
-  const hostGone = (): void => endWith(`host ${opts.host} is unreachable: it left the NATS bus`);
-  nc.subscribe(subject('out'), { callback: (_e, m) => stream.deliver(m.data) });
-  nc.subscribe(subject('fin'), { callback: () => void stream.destroy() });
-  void nc.closed().then(() => endWith(`lost the NATS server ${server}: host ${opts.host} is out of reach`));
-  try {
-    const r = await nc.request(subject('open'), new Uint8Array(0), { timeout: opts.openTimeoutMs ?? 3000 });
-    const ans = JSON.parse(new TextDecoder().decode(r.data)) as { ok: boolean; error?: string; msg?: string };
-    if (!ans.ok) {
-      const code = ErrorCode[(ans.error ?? 'PERM') as keyof typeof ErrorCode] ?? ErrorCode.PERM;
-      throw new VmsigError(code, `host ${opts.host}: ${ans.msg ?? ans.error ?? 'refused'}`);
-    }
-  } catch (e) {
-    stream.destroy();
-    if (e instanceof VmsigError) throw e;
-    if (e instanceof errors.RequestError && e.isNoResponders())
-      throw new VmsigError(
-        ErrorCode.IO,
-        `host ${opts.host} is unreachable: not on the NATS bus (no responders)`,
-      );
-    throw new VmsigError(ErrorCode.IO, `host ${opts.host} did not open a session: ${(e as Error).message}`);
-  }
-  hb = setInterval(() => {
-    // A request, not a publish: the host does not answer heartbeats, but a host gone from the
-    // bus (killed, cut off) makes the server say "no responders" at once, so the session ends
-    // within a heartbeat instead of waiting forever on a silent `out`. A timeout is a live host.
-    nc.request(subject('hb'), new Uint8Array(0), { timeout: HEARTBEAT_MS }).then(
-      () => {},
-      (e: unknown) => {
-        if (e instanceof errors.RequestError && e.isNoResponders()) hostGone();
-        else if (!(e instanceof errors.TimeoutError)) stream.destroy();
-      },
-    );
-  }, HEARTBEAT_MS);
-  hb.unref();
+  const stream = await openSessionOn(nc, {
+    user,
+    host: opts.host,
+    openTimeoutMs: opts.openTimeoutMs,
+    // This session owns its connection: it goes with the session.
+    onEnd: () => void nc.drain().catch(() => nc.close()),
+    onLost: (s, cause) =>
+      endWith(
+        s,
+        cause === 'closed'
+          ? `lost the NATS server ${server}: host ${opts.host} is out of reach`
+          : `host ${opts.host} is unreachable: it left the NATS bus`,
+      ),
+  });
   return WireClient.over(stream);
 }

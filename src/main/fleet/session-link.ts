@@ -2,8 +2,9 @@
  * A client's session with one host over an already open NATS connection (docs/fleet.md
  * §4): ask the host to open it (request/reply: a host not on the bus is an immediate
  * error), then a byte stream over the session's subjects with a heartbeat every 500 ms.
- * The console shares one connection among all of its sessions (the CLI's own session,
- * client-session.ts, owns its connection and says why it ended with an ERROR frame).
+ * The one home of that logic: the console shares one connection among all of its sessions;
+ * the CLI's session (client-session.ts) owns its connection and, through `onLost`, says
+ * why it ended with an ERROR frame.
  */
 import crypto from 'node:crypto';
 import { type NatsConnection, errors } from '@nats-io/transport-node';
@@ -21,6 +22,11 @@ export interface SessionLinkOptions {
   openTimeoutMs?: number;
   /** Called once when the stream ends (after `fin` was sent). */
   onEnd?: () => void;
+  /**
+   * How the session ends when the bus takes it away: the connection closed, or the host
+   * left the bus (its heartbeat had no responders). By default the stream just ends.
+   */
+  onLost?: (stream: SubjectStream, cause: 'closed' | 'host-gone') => void;
 }
 
 /** Opens a session; rejects VmsigError (IO: no such host on the bus; AUTH, NOENT…: the host's refusal). */
@@ -46,7 +52,11 @@ export async function openSessionOn(nc: NatsConnection, o: SessionLinkOptions): 
       o.onEnd?.();
     },
   );
-  void nc.closed().then(() => stream.destroy());
+  const lost = (cause: 'closed' | 'host-gone'): void => {
+    if (o.onLost) o.onLost(stream, cause);
+    else stream.destroy();
+  };
+  void nc.closed().then(() => lost('closed'));
   try {
     const r = await nc.request(subject('open'), o.body ?? new Uint8Array(0), {
       timeout: o.openTimeoutMs ?? 3000,
@@ -67,12 +77,14 @@ export async function openSessionOn(nc: NatsConnection, o: SessionLinkOptions): 
     throw new VmsigError(ErrorCode.IO, `host ${o.host} did not open a session: ${(e as Error).message}`);
   }
   hb = setInterval(() => {
-    // As the CLI's session (client-session.ts): a request the host never answers, so a host
-    // gone from the bus is "no responders" at once and the session ends within a heartbeat.
+    // A request, not a publish: the host does not answer heartbeats, but a host gone from the
+    // bus (killed, cut off) makes the server say "no responders" at once, so the session ends
+    // within a heartbeat instead of waiting forever on a silent `out`. A timeout is a live host.
     nc.request(subject('hb'), new Uint8Array(0), { timeout: HEARTBEAT_MS }).then(
       () => {},
       (e: unknown) => {
-        if (!(e instanceof errors.TimeoutError)) stream.destroy();
+        if (e instanceof errors.RequestError && e.isNoResponders()) lost('host-gone');
+        else if (!(e instanceof errors.TimeoutError)) stream.destroy();
       },
     );
   }, HEARTBEAT_MS);
