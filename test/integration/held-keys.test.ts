@@ -6,14 +6,12 @@
  * "ECHO", a held Ctrl into control characters, and the marker would never reach serial).
  */
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/main/host/config';
-import { HostService } from '../../src/main/host/host-service';
 import { KEY } from '../../src/shared/keys';
-import { GUEST_READY, ensureGuest } from '../helpers/guest';
+import { ensureGuest } from '../helpers/guest';
+import { type GuestHost, startGuestHost } from '../helpers/guest-host';
+import { untilFileHas } from '../helpers/until';
 
 const BIN = path.resolve(__dirname, '../../bin/vmsig.mjs');
 const HOLDER = path.resolve(__dirname, '../helpers/key-holder.ts');
@@ -33,14 +31,6 @@ const vmsig = (socket: string, args: string[]): Promise<Run> =>
       (e, out, err) => resolve({ code: e ? ((e as { code?: number }).code ?? 1) : 0, out, err }),
     );
   });
-
-async function waitFile(file: string, marker: string, timeoutMs: number): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!(fs.existsSync(file) && fs.readFileSync(file, 'utf8').includes(marker))) {
-    if (Date.now() > end) throw new Error(`no "${marker}" in ${file} within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 /** Starts the key holder as the robot control; resolves once it holds `codes`. */
 async function holdKeys(socket: string, codes: number[]): Promise<{ child: ChildProcess; lines: string[] }> {
@@ -66,43 +56,17 @@ const killed = (child: ChildProcess): Promise<void> =>
   });
 
 describe.skipIf(!guest.ok)('held keys on a real guest', () => {
-  let dir: string;
-  let host: HostService;
+  let gh: GuestHost;
   let serial: string;
   let sock: string;
 
   beforeAll(async () => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vmsig-held-'));
-    const cfg = path.join(dir, 'config.json');
-    const control = (name: string, principal: number, token: string, leasePrio: number) => ({
-      name,
-      principal,
-      token,
-      caps: ['OBSERVE', 'INPUT'],
-      endpoints: 'all',
-      leasePrio,
-    });
-    fs.writeFileSync(
-      cfg,
-      JSON.stringify({
-        socket: 'run/control.sock',
-        vms: [{ id: 1, name: 'demo', managed: { memoryMiB: 128 } }],
-        controls: [{ ...control('operator', 1, OPERATOR, 10), console: true }, control('robot', 2, ROBOT, 5)],
-      }),
-    );
-    host = await HostService.start({
-      config: loadConfig(cfg),
-      log: () => {},
-      runtimeDir: path.join(dir, 'vms'),
-    });
-    serial = host.vms()[0]!.serialPath!;
-    sock = host.socketPath;
-    await waitFile(serial, GUEST_READY, 90_000);
+    gh = await startGuestHost({ prefix: 'vmsig-held-', operator: OPERATOR, robot: ROBOT });
+    ({ serial, sock } = gh);
   }, 120_000);
 
   afterAll(async () => {
-    await host?.stop();
-    fs.rmSync(dir, { recursive: true, force: true });
+    await gh?.stop();
   });
 
   it('a killed holder leaves Shift+Ctrl held; input type releases them first and types unmodified', async () => {
@@ -114,7 +78,7 @@ describe.skipIf(!guest.ok)('held keys on a real guest', () => {
     expect(r.code).toBe(0);
     expect(r.out).toContain('released what was held: KEY:42 KEY:29');
     expect((await vmsig(sock, ['held', '--vm', '1'])).out.trim()).toBe('VM 1: nothing held');
-    await waitFile(serial, 'held-dead-ok', 20_000);
+    await untilFileHas(serial, 'held-dead-ok', 20_000);
   }, 60_000);
 
   it('lease acquire INPUT releases what a killed holder left, before anything is typed', async () => {
@@ -127,7 +91,7 @@ describe.skipIf(!guest.ok)('held keys on a real guest', () => {
     expect(
       (await vmsig(sock, ['input', 'type', 'echo held-lease-ok > /dev/ttyS0\n', '--vm', '1'])).code,
     ).toBe(0);
-    await waitFile(serial, 'held-lease-ok', 20_000);
+    await untilFileHas(serial, 'held-lease-ok', 20_000);
   }, 60_000);
 
   it('after a preemption the preemptor releases the preempted holder’s keys and types unmodified', async () => {
@@ -137,7 +101,7 @@ describe.skipIf(!guest.ok)('held keys on a real guest', () => {
       expect(r.code).toBe(0);
       expect(r.out).toContain('released what was held: KEY:29 KEY:42');
       expect((await vmsig(sock, ['held', '--vm', '1'])).out.trim()).toBe('VM 1: nothing held');
-      await waitFile(serial, 'held-preempt-ok', 20_000);
+      await untilFileHas(serial, 'held-preempt-ok', 20_000);
       expect(lines).toContain('REVOKED');
     } finally {
       await killed(child);

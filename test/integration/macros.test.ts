@@ -7,17 +7,15 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/main/host/config';
-import { HostService } from '../../src/main/host/host-service';
 import { MacroStore } from '../../src/main/host/macros';
 import { JournalReader } from '../../src/main/host/journal';
 import { InputKind, Kind, LeaseClass, encodeInput, encodeLeaseReq } from '../../src/shared/model';
 import { WireClient } from '../../src/main/wire';
 import { KEY } from '../../src/shared/keys';
-import { GUEST_READY, ensureGuest } from '../helpers/guest';
+import { ensureGuest } from '../helpers/guest';
+import { type GuestHost, startGuestHost } from '../helpers/guest-host';
 import { until, untilFileHas } from '../helpers/until';
 import { VMSIG_BIN, runVmsig, runUntil } from '../helpers/vmsig-cli';
 import { keyStrokes } from '../helpers/adapters-harness';
@@ -29,7 +27,7 @@ const guest = ensureGuest();
 describe.skipIf(!guest.ok)('keyboard macros on a real guest', () => {
   let dir: string;
   let macroDir: string;
-  let host: HostService;
+  let gh: GuestHost;
   let serial: string;
   let sock: string;
   const oldMacroDir = process.env.VMSIG_MACRO_DIR;
@@ -64,41 +62,15 @@ describe.skipIf(!guest.ok)('keyboard macros on a real guest', () => {
   }
 
   beforeAll(async () => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vmsig-macros-'));
+    gh = await startGuestHost({ prefix: 'vmsig-macros-', operator: OPERATOR, robot: ROBOT, journal: true });
+    ({ dir, serial, sock } = gh);
     macroDir = path.join(dir, 'macros');
-    const cfg = path.join(dir, 'config.json');
-    const control = (name: string, principal: number, token: string, leasePrio: number) => ({
-      name,
-      principal,
-      token,
-      caps: ['OBSERVE', 'INPUT'],
-      endpoints: 'all',
-      leasePrio,
-    });
-    fs.writeFileSync(
-      cfg,
-      JSON.stringify({
-        socket: 'run/control.sock',
-        vms: [{ id: 1, name: 'demo', managed: { memoryMiB: 128 } }],
-        controls: [{ ...control('operator', 1, OPERATOR, 10), console: true }, control('robot', 2, ROBOT, 5)],
-      }),
-    );
-    host = await HostService.start({
-      config: loadConfig(cfg),
-      log: () => {},
-      runtimeDir: path.join(dir, 'vms'),
-      journal: { dir: path.join(dir, 'journal') },
-    });
-    serial = host.vms()[0]!.serialPath!;
-    sock = host.socketPath;
-    await untilFileHas(serial, GUEST_READY, 90_000);
   }, 120_000);
 
   afterAll(async () => {
-    await host?.stop();
+    await gh?.stop();
     if (oldMacroDir === undefined) delete process.env.VMSIG_MACRO_DIR;
     else process.env.VMSIG_MACRO_DIR = oldMacroDir;
-    fs.rmSync(dir, { recursive: true, force: true });
   });
 
   it('records another client’s typing from the event stream and plays it back into the guest', async () => {
