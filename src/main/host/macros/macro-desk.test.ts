@@ -3,7 +3,6 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
-  Cap,
   ErrorCode,
   InputKind,
   Kind,
@@ -12,7 +11,6 @@ import {
   type VmsigEvent,
   decodeInput,
 } from '../../../shared/model';
-import { Core, ManualClock, maskOf } from '../../core';
 import { ackingAdapter } from '../../../../test/helpers/acking-adapter';
 import { standInHost } from '../../../../test/helpers/stand-in-host';
 import { ConsoleService } from '../console';
@@ -25,22 +23,12 @@ const oldDir = process.env.VMSIG_MACRO_DIR;
 beforeEach(() => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vmsig-desk-'));
   process.env.VMSIG_MACRO_DIR = path.join(dir, 'macros');
-  const core = new Core({ clock: new ManualClock(1) });
-  core.addEndpoint(1, 'demo');
+  // The stand-in host's core (endpoint 1 "demo") and operator console control; only the
+  // VM's input seam is added here, acking and recording each command.
+  const host = standInHost();
   handled = [];
-  ackingAdapter(core, Source.INPUT, 1, Prio.HIGH, (cmd) => handled.push(cmd));
-  svc = new ConsoleService(
-    standInHost({
-      core,
-      consoleControl: () => ({
-        name: 'operator',
-        principal: 1,
-        caps: Cap.OBSERVE | Cap.INPUT,
-        grant: maskOf([1]),
-        leasePrio: 10,
-      }),
-    }),
-  );
+  ackingAdapter(host.core, Source.INPUT, 1, Prio.HIGH, (cmd) => handled.push(cmd));
+  svc = new ConsoleService(host);
   svc.start();
 });
 afterEach(() => {
