@@ -37,27 +37,9 @@ export interface PageRequest {
  */
 export function historyPage(src: HistorySource, req: PageRequest): InvokeResponse<'history.query'> {
   const { journal, self } = src;
-  if (!journal)
-    return {
-      available: false,
-      records: '',
-      count: 0,
-      cursor: null,
-      runStartRec: 0,
-      sampled: [],
-      firstRec: null,
-    };
+  if (!journal) return noRecords(false, 0, null);
   const firstRec = journal.reader().firstRec();
-  const empty = {
-    available: true,
-    records: '',
-    count: 0,
-    cursor: null,
-    runStartRec: src.runStartRec,
-    sampled: [],
-    firstRec,
-  };
-  if (!self) return empty;
+  if (!self) return noRecords(true, src.runStartRec, firstRec);
   const accept = (r: JournalRecord): boolean => historyAdmits(self, src.runStartRec, r);
   const forward = req.after !== undefined;
   const page = journal.reader().query({
@@ -86,6 +68,15 @@ export function historyPage(src: HistorySource, req: PageRequest): InvokeRespons
     sampled,
     firstRec,
   };
+}
+
+/** A page without records: no journal (`available` false), or nothing the console may see. */
+function noRecords(
+  available: boolean,
+  runStartRec: number,
+  firstRec: number | null,
+): InvokeResponse<'history.query'> {
+  return { available, records: '', count: 0, cursor: null, runStartRec, sampled: [], firstRec };
 }
 
 /**
