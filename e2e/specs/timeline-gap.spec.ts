@@ -2,10 +2,9 @@
  * No silent gaps: on a host that keeps no journal, events routed while a window's API socket
  * was down cannot be loaded, so the timeline shows a gap row saying how many and when.
  */
-import fs from 'node:fs';
-import type { WebSocketRoute } from '@playwright/test';
 import { startHost } from '../harness/host';
 import { expect, test } from '../harness/fixtures';
+import { cutSockets, exportedRows } from '../harness/timeline-rows';
 
 test('a reconnect on a host without a journal shows a gap row with the missing count and span', async ({
   shell,
@@ -15,13 +14,7 @@ test('a reconnect on a host without a journal shows a gap row with the missing c
   test.setTimeout(150_000);
   const host = await startHost(['--no-journal']);
   try {
-    const sockets: WebSocketRoute[] = [];
-    let blocked = false;
-    await context.routeWebSocket(/\/api$/, async (ws) => {
-      if (blocked) return ws.close();
-      ws.connectToServer();
-      sockets.push(ws);
-    });
+    const api = await cutSockets(context);
     const a = await host.openConsole(() => context.newPage());
     const b = await host.openConsole(() => context.newPage());
     try {
@@ -29,14 +22,13 @@ test('a reconnect on a host without a journal shows a gap row with the missing c
       await expect(b.ui.page.getByRole('status', { name: 'Journal history' })).toContainText('no journal');
       await expect(b.ui.page.locator('[data-gap]')).toHaveCount(0);
       // Cut only b's socket (the newest), keep it down while a pauses and resumes the VM.
-      blocked = true;
-      await sockets.at(-1)!.close();
+      await api.cut([api.sockets.at(-1)!]);
       await expect(b.ui.page.getByRole('status', { name: 'Host connection' })).toHaveText('disconnected');
       await a.ui.power('Pause').click();
       await expect(a.ui.lifecycleOf('demo')).toContainText('PAUSED');
       await a.ui.power('Resume').click();
       await expect(a.ui.lifecycleOf('demo')).toContainText('RUNNING');
-      blocked = false;
+      api.restore();
       await b.ui.waitConnected();
       const gap = b.ui.page.locator('[data-gap]');
       await expect(gap).toHaveCount(1);
@@ -46,15 +38,7 @@ test('a reconnect on a host without a journal shows a gap row with the missing c
       const count = Number(/up to (\d+) events/.exec((await gap.textContent()) ?? '')![1]);
       expect(count, 'at least the pause and the resume are counted').toBeGreaterThanOrEqual(2);
       // The exported rows carry the gap too.
-      const [download] = await Promise.all([
-        b.ui.page.waitForEvent('download'),
-        b.ui.page.getByRole('button', { name: 'Export JSONL' }).click(),
-      ]);
-      const rows = fs
-        .readFileSync(await download.path(), 'utf8')
-        .trim()
-        .split('\n')
-        .map((l) => JSON.parse(l) as { row: string });
+      const rows = await exportedRows(b.ui.page);
       expect(rows.filter((r) => r.row === 'gap')).toHaveLength(1);
     } finally {
       await b.close(test.info());

@@ -5,31 +5,11 @@
  * loads what the journal kept and shows a gap row saying how many were sampled away and
  * when; a reload's history shows the same.
  */
-import fs from 'node:fs';
-import type { Page, WebSocketRoute } from '@playwright/test';
 import { expect, test } from '../harness/fixtures';
 import { cursorBurst } from '../harness/sensor';
+import { cutSockets, exportedRows } from '../harness/timeline-rows';
 
 const BURST = 300;
-
-interface Row {
-  row: 'event' | 'state' | 'gap';
-  seq: number | null;
-  kind: string;
-  fields: unknown;
-}
-
-async function exported(page: Page): Promise<Row[]> {
-  const [download] = await Promise.all([
-    page.waitForEvent('download'),
-    page.getByRole('button', { name: 'Export JSONL' }).click(),
-  ]);
-  return fs
-    .readFileSync(await download.path(), 'utf8')
-    .split('\n')
-    .filter((l) => l.trim())
-    .map((l) => JSON.parse(l) as Row);
-}
 
 const sampledCount = (text: string): number =>
   Number(
@@ -44,23 +24,16 @@ test('cursor reports the journal sampled away while a window was cut off show as
   openConsole,
 }) => {
   test.skip(shell === 'electron', 'cuts the page WebSocket; the Electron shell has none');
-  const sockets: WebSocketRoute[] = [];
-  let blocked = false;
-  await context.routeWebSocket(/\/api$/, async (ws) => {
-    if (blocked) return ws.close();
-    ws.connectToServer();
-    sockets.push(ws);
-  });
+  const api = await cutSockets(context);
   const ui = await openConsole();
   await expect(ui.historyBanner()).not.toContainText('Loading');
-  const before = await exported(ui.page);
+  const before = await exportedRows(ui.page);
   const cursorsBefore = before.filter((r) => r.row === 'event' && r.kind === 'CURSOR_STATE').length;
 
-  blocked = true;
-  for (const ws of sockets) await ws.close();
+  await api.cut();
   await expect(ui.page.getByRole('status', { name: 'Host connection' })).toHaveText('disconnected');
   await cursorBurst(host, BURST);
-  blocked = false;
+  api.restore();
   await ui.waitConnected();
 
   const gap = ui.page.locator('[data-gap]', { hasText: 'sampled them away' });
@@ -68,7 +41,7 @@ test('cursor reports the journal sampled away while a window was cut off show as
   const text = (await gap.textContent()) ?? '';
   expect(text).toMatch(/routed \d\d:\d\d:\d\d(–\d\d:\d\d:\d\d)?/);
   const missing = sampledCount(text);
-  const after = await exported(ui.page);
+  const after = await exportedRows(ui.page);
   const loaded = after.filter((r) => r.row === 'event' && r.kind === 'CURSOR_STATE').length - cursorsBefore;
   // The journal kept some of the burst (loaded in order into the rows), and the gap row
   // accounts for the rest: nothing is missing without being said. Up to 9 reports sampled
@@ -86,7 +59,7 @@ test('cursor reports the journal sampled away while a window was cut off show as
   await ui.waitConnected();
   await expect(ui.historyBanner()).not.toContainText('Loading');
   // The rows above the view are not rendered (a windowed list): read them from the export.
-  const notes = (await exported(ui.page))
+  const notes = (await exportedRows(ui.page))
     .filter((r) => r.row === 'gap' && typeof r.fields === 'string' && r.fields.includes('sampled them away'))
     .map((r) => r.fields as string);
   expect(notes.length, 'a history page says what the journal sampled away').toBeGreaterThan(0);
