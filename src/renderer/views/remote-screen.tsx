@@ -4,11 +4,11 @@
  * as CMD_INPUT to the owning host's core, which checks the INPUT lease it granted.
  */
 import RFB from '@novnc/novnc';
-import { useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
+import type { InputRequest } from '../../shared/ipc';
 import { openRemoteDisplay } from '../api/fleet-display';
 import { type RemoteRef, remoteInput, remoteUngrab, sameRef, useFleet } from '../stores/fleet';
-import { evdevForCode } from '../../shared/keys';
-import { isReleaseCombo } from '../input/release-combo';
+import { useGrabbedInput } from '../input/grabbed-input';
 
 /** The screen of VM `vm.id` on `vm.host`. */
 export function RemoteScreen({ target, name, live }: { target: RemoteRef; name: string; live: boolean }) {
@@ -58,29 +58,12 @@ export function RemoteScreen({ target, name, live }: { target: RemoteRef; name: 
     };
   }, [hostName, id, live, attempt]);
 
-  useEffect(() => {
-    const el = box.current;
-    if (!el || !grabbed) return;
-    el.focus();
-    const held = new Set<string>();
-    const key = (e: KeyboardEvent, down: boolean): void => {
-      e.preventDefault();
-      e.stopPropagation();
-      if (down) held.add(e.code);
-      else held.delete(e.code);
-      const code = evdevForCode(e.code);
-      if (down && isReleaseCombo(held)) return void remoteUngrab({ host: hostName, id });
-      if (code !== undefined) remoteInput({ host: hostName, id }, { endpoint: id, type: 'key', code, down });
-    };
-    const onDown = (e: KeyboardEvent): void => key(e, true);
-    const onUp = (e: KeyboardEvent): void => key(e, false);
-    el.addEventListener('keydown', onDown);
-    el.addEventListener('keyup', onUp);
-    return () => {
-      el.removeEventListener('keydown', onDown);
-      el.removeEventListener('keyup', onUp);
-    };
-  }, [grabbed, hostName, id]);
+  const send = useCallback(
+    (input: InputRequest) => remoteInput({ host: hostName, id }, input),
+    [hostName, id],
+  );
+  const release = useCallback(() => void remoteUngrab({ host: hostName, id }), [hostName, id]);
+  useGrabbedInput(box, grabbed, { endpoint: id, send, ungrab: release });
 
   return (
     <div

@@ -6,16 +6,15 @@
  * relay would close on it): all input goes through the core and its lease check.
  */
 import RFB from '@novnc/novnc';
-import { useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import type { PointerStatus } from '../../shared/display';
 import { openDisplay, takeScreenshot } from '../api';
 import { notify } from '../stores/notices';
 import { sendInput, ungrab } from '../stores/actions';
 import { useCursor } from '../stores/cursor';
 import { useInput } from '../stores/input';
-import { evdevButton, evdevForCode } from '../../shared/keys';
-import { fbToClient, toAbs, wheelNotches } from '../input/pointer';
-import { isReleaseCombo } from '../input/release-combo';
+import { fbToClient } from '../input/pointer';
+import { useGrabbedInput } from '../input/grabbed-input';
 
 /** Saves the host's PNG of VM `endpoint`'s screen as a download. */
 async function saveScreenshot(endpoint: number, name: string): Promise<void> {
@@ -91,69 +90,13 @@ export function Screen({ endpoint, vnc, name }: { endpoint: number; vnc: string 
     };
   }, [vnc, attempt, endpoint]);
 
-  const canvas = (): HTMLCanvasElement | null => host.current?.querySelector('canvas') ?? null;
+  const canvas = useCallback(
+    (): HTMLCanvasElement | null => host.current?.querySelector('canvas') ?? null,
+    [],
+  );
 
-  useEffect(() => {
-    const el = box.current;
-    if (!el || !grabbed) return;
-    el.focus();
-    const held = new Set<string>();
-    const key = (e: KeyboardEvent, down: boolean): void => {
-      e.preventDefault();
-      e.stopPropagation();
-      if (down) held.add(e.code);
-      else held.delete(e.code);
-      if (down && isReleaseCombo(held)) {
-        const code = evdevForCode(e.code);
-        if (code !== undefined && !e.repeat) sendInput({ endpoint, type: 'key', code, down: true });
-        void ungrab(endpoint);
-        return;
-      }
-      const code = evdevForCode(e.code);
-      if (code !== undefined) sendInput({ endpoint, type: 'key', code, down });
-    };
-    const onDown = (e: KeyboardEvent): void => key(e, true);
-    const onUp = (e: KeyboardEvent): void => key(e, false);
-    const rect = (): DOMRect | null => canvas()?.getBoundingClientRect() ?? null;
-    const onMove = (e: PointerEvent): void => {
-      const r = rect();
-      if (r) sendInput({ endpoint, type: 'abs', ...toAbs(e.clientX, e.clientY, r) });
-    };
-    const onButton = (e: PointerEvent, down: boolean): void => {
-      e.preventDefault();
-      const code = evdevButton(e.button);
-      if (code !== undefined) sendInput({ endpoint, type: 'button', code, down });
-    };
-    const onPointerDown = (e: PointerEvent): void => {
-      // preventDefault in onButton also cancels the browser's focus change: take focus back
-      // so the operator's typing reaches the grabbed screen after using a menu or a filter.
-      el.focus();
-      onButton(e, true);
-    };
-    const onPointerUp = (e: PointerEvent): void => onButton(e, false);
-    const onWheel = (e: WheelEvent): void => {
-      e.preventDefault();
-      const delta = wheelNotches(e.deltaY, e.deltaMode);
-      if (delta !== 0) sendInput({ endpoint, type: 'scroll', delta: Math.max(-1000, Math.min(1000, delta)) });
-    };
-    const onMenu = (e: Event): void => e.preventDefault();
-    el.addEventListener('keydown', onDown);
-    el.addEventListener('keyup', onUp);
-    el.addEventListener('pointermove', onMove);
-    el.addEventListener('pointerdown', onPointerDown);
-    el.addEventListener('pointerup', onPointerUp);
-    el.addEventListener('wheel', onWheel, { passive: false });
-    el.addEventListener('contextmenu', onMenu);
-    return () => {
-      el.removeEventListener('keydown', onDown);
-      el.removeEventListener('keyup', onUp);
-      el.removeEventListener('pointermove', onMove);
-      el.removeEventListener('pointerdown', onPointerDown);
-      el.removeEventListener('pointerup', onPointerUp);
-      el.removeEventListener('wheel', onWheel);
-      el.removeEventListener('contextmenu', onMenu);
-    };
-  }, [grabbed, endpoint]);
+  const release = useCallback(() => void ungrab(endpoint), [endpoint]);
+  useGrabbedInput(box, grabbed, { endpoint, send: sendInput, ungrab: release, canvas });
 
   let overlay = null;
   const c = canvas();
