@@ -5,6 +5,7 @@
  */
 import type { RemoteHostView, RemoteVmView } from '../../shared/ipc';
 import { sameRef, useFleet } from '../stores/fleet';
+import { SeamBadges } from './seam-badges';
 
 function RemoteVmRow({ host, vm, reachable }: { host: string; vm: RemoteVmView; reachable: boolean }) {
   const selected = useFleet((s) => sameRef(s.selected, { host, id: vm.id }));
@@ -33,15 +34,7 @@ function RemoteVmRow({ host, vm, reachable }: { host: string; vm: RemoteVmView; 
         </span>
       </div>
       <div className="seams">
-        {vm.seams.map((s) => (
-          <span
-            key={s.seam}
-            className={s.up ? 'seam up' : 'seam down'}
-            aria-label={`seam ${s.seam} ${s.up ? 'up' : 'down'}`}
-          >
-            {s.seam} {s.up ? 'up' : 'down'}
-          </span>
-        ))}
+        <SeamBadges seams={vm.seams} />
       </div>
       <div className="muted small" aria-label="Lease holders">
         leases: {leases}

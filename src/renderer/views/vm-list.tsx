@@ -10,24 +10,8 @@ import { useVms } from '../stores/vms';
 import { AccelBadge, hostStateText, isSilent } from './boot-state';
 import { VmForm } from './vm-form';
 import { FleetGroups } from './host-group';
+import { SeamBadges } from './seam-badges';
 import { useFleet } from '../stores/fleet';
-
-function SeamBadges({ vm }: { vm: VmView }) {
-  if (vm.seams.length === 0) return <span className="seam none">no seams</span>;
-  return (
-    <>
-      {vm.seams.map((s) => (
-        <span
-          key={s.seam}
-          className={s.up ? 'seam up' : 'seam down'}
-          aria-label={`seam ${s.seam} ${s.up ? 'up' : 'down'}`}
-        >
-          {s.seam} {s.up ? 'up' : 'down'}
-        </span>
-      ))}
-    </>
-  );
-}
 
 function VmRow({ vm, selected: isSelected }: { vm: VmView; selected: boolean }) {
   const holders = useLeases((s) => holdersText(s.leases, vm.id));
@@ -63,7 +47,7 @@ function VmRow({ vm, selected: isSelected }: { vm: VmView; selected: boolean }) 
         <AccelBadge vm={vm} />
       </div>
       <div className="seams">
-        <SeamBadges vm={vm} />
+        <SeamBadges seams={vm.seams} noneText="no seams" />
       </div>
       <div className="muted small" aria-label="Lease holders">
         leases: {holders}
