@@ -4,6 +4,7 @@
  * speed or at a fixed interval, with a Cancel that stops it with every key released.
  */
 import { useEffect, useState } from 'react';
+import { ActionDialog, DialogActions } from './action-dialog';
 import {
   cancelMacro,
   discardRecording,
@@ -70,82 +71,59 @@ function MacroPlay({ endpoint, vmName, enabled }: { endpoint: number; vmName: st
   }, [open]);
   const chosen = list.some((m) => m.name === name) ? name : (list[0]?.name ?? '');
   return (
-    <>
-      <button onClick={() => setOpen(true)} disabled={!enabled || open}>
-        Macros…
-      </button>
-      {open && (
-        <div role="dialog" aria-modal="true" aria-label="Play macro" className="dialog">
-          <p>
-            Play a macro on <strong>{vmName}</strong> (keys it holds are released when it ends or is
-            cancelled)
-          </p>
-          {list.length === 0 ? (
-            <p>No saved macros yet: grab the screen, Record macro, type, Stop recording, name it.</p>
-          ) : (
-            <label>
-              Macro{' '}
-              <select
-                aria-label="Macro"
-                value={chosen}
-                disabled={!!playing}
-                onChange={(e) => setName(e.target.value)}
-              >
-                {list.map((m) => (
-                  <option key={m.name} value={m.name}>
-                    {m.name} ({m.steps} key events, {(m.durationMs / 1000).toFixed(1)} s)
-                  </option>
-                ))}
-              </select>
-            </label>
-          )}
-          <label>
-            Speed{' '}
-            <select
-              value={fixed ? 'fixed' : 'recorded'}
-              onChange={(e) => setFixed(e.target.value === 'fixed')}
-            >
-              <option value="recorded">As recorded</option>
-              <option value="fixed">Fixed interval</option>
-            </select>
-          </label>
-          {fixed && (
-            <label>
-              Milliseconds between key events{' '}
-              <input
-                type="number"
-                min={0}
-                max={10000}
-                value={ms}
-                onChange={(e) =>
-                  setMs(Math.max(0, Math.min(10_000, Math.round(Number(e.target.value) || 0))))
-                }
-              />
-            </label>
-          )}
-          <div className="row-actions">
-            {playing ? (
-              <>
-                <span>Playing {playing}…</span>
-                <button className="danger" onClick={() => void cancelMacro(endpoint)}>
-                  Cancel macro
-                </button>
-              </>
-            ) : (
-              <>
-                <button
-                  disabled={!chosen}
-                  onClick={() => void playMacro(endpoint, chosen, fixed ? ms : 'recorded')}
-                >
-                  Play
-                </button>
-                <button onClick={() => setOpen(false)}>Close</button>
-              </>
-            )}
-          </div>
-        </div>
+    <ActionDialog opener="Macros…" label="Play macro" enabled={enabled} open={open} setOpen={setOpen}>
+      <p>
+        Play a macro on <strong>{vmName}</strong> (keys it holds are released when it ends or is cancelled)
+      </p>
+      {list.length === 0 ? (
+        <p>No saved macros yet: grab the screen, Record macro, type, Stop recording, name it.</p>
+      ) : (
+        <label>
+          Macro{' '}
+          <select
+            aria-label="Macro"
+            value={chosen}
+            disabled={!!playing}
+            onChange={(e) => setName(e.target.value)}
+          >
+            {list.map((m) => (
+              <option key={m.name} value={m.name}>
+                {m.name} ({m.steps} key events, {(m.durationMs / 1000).toFixed(1)} s)
+              </option>
+            ))}
+          </select>
+        </label>
       )}
-    </>
+      <label>
+        Speed{' '}
+        <select value={fixed ? 'fixed' : 'recorded'} onChange={(e) => setFixed(e.target.value === 'fixed')}>
+          <option value="recorded">As recorded</option>
+          <option value="fixed">Fixed interval</option>
+        </select>
+      </label>
+      {fixed && (
+        <label>
+          Milliseconds between key events{' '}
+          <input
+            type="number"
+            min={0}
+            max={10000}
+            value={ms}
+            onChange={(e) => setMs(Math.max(0, Math.min(10_000, Math.round(Number(e.target.value) || 0))))}
+          />
+        </label>
+      )}
+      <DialogActions
+        busy={playing ? `Playing ${playing}…` : null}
+        cancel="Cancel macro"
+        onCancel={() => void cancelMacro(endpoint)}
+        onClose={() => setOpen(false)}
+      >
+        <button disabled={!chosen} onClick={() => void playMacro(endpoint, chosen, fixed ? ms : 'recorded')}>
+          Play
+        </button>
+      </DialogActions>
+    </ActionDialog>
   );
 }
 

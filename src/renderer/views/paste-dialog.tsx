@@ -4,6 +4,7 @@
  * and while typing a Cancel that stops it with every key released.
  */
 import { useEffect, useState } from 'react';
+import { ActionDialog, DialogActions } from './action-dialog';
 import { cancelPaste, chooseLayout, layoutsFor, previewPaste, runPaste } from '../input/paste';
 
 /** The Paste… button of the input bar and its dialog. */
@@ -60,64 +61,50 @@ export function PasteDialog({
   };
 
   return (
-    <>
-      <button onClick={() => setOpen(true)} disabled={!enabled || open}>
-        Paste…
-      </button>
-      {open && (
-        <div role="dialog" aria-modal="true" aria-label="Paste as keystrokes" className="dialog">
-          <p>
-            Type text on <strong>{vmName}</strong>&apos;s keyboard
-          </p>
-          <label>
-            Layout{' '}
-            <select
-              value={layout}
-              disabled={typing}
-              onChange={(e) => {
-                setLayout(e.target.value);
-                chooseLayout(endpoint, e.target.value);
-              }}
-            >
-              {(names.includes(layout) ? names : [layout, ...names]).map((n) => (
-                <option key={n} value={n}>
-                  {n}
-                </option>
-              ))}
-            </select>
-          </label>
-          <label>
-            Text to type
-            <textarea value={text} rows={6} disabled={typing} onChange={(e) => setText(e.target.value)} />
-          </label>
-          <p role="status" aria-label="Paste preview">
-            {error
-              ? error
-              : untypable.length
-                ? `The ${layout} layout cannot type: ${untypable.map((c) => JSON.stringify(c)).join(' ')}`
-                : text
-                  ? `${[...text].length} characters, all typable on ${layout}`
-                  : ''}
-          </p>
-          <div className="row-actions">
-            {typing ? (
-              <>
-                <span>Typing…</span>
-                <button className="danger" onClick={() => void cancelPaste(endpoint)}>
-                  Cancel paste
-                </button>
-              </>
-            ) : (
-              <>
-                <button disabled={!text || untypable.length > 0 || !!error} onClick={() => void start()}>
-                  Type it
-                </button>
-                <button onClick={() => setOpen(false)}>Close</button>
-              </>
-            )}
-          </div>
-        </div>
-      )}
-    </>
+    <ActionDialog opener="Paste…" label="Paste as keystrokes" enabled={enabled} open={open} setOpen={setOpen}>
+      <p>
+        Type text on <strong>{vmName}</strong>&apos;s keyboard
+      </p>
+      <label>
+        Layout{' '}
+        <select
+          value={layout}
+          disabled={typing}
+          onChange={(e) => {
+            setLayout(e.target.value);
+            chooseLayout(endpoint, e.target.value);
+          }}
+        >
+          {(names.includes(layout) ? names : [layout, ...names]).map((n) => (
+            <option key={n} value={n}>
+              {n}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label>
+        Text to type
+        <textarea value={text} rows={6} disabled={typing} onChange={(e) => setText(e.target.value)} />
+      </label>
+      <p role="status" aria-label="Paste preview">
+        {error
+          ? error
+          : untypable.length
+            ? `The ${layout} layout cannot type: ${untypable.map((c) => JSON.stringify(c)).join(' ')}`
+            : text
+              ? `${[...text].length} characters, all typable on ${layout}`
+              : ''}
+      </p>
+      <DialogActions
+        busy={typing ? 'Typing…' : null}
+        cancel="Cancel paste"
+        onCancel={() => void cancelPaste(endpoint)}
+        onClose={() => setOpen(false)}
+      >
+        <button disabled={!text || untypable.length > 0 || !!error} onClick={() => void start()}>
+          Type it
+        </button>
+      </DialogActions>
+    </ActionDialog>
   );
 }
