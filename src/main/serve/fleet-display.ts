@@ -33,6 +33,8 @@ export function fleetDisplayRoute(pathname: string, rawUrl: string | undefined):
 
 /** Hosts whose tickets are kept at once (a page cannot grow memory by naming hosts). */
 const MAX_HOSTS = 64;
+/** Client bytes held while the owning host's session opens (an RFB handshake is a few dozen). */
+export const MAX_EARLY_BYTES = 64 * 1024;
 
 /** Tickets and byte carriage for remote screens. */
 export class FleetDisplay {
@@ -62,11 +64,15 @@ export class FleetDisplay {
   /** Carries `ws` to `host`'s relay for VM `endpoint` until either side closes. */
   relay(ws: WebSocket, host: string, endpoint: number): void {
     const early: Buffer[] = [];
+    let earlyBytes = 0;
     let stream: Duplex | null = null;
     ws.on('message', (data: Buffer, isBinary) => {
       if (!isBinary) return void ws.close(1003, 'RFB is binary');
-      if (stream) stream.write(data);
-      else early.push(data);
+      if (stream) return void stream.write(data);
+      // A client that floods before the remote screen is open must not grow this host's memory.
+      if ((earlyBytes += data.length) > MAX_EARLY_BYTES)
+        return void ws.close(1009, 'too much before the screen opened');
+      early.push(data);
     });
     ws.on('close', () => stream?.destroy());
     this.screens.openScreen(host, endpoint).then(
