@@ -83,6 +83,17 @@ test.describe('fleet console', () => {
     await page.keyboard.press('Enter');
     await waitForSerial(b.serialPath, `${marker}-ok`, 30_000);
 
+    // The pointer too: a click on B's screen in A's page reaches B's guest tablet, which
+    // echoes its evdev events (EV_KEY BTN_LEFT down, then up) on B's serial port.
+    const area = await screen.locator('canvas').boundingBox();
+    expect(area).not.toBeNull();
+    await page.mouse.move(area!.x + area!.width / 2, area!.y + area!.height / 2);
+    await page.mouse.down();
+    await page.mouse.up();
+    await waitForSerial(b.serialPath, ' 1 272 1', 15_000);
+    await waitForSerial(b.serialPath, ' 1 272 0', 15_000);
+    expect(vmsig(b, ['held', '--vm', '1']).trim()).toBe('VM 1: nothing held');
+
     // nats-server stopped: A's page says the bus is gone and B unreachable; when it returns,
     // the view recovers (B's state asked again) with no reload.
     const bus = page.getByRole('status', { name: 'Fleet connection' });

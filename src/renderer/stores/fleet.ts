@@ -31,7 +31,7 @@ export interface FleetState {
   selected: RemoteRef | null;
   /** The remote VM whose screen has the keyboard, or null. */
   grabbed: RemoteRef | null;
-  /** Keys pressed on the grabbed remote VM and not yet released. */
+  /** Keys and buttons (evdev codes ≥ 0x100) pressed on the grabbed remote VM and not yet released. */
   pressed: number[];
 }
 
@@ -104,15 +104,18 @@ export async function remoteRelease(ref: RemoteRef, cls: LeaseClassName): Promis
   );
 }
 
-/** One input event to a remote VM (under its host's INPUT lease); refusals are notices. */
-export function remoteInput(ref: RemoteRef, input: InputRequest): void {
-  if (input.type === 'key') {
+/**
+ * One input event to a remote VM (under its host's INPUT lease); refusals are notices.
+ * Resolves once the owning host answered (ungrab waits for its releases).
+ */
+export function remoteInput(ref: RemoteRef, input: InputRequest): Promise<void> {
+  if (input.type === 'key' || input.type === 'button') {
     const { code, down } = input;
     useFleet.setState((s) => ({
       pressed: down ? [...s.pressed.filter((c) => c !== code), code] : s.pressed.filter((c) => c !== code),
     }));
   }
-  void getApi()
+  return getApi()
     .invoke('fleet.input', { host: ref.host, input })
     .then((r) => {
       if (!r.ok) notify('error', `Input to ${label(ref)} failed: ${r.error.message}`);
@@ -128,7 +131,7 @@ export async function remoteGrab(ref: RemoteRef): Promise<void> {
   const list = held.ok ? ((held.value.fields.held as string[] | undefined) ?? []) : [];
   for (const h of list) {
     const [kind, code] = h.split(':');
-    remoteInput(ref, {
+    await remoteInput(ref, {
       endpoint: ref.id,
       type: kind === 'BTN' ? 'button' : 'key',
       code: Number(code),
@@ -139,9 +142,14 @@ export async function remoteGrab(ref: RemoteRef): Promise<void> {
 
 /** Ungrab: release the keys this console holds, then give the INPUT lease back. */
 export async function remoteUngrab(ref: RemoteRef): Promise<void> {
-  for (const code of useFleet.getState().pressed)
-    remoteInput(ref, { endpoint: ref.id, type: 'key', code, down: false });
+  // Released newest first and answered before the lease goes (after it they would be refused).
+  const releases = [...useFleet.getState().pressed]
+    .reverse()
+    .map((code) =>
+      remoteInput(ref, { endpoint: ref.id, type: code >= 0x100 ? 'button' : 'key', code, down: false }),
+    );
   useFleet.setState({ grabbed: null, pressed: [] });
+  await Promise.all(releases);
   await remoteRelease(ref, 'INPUT');
 }
 

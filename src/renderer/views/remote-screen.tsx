@@ -59,11 +59,15 @@ export function RemoteScreen({ target, name, live }: { target: RemoteRef; name: 
   }, [hostName, id, live, attempt]);
 
   const send = useCallback(
-    (input: InputRequest) => remoteInput({ host: hostName, id }, input),
+    (input: InputRequest) => void remoteInput({ host: hostName, id }, input),
     [hostName, id],
   );
   const release = useCallback(() => void remoteUngrab({ host: hostName, id }), [hostName, id]);
-  useGrabbedInput(box, grabbed, { endpoint: id, send, ungrab: release });
+  const canvas = useCallback(
+    (): HTMLCanvasElement | null => host.current?.querySelector('canvas') ?? null,
+    [],
+  );
+  useGrabbedInput(box, grabbed, { endpoint: id, send, ungrab: release, canvas });
 
   return (
     <div
