@@ -45,10 +45,12 @@ test('an attached Debian VM shows its serial port, takes a login typed on its sc
     const { ui } = session;
     await ui.vmRow('debian-elsewhere').click();
 
-    // The pane opened before the guest's bootloader ran: GRUB's menu, then the prompt, reach it pushed.
+    // The guest's boot reaches the pane as it happens: the kernel's own log lines, then the
+    // login prompt. (Not GRUB's menu: QEMU drops what its serial socket emits before the host
+    // has connected, and under load a fast bootloader can finish before the host is up.)
     const serial = serialTerminal(ui);
     await expect(ui.page.getByLabel('Serial status')).toContainText(`unix:${qemu.serial}`);
-    await expect(serial).toContainText('GNU GRUB', { timeout: 120_000 });
+    await expect(serial).toContainText(/\[\s*\d+\.\d{6}\] /, { timeout: 120_000 });
     await expect(serial).toContainText('vmsig-debian login:', { timeout: 300_000 });
     console.info(`[e2e] attached Debian to the ttyS0 login prompt in the pane in ${Date.now() - t0} ms`);
     await ui.waitForLiveScreen('debian-elsewhere');
