@@ -26,7 +26,7 @@ export default defineConfig({
     plugins: [react()],
     build: {
       outDir: resolve(import.meta.dirname, 'out/renderer'),
-      minify: true,
+      minify: !process.env.VMSIG_NO_MINIFY,
       // noVNC uses top-level await.
       target: 'esnext',
       rollupOptions: { input: resolve(import.meta.dirname, 'src/renderer/index.html') },

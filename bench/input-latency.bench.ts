@@ -5,7 +5,8 @@
  * Needs `npm run build` (out/renderer).
  */
 import { performance } from 'node:perf_hooks';
-import type { Page } from '@playwright/test';
+import { writeFileSync } from 'node:fs';
+import type { CDPSession, Page } from '@playwright/test';
 import { WebSocket } from 'ws';
 import { Cap, Source } from '../src/shared/model';
 import { Core, maskOf } from '../src/main/core';
@@ -37,7 +38,11 @@ const fmt = (xs: number[]): string =>
 const INSTALL_KEY_PROBE = `(() => {
   const stamps = (window.__keyStamps = []);
   for (const t of ['keydown', 'keyup'])
-    window.addEventListener(t, (e) => stamps.push(performance.timeOrigin + e.timeStamp, performance.timeOrigin + performance.now()), true);
+    window.addEventListener(t, (e) => {
+      stamps.push(performance.timeOrigin + e.timeStamp, performance.timeOrigin + performance.now());
+      // In a trace (VMSIG_BENCH_TRACE) the wait shows as a user timing span beside the tasks.
+      performance.measure('key-wait', { start: e.timeStamp, end: performance.now() });
+    }, true);
 })()`;
 
 /**
@@ -53,6 +58,41 @@ async function clockOffset(page: Page): Promise<{ offset: number; error: number 
     if ((t1 - t0) / 2 < best.error) best = { offset: pageT - (t0 + t1) / 2, error: (t1 - t0) / 2 };
   }
   return best;
+}
+
+/** The page's cumulative main-thread ms: all tasks, script, layout, style recalculation. */
+async function mainThreadMs(cdp: CDPSession): Promise<number[]> {
+  const { metrics } = (await cdp.send('Performance.getMetrics')) as {
+    metrics: { name: string; value: number }[];
+  };
+  const get = (n: string): number => 1000 * (metrics.find((m) => m.name === n)?.value ?? 0);
+  return [get('TaskDuration'), get('ScriptDuration'), get('LayoutDuration'), get('RecalcStyleDuration')];
+}
+
+/** Starts a Chromium trace of the page's timeline; stop() writes it as JSON to a file. */
+function startTrace(cdp: CDPSession): { stop(file: string): Promise<void> } {
+  const started = cdp.send('Tracing.start', {
+    transferMode: 'ReturnAsStream',
+    traceConfig: {
+      includedCategories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'blink.user_timing'],
+    },
+  });
+  return {
+    async stop(file) {
+      await started;
+      const done = new Promise<string>((r) => cdp.once('Tracing.tracingComplete', (e) => r(e.stream!)));
+      await cdp.send('Tracing.end');
+      const handle = await done;
+      const chunks: string[] = [];
+      for (;;) {
+        const { data, eof, base64Encoded } = await cdp.send('IO.read', { handle });
+        chunks.push(base64Encoded ? Buffer.from(data, 'base64').toString() : data);
+        if (eof) break;
+      }
+      await cdp.send('IO.close', { handle });
+      writeFileSync(file, chunks.join(''));
+    },
+  };
 }
 
 /** Runs the benchmark. */
@@ -103,6 +143,7 @@ export async function run(report: Reporter): Promise<void> {
     await page.evaluate(INSTALL_KEY_PROBE);
     await ui.grabButton().click();
     await ui.releaseButton().waitFor();
+    if (process.env.X_TAB) await page.getByRole('tab', { name: process.env.X_TAB }).click();
     await ui.screen('bench').click();
 
     if (ws.readyState !== WebSocket.OPEN) await new Promise((r, j) => ws.once('open', r).once('error', j));
@@ -119,6 +160,20 @@ export async function run(report: Reporter): Promise<void> {
       );
 
     const { offset, error } = await clockOffset(page);
+    // The page's main-thread time (Chromium's own counters) over the presses: what a key
+    // that lands mid-task waits for. VMSIG_BENCH_TRACE=FILE also writes a Chromium trace.
+    const cdp = await page.context().newCDPSession(page);
+    await cdp.send('Performance.enable');
+    const tracing = process.env.VMSIG_BENCH_TRACE ? startTrace(cdp) : null;
+    // VMSIG_BENCH_CPUPROFILE=FILE writes the page's JavaScript CPU profile (.cpuprofile).
+    const profiling = process.env.VMSIG_BENCH_CPUPROFILE;
+    if (profiling) {
+      await cdp.send('Profiler.enable');
+      await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
+      await cdp.send('Profiler.start');
+    }
+    const before = await mainThreadMs(cdp);
+    const wall0 = wallMs();
     const fromCdp: number[] = [];
     const fromPress: number[] = [];
     const toHandler: number[] = [];
@@ -145,6 +200,10 @@ export async function run(report: Reporter): Promise<void> {
         await sleep(KEY_SPACING_MS);
       }
     }
+    const busy = (await mainThreadMs(cdp)).map((v, i) => v - before[i]!);
+    const wall = wallMs() - wall0;
+    if (tracing) await tracing.stop(process.env.VMSIG_BENCH_TRACE!);
+    if (profiling) writeFileSync(profiling, JSON.stringify((await cdp.send('Profiler.stop')).profile));
     const nodeP99 = quantile(fromSocket, 0.99);
     const pressP99 = quantile(fromPress, 0.99);
     report(
@@ -152,6 +211,12 @@ export async function run(report: Reporter): Promise<void> {
       pressP99,
       'ms',
       `Chromium key event (its timestamp) → input-send-event, ${fmt(fromPress)}; clock offset ±${error.toFixed(2)} ms; baseline Node WS client ${fmt(fromSocket)}`,
+    );
+    report(
+      'input_latency.page_main_thread.busy',
+      (100 * busy[0]!) / wall,
+      '%',
+      `of ${(wall / 1000).toFixed(1)} s: script ${busy[1]!.toFixed(0)} ms, layout ${busy[2]!.toFixed(0)} ms, style ${busy[3]!.toFixed(0)} ms, all tasks ${busy[0]!.toFixed(0)} ms`,
     );
     report('input_latency.browser.median', quantile(fromPress, 0.5), 'ms', `${fromPress.length} key events`);
     report(

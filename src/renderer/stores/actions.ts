@@ -6,6 +6,7 @@
 import type { CommandReply, InputRequest, IpcResult, LeaseClassName, VmOpName } from '../../shared/ipc';
 
 import { getApi } from '../api';
+import { timelinePacer } from '../timeline/frame-pacer';
 import { keyName } from '../../shared/keys';
 import { releasePressed } from '../input/release-on-leave';
 import { reducePressed, useInput } from './input';
@@ -77,14 +78,15 @@ export async function release(endpoint: number, cls: LeaseClassName): Promise<vo
 
 /** Sends one input; keys/buttons are tracked so a release lets them go. Refusals are notices. */
 export function sendInput(req: InputRequest): void {
+  // The request leaves first: the state update below renders what shows pressed keys.
+  const sent = getApi().invoke('input.send', req);
+  timelinePacer.noteInput();
   if (req.type === 'key' || req.type === 'button')
     useInput.setState((s) => ({ pressed: reducePressed(s.pressed, req.code, req.down) }));
-  void getApi()
-    .invoke('input.send', req)
-    .then((r) => {
-      const v = report('Input', r);
-      if (v && !v.accepted) notify('error', `Input refused: ${v.err}`);
-    });
+  void sent.then((r) => {
+    const v = report('Input', r);
+    if (v && !v.accepted) notify('error', `Input refused: ${v.err}`);
+  });
 }
 
 /** Queries the keys the VM's input seam holds (INPUT_HELD); the snapshot carries the answer. */

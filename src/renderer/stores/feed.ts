@@ -25,7 +25,7 @@ import { useLeases } from './leases';
 import { connectionLost, holdBatch, subscribeLive } from './live-session';
 import { notify, useNotices } from './notices';
 import { scheduleTimelineFrame, timelineData } from './timeline';
-import { reduceSnapshot, useVms } from './vms';
+import { reduceSnapshot, useVms, withClock } from './vms';
 import { reduceFleet, useFleet } from './fleet';
 import { RowKind } from '../timeline/event-ring';
 
@@ -42,7 +42,7 @@ function changed(name: string, value: unknown): boolean {
 /** Folds a snapshot into every store, touching only the slices that changed. */
 export function applySnapshot(snap: Snapshot): void {
   if (changed('vms', [snap.vms, snap.readiness, snap.self])) useVms.setState((s) => reduceSnapshot(s, snap));
-  else useVms.setState({ clock: snap.clock });
+  else useVms.setState((s) => withClock(s, snap.clock));
   if (changed('leases', snap.leases)) useLeases.setState({ leases: snap.leases });
   if (changed('controls', snap.controls)) useControls.setState({ controls: snap.controls });
   useCursor.setState((s) => ({ cursors: reduceCursors(s.cursors, snap.cursors) }));

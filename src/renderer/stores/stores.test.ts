@@ -49,6 +49,7 @@ const base: VmsState = {
   connected: true,
   loaded: false,
   clock: null,
+  wallOffsetMs: null,
 };
 
 describe('vms reducer', () => {

@@ -10,6 +10,7 @@ import { EventRing } from '../timeline/event-ring';
 import { type HistoryState, HISTORY_IDLE, afterPage, prependPage } from '../timeline/history-paging';
 import { TimelineIndex } from '../timeline/timeline-index';
 import { Activity } from '../timeline/activity';
+import { timelinePacer } from '../timeline/frame-pacer';
 import { filterFromQuery, queryWithFilter } from '../timeline/filter-url';
 import {
   FIRST_REC,
@@ -86,14 +87,18 @@ let lastUpdateTotal = 0;
 const BUSY_EVENTS = 250;
 const BUSY_FRAME_MS = 50;
 
-/** Called after events were pushed into the ring: syncs the index and bumps the version (once per frame at most, less under load). */
+/**
+ * Called after events were pushed into the ring: syncs the index and bumps the version at
+ * the next paced frame (frame-pacer.ts: every frame at most, less while the operator types,
+ * and less under load).
+ */
 export function scheduleTimelineFrame(): void {
   if (framePending) return;
   framePending = true;
   const onFrame = (t: number): void => {
     const { ring, index } = timelineData;
     if (ring.total - lastUpdateTotal > BUSY_EVENTS && t - lastUpdateMs < BUSY_FRAME_MS) {
-      requestAnimationFrame(onFrame);
+      timelinePacer.request(onFrame);
       return;
     }
     framePending = false;
@@ -102,7 +107,7 @@ export function scheduleTimelineFrame(): void {
     index.sync();
     if (!useTimeline.getState().paused) useTimeline.setState((s) => ({ version: s.version + 1 }));
   };
-  requestAnimationFrame(onFrame);
+  timelinePacer.request(onFrame);
 }
 
 /** Replaces the filter and rebuilds the index. */

@@ -20,6 +20,11 @@ export interface VmsState {
   loaded: boolean;
   /** Core clock (ns) and wall clock (ms) of the last snapshot, to place event times. */
   clock: { ns: number; ms: number } | null;
+  /**
+   * Wall ms minus core ms: what rows need to place event times. It changes only when the
+   * wall clock steps (2 ms or more), so rows do not re-render for every snapshot's clock.
+   */
+  wallOffsetMs: number | null;
 }
 
 /** The VMs store. */
@@ -33,7 +38,18 @@ export const useVms = create<VmsState>()(() => ({
   connected: false,
   loaded: false,
   clock: null,
+  wallOffsetMs: null,
 }));
+
+/** The clock fields a snapshot's clock gives: wallOffsetMs keeps its value until the offset moved by 2 ms or more. */
+export function withClock(
+  s: VmsState,
+  clock: { ns: number; ms: number },
+): Pick<VmsState, 'clock' | 'wallOffsetMs'> {
+  const offset = clock.ms - clock.ns / 1e6;
+  const keep = s.wallOffsetMs !== null && Math.abs(offset - s.wallOffsetMs) < 2;
+  return { clock, wallOffsetMs: keep ? s.wallOffsetMs : Math.round(offset) };
+}
 
 /** Folds a snapshot in: keeps the selection when the VM still exists, else picks the first. */
 export function reduceSnapshot(s: VmsState, snap: Snapshot): Partial<VmsState> {
@@ -56,7 +72,7 @@ export function reduceSnapshot(s: VmsState, snap: Snapshot): Partial<VmsState> {
     starting,
     booting,
     loaded: true,
-    clock: snap.clock,
+    ...withClock(s, snap.clock),
   };
 }
 

@@ -39,3 +39,8 @@ export function atBottom(
 ): boolean {
   return scrollTop + viewportHeight >= totalHeight - rowHeight;
 }
+
+/** The most rows rowWindow returns for a viewport: keys modulo this are unique within a window. */
+export function slotCount(viewportHeight: number, rowHeight: number, overscan: number): number {
+  return Math.ceil(viewportHeight / rowHeight) + 1 + 2 * overscan;
+}

@@ -1,17 +1,18 @@
 /*
- * The activity strip above the timeline rows, drawn on a canvas four times a second from one
- * layout (strip-layout.ts): events per second per kind group over the last five minutes,
+ * The activity strip above the timeline rows, drawn on a canvas four times a second (in the
+ * rows' paced frame) from one layout (strip-layout.ts): events per second per kind group over the last five minutes,
  * lifecycle marks on top, lease spans per VM below. The same layout renders the strip's
  * text summary (for screen readers, and what the e2e test reads), so the words describe
  * the pixels. A click jumps the rows to that second; while the pointer is over the strip it
  * holds still, so what is clicked is what was seen. Draw time is summed in window.__vmsigStrip for the bench.
  */
-import { useEffect, useRef, useState } from 'react';
+import { memo, useEffect, useRef, useState } from 'react';
 import { LeaseClass, VmState, nameOf } from '../../shared/model';
 import { GROUPS, WINDOW_S } from '../timeline/activity';
 import { findTime } from '../timeline/find';
 import { MARK_BAND, STRIP_HEIGHT, type StripLayout, layoutStrip, secondAt } from '../timeline/strip-layout';
 import { jumpToRow, timelineData } from '../stores/timeline';
+import { timelinePacer } from '../timeline/frame-pacer';
 import { useVms } from '../stores/vms';
 import { ActivitySummary } from './timeline-activity-summary';
 
@@ -75,39 +76,36 @@ function draw(canvas: HTMLCanvasElement, w: number): StripLayout | null {
   return layout;
 }
 
-/** The strip and its summary. */
-export function ActivityStrip() {
+/** The strip and its summary (memoised: no props, so the rows' renders skip it). */
+export const ActivityStrip = memo(function ActivityStrip() {
   const ref = useRef<HTMLCanvasElement>(null);
   const layoutRef = useRef<StripLayout | null>(null);
   const held = useRef(false);
   const [layout, setLayout] = useState<StripLayout | null>(null);
-  const clock = useVms((s) => s.clock);
-  const clockRef = useRef(clock);
-  clockRef.current = clock;
   useEffect(() => {
-    let frame = 0;
     let width = 0;
     const canvas = ref.current;
     const ro = new ResizeObserver((entries) => (width = entries.at(-1)?.contentRect.width ?? width));
     if (canvas) ro.observe(canvas);
+    let alive = true;
+    // In the rows' paced frame (frame-pacer.ts): while the operator types, one frame draws both.
+    const drawNow = (): void => {
+      if (!alive || !ref.current || held.current) return;
+      layoutRef.current = draw(ref.current, width);
+      setLayout(layoutRef.current);
+    };
     const timer = setInterval(() => {
-      if (held.current) return;
-      cancelAnimationFrame(frame);
-      frame = requestAnimationFrame(() => {
-        if (!ref.current || held.current) return;
-        layoutRef.current = draw(ref.current, width);
-        setLayout(layoutRef.current);
-      });
+      if (!held.current) timelinePacer.request(drawNow);
     }, DRAW_MS);
     return () => {
+      alive = false;
       clearInterval(timer);
-      cancelAnimationFrame(frame);
       ro.disconnect();
     };
   }, []);
   const onClick = (e: React.MouseEvent<HTMLCanvasElement>): void => {
     const l = layoutRef.current;
-    const c = clockRef.current;
+    const c = useVms.getState().clock; // read at the click: subscribing would re-render per snapshot
     if (!l || !c) return;
     const second = secondAt(l, e.clientX - e.currentTarget.getBoundingClientRect().left);
     jumpToRow(findTime(timelineData.ring, timelineData.index, second * 1000, c));
@@ -135,4 +133,4 @@ export function ActivityStrip() {
       />
     </div>
   );
-}
+});

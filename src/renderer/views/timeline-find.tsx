@@ -24,7 +24,6 @@ export const TimelineFind = memo(function TimelineFind() {
   const [time, setTime] = useState('');
   const [text, setText] = useState('');
   const [status, setStatus] = useState('');
-  const clock = useVms((s) => s.clock);
 
   const go = (row: number, what: string): void => {
     if (row < 0) setStatus(`No row ${what}`);
@@ -55,6 +54,7 @@ export const TimelineFind = memo(function TimelineFind() {
       <form
         onSubmit={submit(() => {
           const ms = parseClock(time, new Date());
+          const clock = useVms.getState().clock; // read at submit: subscribing would re-render per snapshot
           if (ms === null || !clock) return setStatus('Time as HH:MM:SS');
           go(findTime(ring, index, ms, clock), `at or after ${time}`);
         })}

@@ -5,14 +5,14 @@
  * event and JSONL export. It re-renders when the timeline version bumps (once per frame at
  * most), never per event.
  */
-import { useLayoutEffect, useRef, useState } from 'react';
+import { memo, useLayoutEffect, useRef, useState } from 'react';
 import { describeEvent } from '../../shared/model';
 import { loadHistoryPage } from '../stores/history';
 import { type HistoryState, anchoredScrollTop, wantsOlder } from '../timeline/history-paging';
 import { RowKind } from '../timeline/event-ring';
 import { exportRows, toCsv, toJsonl } from '../timeline/export-rows';
 import { fieldsText, wallTime } from '../timeline/row-text';
-import { atBottom, rowWindow } from '../timeline/row-window';
+import { atBottom, rowWindow, slotCount } from '../timeline/row-window';
 import { setPaused, setTimelineFilter, timelineData, useTimeline, visibleLength } from '../stores/timeline';
 import { useVms } from '../stores/vms';
 import { useFleet } from '../stores/fleet';
@@ -23,22 +23,28 @@ import { TimelineFind } from './timeline-find';
 
 /** Height of one timeline row in px (the CSS says the same). */
 const ROW_HEIGHT = 22;
+/** Rows rendered above and below the visible ones. */
+const OVERSCAN = 8;
 /** The history banner above the first row takes one row's height. */
 const BANNER = ROW_HEIGHT;
 
-function Row({
-  row,
+/**
+ * One row, drawn from ring number `n` alone (an event's row never changes), so a row that
+ * stays on screen while new ones arrive skips rendering: a frame then costs the new rows only.
+ */
+const Row = memo(function Row({
+  n,
   selected,
-  clock,
+  wallOffsetMs,
   selfHost,
 }: {
-  row: number;
+  n: number;
   selected: boolean;
-  clock: { ns: number; ms: number } | null;
+  /** Wall ms minus core ms (see stores/vms), to place event times; null before the first snapshot. */
+  wallOffsetMs: number | null;
   /** This host's fleet name when the console is in a fleet (a host column is shown), else null. */
   selfHost: string | null;
 }) {
-  const n = timelineData.index.at(row);
   const rowKind = timelineData.ring.rowKind(n);
   if (rowKind === RowKind.GAP)
     return (
@@ -79,7 +85,7 @@ function Row({
         {d.seq}
       </span>
       <span role="cell" className="c-time">
-        {wallTime(d.tsNs, clock)}
+        {wallTime(d.tsNs, wallOffsetMs === null ? null : { ns: 0, ms: wallOffsetMs })}
       </span>
       {selfHost !== null && (
         <span role="cell" className="c-host">
@@ -106,7 +112,7 @@ function Row({
       </span>
     </div>
   );
-}
+});
 
 function historyText(h: HistoryState): string {
   switch (h.status) {
@@ -162,13 +168,14 @@ function exportRowsAs(format: 'jsonl' | 'csv'): void {
 /** The timeline panel. */
 export function TimelineView() {
   const state = useTimeline();
-  const clock = useVms((s) => s.clock);
+  const wallOffsetMs = useVms((s) => s.wallOffsetMs);
   const selfHost = useFleet((s) => s.fleet?.self ?? null);
   const count = visibleLength(state);
   const scroller = useRef<HTMLDivElement>(null);
   const [view, setView] = useState({ top: 0, height: 400 });
   const following = state.follow && !state.paused;
-  const win = rowWindow(view.top - BANNER, view.height, count, ROW_HEIGHT, 8, following);
+  const win = rowWindow(view.top - BANNER, view.height, count, ROW_HEIGHT, OVERSCAN, following);
+  const slots = slotCount(view.height, ROW_HEIGHT, OVERSCAN);
   const fullHeight = BANNER + win.totalHeight;
 
   // Following: one scrollTop write after the rows are in place; no layout read per frame.
@@ -308,15 +315,21 @@ export function TimelineView() {
             <div style={{ height: win.totalHeight, position: 'relative' }}>
               {Array.from({ length: win.end - win.start }, (_, k) => {
                 const i = win.start + k;
+                const n = timelineData.index.at(i);
                 return (
-                  // Keyed by position in the window: following moves the window every frame, and a key per
-                  // row would remount every row; a key per slot only updates their text.
-                  <div key={k} className="tslot" style={{ transform: `translateY(${i * ROW_HEIGHT}px)` }}>
+                  // Keyed by row modulo the window's size: a row that stays in the window keeps
+                  // its element and (memo) its render, and a row that enters takes the element
+                  // of one that left, updating its text rather than mounting a new one.
+                  <div
+                    key={i % slots}
+                    className="tslot"
+                    style={{ transform: `translateY(${i * ROW_HEIGHT}px)` }}
+                  >
                     <Row
-                      row={i}
-                      clock={clock}
+                      n={n}
+                      wallOffsetMs={wallOffsetMs}
                       selfHost={selfHost}
-                      selected={state.selected === timelineData.index.at(i)}
+                      selected={state.selected === n}
                     />
                   </div>
                 );
