@@ -5,7 +5,6 @@
  * reaches ttyS0 once more; a play cancelled with SIGINT while it holds Shift leaves nothing
  * held, and a client that releases nothing itself then types lower case.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -17,7 +16,7 @@ import { KEY } from '../../src/shared/keys';
 import { ensureGuest } from '../helpers/guest';
 import { type GuestHost, startGuestHost } from '../helpers/guest-host';
 import { until, untilFileHas } from '../helpers/until';
-import { VMSIG_BIN, runVmsig, runUntil } from '../helpers/vmsig-cli';
+import { type VmsigChild, runVmsig, runUntil, startVmsig } from '../helpers/vmsig-cli';
 import { keyStrokes } from '../helpers/adapters-harness';
 
 const OPERATOR = 'macros-operator';
@@ -37,29 +36,9 @@ describe.skipIf(!guest.ok)('keyboard macros on a real guest', () => {
   /** How often `marker` is in the guest's serial log. */
   const count = (marker: string) => fs.readFileSync(serial, 'utf8').split(marker).length - 1;
 
-  /** Starts `vmsig ...args` as a child process; resolves once its stdout shows `ready`. */
-  async function startCli(
-    args: string[],
-    ready?: string,
-  ): Promise<{ child: ChildProcess; out: () => string; exit: Promise<number> }> {
-    const child = spawn(process.execPath, [VMSIG_BIN, ...args, '--socket', sock], {
-      env: { ...process.env, VMSIG_TOKEN: OPERATOR, VMSIG_MACRO_DIR: macroDir },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    child.stdout!.setEncoding('utf8').on('data', (d: string) => (out += d));
-    child.stderr!.setEncoding('utf8').on('data', (d: string) => (out += d));
-    const exit = new Promise<number>((r) => child.once('exit', (code) => r(code ?? -1)));
-    if (ready === undefined) return { child, out: () => out, exit };
-    await until(
-      () => out.includes(ready) || child.exitCode !== null,
-      20_000,
-      `"${ready}" from vmsig ${args[1]}`,
-      50,
-    );
-    expect(out).toContain(ready);
-    return { child, out: () => out, exit };
-  }
+  /** `vmsig ...args` on this host's socket as the operator, left running; resolves once it printed `ready`. */
+  const startCli = (args: string[], ready?: string): Promise<VmsigChild> =>
+    startVmsig([...args, '--socket', sock], { VMSIG_TOKEN: OPERATOR, VMSIG_MACRO_DIR: macroDir }, ready);
 
   beforeAll(async () => {
     gh = await startGuestHost({ prefix: 'vmsig-macros-', operator: OPERATOR, robot: ROBOT, journal: true });
