@@ -8,6 +8,8 @@
 export interface IpcError {
   code: number;
   message: string;
+  /** The request field the error is about (`vnc`, `serial`, `qmp` …), when it names one: forms show it there. */
+  field?: string;
 }
 
 /** An invoke's answer: a value, or a typed error. Never a thrown exception across the border. */
@@ -227,7 +229,11 @@ export interface InvokeMap {
   'state.snapshot': [Record<string, never>, Snapshot];
   'vm.start': [{ id: number }, { id: number }];
   'vm.stop': [{ id: number }, { id: number }];
-  'vm.addAttached': [{ id: number; name: string; qmp: string }, { id: number }];
+  /** Attaches a VM someone else started; `vnc` / `serial` as `vms[]` spells them (Unix path or host:port). */
+  'vm.addAttached': [
+    { id: number; name: string; qmp: string; vnc?: string; serial?: string },
+    { id: number },
+  ];
   'vm.remove': [{ id: number }, { id: number }];
   /** Creates a managed VM (written to the configuration file) and starts it; gated HOST. */
   'vm.create': [{ id: number; name: string; managed: ManagedVmForm }, { id: number }];

@@ -12,7 +12,8 @@ import type { HostOpBody, Journal } from './journal';
 /** A gated host operation with checked arguments. */
 export type HostOpRequest =
   | { op: 'vm.start' | 'vm.stop' | 'vm.remove'; vm: number }
-  | { op: 'vm.add'; vm: number; name: string; qmp: string; ramFile?: string }
+  /** An attached VM; `vnc` and `serial` as the configuration file spells them (checked behind the gate). */
+  | { op: 'vm.add'; vm: number; name: string; qmp: string; ramFile?: string; vnc?: string; serial?: string }
   /** A managed VM written to the configuration file and started; `managed` as in the file. */
   | { op: 'vm.create'; vm: number; name: string; managed: Record<string, unknown> }
   | { op: 'vm.edit'; vm: number; name?: string; managed: Record<string, unknown> };
@@ -21,7 +22,14 @@ export type HostOpRequest =
 export interface HostOpTargets {
   startVm(id: number): Promise<void>;
   stopVm(id: number): Promise<void>;
-  addAttachedVm(vm: { id: number; name: string; qmp: string; ramFile?: string }): Promise<void>;
+  addAttachedVm(vm: {
+    id: number;
+    name: string;
+    qmp: string;
+    ramFile?: string;
+    vnc?: string;
+    serial?: string;
+  }): Promise<void>;
   removeVm(id: number): Promise<void>;
   /** Managed VMs from the console's form; a host without them refuses vm.create/vm.edit KIND. */
   createVm?(vm: { id: number; name: string; managed: Record<string, unknown> }): Promise<void>;
@@ -86,8 +94,10 @@ export class HostOps {
         return t.stopVm(req.vm);
       case 'vm.remove':
         return t.removeVm(req.vm);
-      case 'vm.add':
-        return t.addAttachedVm({ id: req.vm, name: req.name, qmp: req.qmp, ramFile: req.ramFile });
+      case 'vm.add': {
+        const { vm: id, name, qmp, ramFile, vnc, serial } = req;
+        return t.addAttachedVm({ id, name, qmp, ramFile, vnc, serial });
+      }
       case 'vm.create':
         if (!t.createVm) throw new VmsigError(ErrorCode.KIND, 'this host does not create VMs');
         return t.createVm({ id: req.vm, name: req.name, managed: req.managed });

@@ -99,12 +99,23 @@ export function hostRequestHandler(deps: HostRequestDeps): HostRequestHandler {
         return { vm };
       }
       case 'vm.add': {
-        onlyKeys(args, ['vm', 'name', 'qmp', 'ramFile']);
+        onlyKeys(args, ['vm', 'name', 'qmp', 'ramFile', 'vnc', 'serial']);
         const vm = vmArg(args);
         const name = strArg(args, 'name', 64);
         const qmp = pathArg(args, 'qmp');
         const ramFile = args.ramFile === undefined ? undefined : pathArg(args, 'ramFile');
-        await deps.ops.run(controlId, { op, vm, name, qmp, ...(ramFile ? { ramFile } : {}) });
+        // A Unix path or host:port each: checked by the configuration file's rules behind the gate.
+        const vnc = args.vnc === undefined ? undefined : strArg(args, 'vnc', 4096);
+        const serial = args.serial === undefined ? undefined : strArg(args, 'serial', 4096);
+        await deps.ops.run(controlId, {
+          op,
+          vm,
+          name,
+          qmp,
+          ...(ramFile ? { ramFile } : {}),
+          ...(vnc !== undefined && { vnc }),
+          ...(serial !== undefined && { serial }),
+        });
         return { vm };
       }
       case 'vm.create':

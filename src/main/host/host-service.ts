@@ -6,7 +6,7 @@
  */
 import path from 'node:path';
 import { type Clock, type ControlSpec, Core, type Log } from '../core';
-import { ErrorCode, ENDPOINT_MAX, VmsigError } from '../../shared/model';
+import { ErrorCode, VmsigError } from '../../shared/model';
 import { ControlServer, type HostRequestHandler, tokenAuthenticator } from '../wire';
 import type { VmsigConfig } from './config';
 import type { ConsoleHostPort, HostVm } from './console/host-port';
@@ -14,7 +14,14 @@ import { type Accel, findQemu, guestPaths, stopOrphanQemus, probeKvm } from './l
 import { type Journal, type JournalOptions, lockJournalDir, openJournal } from './journal';
 import { VmRunner } from './vm-runner';
 import { editConfigVms, fileListsVm } from './config/config-writer';
-import { type ImageEntry, type ManagedVmEntry, checkManagedVm, listImages } from './managed-vms';
+import {
+  type AttachedVmEntry,
+  type ImageEntry,
+  type ManagedVmEntry,
+  checkAttachedVm,
+  checkManagedVm,
+  listImages,
+} from './managed-vms';
 import type { SerialLog } from './launcher';
 import { HostOps, type HostOpRequest } from './host-ops';
 import { hostRequestHandler } from './host-requests';
@@ -186,17 +193,15 @@ export class HostService implements ConsoleHostPort {
     return this.runner(id).stop();
   }
 
-  /** Adds and attaches a VM someone else started (runtime only: the file is not rewritten). Rejects INVAL/BUSY. */
-  async addAttachedVm(vm: { id: number; name: string; qmp: string; ramFile?: string }): Promise<void> {
-    if (!Number.isInteger(vm.id) || vm.id < 1 || vm.id > ENDPOINT_MAX)
-      throw new VmsigError(ErrorCode.INVAL, `VM id must be 1..${ENDPOINT_MAX}, got ${vm.id}`);
+  /**
+   * Adds and attaches a VM someone else started (runtime only: the file is not rewritten),
+   * its fields checked by the configuration file's rules. Rejects BUSY for a used id,
+   * ConfigError INVAL naming the field (`vnc`, `serial`, ...), or the attach's own error
+   * (a serial socket that is not there: NOENT with field `serial`; the VM stays listed as failed).
+   */
+  async addAttachedVm(vm: AttachedVmEntry): Promise<void> {
     if (this.runners.has(vm.id)) throw new VmsigError(ErrorCode.BUSY, `VM id ${vm.id} is already used`);
-    if (!vm.name.trim() || !vm.qmp)
-      throw new VmsigError(ErrorCode.INVAL, 'an attached VM needs a name and a QMP socket path');
-    const r = new VmRunner(
-      { kind: 'attached', id: vm.id, name: vm.name, qmp: path.resolve(vm.qmp), ramFile: vm.ramFile },
-      this.runnerDeps(),
-    );
+    const r = new VmRunner(checkAttachedVm(vm, this.configDir()), this.runnerDeps());
     this.core.addEndpoint(vm.id, vm.name);
     this.runners.set(vm.id, r);
     await r.start();

@@ -125,6 +125,7 @@ export class VmRunner {
                 {
                   log,
                   at: `VM ${this.cfg.id} (${this.cfg.name}) "serial"`,
+                  field: 'serial',
                 },
               ),
               run: nextAttachedRun--,

@@ -200,7 +200,12 @@ export class ConsoleService {
       const value = await this.run(channel, validateRequest(channel, request), sink);
       return { ok: true, value };
     } catch (e) {
-      if (isVmsigError(e)) return { ok: false, error: { code: e.code, message: e.message } };
+      if (isVmsigError(e)) {
+        // A configuration field (ConfigError, a serial port that is not there) goes with it for the form.
+        const field = (e as { field?: unknown }).field;
+        const error = { code: e.code, message: e.message, ...(typeof field === 'string' && { field }) };
+        return { ok: false, error };
+      }
       return {
         ok: false,
         error: { code: HostErrorCode.HOST, message: e instanceof Error ? e.message : String(e) },
@@ -221,7 +226,7 @@ export class ConsoleService {
     'state.snapshot': () => this.snapshot(),
     'vm.start': (r) => this.hostOp({ op: 'vm.start', vm: r.id }),
     'vm.stop': (r) => this.hostOp({ op: 'vm.stop', vm: r.id }),
-    'vm.addAttached': (r) => this.hostOp({ op: 'vm.add', vm: r.id, name: r.name, qmp: r.qmp }),
+    'vm.addAttached': ({ id, ...vm }) => this.hostOp({ op: 'vm.add', vm: id, ...vm }),
     'vm.remove': async (r) => {
       const out = await this.hostOp({ op: 'vm.remove', vm: r.id });
       this.tracker.forget(r.id);

@@ -6,6 +6,7 @@
 import { ENDPOINT_MAX, ErrorCode, VmsigError } from '../../../shared/model';
 import { checkMacroName, checkSteps } from '../../../shared/macros';
 import { MAX_FIXED_MS } from '../macros';
+import { ConfigError } from '../config';
 import {
   INVOKE_CHANNELS,
   type InputRequest,
@@ -169,10 +170,18 @@ export function validateRequest<C extends InvokeChannel>(channel: C, request: un
       out = { id: endpoint(o, 'id') };
       break;
     case 'vm.addAttached': {
-      onlyKeys(o, ['id', 'name', 'qmp'], channel);
+      onlyKeys(o, ['id', 'name', 'qmp', 'vnc', 'serial'], channel);
       const qmp = str(o, 'qmp', 4096);
-      if (!qmp.startsWith('/')) throw bad('qmp must be an absolute socket path');
-      out = { id: endpoint(o, 'id'), name: str(o, 'name', 64), qmp };
+      if (!qmp.startsWith('/')) throw new ConfigError('qmp', 'must be an absolute socket path');
+      // Only their type here: the configuration file's rules check them behind the gate.
+      const optional = (k: 'vnc' | 'serial') => (o[k] === undefined ? {} : { [k]: str(o, k, 4096) });
+      out = {
+        id: endpoint(o, 'id'),
+        name: str(o, 'name', 64),
+        qmp,
+        ...optional('vnc'),
+        ...optional('serial'),
+      };
       break;
     }
     case 'vm.create':

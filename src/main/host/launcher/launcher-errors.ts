@@ -17,6 +17,8 @@ export class LauncherError extends VmsigError {
     readonly kind: LauncherErrorKind,
     code: number,
     message: string,
+    /** The VM's configuration field at fault (`serial`), so a form can show the error beside it. */
+    readonly field?: string,
   ) {
     super(code, message);
   }

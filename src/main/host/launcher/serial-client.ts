@@ -68,7 +68,7 @@ function connectOnce(target: SerialTarget, timeoutMs: number): Promise<net.Socke
 export async function connectSerial(
   target: SerialTarget,
   logPath: string,
-  opts: { log: Log; at: string; capBytes?: number; connectTimeoutMs?: number },
+  opts: { log: Log; at: string; field?: string; capBytes?: number; connectTimeoutMs?: number },
 ): Promise<SerialClient> {
   const name = describeSerialTarget(target);
   let first: net.Socket;
@@ -81,6 +81,7 @@ export async function connectSerial(
       code === 'ENOENT' ? ErrorCode.NOENT : ErrorCode.IO,
       `${opts.at}: cannot read the serial port at ${name}: ${code ?? (e as Error).message}` +
         ` (QEMU serves it with -serial unix:PATH,server=on,wait=off or -serial tcp:HOST:PORT,server=on,wait=off)`,
+      opts.field,
     );
   }
   ensurePrivateDir(path.dirname(logPath));

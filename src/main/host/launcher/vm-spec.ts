@@ -109,7 +109,7 @@ const FORWARD_KEYS = ['proto', 'hostAddress', 'hostPort', 'guestPort'];
 /** A spec refused by validateSpec: `field` is the path of the offending field (`disks[1].format`). */
 export class SpecError extends LauncherError {
   constructor(
-    readonly field: string,
+    override readonly field: string,
     readonly problem: string,
   ) {
     super('invalid-spec', ErrorCode.INVAL, `invalid VM spec: ${field}: ${problem}`);

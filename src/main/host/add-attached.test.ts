@@ -1,0 +1,167 @@
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { ErrorCode } from '../../shared/model';
+import type { IpcResult, Snapshot } from '../../shared/ipc';
+import { control, parseHostConfig } from '../../../test/helpers/host-config';
+import { until } from '../../../test/helpers/until';
+import type { ConfigError } from './config';
+import { parseVms } from './config/parse-vms';
+import { ConsoleService } from './console';
+import { HostService } from './host-service';
+import { type AttachedVmEntry, checkAttachedVm } from './managed-vms';
+
+/** What the configuration file makes of `entry` as `vms[0]`: the config, or `field: detail`. */
+function fromFile(entry: AttachedVmEntry, base: string): unknown {
+  const { ramFile, ...raw } = entry;
+  try {
+    return parseVms([{ ...raw, ...(ramFile && { memctx: { ramFile } }) }], base)[0];
+  } catch (e) {
+    const c = e as ConfigError;
+    return `${c.field.replace('vms[0].', '')}: ${c.detail}`;
+  }
+}
+
+function fromForm(entry: AttachedVmEntry, base: string): unknown {
+  try {
+    return checkAttachedVm(entry, base);
+  } catch (e) {
+    const c = e as ConfigError;
+    return `${c.field}: ${c.detail}`;
+  }
+}
+
+describe('an attached VM from the form is checked by the configuration file’s rules', () => {
+  const base = '/etc/vmsig';
+  const vm = (extra: Partial<AttachedVmEntry>): AttachedVmEntry => ({
+    id: 2,
+    name: 'box',
+    qmp: '/run/vm2.qmp',
+    ...extra,
+  });
+  const cases: AttachedVmEntry[] = [
+    vm({}),
+    vm({ vnc: '/run/vm2.vnc', serial: '/run/vm2.serial' }),
+    vm({ vnc: 'vm2.vnc', serial: 'serial.sock' }),
+    vm({ vnc: '127.0.0.1:5901', serial: 'localhost:4555' }),
+    vm({ vnc: '[::1]:5901' }),
+    vm({ vnc: 'localhost:0' }),
+    vm({ vnc: 'host:99999' }),
+    vm({ vnc: '' }),
+    vm({ serial: 'localhost:0' }),
+    vm({ serial: '' }),
+    vm({ name: 'a,b' }),
+    vm({ name: '' }),
+    vm({ id: 0 }),
+    vm({ id: 64 }),
+    vm({ ramFile: 'vm2.ram' }),
+  ];
+
+  it.each(cases.map((c) => [JSON.stringify(c), c]))('%s: the same outcome as in the file', (_, c) => {
+    expect(fromForm(c, base)).toEqual(fromFile(c, base));
+  });
+
+  it('names the entry’s own field, not a position in a file', () => {
+    expect(fromForm(vm({ vnc: 'localhost:0' }), base)).toBe(
+      'vnc: "localhost:0" is not host:port with a port 1..65535',
+    );
+    expect(fromForm(vm({ serial: 'x:99999' }), base)).toMatch(/^serial: /);
+    expect(fromForm(vm({ name: 'a,b' }), base)).toMatch(/^name: must not contain commas/);
+    expect(fromForm(vm({ id: 64 }), base)).toMatch(/^id: must be an integer 1\.\.63/);
+    expect(checkAttachedVm(vm({ vnc: 'vm2.vnc', serial: '127.0.0.1:4555' }), base)).toMatchObject({
+      kind: 'attached',
+      vnc: { kind: 'unix', path: '/etc/vmsig/vm2.vnc' },
+      serial: { kind: 'tcp', host: '127.0.0.1', port: 4555 },
+    });
+  });
+});
+
+describe('vm.addAttached through the console and the gated host operation', () => {
+  const cleanups: (() => Promise<void> | void)[] = [];
+  afterEach(async () => {
+    for (const c of cleanups.reverse()) await c();
+    cleanups.length = 0;
+  });
+
+  async function consoleOnHost() {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vmsig-add-attached-'));
+    cleanups.push(() => fs.rmSync(dir, { recursive: true, force: true }));
+    const config = parseHostConfig(dir, {
+      vms: [],
+      controls: [control('operator', 1, 'op-token', ['OBSERVE', 'HOST', 'INPUT'], { console: true })],
+    });
+    const host = await HostService.start({ config, log: () => {}, runtimeDir: path.join(dir, 'vms') });
+    cleanups.push(() => host.stop());
+    const svc = new ConsoleService(host, { tickMs: 5, vncUrl: (id) => `/vnc/${id}` });
+    svc.start();
+    cleanups.push(() => svc.stop());
+    const add = (req: Record<string, unknown>): Promise<IpcResult<unknown>> =>
+      svc.dispatch('vm.addAttached', { id: 2, name: 'box', qmp: path.join(dir, 'vm2.qmp'), ...req });
+    const listed = (): Snapshot['vms'] => svc.snapshot().vms;
+    return { dir, svc, add, listed };
+  }
+
+  it('a bad vnc or serial address comes back INVAL naming that field, and no VM is added', async () => {
+    const { add, listed } = await consoleOnHost();
+    expect(await add({ vnc: 'localhost:0' })).toMatchObject({
+      ok: false,
+      error: { code: ErrorCode.INVAL, field: 'vnc', message: expect.stringContaining('localhost:0') },
+    });
+    expect(await add({ serial: 'box:70000' })).toMatchObject({
+      ok: false,
+      error: { code: ErrorCode.INVAL, field: 'serial' },
+    });
+    expect(await add({ qmp: 'relative.qmp' })).toMatchObject({
+      ok: false,
+      error: { code: ErrorCode.INVAL, field: 'qmp' },
+    });
+    expect(await add({ name: 'a,b' })).toMatchObject({ ok: false, error: { field: 'name' } });
+    expect(listed()).toEqual([]);
+  });
+
+  it('a serial socket that is not there fails that VM with NOENT on the serial field', async () => {
+    const { dir, add, listed } = await consoleOnHost();
+    const r = await add({ serial: path.join(dir, 'nobody.serial') });
+    expect(r).toMatchObject({ ok: false, error: { code: ErrorCode.NOENT, field: 'serial' } });
+    expect(r.ok || r.error.message).toContain('-serial unix:PATH,server=on,wait=off');
+    expect(listed()).toMatchObject([{ id: 2, error: expect.stringContaining('nobody.serial') }]);
+  });
+
+  it('a VM added with vnc and serial has its screen and serial pane: the port’s bytes are read', async () => {
+    const { dir, svc, add, listed } = await consoleOnHost();
+    const serialPath = path.join(dir, 'vm2.serial.sock');
+    const peers: net.Socket[] = [];
+    const server = net.createServer((s) => {
+      peers.push(s);
+      s.write('VMSIG-FORM-SERIAL hello\r\n');
+    });
+    await new Promise<void>((r) => server.listen(serialPath, r));
+    cleanups.push(
+      () =>
+        new Promise<void>((r) => {
+          for (const p of peers) p.destroy();
+          server.close(() => r());
+        }),
+    );
+    expect(await add({ vnc: path.join(dir, 'vm2.vnc'), serial: serialPath })).toEqual({
+      ok: true,
+      value: { id: 2 },
+    });
+    const [vm] = listed();
+    expect(vm).toMatchObject({ id: 2, name: 'box', kind: 'attached', vnc: '/vnc/2' });
+    expect(vm!.serialPath).not.toBeNull();
+    let text = '';
+    await until(
+      async () => {
+        const r = await svc.dispatch('serial.read', { id: 2, since: 0 });
+        if (r.ok) text = Buffer.from((r.value as { base64: string }).base64, 'base64').toString();
+        return text.includes('VMSIG-FORM-SERIAL hello');
+      },
+      5000,
+      'the serial port’s bytes through serial.read',
+      50,
+    );
+  });
+});
