@@ -197,14 +197,21 @@ export class HostService implements ConsoleHostPort {
    * Adds and attaches a VM someone else started (runtime only: the file is not rewritten),
    * its fields checked by the configuration file's rules. Rejects BUSY for a used id,
    * ConfigError INVAL naming the field (`vnc`, `serial`, ...), or the attach's own error
-   * (a serial socket that is not there: NOENT with field `serial`; the VM stays listed as failed).
+   * (a serial socket that is not there: NOENT with field `serial`). A VM that could not be
+   * attached is not kept: nothing in the file names it, so the form can fix it and add it again.
    */
   async addAttachedVm(vm: AttachedVmEntry): Promise<void> {
     if (this.runners.has(vm.id)) throw new VmsigError(ErrorCode.BUSY, `VM id ${vm.id} is already used`);
     const r = new VmRunner(checkAttachedVm(vm, this.configDir()), this.runnerDeps());
     this.core.addEndpoint(vm.id, vm.name);
     this.runners.set(vm.id, r);
-    await r.start();
+    try {
+      await r.start();
+    } catch (e) {
+      this.runners.delete(vm.id);
+      this.core.removeEndpoint(vm.id);
+      throw e;
+    }
   }
 
   /**
