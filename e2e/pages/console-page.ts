@@ -157,16 +157,42 @@ export class ConsolePage {
     return this.page.getByLabel('Held keys');
   }
 
-  /** Fills and submits the "Add attached VM" form. */
-  async addAttachedVm(vm: { id: number; name: string; qmp: string }): Promise<void> {
-    await this.page
-      .getByRole('navigation', { name: 'VMs' })
-      .getByRole('button', { name: 'Add attached VM' })
-      .click();
-    const form = this.page.getByRole('form', { name: 'Add attached VM' });
+  /** The "Add attached VM" form (open it with fillAttachedVm or the sidebar's button). */
+  attachedForm(): Locator {
+    return this.page.getByRole('form', { name: 'Add attached VM' });
+  }
+
+  /** Opens the "Add attached VM" form when it is closed and fills it (display and serial port when given). */
+  async fillAttachedVm(vm: {
+    id: number;
+    name: string;
+    qmp: string;
+    vnc?: string;
+    serial?: string;
+  }): Promise<Locator> {
+    const form = this.attachedForm();
+    if (!(await form.isVisible()))
+      await this.page
+        .getByRole('navigation', { name: 'VMs' })
+        .getByRole('button', { name: 'Add attached VM' })
+        .click();
     await form.getByLabel('Id').fill(String(vm.id));
     await form.getByLabel('Name').fill(vm.name);
     await form.getByLabel('QMP socket').fill(vm.qmp);
+    await form.getByLabel('Display (VNC)').fill(vm.vnc ?? '');
+    await form.getByLabel('Serial port').fill(vm.serial ?? '');
+    return form;
+  }
+
+  /** Fills and submits the "Add attached VM" form; resolves once the host accepted it (the form closed). */
+  async addAttachedVm(vm: {
+    id: number;
+    name: string;
+    qmp: string;
+    vnc?: string;
+    serial?: string;
+  }): Promise<void> {
+    const form = await this.fillAttachedVm(vm);
     await form.getByRole('button', { name: 'Add', exact: true }).click();
     await form.waitFor({ state: 'detached' });
   }

@@ -48,11 +48,6 @@ export async function stopVm(id: number): Promise<void> {
     notify('info', `${vmName(id)} stopped`);
 }
 
-/** Adds an attached VM by its QMP socket. */
-export async function addAttachedVm(id: number, name: string, qmp: string): Promise<boolean> {
-  return report(`Add ${name}`, await getApi().invoke('vm.addAttached', { id, name, qmp })) !== null;
-}
-
 /** Removes a VM from the host. */
 export async function removeVm(id: number): Promise<void> {
   const name = vmName(id);

@@ -1,10 +1,11 @@
 /*
  * The VM list: name, lifecycle and host state, seams, lease holders (derived from the
- * leases store), start/stop for managed VMs, remove, and the "add attached VM" form.
+ * leases store), start/stop for managed VMs, remove, and the buttons opening the New VM and Add attached VM forms.
  */
 import { useState } from 'react';
 import type { VmView } from '../../shared/ipc';
-import { addAttachedVm, removeVm, startVm, stopVm } from '../stores/actions';
+import { removeVm, startVm, stopVm } from '../stores/actions';
+import { AttachedForm } from './attached-form';
 import { holdersText, useLeases } from '../stores/leases';
 import { useVms } from '../stores/vms';
 import { AccelBadge, hostStateText, isSilent } from './boot-state';
@@ -81,45 +82,6 @@ function VmRow({ vm, selected: isSelected }: { vm: VmView; selected: boolean }) 
   );
 }
 
-function AddAttached({ onDone }: { onDone: () => void }) {
-  const [id, setId] = useState('');
-  const [name, setName] = useState('');
-  const [qmp, setQmp] = useState('');
-  return (
-    <form
-      className="add-vm"
-      aria-label="Add attached VM"
-      onSubmit={(e) => {
-        e.preventDefault();
-        void addAttachedVm(Number(id), name, qmp).then((ok) => ok && onDone());
-      }}
-    >
-      <label>
-        Id{' '}
-        <input type="number" min={1} max={63} required value={id} onChange={(e) => setId(e.target.value)} />
-      </label>
-      <label>
-        Name <input required maxLength={64} value={name} onChange={(e) => setName(e.target.value)} />
-      </label>
-      <label>
-        QMP socket{' '}
-        <input
-          required
-          placeholder="/run/user/1000/vm.qmp"
-          value={qmp}
-          onChange={(e) => setQmp(e.target.value)}
-        />
-      </label>
-      <div className="row-actions">
-        <button type="submit">Add</button>
-        <button type="button" onClick={onDone}>
-          Cancel
-        </button>
-      </div>
-    </form>
-  );
-}
-
 /** The sidebar list of VMs. */
 export function VmList() {
   const vms = useVms((s) => s.vms);
@@ -139,7 +101,7 @@ export function VmList() {
         </button>
       </div>
       {creating && <VmForm onDone={() => setCreating(false)} />}
-      {adding && <AddAttached onDone={() => setAdding(false)} />}
+      {adding && <AttachedForm onDone={() => setAdding(false)} />}
       <section className="host-group" aria-label={self ? `Host ${self}` : 'This host'}>
         {/* In a fleet, this host's own group comes first and says which host it is. */}
         {self && (
