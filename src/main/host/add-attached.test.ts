@@ -10,6 +10,7 @@ import { until } from '../../../test/helpers/until';
 import type { ConfigError } from './config';
 import { parseVms } from './config/parse-vms';
 import { ConsoleService } from './console';
+import { WireClient } from '../wire';
 import { HostService } from './host-service';
 import { type AttachedVmEntry, checkAttachedVm } from './managed-vms';
 
@@ -100,7 +101,7 @@ describe('vm.addAttached through the console and the gated host operation', () =
     const add = (req: Record<string, unknown>): Promise<IpcResult<unknown>> =>
       svc.dispatch('vm.addAttached', { id: 2, name: 'box', qmp: path.join(dir, 'vm2.qmp'), ...req });
     const listed = (): Snapshot['vms'] => svc.snapshot().vms;
-    return { dir, svc, add, listed };
+    return { dir, host, svc, add, listed };
   }
 
   it('a bad vnc or serial address comes back INVAL naming that field, and no VM is added', async () => {
@@ -165,5 +166,33 @@ describe('vm.addAttached through the console and the gated host operation', () =
       'the serial port’s bytes through serial.read',
       50,
     );
+  });
+});
+
+describe('vm.add over the control socket (a host request) takes the same fields by the same rules', () => {
+  it('refuses a bad serial address naming it, and attaches with vnc and serial as the file spells them', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vmsig-add-attached-wire-'));
+    const config = parseHostConfig(dir, {
+      vms: [],
+      controls: [control('operator', 1, 'op-token', ['OBSERVE', 'HOST'])],
+    });
+    const host = await HostService.start({ config, log: () => {}, runtimeDir: path.join(dir, 'vms') });
+    const client = await WireClient.connect(config.socket);
+    try {
+      await client.hello('op-token', 'add-attached-test');
+      const qmp = path.join(dir, 'vm3.qmp');
+      expect(
+        await client.hostRequest('vm.add', { vm: 3, name: 'wired', qmp, serial: 'localhost:0' }),
+      ).toMatchObject({ ok: false, err: 'INVAL', message: expect.stringContaining('serial: "localhost:0"') });
+      expect(host.vms()).toEqual([]);
+      expect(
+        await client.hostRequest('vm.add', { vm: 3, name: 'wired', qmp, vnc: '127.0.0.1:5903' }),
+      ).toEqual({ ok: true, result: { vm: 3 } });
+      expect(host.vms()).toMatchObject([{ id: 3, kind: 'attached', vnc: { kind: 'tcp', port: 5903 } }]);
+    } finally {
+      await client.close();
+      await host.stop();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
