@@ -7,7 +7,8 @@ import { ErrorCode } from '../../shared/model';
 import type { IpcResult, Snapshot } from '../../shared/ipc';
 import { control, parseHostConfig } from '../../../test/helpers/host-config';
 import { until } from '../../../test/helpers/until';
-import type { ConfigError } from './config';
+import { ConfigError } from './config';
+import { prng } from '../../../test/helpers/prng';
 import { parseVms } from './config/parse-vms';
 import { ConsoleService } from './console';
 import { WireClient } from '../wire';
@@ -79,6 +80,29 @@ describe('an attached VM from the form is checked by the configuration file’s 
   });
 });
 
+describe('odd addresses from the form never throw anything but a ConfigError', () => {
+  it('2000 seeded random vnc/serial strings give a config or a ConfigError naming the field', () => {
+    const seed = 0x5e41a1;
+    const rnd = prng(seed);
+    const alphabet = ['a', 'Z', '0', '9', ':', '[', ']', '.', '-', '/', ' ', '\u0000', 'é', '\n', ',', '%'];
+    const text = (): string =>
+      Array.from(
+        { length: Math.floor(rnd() * 24) },
+        () => alphabet[Math.floor(rnd() * alphabet.length)],
+      ).join('');
+    for (let i = 0; i < 2000; i++) {
+      const field = rnd() < 0.5 ? 'vnc' : 'serial';
+      const entry = { id: 2, name: 'box', qmp: '/run/vm2.qmp', [field]: text() };
+      try {
+        checkAttachedVm(entry, '/etc/vmsig');
+      } catch (e) {
+        expect(e, `seed ${seed}, case ${i}: ${JSON.stringify(entry)}`).toBeInstanceOf(ConfigError);
+        expect((e as ConfigError).field).toBe(field);
+      }
+    }
+  });
+});
+
 describe('vm.addAttached through the console and the gated host operation', () => {
   const cleanups: (() => Promise<void> | void)[] = [];
   afterEach(async () => {
@@ -130,6 +154,16 @@ describe('vm.addAttached through the console and the gated host operation', () =
     expect(listed()).toEqual([]);
     expect(await add({})).toEqual({ ok: true, value: { id: 2 } });
     expect(listed()).toMatchObject([{ id: 2, kind: 'attached', serialPath: null, vnc: null }]);
+  });
+
+  it('a serial path QEMU could not serve (a NUL byte, longer than a socket address) fails that add alone', async () => {
+    const { dir, add, listed } = await consoleOnHost();
+    for (const serial of [`${dir}/a\u0000b`, `${dir}/${'x'.repeat(200)}.sock`]) {
+      const r = await add({ serial });
+      expect(r, serial).toMatchObject({ ok: false, error: { field: 'serial' } });
+    }
+    expect(listed()).toEqual([]);
+    expect(await add({})).toEqual({ ok: true, value: { id: 2 } });
   });
 
   it('a VM added with vnc and serial has its screen and serial pane: the port’s bytes are read', async () => {
