@@ -203,6 +203,15 @@ export interface ManagedVmForm {
   network?: { forwards: { hostPort: number; guestPort: number }[] };
 }
 
+/** An attached VM's settings in the Add / Edit attached VM form: as `vms[]` spells them. */
+export interface AttachedVmForm {
+  qmp: string;
+  /** Its display: a VNC Unix socket path or host:port; absent: no screen. */
+  vnc?: string;
+  /** Its serial port as QEMU serves it: a Unix socket path or host:port; absent: no serial pane. */
+  serial?: string;
+}
+
 /** A disk image or ISO in one of the configured `imageDirs`. */
 export interface ImageView {
   path: string;
@@ -230,17 +239,22 @@ export interface InvokeMap {
   'vm.start': [{ id: number }, { id: number }];
   'vm.stop': [{ id: number }, { id: number }];
   /** Attaches a VM someone else started; `vnc` / `serial` as `vms[]` spells them (Unix path or host:port). */
-  'vm.addAttached': [
-    { id: number; name: string; qmp: string; vnc?: string; serial?: string },
-    { id: number },
-  ];
+  'vm.addAttached': [{ id: number; name: string } & AttachedVmForm, { id: number }];
+  /** Re-attaches an attached VM with new settings (rewriting its entry when the file lists it); gated HOST. */
+  'vm.editAttached': [{ id: number; name: string } & AttachedVmForm, { id: number }];
   'vm.remove': [{ id: number }, { id: number }];
   /** Creates a managed VM (written to the configuration file) and starts it; gated HOST. */
   'vm.create': [{ id: number; name: string; managed: ManagedVmForm }, { id: number }];
   /** Rewrites a managed VM's settings (restarting it if it ran); gated HOST. */
   'vm.edit': [{ id: number; name: string; managed: ManagedVmForm }, { id: number }];
-  /** A managed VM's current settings as the form shows them; null for what the form cannot show. */
-  'vm.settings': [{ id: number }, { name: string; managed: ManagedVmForm | null }];
+  /**
+   * A VM's current settings as its form shows them: `managed` (null for what the form cannot
+   * show) or `attached`, the other one null.
+   */
+  'vm.settings': [
+    { id: number },
+    { name: string; managed: ManagedVmForm | null; attached: AttachedVmForm | null },
+  ];
   /** The images the configured `imageDirs` hold (nothing else of the host's files). */
   'vm.images': [Record<string, never>, { images: ImageView[] }];
   /**
@@ -358,6 +372,7 @@ export const INVOKE_CHANNELS: readonly InvokeChannel[] = [
   'vm.start',
   'vm.stop',
   'vm.addAttached',
+  'vm.editAttached',
   'vm.remove',
   'vm.create',
   'vm.edit',

@@ -7,10 +7,10 @@ import { ErrorCode } from '../../shared/model';
 import type { IpcResult, Snapshot } from '../../shared/ipc';
 import { control, parseHostConfig } from '../../../test/helpers/host-config';
 import { until } from '../../../test/helpers/until';
+import { startConsoleHost } from '../../../test/helpers/console-host';
 import { ConfigError } from './config';
 import { prng } from '../../../test/helpers/prng';
 import { parseVms } from './config/parse-vms';
-import { ConsoleService } from './console';
 import { WireClient } from '../wire';
 import { HostService } from './host-service';
 import { type AttachedVmEntry, checkAttachedVm } from './managed-vms';
@@ -111,17 +111,9 @@ describe('vm.addAttached through the console and the gated host operation', () =
   });
 
   async function consoleOnHost() {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vmsig-add-attached-'));
-    cleanups.push(() => fs.rmSync(dir, { recursive: true, force: true }));
-    const config = parseHostConfig(dir, {
-      vms: [],
-      controls: [control('operator', 1, 'op-token', ['OBSERVE', 'HOST', 'INPUT'], { console: true })],
-    });
-    const host = await HostService.start({ config, log: () => {}, runtimeDir: path.join(dir, 'vms') });
-    cleanups.push(() => host.stop());
-    const svc = new ConsoleService(host, { tickMs: 5, vncUrl: (id) => `/vnc/${id}` });
-    svc.start();
-    cleanups.push(() => svc.stop());
+    const ch = await startConsoleHost('vmsig-add-attached-');
+    cleanups.push(() => ch.stop());
+    const { dir, host, svc } = ch;
     const add = (req: Record<string, unknown>): Promise<IpcResult<unknown>> =>
       svc.dispatch('vm.addAttached', { id: 2, name: 'box', qmp: path.join(dir, 'vm2.qmp'), ...req });
     const listed = (): Snapshot['vms'] => svc.snapshot().vms;

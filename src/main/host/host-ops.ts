@@ -16,7 +16,16 @@ export type HostOpRequest =
   | { op: 'vm.add'; vm: number; name: string; qmp: string; ramFile?: string; vnc?: string; serial?: string }
   /** A managed VM written to the configuration file and started; `managed` as in the file. */
   | { op: 'vm.create'; vm: number; name: string; managed: Record<string, unknown> }
-  | { op: 'vm.edit'; vm: number; name?: string; managed: Record<string, unknown> };
+  | { op: 'vm.edit'; vm: number; name?: string; managed: Record<string, unknown> }
+  /** An attached VM's QMP socket, display and serial port, as `vm.add` takes them. */
+  | { op: 'vm.edit'; vm: number; name?: string; attached: AttachedVmChange };
+
+/** What an edit of an attached VM sets (absent `vnc` / `serial`: none). */
+export interface AttachedVmChange {
+  qmp: string;
+  vnc?: string;
+  serial?: string;
+}
 
 /** What the operations act on (the host's VM runners). */
 export interface HostOpTargets {
@@ -34,6 +43,8 @@ export interface HostOpTargets {
   /** Managed VMs from the console's form; a host without them refuses vm.create/vm.edit KIND. */
   createVm?(vm: { id: number; name: string; managed: Record<string, unknown> }): Promise<void>;
   editVm?(id: number, change: { name?: string; managed: Record<string, unknown> }): Promise<void>;
+  /** Re-attaches an attached VM with new settings; a host without it refuses KIND. */
+  editAttachedVm?(id: number, change: { name?: string } & AttachedVmChange): Promise<void>;
 }
 
 /** Where HostOps gets its gate, journal and clock. */
@@ -102,6 +113,10 @@ export class HostOps {
         if (!t.createVm) throw new VmsigError(ErrorCode.KIND, 'this host does not create VMs');
         return t.createVm({ id: req.vm, name: req.name, managed: req.managed });
       case 'vm.edit':
+        if ('attached' in req) {
+          if (!t.editAttachedVm) throw new VmsigError(ErrorCode.KIND, 'this host does not edit attached VMs');
+          return t.editAttachedVm(req.vm, { name: req.name, ...req.attached });
+        }
         if (!t.editVm) throw new VmsigError(ErrorCode.KIND, 'this host does not edit VMs');
         return t.editVm(req.vm, { name: req.name, managed: req.managed });
     }

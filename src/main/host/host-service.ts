@@ -18,12 +18,13 @@ import {
   type AttachedVmEntry,
   type ImageEntry,
   type ManagedVmEntry,
+  attachedEntryOf,
   checkAttachedVm,
   checkManagedVm,
   listImages,
 } from './managed-vms';
 import type { SerialLog } from './launcher';
-import { HostOps, type HostOpRequest } from './host-ops';
+import { type AttachedVmChange, HostOps, type HostOpRequest } from './host-ops';
 import { hostRequestHandler } from './host-requests';
 import { type PointerStatus, captureScreenshot, queryPointer } from './display';
 
@@ -273,6 +274,52 @@ export class HostService implements ConsoleHostPort {
     const r = new VmRunner(cfg, this.runnerDeps());
     this.runners.set(id, r);
     if (wasRunning) await r.start();
+  }
+
+  /**
+   * Re-attaches attached VM `id` with a new QMP socket, display and serial port (and name),
+   * checked by the file's rules (ConfigError naming the field; nothing changes then); its RAM
+   * file and layout stay. The file's entry is rewritten when the file lists it. Rejects INVAL
+   * for a managed VM, NOENT for an unknown id, or the attach's error (the VM is then listed
+   * failed with the new settings, and can be edited again).
+   */
+  async editAttachedVm(id: number, change: { name?: string } & AttachedVmChange): Promise<void> {
+    const old = this.runner(id);
+    if (old.cfg.kind !== 'attached')
+      throw new VmsigError(ErrorCode.INVAL, `VM ${id} is managed: edit its managed settings`);
+    const name = change.name ?? old.cfg.name;
+    const entry = { id, name, qmp: change.qmp, vnc: change.vnc, serial: change.serial };
+    const checked = checkAttachedVm({ ...entry, ramFile: old.cfg.ramFile }, this.configDir());
+    const cfg = old.cfg.layout ? { ...checked, layout: old.cfg.layout } : checked;
+    const file = this.config.path;
+    if (file && fileListsVm(file, id))
+      editConfigVms(file, (vms) =>
+        vms.map((v) => {
+          if (v.id !== id) return v;
+          const { vnc: _vnc, serial: _serial, ...rest } = v;
+          return {
+            ...rest,
+            name,
+            qmp: change.qmp,
+            ...(change.vnc !== undefined && { vnc: change.vnc }),
+            ...(change.serial !== undefined && { serial: change.serial }),
+          };
+        }),
+      );
+    await old.stop();
+    if (name !== old.cfg.name) {
+      this.core.removeEndpoint(id);
+      this.core.addEndpoint(id, name);
+    }
+    const r = new VmRunner(cfg, this.runnerDeps());
+    this.runners.set(id, r);
+    await r.start();
+  }
+
+  /** Attached VM `id`'s settings as the Add/Edit form shows them (paths absolute), or null. */
+  attachedSettings(id: number): AttachedVmEntry | null {
+    const cfg = this.runners.get(id)?.cfg;
+    return cfg?.kind === 'attached' ? attachedEntryOf(cfg) : null;
   }
 
   /** The disk images and ISOs in the configured `imageDirs`, for the New VM form. */

@@ -10,6 +10,7 @@ import path from 'node:path';
 import { ErrorCode, VmsigError } from '../../shared/model';
 import { type AttachedVmConfig, ConfigError, type VmConfig } from './config';
 import { parseVms } from './config/parse-vms';
+import type { VncTarget } from './display/vnc-target';
 
 /** A managed VM as create/edit receive it: the `vms[]` entry they will write. */
 export interface ManagedVmEntry {
@@ -63,6 +64,24 @@ export function checkAttachedVm(entry: AttachedVmEntry, baseDir: string): Attach
       throw new ConfigError(e.field.replace(/^vms\[0\]\.?/, '') || 'vm', e.detail);
     throw e;
   }
+}
+
+/** `t` spelled as `vms[].vnc` / `vms[].serial` spell it: the socket path, or host:port ([v6]:port). */
+export function addressText(t: VncTarget): string {
+  if (t.kind === 'unix') return t.path;
+  return `${t.host.includes(':') ? `[${t.host}]` : t.host}:${t.port}`;
+}
+
+/** An attached VM's settings as the form shows them (paths absolute), the inverse of checkAttachedVm. */
+export function attachedEntryOf(cfg: AttachedVmConfig): AttachedVmEntry {
+  return {
+    id: cfg.id,
+    name: cfg.name,
+    qmp: cfg.qmp,
+    ...(cfg.vnc && { vnc: addressText(cfg.vnc) }),
+    ...(cfg.serial && { serial: addressText(cfg.serial) }),
+    ...(cfg.ramFile && { ramFile: cfg.ramFile }),
+  };
 }
 
 /** One image the New VM form may offer. */

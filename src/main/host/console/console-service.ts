@@ -227,6 +227,7 @@ export class ConsoleService {
     'vm.start': (r) => this.hostOp({ op: 'vm.start', vm: r.id }),
     'vm.stop': (r) => this.hostOp({ op: 'vm.stop', vm: r.id }),
     'vm.addAttached': ({ id, ...vm }) => this.hostOp({ op: 'vm.add', vm: id, ...vm }),
+    'vm.editAttached': ({ id, name, ...attached }) => this.hostOp({ op: 'vm.edit', vm: id, name, attached }),
     'vm.remove': async (r) => {
       const out = await this.hostOp({ op: 'vm.remove', vm: r.id });
       this.tracker.forget(r.id);

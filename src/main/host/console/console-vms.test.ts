@@ -53,6 +53,7 @@ describe('the New VM form views', () => {
     expect(vmSettings(host, control(Cap.OBSERVE), 2)).toEqual({
       name: 'deb',
       managed: { memoryMiB: 512, vcpus: 1, firmware: 'bios', disk: { path: '/i/d.qcow2', mode: 'snapshot' } },
+      attached: null,
     });
     expect(() => vmSettings(host, control(Cap.OBSERVE), 3)).toThrow(
       expect.objectContaining({ code: ErrorCode.NOENT }),

@@ -67,7 +67,7 @@ export function watchSerial<W extends object>(
   return { watching: true };
 }
 
-/** VM `id`'s name and form settings (null settings: not a managed VM the form can show). */
+/** VM `id`'s name and form settings: managed (null: more than the form can show) or attached. */
 export function vmSettings(
   host: ConsoleHostPort,
   control: Control | undefined,
@@ -75,8 +75,11 @@ export function vmSettings(
 ): InvokeResponse<'vm.settings'> {
   observe(control, id);
   const s = host.managedSettings?.(id);
-  if (s === undefined || s === null) throw new VmsigError(ErrorCode.NOENT, `VM ${id} is not a managed VM`);
-  return { name: s.name, managed: managedToForm(s.managed) };
+  if (s) return { name: s.name, managed: managedToForm(s.managed), attached: null };
+  const a = host.attachedSettings?.(id);
+  if (!a) throw new VmsigError(ErrorCode.NOENT, `no VM ${id} with settings to show`);
+  const { name, qmp, vnc, serial } = a;
+  return { name, managed: null, attached: { qmp, ...(vnc && { vnc }), ...(serial && { serial }) } };
 }
 
 /** The images of `imageDirs`, for a console control with HOST (it may create VMs from them). */

@@ -50,6 +50,8 @@ export interface ConsoleHostPort {
   pointerStatus?(id: number): Promise<PointerStatus>;
   /** Managed VM `id`'s name and `vms[].managed` settings, or null (attached or unknown). */
   managedSettings?(id: number): { name: string; managed: Record<string, unknown> } | null;
+  /** Attached VM `id`'s name, QMP socket, display and serial port as the form spells them, or null. */
+  attachedSettings?(id: number): { name: string; qmp: string; vnc?: string; serial?: string } | null;
   /** The disk images and ISOs in the configured `imageDirs`. */
   images?(): { path: string; kind: 'disk' | 'iso'; bytes: number }[];
   /** The serial log of VM `id` (its running QEMU's or its attached reader's), that run's id and what it reads, or null. */

@@ -169,7 +169,8 @@ export function validateRequest<C extends InvokeChannel>(channel: C, request: un
       onlyKeys(o, ['id'], channel);
       out = { id: endpoint(o, 'id') };
       break;
-    case 'vm.addAttached': {
+    case 'vm.addAttached':
+    case 'vm.editAttached': {
       onlyKeys(o, ['id', 'name', 'qmp', 'vnc', 'serial'], channel);
       const qmp = str(o, 'qmp', 4096);
       if (!qmp.startsWith('/')) throw new ConfigError('qmp', 'must be an absolute socket path');
