@@ -2,7 +2,8 @@
  * The "Add attached VM" form with a display and a serial port: a tiny-guest QEMU the spec
  * started (QMP, VNC and serial on Unix sockets) is added in the page. A bad address is
  * refused beside its field; once added, the VM's screen is live and the guest's own output
- * (a marker its shell computes) reaches the serial pane. QEMU and the host are the spec's own.
+ * (a marker its shell computes) reaches the serial pane. Its Edit form shows the same values
+ * and saving re-attaches it, serial included. QEMU and the host are the spec's own.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -15,7 +16,7 @@ import { typeLikeAPerson } from '../harness/keyboard';
 const ID = 6;
 const NAME = 'form-attached';
 
-test('an attached VM added in the form with vnc and serial shows its screen and its guest’s serial output', async ({
+test('an attached VM added in the form with vnc and serial shows its screen and its guest’s serial output; its Edit form round-trips', async ({
   bareConsole,
   shell,
   shot,
@@ -59,23 +60,39 @@ test('an attached VM added in the form with vnc and serial shows its screen and 
 
     // Typed on tty1 through the screen; only the shell's output reaches ttyS0, and the guest
     // computes the marker. QEMU dropped what the port said before the host read it, so the
-    // guest may still be booting: a second round covers keys typed before its shell was up.
+    // guest may still be booting: later rounds cover keys typed before its shell was up.
     const serial = serialTerminal(ui);
-    await ui.grabInput(NAME);
-    await ui.screen(NAME).click();
-    for (let round = 0; round < 3; round++) {
-      await page.keyboard.press('Enter');
-      await typeLikeAPerson(page, 'echo VMSIG-FORM-$((6*7)) > /dev/ttyS0');
-      await page.keyboard.press('Enter');
-      const seen = await expect(serial)
-        .toContainText('VMSIG-FORM-42', { timeout: 20_000 })
-        .then(() => true)
-        .catch(() => false);
-      if (seen) break;
-    }
-    await expect(serial).toContainText('VMSIG-FORM-42');
-    await ui.releaseButton().click();
+    const runInGuest = async (command: string, marker: string): Promise<void> => {
+      await ui.grabInput(NAME);
+      await ui.screen(NAME).click();
+      for (let round = 0; round < 3; round++) {
+        await page.keyboard.press('Enter');
+        await typeLikeAPerson(page, command);
+        await page.keyboard.press('Enter');
+        const seen = await expect(serial)
+          .toContainText(marker, { timeout: 20_000 })
+          .then(() => true)
+          .catch(() => false);
+        if (seen) break;
+      }
+      await expect(serial).toContainText(marker);
+      await ui.releaseButton().click();
+    };
+    await runInGuest('echo VMSIG-FORM-$((6*7)) > /dev/ttyS0', 'VMSIG-FORM-42');
     await shot(page, 'attached-form-serial-and-screen');
+
+    // Edit: the form shows what was added, and saving it re-attaches the VM with screen and serial.
+    await page.getByRole('button', { name: 'Edit', exact: true }).click();
+    const editForm = page.getByRole('form', { name: `Edit attached VM ${ID}` });
+    await expect(editForm.getByLabel('Name')).toHaveValue(NAME);
+    await expect(editForm.getByLabel('QMP socket')).toHaveValue(qemu.qmp);
+    await expect(editForm.getByLabel('Display (VNC)')).toHaveValue(qemu.vnc);
+    await expect(editForm.getByLabel('Serial port')).toHaveValue(qemu.serial);
+    await editForm.getByRole('button', { name: 'Save', exact: true }).click();
+    await editForm.waitFor({ state: 'detached' });
+    await ui.seam(NAME, 'VMHOST', true).waitFor({ timeout: 20_000 });
+    await ui.waitForLiveScreen(NAME);
+    await runInGuest('echo VMSIG-FORM-EDITED-$((6*8)) > /dev/ttyS0', 'VMSIG-FORM-EDITED-48');
 
     await ui.removeVm(NAME);
     await ui.vmRow(NAME).waitFor({ state: 'detached', timeout: 10_000 });

@@ -1,7 +1,8 @@
 /*
- * The "Add attached VM" form's action: the request built from what was typed, sent through
- * the host's gated vm.add, and a refusal split into the field it names and its text, so the
- * form shows it beside that field. The host checks every value (the configuration file's rules).
+ * The Add / Edit attached VM form's actions: a VM's settings loaded into the form, the
+ * request built from what was typed, sent through the host's gated vm.add / vm.edit, and a
+ * refusal split into the field it names and its text, so the form shows it beside that
+ * field. The host checks every value (the configuration file's rules).
  */
 import type { IpcError, InvokeRequest } from '../../shared/ipc';
 import { getApi } from '../api';
@@ -44,16 +45,31 @@ export function refusalOf(error: IpcError): { field: AttachedVmField | null; tex
   return { field, text };
 }
 
-/** Adds the VM; resolves null once the host attached it, else the refusal (also a notice). */
-export async function addAttachedVm(
+/**
+ * Adds the VM (or, with `edit`, re-attaches VM `v.id` with these settings); resolves null
+ * once the host did, else the refusal (also a notice).
+ */
+export async function saveAttachedVm(
+  edit: boolean,
   v: AttachedVmValues,
 ): Promise<{ field: AttachedVmField | null; text: string } | null> {
   const req = attachedRequest(v);
-  const r = await getApi().invoke('vm.addAttached', req);
+  const r = await getApi().invoke(edit ? 'vm.editAttached' : 'vm.addAttached', req);
   if (!r.ok) {
-    notify('error', `Add ${req.name || 'VM'} failed: ${r.error.message}`);
+    notify('error', `${edit ? 'Edit' : 'Add'} ${req.name || 'VM'} failed: ${r.error.message}`);
     return refusalOf(r.error);
   }
-  notify('info', `${req.name} added`);
+  notify('info', `${req.name} ${edit ? 'saved' : 'added'}`);
   return null;
+}
+
+/** Attached VM `id`'s settings as the form's fields; null with a notice when it has none to show. */
+export async function loadAttachedSettings(id: number): Promise<AttachedVmValues | null> {
+  const r = await getApi().invoke('vm.settings', { id });
+  if (!r.ok || !r.value.attached) {
+    notify('error', `Edit VM ${id}: ${r.ok ? 'not an attached VM' : r.error.message}`);
+    return null;
+  }
+  const a = r.value.attached;
+  return { id: String(id), name: r.value.name, qmp: a.qmp, vnc: a.vnc ?? '', serial: a.serial ?? '' };
 }

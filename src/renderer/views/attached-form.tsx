@@ -1,10 +1,15 @@
 /*
- * The "Add attached VM" form: id, name, QMP socket, and optionally the VM's display (vnc)
- * and serial port, each a Unix socket path or host:port as in the configuration file. The
- * host checks them by the file's rules; its refusal is shown beside the field it names.
+ * The Add / Edit attached VM form: id, name, QMP socket, and optionally the VM's display
+ * (vnc) and serial port, each a Unix socket path or host:port as in the configuration file.
+ * The host checks them by the file's rules; its refusal is shown beside the field it names.
  */
-import { type InputHTMLAttributes, useState } from 'react';
-import { type AttachedVmField, type AttachedVmValues, addAttachedVm } from '../stores/attached-vm';
+import { type InputHTMLAttributes, useEffect, useRef, useState } from 'react';
+import {
+  type AttachedVmField,
+  type AttachedVmValues,
+  loadAttachedSettings,
+  saveAttachedVm,
+} from '../stores/attached-vm';
 
 const EMPTY: AttachedVmValues = { id: '', name: '', qmp: '', vnc: '', serial: '' };
 
@@ -49,11 +54,19 @@ function Field({
   );
 }
 
-/** The form; `onDone` closes it (after the VM was added, or on Cancel). */
-export function AttachedForm({ onDone }: { onDone: () => void }) {
+/** The form; `editId` edits that attached VM, else it adds one. `onDone` closes it (after saving, or on Cancel). */
+export function AttachedForm({ editId, onDone }: { editId?: number; onDone: () => void }) {
   const [values, setValues] = useState(EMPTY);
   const [error, setError] = useState<{ field: AttachedVmField | null; text: string } | null>(null);
   const [busy, setBusy] = useState(false);
+  // The parent's callback changes each render; the settings are loaded once per VM.
+  const done = useRef(onDone);
+  done.current = onDone;
+  useEffect(() => {
+    if (editId === undefined) return;
+    void loadAttachedSettings(editId).then((s) => (s ? setValues(s) : done.current()));
+  }, [editId]);
+  const title = editId === undefined ? 'Add attached VM' : `Edit attached VM ${editId}`;
   const change = (field: AttachedVmField, value: string): void => {
     setValues((v) => ({ ...v, [field]: value }));
     // The refusal was about the old value: editing that field clears it.
@@ -63,18 +76,21 @@ export function AttachedForm({ onDone }: { onDone: () => void }) {
   return (
     <form
       className="add-vm"
-      aria-label="Add attached VM"
+      aria-label={title}
       onSubmit={(e) => {
         e.preventDefault();
         setBusy(true);
-        void addAttachedVm(values).then((refusal) => {
+        void saveAttachedVm(editId !== undefined, values).then((refusal) => {
           setBusy(false);
           setError(refusal);
           if (!refusal) onDone();
         });
       }}
     >
-      <Field {...shared} field="id" label="Id" type="number" min={1} max={63} required />
+      {editId !== undefined && <h3>{title}</h3>}
+      {editId === undefined && (
+        <Field {...shared} field="id" label="Id" type="number" min={1} max={63} required />
+      )}
       <Field {...shared} field="name" label="Name" required maxLength={64} />
       <Field {...shared} field="qmp" label="QMP socket" required placeholder="/run/user/1000/vm.qmp" />
       <Field
@@ -98,7 +114,7 @@ export function AttachedForm({ onDone }: { onDone: () => void }) {
       )}
       <div className="row-actions">
         <button type="submit" disabled={busy}>
-          Add
+          {editId === undefined ? 'Add' : 'Save'}
         </button>
         <button type="button" onClick={onDone}>
           Cancel

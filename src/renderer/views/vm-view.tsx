@@ -7,6 +7,7 @@ import { PowerBar } from './power-bar';
 import { Screen } from './screen';
 import { SerialPane } from './serial-pane';
 import { VmForm } from './vm-form';
+import { AttachedForm } from './attached-form';
 
 /** The selected VM's view, or an empty state. */
 export function VmView() {
@@ -23,13 +24,16 @@ export function VmView() {
         <span className="muted" aria-label="Selected VM host state">
           {hostStateText(vm)}
         </span>
-        {vm.kind === 'managed' && (
-          <button onClick={() => setEditing(vm.id)} aria-expanded={editing === vm.id}>
-            Edit
-          </button>
-        )}
+        <button onClick={() => setEditing(vm.id)} aria-expanded={editing === vm.id}>
+          Edit
+        </button>
       </div>
-      {editing === vm.id && <VmForm editId={vm.id} onDone={() => setEditing(null)} />}
+      {editing === vm.id &&
+        (vm.kind === 'managed' ? (
+          <VmForm editId={vm.id} onDone={() => setEditing(null)} />
+        ) : (
+          <AttachedForm editId={vm.id} onDone={() => setEditing(null)} />
+        ))}
       <AccelLine vm={vm} />
       <PowerBar endpoint={vm.id} name={vm.name} />
       <InputBar endpoint={vm.id} />
