@@ -13,7 +13,7 @@ import { prng } from '../../../test/helpers/prng';
 import { parseVms } from './config/parse-vms';
 import { WireClient } from '../wire';
 import { HostService } from './host-service';
-import { type AttachedVmEntry, checkAttachedVm } from './managed-vms';
+import { type AttachedVmEntry, checkAttachedVm } from './attached-vms';
 
 /** What the configuration file makes of `entry` as `vms[0]`: the config, or `field: detail`. */
 function fromFile(entry: AttachedVmEntry, base: string): unknown {

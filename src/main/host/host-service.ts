@@ -14,15 +14,8 @@ import { type Accel, findQemu, guestPaths, stopOrphanQemus, probeKvm } from './l
 import { type Journal, type JournalOptions, lockJournalDir, openJournal } from './journal';
 import { VmRunner } from './vm-runner';
 import { editConfigVms, fileListsVm } from './config/config-writer';
-import {
-  type AttachedVmEntry,
-  type ImageEntry,
-  type ManagedVmEntry,
-  attachedEntryOf,
-  checkAttachedVm,
-  checkManagedVm,
-  listImages,
-} from './managed-vms';
+import { type ImageEntry, type ManagedVmEntry, checkManagedVm, listImages } from './managed-vms';
+import { type AttachedVmEntry, attachedEntryOf, checkAttachedVm, writeAttachedEntry } from './attached-vms';
 import type { SerialLog } from './launcher';
 import { type AttachedVmChange, HostOps, type HostOpRequest } from './host-ops';
 import { hostRequestHandler } from './host-requests';
@@ -291,21 +284,7 @@ export class HostService implements ConsoleHostPort {
     const entry = { id, name, qmp: change.qmp, vnc: change.vnc, serial: change.serial };
     const checked = checkAttachedVm({ ...entry, ramFile: old.cfg.ramFile }, this.configDir());
     const cfg = old.cfg.layout ? { ...checked, layout: old.cfg.layout } : checked;
-    const file = this.config.path;
-    if (file && fileListsVm(file, id))
-      editConfigVms(file, (vms) =>
-        vms.map((v) => {
-          if (v.id !== id) return v;
-          const { vnc: _vnc, serial: _serial, ...rest } = v;
-          return {
-            ...rest,
-            name,
-            qmp: change.qmp,
-            ...(change.vnc !== undefined && { vnc: change.vnc }),
-            ...(change.serial !== undefined && { serial: change.serial }),
-          };
-        }),
-      );
+    if (this.config.path) writeAttachedEntry(this.config.path, entry);
     await old.stop();
     if (name !== old.cfg.name) {
       this.core.removeEndpoint(id);

@@ -1,16 +1,14 @@
 /*
- * What the host's create/edit/add operations need besides the runners: a managed or an
- * attached VM checked by the configuration file's own rules (messages name the field, as
- * `managed.<field>` or `vnc`), and the images the
+ * What the host's create/edit operations need besides the runners: a managed VM checked by
+ * the configuration file's own rules (messages name `managed.<field>`), and the images the
  * configured `imageDirs` hold for the New VM form. It lists only those directories, one
  * level deep, never following a link out of them: no general browser of the host's files.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { ErrorCode, VmsigError } from '../../shared/model';
-import { type AttachedVmConfig, ConfigError, type VmConfig } from './config';
+import { ConfigError, type VmConfig } from './config';
 import { parseVms } from './config/parse-vms';
-import type { VncTarget } from './display/vnc-target';
 
 /** A managed VM as create/edit receive it: the `vms[]` entry they will write. */
 export interface ManagedVmEntry {
@@ -32,56 +30,6 @@ export function checkManagedVm(entry: ManagedVmEntry, baseDir: string): VmConfig
       throw new VmsigError(ErrorCode.INVAL, `${e.field.replace(/^vms\[0\]\.?/, '') || 'vm'}: ${e.detail}`);
     throw e;
   }
-}
-
-/** An attached VM as the console's form or a host request gives it: the `vms[]` fields as text. */
-export interface AttachedVmEntry {
-  id: number;
-  name: string;
-  qmp: string;
-  /** Its display: a VNC Unix socket path or host:port (`vms[].vnc`). */
-  vnc?: string;
-  /** Its first serial port as QEMU serves it: a Unix socket path or host:port (`vms[].serial`). */
-  serial?: string;
-  /** Its guest RAM file (`vms[].memctx.ramFile`). */
-  ramFile?: string;
-}
-
-/**
- * Checks `entry` exactly as the configuration file's `vms[]` entry would be (parseVms: no
- * second validator) and returns its config, paths resolved against `baseDir`. Throws
- * ConfigError INVAL whose `field` is the entry's own field (`vnc`, `serial`, `qmp`, `name`).
- */
-export function checkAttachedVm(entry: AttachedVmEntry, baseDir: string): AttachedVmConfig {
-  const raw: Record<string, unknown> = { id: entry.id, name: entry.name, qmp: entry.qmp };
-  if (entry.vnc !== undefined) raw.vnc = entry.vnc;
-  if (entry.serial !== undefined) raw.serial = entry.serial;
-  if (entry.ramFile !== undefined) raw.memctx = { ramFile: entry.ramFile };
-  try {
-    return parseVms([raw], baseDir)[0] as AttachedVmConfig;
-  } catch (e) {
-    if (e instanceof ConfigError)
-      throw new ConfigError(e.field.replace(/^vms\[0\]\.?/, '') || 'vm', e.detail);
-    throw e;
-  }
-}
-
-/** `t` spelled as `vms[].vnc` / `vms[].serial` spell it: the socket path, or host:port ([v6]:port). */
-export function addressText(t: VncTarget): string {
-  if (t.kind === 'unix') return t.path;
-  return `${t.host.includes(':') ? `[${t.host}]` : t.host}:${t.port}`;
-}
-
-/** An attached VM's settings as the form shows them (paths absolute), the inverse of checkAttachedVm. */
-export function attachedEntryOf(cfg: AttachedVmConfig): AttachedVmEntry {
-  return {
-    id: cfg.id,
-    name: cfg.name,
-    qmp: cfg.qmp,
-    ...(cfg.vnc && { vnc: addressText(cfg.vnc) }),
-    ...(cfg.serial && { serial: addressText(cfg.serial) }),
-    ...(cfg.ramFile && { ramFile: cfg.ramFile }),
-  };
 }
 
 /** One image the New VM form may offer. */
