@@ -195,7 +195,7 @@ describe('vm.addAttached through the console and the gated host operation', () =
   });
 });
 
-describe('vm.add over the control socket (a host request) takes the same fields by the same rules', () => {
+describe('vm.add and vm.edit over the control socket (host requests) take the same fields by the same rules', () => {
   it('refuses a bad serial address naming it, and attaches with vnc and serial as the file spells them', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vmsig-add-attached-wire-'));
     const config = parseHostConfig(dir, {
@@ -215,6 +215,22 @@ describe('vm.add over the control socket (a host request) takes the same fields 
         await client.hostRequest('vm.add', { vm: 3, name: 'wired', qmp, vnc: '127.0.0.1:5903' }),
       ).toEqual({ ok: true, result: { vm: 3 } });
       expect(host.vms()).toMatchObject([{ id: 3, kind: 'attached', vnc: { kind: 'tcp', port: 5903 } }]);
+      // vm.edit with `attached` re-attaches it by the same rules.
+      expect(await client.hostRequest('vm.edit', { vm: 3, attached: { qmp, vnc: 'box:0' } })).toMatchObject({
+        ok: false,
+        err: 'INVAL',
+        message: expect.stringContaining('vnc: "box:0"'),
+      });
+      expect(
+        await client.hostRequest('vm.edit', { vm: 3, name: 'rewired', attached: { qmp, vnc: '[::1]:5904' } }),
+      ).toEqual({ ok: true, result: { vm: 3 } });
+      expect(host.vms()).toMatchObject([
+        { id: 3, name: 'rewired', vnc: { kind: 'tcp', host: '::1', port: 5904 } },
+      ]);
+      expect(await client.hostRequest('vm.edit', { vm: 3, attached: { qmp, layout: 'de' } })).toMatchObject({
+        ok: false,
+        err: 'INVAL',
+      });
     } finally {
       await client.close();
       await host.stop();

@@ -8,7 +8,7 @@ import { type Core, maskHas } from '../core';
 import { Cap, ENDPOINT_MAX, ErrorCode, VmsigError } from '../../shared/model';
 import { HostOpUnsupported, type HostRequestHandler } from '../wire';
 import type { HostVm } from './console/host-port';
-import type { HostOps } from './host-ops';
+import type { AttachedVmChange, HostOps } from './host-ops';
 
 /** What the handler needs from the host. */
 export interface HostRequestDeps {
@@ -62,6 +62,20 @@ function pathArg(args: Record<string, unknown>, k: string): string {
   const v = strArg(args, k, 4096);
   if (!v.startsWith('/')) throw bad(`${k} must be an absolute path`);
   return v;
+}
+
+/** vm.edit's `attached`: `qmp` (absolute), `vnc`? and `serial`? as text; checked by the file's rules behind the gate. */
+function attachedArg(args: Record<string, unknown>): AttachedVmChange {
+  const a = args.attached;
+  if (typeof a !== 'object' || a === null || Array.isArray(a))
+    throw bad('attached must be an object { qmp, vnc?, serial? }');
+  const o = a as Record<string, unknown>;
+  onlyKeys(o, ['qmp', 'vnc', 'serial']);
+  return {
+    qmp: pathArg(o, 'qmp'),
+    ...(o.vnc !== undefined && { vnc: strArg(o, 'vnc', 4096) }),
+    ...(o.serial !== undefined && { serial: strArg(o, 'serial', 4096) }),
+  };
 }
 
 /** A HostVm as a control may see it: PUBLIC_FIELDS only, so never a host path. */
@@ -120,6 +134,14 @@ export function hostRequestHandler(deps: HostRequestDeps): HostRequestHandler {
       }
       case 'vm.create':
       case 'vm.edit': {
+        // An attached VM's edit takes its QMP socket, display and serial port instead.
+        if (op === 'vm.edit' && args.attached !== undefined) {
+          onlyKeys(args, ['vm', 'name', 'attached']);
+          const vm = vmArg(args);
+          const name = args.name === undefined ? undefined : strArg(args, 'name', 64);
+          await deps.ops.run(controlId, { op, vm, ...(name ? { name } : {}), attached: attachedArg(args) });
+          return { vm };
+        }
         onlyKeys(args, ['vm', 'name', 'managed']);
         const vm = vmArg(args);
         const name = op === 'vm.edit' && args.name === undefined ? undefined : strArg(args, 'name', 64);
