@@ -5,7 +5,11 @@
  * Needs `npm run build` (out/renderer).
  */
 import { performance } from 'node:perf_hooks';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import readline from 'node:readline';
 import type { CDPSession, Page } from '@playwright/test';
 import { WebSocket } from 'ws';
 import { Cap, Source } from '../src/shared/model';
@@ -95,6 +99,42 @@ function startTrace(cdp: CDPSession): { stop(file: string): Promise<void> } {
   };
 }
 
+/** The Node client in its own process (bench/lib/ws-key-client.ts); send() resolves to its wall ms just before the send. */
+async function startKeyClient(
+  port: number,
+  token: string,
+): Promise<{ send(down: boolean): Promise<number>; stop(): Promise<void> }> {
+  const child = spawn(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      path.join(import.meta.dirname, 'lib/ws-key-client.ts'),
+      `ws://127.0.0.1:${port}/api`,
+      `http://127.0.0.1:${port}`,
+      token,
+    ],
+    { stdio: ['pipe', 'pipe', 'inherit'] },
+  );
+  const lines = readline.createInterface({ input: child.stdout! });
+  const waiting: ((line: string) => void)[] = [];
+  lines.on('line', (l) => waiting.shift()?.(l));
+  const next = (): Promise<string> => new Promise((r) => waiting.push(r));
+  const ready = await Promise.race([next(), once(child, 'exit').then(() => 'exited')]);
+  if (ready !== 'ready') throw new Error('the Node key client did not connect');
+  return {
+    send(down) {
+      const line = next();
+      child.stdin!.write(down ? '1\n' : '0\n');
+      return line.then(Number);
+    },
+    async stop() {
+      child.stdin!.end();
+      if (child.exitCode === null) await once(child, 'exit');
+    },
+  };
+}
+
 /** Runs the benchmark. */
 export async function run(report: Reporter): Promise<void> {
   const fake = await FakeQmpServer.start();
@@ -159,6 +199,9 @@ export async function run(report: Reporter): Promise<void> {
         }),
       );
 
+    const child = await startKeyClient(web.port, web.token);
+    cleanup.push(() => child.stop());
+
     const { offset, error } = await clockOffset(page);
     // The page's main-thread time (Chromium's own counters) over the presses: what a key
     // that lands mid-task waits for. VMSIG_BENCH_TRACE=FILE also writes a Chromium trace.
@@ -177,7 +220,9 @@ export async function run(report: Reporter): Promise<void> {
     const fromCdp: number[] = [];
     const fromPress: number[] = [];
     const toHandler: number[] = [];
+    const fromHandler: number[] = [];
     const fromSocket: number[] = [];
+    const fromProcess: number[] = [];
     for (let i = 0; i < PRESSES; i++) {
       for (const down of [true, false]) {
         // Both clients reach the adapter as the console's one control, which holds the
@@ -191,12 +236,18 @@ export async function run(report: Reporter): Promise<void> {
         if (stamps.length === 2) {
           fromPress.push(tQmp - (stamps[0]! - offset));
           toHandler.push(stamps[1]! - stamps[0]!);
+          fromHandler.push(tQmp - (stamps[1]! - offset));
         }
         await sleep(KEY_SPACING_MS);
         got = new Promise<number>((r) => (keyWaiter = r));
         const t1 = wallMs();
         sendKey(down);
         fromSocket.push((await got) - t1);
+        await sleep(KEY_SPACING_MS);
+        got = new Promise<number>((r) => (keyWaiter = r));
+        const tSent = child.send(down);
+        const tQmpChild = await got;
+        fromProcess.push(tQmpChild - (await tSent));
         await sleep(KEY_SPACING_MS);
       }
     }
@@ -225,8 +276,27 @@ export async function run(report: Reporter): Promise<void> {
       'ms',
       `the press waiting for the page's main thread before any console code runs (same page clock, no offset): ${fmt(toHandler)}`,
     );
+    report(
+      'input_latency.browser.from_handler.p99',
+      quantile(fromHandler, 0.99),
+      'ms',
+      `the console's handler → input-send-event (the page's send, Chromium's network process, the host): ${fmt(fromHandler)}`,
+    );
     report('input_latency.node.p99', nodeP99, 'ms', `baseline: Node WS client, ${fmt(fromSocket)}`);
     report('input_latency.browser_vs_node.p99_ratio', pressP99 / nodeP99, 'x', 'goal ≤ 2');
+    const processP99 = quantile(fromProcess, 0.99);
+    report(
+      'input_latency.node_process.p99',
+      processP99,
+      'ms',
+      `a Node WS client in its own process (as a script would be), its send → input-send-event: ${fmt(fromProcess)}`,
+    );
+    report(
+      'input_latency.browser_vs_node_process.p99_ratio',
+      pressP99 / processP99,
+      'x',
+      'the browser against a client that, like it, is another process than the host',
+    );
     report(
       'input_latency.via_cdp.p99',
       quantile(fromCdp, 0.99),
