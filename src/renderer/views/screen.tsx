@@ -5,16 +5,16 @@
  * pointer and wheel turned into CMD_INPUT. noVNC never sends input itself (viewOnly, and the
  * relay would close on it): all input goes through the core and its lease check.
  */
-import RFB from '@novnc/novnc';
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useRef, useState } from 'react';
 import type { PointerStatus } from '../../shared/display';
 import { openDisplay, takeScreenshot } from '../api';
 import { notify } from '../stores/notices';
 import { sendInput, ungrab } from '../stores/actions';
 import { useCursor } from '../stores/cursor';
 import { useInput } from '../stores/input';
-import { fbToClient } from '../input/pointer';
 import { useGrabbedInput } from '../input/grabbed-input';
+import { useVncConnection } from './vnc-connection';
+import { CursorOverlay } from './cursor-overlay';
 
 /** Saves the host's PNG of VM `endpoint`'s screen as a download. */
 async function saveScreenshot(endpoint: number, name: string): Promise<void> {
@@ -34,61 +34,20 @@ async function saveScreenshot(endpoint: number, name: string): Promise<void> {
 export function Screen({ endpoint, vnc, name }: { endpoint: number; vnc: string | null; name: string }) {
   const host = useRef<HTMLDivElement>(null);
   const box = useRef<HTMLDivElement>(null);
-  const [status, setStatus] = useState('no display');
   const grabbed = useInput((s) => s.grabbed === endpoint);
   const cursor = useCursor((s) => s.cursors[endpoint]);
-  const [, setLayout] = useState(0);
-  const [attempt, setAttempt] = useState(0);
   const [pointer, setPointer] = useState<PointerStatus>('unknown');
-
-  useEffect(() => {
-    const el = host.current;
-    if (!vnc || !el) return;
-    setStatus('connecting');
-    let rfb: RFB | null = null;
-    let cancelled = false;
-    let retry: ReturnType<typeof setTimeout> | undefined;
-    // QEMU's VNC may not listen yet right after a (re)start: try again every second, each
-    // time with a fresh ticket (a ticket works once).
-    const again = (): void => {
-      setStatus('disconnected');
-      retry = setTimeout(() => setAttempt((a) => a + 1), 1000);
-    };
-    const onConnect = (): void => setStatus('live');
-    openDisplay(endpoint).then(
-      (opened) => {
-        if (cancelled) {
-          if (typeof opened.channel !== 'string') opened.channel.close();
-          return;
-        }
-        setPointer(opened.pointer);
-        rfb = new RFB(el, opened.channel, { shared: true });
-        rfb.viewOnly = true;
-        rfb.scaleViewport = true;
-        rfb.focusOnClick = false;
-        rfb.background = 'transparent';
-        rfb.addEventListener('connect', onConnect);
-        rfb.addEventListener('disconnect', again);
-      },
-      (e: unknown) => {
-        if (cancelled) return;
-        setStatus(`refused: ${e instanceof Error ? e.message : String(e)}`);
-        retry = setTimeout(() => setAttempt((a) => a + 1), 3000);
-      },
-    );
-    const ro = new ResizeObserver(() => setLayout((n) => n + 1));
-    ro.observe(el);
-    return () => {
-      cancelled = true;
-      clearTimeout(retry);
-      ro.disconnect();
-      if (rfb) {
-        rfb.removeEventListener('connect', onConnect);
-        rfb.removeEventListener('disconnect', again);
-        rfb.disconnect();
-      }
-    };
-  }, [vnc, attempt, endpoint]);
+  // QEMU's VNC may not listen yet right after a (re)start: try again every second.
+  const status = useVncConnection(host, {
+    enabled: vnc !== null,
+    target: `${endpoint}:${vnc}`,
+    open: () => openDisplay(endpoint),
+    onOpened: (opened) => setPointer(opened.pointer),
+    retryAfterDisconnectMs: 1000,
+    retryAfterRefusalMs: 3000,
+    initialStatus: 'no display',
+    background: 'transparent',
+  });
 
   const canvas = useCallback(
     (): HTMLCanvasElement | null => host.current?.querySelector('canvas') ?? null,
@@ -97,29 +56,6 @@ export function Screen({ endpoint, vnc, name }: { endpoint: number; vnc: string 
 
   const release = useCallback(() => void ungrab(endpoint), [endpoint]);
   useGrabbedInput(box, grabbed, { endpoint, send: sendInput, ungrab: release, canvas });
-
-  let overlay = null;
-  const c = canvas();
-  if (cursor && cursor.visible && c && box.current) {
-    const r = c.getBoundingClientRect();
-    const b = box.current.getBoundingClientRect();
-    const p = fbToClient(cursor.x, cursor.y, c.width, c.height, {
-      left: r.left - b.left,
-      top: r.top - b.top,
-      width: r.width,
-      height: r.height,
-    });
-    overlay = (
-      <div
-        className="cursor-overlay"
-        role="img"
-        aria-label={`Guest cursor at ${cursor.x},${cursor.y}`}
-        data-x={cursor.x}
-        data-y={cursor.y}
-        style={{ transform: `translate(${p.left}px, ${p.top}px)` }}
-      />
-    );
-  }
 
   return (
     <div
@@ -150,7 +86,7 @@ export function Screen({ endpoint, vnc, name }: { endpoint: number; vnc: string 
           command line (for instance -device usb-tablet or -device virtio-tablet-pci); the keyboard works.
         </p>
       )}
-      {overlay}
+      <CursorOverlay cursor={cursor} canvas={canvas} box={box} />
       {grabbed && <div className="grab-hint">Input grabbed — press Ctrl+Alt to release</div>}
     </div>
   );
