@@ -140,6 +140,8 @@ export interface RemoteVmView {
   /** The owning host's state of the VM (stopped, running, …), from its presence. */
   host: string;
   lifecycle: string;
+  /** The guest's keyboard layout for paste (its host's config; en-us when it does not say). */
+  layout: string;
   seams: SeamView[];
   leases: { cls: string; controlName: string; principal: number; mine: boolean }[];
 }
@@ -357,6 +359,14 @@ export interface InvokeMap {
   'fleet.release': [{ host: string; endpoint: number; cls: LeaseClassName }, CommandReply];
   'fleet.query': [{ host: string; endpoint: number }, CommandReply];
   'fleet.input': [{ host: string; input: InputRequest }, { accepted: boolean; err: string }];
+  /** This host's layouts and the remote VM's own (its host's presence says which). */
+  'fleet.layouts': [{ host: string; endpoint: number }, { names: string[]; layout: string; error: string }];
+  /** Paste on a remote VM: typed here, each key event a CMD_INPUT to its host's core, paced by its ACT_ACK. */
+  'fleet.type': [
+    { host: string; endpoint: number; text: string; layout: string },
+    { typed: number; total: number; cancelled: boolean; err: string },
+  ];
+  'fleet.typeCancel': [{ host: string; endpoint: number }, { cancelled: boolean }];
 }
 
 /** Channel names of the invoke map. */
@@ -400,6 +410,9 @@ export const INVOKE_CHANNELS: readonly InvokeChannel[] = [
   'fleet.release',
   'fleet.query',
   'fleet.input',
+  'fleet.layouts',
+  'fleet.type',
+  'fleet.typeCancel',
 ];
 
 /** Push map: channel → payload. Both are batched, at most one message each per ~16 ms tick. */
@@ -410,8 +423,11 @@ export interface PushMap {
   events: Uint8Array;
   /** New serial output of a VM this window watches (`serial.watch`), one per VM per tick. */
   serial: SerialPush;
-  /** Other fleet hosts' events of one tick, per host, packed as `events` and base64-encoded. */
-  fleetEvents: { host: string; records: string }[];
+  /**
+   * Other fleet hosts' events of one tick, in order, packed as `events` and base64-encoded;
+   * an entry with `missed` is a gap: that many events of the host never reached this console.
+   */
+  fleetEvents: { host: string; records: string; missed?: number }[];
 }
 
 /**

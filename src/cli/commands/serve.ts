@@ -100,7 +100,7 @@ export const serveCommand: CliCommand = {
           log: hostLog,
           hostRequests: host.hostRequests,
           display: host,
-          vms: () => host.vms().map((v) => ({ id: v.id, name: v.name, state: v.state })),
+          vms: () => host.vms().map((v) => ({ id: v.id, name: v.name, state: v.state, layout: v.layout })),
         })
       : null;
     stopAll = async () => {

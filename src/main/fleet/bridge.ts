@@ -24,7 +24,7 @@ export interface FleetBridgeOptions {
   log: Log;
   hostRequests?: HostRequestHandler;
   /** The host's VMs for its presence message. */
-  vms(): { id: number; name: string; state: string }[];
+  vms(): { id: number; name: string; state: string; layout?: string }[];
   /** The host's VM screens, for remote viewers (docs/fleet.md §9); absent: no remote screens. */
   display?: DisplayHostPort;
   /** Silence after which a remote session is closed (default 1300 ms, swept every 100 ms: leases go within 1.4 s of the last heartbeat, well inside 2 s on a loaded host). */
@@ -60,7 +60,7 @@ export class FleetBridge {
   private retry: NodeJS.Timeout | null = null;
 
   private constructor(private readonly opts: FleetBridgeOptions) {
-    this.feed = new FleetFeed(opts.core, opts.config.host, opts.log);
+    this.feed = new FleetFeed(opts.core, opts.config.host, opts.log, this.run);
   }
 
   /** Starts connecting; resolves at once (a host without NATS still serves locally). */

@@ -12,6 +12,7 @@ import { ErrorCode, VmsigError, type VmsigEvent, decodeEventBody } from '../../s
 import type { FleetSnapshot } from '../../shared/ipc';
 import { WireClient } from '../wire';
 import { FleetView } from './fleet-view';
+import { FEED_HEADER, FeedGaps } from './feed-gaps';
 import { openSessionOn } from './session-link';
 import type { SubjectStream } from './subject-stream';
 import { ALL_EVENTS, ALL_PRESENCE, parseFleetSubject, sessionSubject, stateSubject } from './subjects';
@@ -28,6 +29,8 @@ export class FleetConsole {
   private readonly mine = new Map<string, number>();
   private readonly listeners = new Set<() => void>();
   private readonly eventListeners = new Set<(host: string, ev: VmsigEvent) => void>();
+  private readonly gapListeners = new Set<(host: string, missed: number) => void>();
+  private readonly gaps = new FeedGaps();
   private readonly sweep: NodeJS.Timeout;
   private retry: NodeJS.Timeout | null = null;
   private stopped = false;
@@ -66,6 +69,12 @@ export class FleetConsole {
   onEvent(listener: (host: string, ev: VmsigEvent) => void): () => void {
     this.eventListeners.add(listener);
     return () => this.eventListeners.delete(listener);
+  }
+
+  /** Each jump in a host's feed count (events of it this console never got); returns the disposer. */
+  onGap(listener: (host: string, missed: number) => void): () => void {
+    this.gapListeners.add(listener);
+    return () => this.gapListeners.delete(listener);
   }
 
   snapshot(): FleetSnapshot {
@@ -172,7 +181,9 @@ export class FleetConsole {
         this.view.connected = true;
         this.log('info', `fleet view: connected to ${url} as "${who.user}"`);
         nc.subscribe(ALL_PRESENCE, { callback: (_e, m) => this.onMessage(m.subject, m.data) });
-        nc.subscribe(ALL_EVENTS, { callback: (_e, m) => this.onMessage(m.subject, m.data) });
+        nc.subscribe(ALL_EVENTS, {
+          callback: (_e, m) => this.onMessage(m.subject, m.data, m.headers?.get(FEED_HEADER)),
+        });
         this.changed();
         void this.watchStatus(nc);
       },
@@ -199,7 +210,7 @@ export class FleetConsole {
     }
   }
 
-  private onMessage(subject: string, data: Uint8Array): void {
+  private onMessage(subject: string, data: Uint8Array, feedHeader?: string): void {
     const s = parseFleetSubject(subject);
     if (!s || s.host === this.config.host) return;
     if (s.kind === 'up') {
@@ -219,6 +230,9 @@ export class FleetConsole {
     } catch {
       return;
     }
+    // Before the event: the gap row comes where the missing events would have been.
+    const missed = this.gaps.note(s.host, feedHeader);
+    if (missed > 0) for (const l of this.gapListeners) l(s.host, missed);
     if (this.view.newForTimeline(s.host, ev)) for (const l of this.eventListeners) l(s.host, ev);
     const r = this.view.event(s.host, ev);
     if (r.ask) this.askState(s.host);

@@ -9,6 +9,7 @@ import { Cap, Kind, LeaseClass, encodeEventBody, nameOf } from '../../shared/mod
 import { packEventRecords } from '../../shared/ipc-records';
 import type { NatsLink } from './nats-link';
 import { eventSubject } from './subjects';
+import { FEED_HEADER, feedHeaderValue } from './feed-gaps';
 
 /**
  * Everything but typed keys: the feed is read by every user the nats-server lets subscribe,
@@ -27,11 +28,15 @@ export class FleetFeed {
   private link: NatsLink | null = null;
   private scheduled = false;
   private closed = false;
+  /** Events this feed has had in this run, published or (bus gone) dropped: consoles see gaps by it. */
+  private count = 0;
 
   constructor(
     private readonly core: Core,
     private readonly host: string,
     private readonly log: Log,
+    /** This host run's id (the bridge's), carried with the count. */
+    private readonly run = '0',
   ) {}
 
   /** Starts (or, after a reconnect, restarts) publishing on `link`: the state is replayed first. */
@@ -75,7 +80,10 @@ export class FleetFeed {
       this.scheduled = false;
       if (this.id === 0) return;
       this.core.drain(this.id, (ev) => {
-        this.link?.publish(eventSubject(this.host, ev.endpoint, ev.kind), encodeEventBody(ev));
+        this.count++;
+        this.link?.publish(eventSubject(this.host, ev.endpoint, ev.kind), encodeEventBody(ev), {
+          [FEED_HEADER]: feedHeaderValue(this.run, this.count),
+        });
         return true;
       });
     });

@@ -154,4 +154,24 @@ describe('fleet view', () => {
       expect(() => view.state('b', body)).not.toThrow();
     },
   );
+
+  it("takes each VM's keyboard layout from its host's presence (en-us when absent or not a name)", () => {
+    const { view } = setup();
+    view.presence('b', {
+      host: 'b',
+      run: 'r1',
+      vms: [
+        { id: 1, name: 'de', state: 'running', layout: 'de' },
+        { id: 2, name: 'old', state: 'running' },
+        { id: 3, name: 'bad', state: 'running', layout: 'x'.repeat(100) },
+        { id: 4, name: 'num', state: 'running', layout: 7 },
+      ],
+    });
+    expect(view.snapshot(() => 0).hosts[0]!.vms.map((v) => v.layout)).toEqual([
+      'de',
+      'en-us',
+      'en-us',
+      'en-us',
+    ]);
+  });
 });

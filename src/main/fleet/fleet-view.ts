@@ -9,9 +9,18 @@ import { unpackEventRecords } from '../../shared/ipc-records';
 import type { FleetSnapshot, RemoteHostView } from '../../shared/ipc';
 import { StateTracker } from '../host/console/state-tracker';
 import { TOKEN } from './subjects';
+import { DEFAULT_LAYOUT } from '../host/keymap';
 
 /** A host whose presence has been silent this long is shown unreachable (presence comes every 1 s). */
 export const UNREACHABLE_MS = 1500;
+
+/** A VM as its host's presence names it. */
+interface RemoteVm {
+  name: string;
+  state: string;
+  /** Its keyboard layout (a QEMU keymap name), for the console's paste. */
+  layout: string;
+}
 
 interface Holder {
   controlId: number;
@@ -29,7 +38,7 @@ interface HostState {
   /** The seq the last `state` answer was current to: older feed events are already in it. */
   stateSeq: number;
   tracker: StateTracker;
-  vms: Map<number, { name: string; state: string }>;
+  vms: Map<number, RemoteVm>;
   /** `endpoint:CLASS` → holder. */
   leases: Map<string, Holder>;
   names: Map<number, { name: string; principal: number }>;
@@ -48,14 +57,19 @@ const int = (v: unknown): number | null => (typeof v === 'number' && Number.isIn
 const text = (v: unknown, max = 64): string | null => (typeof v === 'string' && v.length <= max ? v : null);
 
 /** The VM list of a presence or state body; malformed entries are skipped, never thrown on. */
-function vmList(v: unknown): Map<number, { name: string; state: string }> | null {
+function vmList(v: unknown): Map<number, RemoteVm> | null {
   if (!Array.isArray(v)) return null;
-  const out = new Map<number, { name: string; state: string }>();
+  const out = new Map<number, RemoteVm>();
   for (const e of v.slice(0, 64)) {
     const o = obj(e);
     const id = int(o?.id);
     if (!o || id === null || id < 1 || id > 63) continue;
-    out.set(id, { name: text(o.name) ?? `VM ${id}`, state: text(o.state, 32) ?? 'unknown' });
+    out.set(id, {
+      name: text(o.name) ?? `VM ${id}`,
+      state: text(o.state, 32) ?? 'unknown',
+      // A host before the layout was announced says nothing: its default.
+      layout: text(o.layout, 16) ?? DEFAULT_LAYOUT,
+    });
   }
   return out;
 }
@@ -227,6 +241,7 @@ export class FleetView {
             // A host that went silent cannot vouch for its VMs: shown down, not as last heard.
             host: h.reachable ? vm.state : 'unreachable',
             lifecycle: h.reachable ? h.tracker.lifecycleOf(id) : 'UNKNOWN',
+            layout: vm.layout,
             seams: h.reachable ? h.tracker.seamsOf(id) : [],
             leases: [...h.leases.entries()]
               .filter(([k]) => k.startsWith(`${id}:`))

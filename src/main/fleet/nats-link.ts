@@ -4,7 +4,12 @@
  * reconnecting forever, and a `connected` flag so nothing is queued for a bus that is
  * gone. Subscriptions are made once; the client library renews them on every reconnect.
  */
-import { type NatsConnection, connect, nkeyAuthenticator } from '@nats-io/transport-node';
+import {
+  type NatsConnection,
+  connect,
+  headers as natsHeaders,
+  nkeyAuthenticator,
+} from '@nats-io/transport-node';
 import type { Log } from '../core';
 import type { NatsConfig } from '../host/config';
 
@@ -25,10 +30,15 @@ export class NatsLink {
   constructor(private readonly nc: NatsConnection) {}
 
   /** Publishes when connected; drops otherwise (the state is replayed after a reconnect). */
-  publish(subject: string, data: Uint8Array): void {
+  publish(subject: string, data: Uint8Array, headers?: Record<string, string>): void {
     if (!this.connected) return;
     try {
-      this.nc.publish(subject, data);
+      if (!headers) this.nc.publish(subject, data);
+      else {
+        const h = natsHeaders();
+        for (const [k, v] of Object.entries(headers)) h.set(k, v);
+        this.nc.publish(subject, data, { headers: h });
+      }
     } catch {
       // Closed under us: the status loop reports it.
     }

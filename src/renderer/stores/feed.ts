@@ -3,12 +3,13 @@
  * batches go into the timeline ring (and are scanned for revocations of the console's own
  * leases). Components never subscribe to the API themselves.
  */
-import type { Snapshot } from '../../shared/ipc';
+import type { CursorView, Snapshot } from '../../shared/ipc';
 import { forEachEventRecord } from '../../shared/ipc-records';
 import {
   ErrorCode,
   Kind,
   LeaseClass,
+  decodeCursor,
   decodeErrorInl,
   decodeLeaseReq,
   eventInline,
@@ -26,7 +27,7 @@ import { connectionLost, holdBatch, subscribeLive } from './live-session';
 import { notify, useNotices } from './notices';
 import { scheduleTimelineFrame, timelineData } from './timeline';
 import { reduceSnapshot, useVms, withClock } from './vms';
-import { reduceFleet, useFleet } from './fleet';
+import { reduceFleet, reduceRemoteCursors, remoteGapNote, useFleet } from './fleet';
 import { RowKind } from '../timeline/event-ring';
 
 const lastSlice = new Map<string, string>();
@@ -77,6 +78,12 @@ function noteActivity(body: Uint8Array, origin: number, now: number): void {
     timelineData.activity.lease(kind, endpoint, decodeLeaseReq(inln).cls, origin, now);
 }
 
+/** A CURSOR_STATE body as the overlay's view. */
+function cursorOf(body: Uint8Array): CursorView {
+  const c = decodeCursor(eventInline(body));
+  return { endpoint: eventU32(body, 'endpoint'), x: c.x, y: c.y, visible: c.visible === 1, seq: c.seq };
+}
+
 /** Starts feeding the stores; returns the disposer. */
 export function startFeed(): () => void {
   const api = getApi();
@@ -109,10 +116,17 @@ export function startFeed(): () => void {
   });
   // Other fleet hosts' events: rows of the same timeline, tagged with their host.
   const offFleet = api.on('fleetEvents', (list) => {
-    for (const { host, records } of list) {
+    const cursors: { host: string; cursor: CursorView }[] = [];
+    for (const { host, records, missed } of list) {
+      if (missed) timelineData.ring.pushGap(remoteGapNote(host, missed));
       const bytes = Uint8Array.from(atob(records), (c) => c.charCodeAt(0));
-      forEachEventRecord(bytes, (body, origin) => timelineData.ring.push(body, origin, RowKind.EVENT, host));
+      forEachEventRecord(bytes, (body, origin) => {
+        timelineData.ring.push(body, origin, RowKind.EVENT, host);
+        if (eventU32(body, 'kind') === Kind.CURSOR_STATE) cursors.push({ host, cursor: cursorOf(body) });
+      });
     }
+    // The newest report per VM, once per batch: a burst of moves is one store update.
+    if (cursors.length) useFleet.setState((s) => ({ cursors: reduceRemoteCursors(s.cursors, cursors) }));
     scheduleTimelineFrame();
   });
   const load = (): void => {

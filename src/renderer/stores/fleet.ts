@@ -7,6 +7,8 @@
 import { create } from 'zustand';
 import type {
   CommandReply,
+  CursorView,
+  HeldView,
   FleetSnapshot,
   InputRequest,
   IpcResult,
@@ -15,6 +17,8 @@ import type {
   RemoteVmView,
   VmOpName,
 } from '../../shared/ipc';
+import { InputKind } from '../../shared/model';
+import { keyName } from '../../shared/keys';
 import { getApi } from '../api';
 import { notify } from './notices';
 
@@ -33,6 +37,10 @@ export interface FleetState {
   grabbed: RemoteRef | null;
   /** Keys and buttons (evdev codes ≥ 0x100) pressed on the grabbed remote VM and not yet released. */
   pressed: number[];
+  /** Each remote VM's guest cursor (`refKey`), from its host's feed. */
+  cursors: Record<string, CursorView>;
+  /** What each remote VM's input seam held when last asked (`refKey`). */
+  held: Record<string, HeldView>;
 }
 
 /** The fleet store. */
@@ -41,7 +49,12 @@ export const useFleet = create<FleetState>()(() => ({
   selected: null,
   grabbed: null,
   pressed: [],
+  cursors: {},
+  held: {},
 }));
+
+/** The key of a remote VM in per-VM maps. */
+export const refKey = (ref: RemoteRef): string => `${ref.host}/${ref.id}`;
 
 /** Whether two references name the same remote VM. */
 export const sameRef = (a: RemoteRef | null, b: RemoteRef | null): boolean =>
@@ -127,17 +140,68 @@ export function remoteInput(ref: RemoteRef, input: InputRequest): Promise<void> 
 export async function remoteGrab(ref: RemoteRef): Promise<void> {
   if (!(await remoteAcquire(ref, 'INPUT'))) return;
   useFleet.setState({ grabbed: ref, pressed: [] });
-  const held = await getApi().invoke('fleet.query', { host: ref.host, endpoint: ref.id });
-  const list = held.ok ? ((held.value.fields.held as string[] | undefined) ?? []) : [];
-  for (const h of list) {
+  await remoteReleaseAllHeld(ref);
+}
+
+/** An INPUT_HELD reply's `held` ("KEY:29", "BTN:272") as a HeldView (pure). */
+export function heldFromReply(endpoint: number, r: CommandReply): HeldView {
+  const entries = ((r.fields.held as string[] | undefined) ?? []).map((h) => {
     const [kind, code] = h.split(':');
+    return { kind: kind === 'BTN' ? InputKind.BTN : InputKind.KEY, code: Number(code) };
+  });
+  return { endpoint, truncated: r.fields.truncated === true, entries };
+}
+
+/** Asks the owning host what the VM's input seam holds; the answer is kept for the held list. */
+export async function remoteQueryHeld(ref: RemoteRef): Promise<HeldView | null> {
+  const r = await getApi().invoke('fleet.query', { host: ref.host, endpoint: ref.id });
+  if (!r.ok) {
+    notify('error', `Query held keys on ${label(ref)} failed: ${r.error.message}`);
+    return null;
+  }
+  const held = heldFromReply(ref.id, r.value);
+  useFleet.setState((s) => ({ held: { ...s.held, [refKey(ref)]: held } }));
+  return held;
+}
+
+/** Releases every key and button the remote VM holds (each answered), then asks again for the list. */
+export async function remoteReleaseAllHeld(ref: RemoteRef): Promise<void> {
+  const held = await remoteQueryHeld(ref);
+  if (!held?.entries.length) return;
+  for (const e of held.entries)
     await remoteInput(ref, {
       endpoint: ref.id,
-      type: kind === 'BTN' ? 'button' : 'key',
-      code: Number(code),
+      type: e.kind === InputKind.BTN ? 'button' : 'key',
+      code: e.code,
       down: false,
     });
-  }
+  notify(
+    'info',
+    `Released ${held.entries.length} held on ${label(ref)}: ${held.entries.map((e) => keyName(e.code)).join(', ')}`,
+  );
+  await remoteQueryHeld(ref);
+}
+
+/** Presses a chord on a remote VM (down in order, up in reverse), each answered before the next. */
+export async function remoteChord(ref: RemoteRef, codes: readonly number[]): Promise<void> {
+  for (const code of codes) await remoteInput(ref, { endpoint: ref.id, type: 'key', code, down: true });
+  for (const code of [...codes].reverse())
+    await remoteInput(ref, { endpoint: ref.id, type: 'key', code, down: false });
+}
+
+/** The gap row's text for `missed` events of `host` this console never got (pure). */
+export const remoteGapNote = (host: string, missed: number): string =>
+  `Gap: ${missed} ${missed === 1 ? 'event' : 'events'} of host ${host} missed (the fleet feed skipped them)`;
+
+/** Folds cursor reports of other hosts' feeds in: the newest per VM (pure; the old map when none). */
+export function reduceRemoteCursors(
+  prev: Record<string, CursorView>,
+  reports: readonly { host: string; cursor: CursorView }[],
+): Record<string, CursorView> {
+  if (reports.length === 0) return prev;
+  const out = { ...prev };
+  for (const { host, cursor } of reports) out[refKey({ host, id: cursor.endpoint })] = cursor;
+  return out;
 }
 
 /** Ungrab: release the keys this console holds, then give the INPUT lease back. */

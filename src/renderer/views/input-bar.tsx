@@ -3,16 +3,17 @@
  * when it is someone else, the "preempted by …" notice, the send-key menu and the held
  * keys list (CMD_QUERY_INPUT) with "release all". The send-key menu is its own component.
  */
-import { grab, queryHeld, releaseAllHeld, ungrab } from '../stores/actions';
+import { grab, queryHeld, releaseAllHeld, sendChord, ungrab } from '../stores/actions';
 import { useInput } from '../stores/input';
 import { leaseHolder, useLeases } from '../stores/leases';
 import { useNotices } from '../stores/notices';
 import { useVms } from '../stores/vms';
-import { keyName } from '../../shared/keys';
+import { localPaste } from '../input/paste';
 import { SendKeyMenu } from './send-key-menu';
 import { PasteDialog } from './paste-dialog';
 import { CaptureControls } from './capture-controls';
 import { MacroMenu } from './macro-menu';
+import { HeldKeys } from './held-keys';
 
 /** Grab/release, send keys, held keys. */
 export function InputBar({ endpoint }: { endpoint: number }) {
@@ -41,23 +42,16 @@ export function InputBar({ endpoint }: { endpoint: number }) {
           {preempted}
         </span>
       )}
-      <SendKeyMenu endpoint={endpoint} vmName={vmName} enabled={mine} />
-      <PasteDialog endpoint={endpoint} vmName={vmName} enabled={mine} />
+      <SendKeyMenu send={(codes) => sendChord(endpoint, codes)} vmName={vmName} enabled={mine} />
+      <PasteDialog target={localPaste(endpoint)} vmName={vmName} enabled={mine} />
       <CaptureControls endpoint={endpoint} vmName={vmName} enabled={grabbed} />
       <MacroMenu endpoint={endpoint} vmName={vmName} grabbed={grabbed} mine={mine} />
-      <div className="held" aria-label="Held keys">
-        <button onClick={() => void queryHeld(endpoint)}>Held keys</button>
-        <span>
-          {held
-            ? held.entries.length
-              ? held.entries.map((e) => keyName(e.code)).join(', ') + (held.truncated ? ' …' : '')
-              : 'none'
-            : '—'}
-        </span>
-        <button onClick={() => void releaseAllHeld(endpoint)} disabled={!mine}>
-          Release all
-        </button>
-      </div>
+      <HeldKeys
+        held={held}
+        mine={mine}
+        onQuery={() => void queryHeld(endpoint)}
+        onReleaseAll={() => void releaseAllHeld(endpoint)}
+      />
     </div>
   );
 }

@@ -3,17 +3,24 @@
  * unless the operator picks another), a preview of the characters that layout cannot type,
  * and while typing a Cancel that stops it with every key released.
  */
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { ActionDialog, DialogActions } from './action-dialog';
-import { cancelPaste, chooseLayout, layoutsFor, previewPaste, runPaste } from '../input/paste';
+import {
+  type PasteTarget,
+  cancelPaste,
+  chooseLayout,
+  layoutsFor,
+  previewPaste,
+  runPaste,
+} from '../input/paste';
 
-/** The Paste… button of the input bar and its dialog. */
+/** The Paste… button of an input bar (a local or a remote VM's) and its dialog. */
 export function PasteDialog({
-  endpoint,
+  target,
   vmName,
   enabled,
 }: {
-  endpoint: number;
+  target: PasteTarget;
   vmName: string;
   enabled: boolean;
 }) {
@@ -25,14 +32,18 @@ export function PasteDialog({
   const [untypable, setUntypable] = useState<string[]>([]);
   const [typing, setTyping] = useState(false);
 
+  // The target object is new each render: its key names the VM.
+  const { key } = target;
+  const latest = useRef(target);
+  latest.current = target;
   useEffect(() => {
     if (!open) return;
-    void layoutsFor(endpoint).then((l) => {
+    void layoutsFor(latest.current).then((l) => {
       setNames(l.names);
       setLayout(l.layout);
       setError(l.error);
     });
-  }, [open, endpoint]);
+  }, [open, key]);
 
   useEffect(() => {
     if (!open) return;
@@ -53,7 +64,7 @@ export function PasteDialog({
   const start = async (): Promise<void> => {
     setTyping(true);
     try {
-      await runPaste(endpoint, layout, text);
+      await runPaste(target, layout, text);
     } finally {
       setTyping(false);
       setOpen(false);
@@ -72,7 +83,7 @@ export function PasteDialog({
           disabled={typing}
           onChange={(e) => {
             setLayout(e.target.value);
-            chooseLayout(endpoint, e.target.value);
+            chooseLayout(target, e.target.value);
           }}
         >
           {(names.includes(layout) ? names : [layout, ...names]).map((n) => (
@@ -98,7 +109,7 @@ export function PasteDialog({
       <DialogActions
         busy={typing ? 'Typing…' : null}
         cancel="Cancel paste"
-        onCancel={() => void cancelPaste(endpoint)}
+        onCancel={() => void cancelPaste(target)}
         onClose={() => setOpen(false)}
       >
         <button disabled={!text || untypable.length > 0 || !!error} onClick={() => void start()}>

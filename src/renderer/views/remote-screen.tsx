@@ -1,62 +1,33 @@
 /*
  * A remote VM's live screen: noVNC, view-only, through this host and NATS to the owning
- * host's relay (never that host's VNC itself). While the console holds the grab, keys go
- * as CMD_INPUT to the owning host's core, which checks the INPUT lease it granted.
+ * host's relay (never that host's VNC itself), with the guest cursor from that host's feed.
+ * While the console holds the grab, keys go as CMD_INPUT to the owning host's core, which
+ * checks the INPUT lease it granted.
  */
-import RFB from '@novnc/novnc';
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useRef } from 'react';
 import type { InputRequest } from '../../shared/ipc';
 import { openRemoteDisplay } from '../api/fleet-display';
-import { type RemoteRef, remoteInput, remoteUngrab, sameRef, useFleet } from '../stores/fleet';
+import { type RemoteRef, refKey, remoteInput, remoteUngrab, sameRef, useFleet } from '../stores/fleet';
 import { useGrabbedInput } from '../input/grabbed-input';
+import { useVncConnection } from './vnc-connection';
+import { CursorOverlay } from './cursor-overlay';
 
 /** The screen of VM `vm.id` on `vm.host`. */
 export function RemoteScreen({ target, name, live }: { target: RemoteRef; name: string; live: boolean }) {
   const host = useRef<HTMLDivElement>(null);
   const box = useRef<HTMLDivElement>(null);
-  const [status, setStatus] = useState('connecting');
-  const [attempt, setAttempt] = useState(0);
   const grabbed = useFleet((s) => sameRef(s.grabbed, target));
+  const cursor = useFleet((s) => s.cursors[refKey(target)]);
   const { host: hostName, id } = target;
-
-  useEffect(() => {
-    const el = host.current;
-    if (!el || !live) return;
-    let rfb: RFB | null = null;
-    let cancelled = false;
-    let retry: ReturnType<typeof setTimeout> | undefined;
-    const again = (): void => {
-      setStatus('disconnected');
-      retry = setTimeout(() => setAttempt((a) => a + 1), 1500);
-    };
-    const onConnect = (): void => setStatus('live');
-    setStatus('connecting');
-    openRemoteDisplay(hostName, id).then(
-      (url) => {
-        if (cancelled) return;
-        rfb = new RFB(el, url, { shared: true });
-        rfb.viewOnly = true;
-        rfb.scaleViewport = true;
-        rfb.focusOnClick = false;
-        rfb.addEventListener('connect', onConnect);
-        rfb.addEventListener('disconnect', again);
-      },
-      (e: unknown) => {
-        if (cancelled) return;
-        setStatus(`refused: ${e instanceof Error ? e.message : String(e)}`);
-        retry = setTimeout(() => setAttempt((a) => a + 1), 3000);
-      },
-    );
-    return () => {
-      cancelled = true;
-      clearTimeout(retry);
-      if (rfb) {
-        rfb.removeEventListener('connect', onConnect);
-        rfb.removeEventListener('disconnect', again);
-        rfb.disconnect();
-      }
-    };
-  }, [hostName, id, live, attempt]);
+  // A remote display crosses NATS and two hosts: retry a little slower than a local one.
+  const status = useVncConnection(host, {
+    enabled: live,
+    target: `${hostName}/${id}`,
+    open: async () => ({ channel: await openRemoteDisplay(hostName, id) }),
+    retryAfterDisconnectMs: 1500,
+    retryAfterRefusalMs: 3000,
+    initialStatus: 'connecting',
+  });
 
   const send = useCallback(
     (input: InputRequest) => void remoteInput({ host: hostName, id }, input),
@@ -82,6 +53,7 @@ export function RemoteScreen({ target, name, live }: { target: RemoteRef; name: 
       <div ref={host} className="vnc-host" />
       {!live && <p className="screen-status">Host {hostName} unreachable</p>}
       {live && status !== 'live' && <p className="screen-status">Display {status}</p>}
+      {live && <CursorOverlay cursor={cursor} canvas={canvas} box={box} />}
       {grabbed && <div className="grab-hint">Input grabbed — press Ctrl+Alt to release</div>}
     </div>
   );

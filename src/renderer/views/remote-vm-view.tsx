@@ -1,18 +1,12 @@
 /*
  * The selected VM of another host: its state as that host reports it, grab/release of
- * that host's INPUT lease, power operations under its POWER lease, and its screen. Every
- * action is decided by the owning host's core; a refusal shows as a notice, as locally.
+ * that host's INPUT lease with send keys, paste and held keys, power operations under its
+ * POWER lease, and its screen. Every action is decided by the owning host's core; a refusal
+ * shows as a notice, as locally.
  */
 import type { VmOpName } from '../../shared/ipc';
-import {
-  remoteGrab,
-  remoteOp,
-  remoteUngrab,
-  sameRef,
-  selectRemoteHost,
-  selectRemoteVm,
-  useFleet,
-} from '../stores/fleet';
+import { remoteOp, selectRemoteHost, selectRemoteVm, useFleet } from '../stores/fleet';
+import { RemoteInputBar } from './remote-input-bar';
 import { RemoteScreen } from './remote-screen';
 
 const OPS: { op: VmOpName; label: string; confirm: boolean }[] = [
@@ -26,7 +20,6 @@ const OPS: { op: VmOpName; label: string; confirm: boolean }[] = [
 export function RemoteVmView() {
   const vm = useFleet(selectRemoteVm);
   const hostView = useFleet(selectRemoteHost);
-  const grabbed = useFleet((s) => sameRef(s.grabbed, s.selected));
   if (!vm || !hostView) return <p className="empty">That VM is gone from its host.</p>;
   const { name: host, reachable } = hostView;
   const ref = { host, id: vm.id };
@@ -57,22 +50,7 @@ export function RemoteVmView() {
           </button>
         ))}
       </div>
-      <div className="input-bar" role="toolbar" aria-label="Input">
-        {grabbed || input?.mine ? (
-          <button onClick={() => void remoteUngrab(ref)}>Release</button>
-        ) : (
-          <button disabled={!reachable} onClick={() => void remoteGrab(ref)}>
-            Grab input
-          </button>
-        )}
-        <span className="lease-owner" aria-label="Input lease owner">
-          {input
-            ? input.mine
-              ? 'INPUT lease: you'
-              : `INPUT lease held by ${input.controlName} (principal ${input.principal})`
-            : 'INPUT lease free'}
-        </span>
-      </div>
+      <RemoteInputBar target={ref} vmName={vm.name} reachable={reachable} input={input} />
       <RemoteScreen key={`${host}/${vm.id}`} target={ref} name={vm.name} live={reachable} />
     </div>
   );

@@ -4,18 +4,17 @@
  * letter or digit from a small dialog. Chords go out as presses in order, releases reversed.
  */
 import { useState } from 'react';
-import { sendChord } from '../stores/actions';
 import { SEND_KEY_CHORDS, SYSRQ_COMMANDS, type SendKeyChord, sysrqChord } from '../input/send-keys';
 
 type Pending = { kind: 'confirm'; chord: SendKeyChord } | { kind: 'sysrq' } | null;
 
-/** The menu button, its menu, and the confirmation / SysRq dialogs. */
+/** The menu button, its menu, and the confirmation / SysRq dialogs; `send` presses a chord on the VM. */
 export function SendKeyMenu({
-  endpoint,
+  send,
   vmName,
   enabled,
 }: {
-  endpoint: number;
+  send: (codes: readonly number[]) => void;
   vmName: string;
   enabled: boolean;
 }) {
@@ -25,7 +24,7 @@ export function SendKeyMenu({
   const pick = (chord: SendKeyChord): void => {
     setOpen(false);
     if (chord.confirm) setPending({ kind: 'confirm', chord });
-    else sendChord(endpoint, chord.codes);
+    else send(chord.codes);
   };
   return (
     <div className="menu-wrap">
@@ -70,7 +69,7 @@ export function SendKeyMenu({
               autoFocus
               onClick={() => {
                 setPending(null);
-                sendChord(endpoint, pending.chord.codes);
+                send(pending.chord.codes);
               }}
             >
               Send {pending.chord.label}
@@ -96,7 +95,7 @@ export function SendKeyMenu({
               autoFocus
               onClick={() => {
                 setPending(null);
-                sendChord(endpoint, sysrqChord(sysrqKey));
+                send(sysrqChord(sysrqKey));
               }}
             >
               Send to {vmName}

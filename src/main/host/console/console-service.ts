@@ -30,6 +30,7 @@ import { formToManaged } from './vm-form';
 import { WindowStreams } from './window-streams';
 import { PasteRunner, layoutsFor, previewPaste } from './paste-runner';
 import { MacroDesk, MacroPlays } from '../macros';
+import { RemotePastes } from '../../fleet/remote-pastes';
 
 export type { PushSink } from './renderer-push';
 
@@ -55,6 +56,8 @@ export interface ConsoleFleetPort {
   onChange(listener: () => void): () => void;
   /** Calls `listener` with each new event of another host (the timeline's host column). */
   onEvent(listener: (host: string, ev: VmsigEvent) => void): () => void;
+  /** Calls `listener` when a host's feed skipped events this console never got (a gap row). */
+  onGap?(listener: (host: string, missed: number) => void): () => void;
 }
 
 type Handler<C extends InvokeChannel> = (
@@ -120,9 +123,19 @@ export class ConsoleService {
     this.fleet = opts.fleet ?? null;
     this.fleet?.onChange(() => this.markDirty());
     this.fleet?.onEvent((host, ev) => this.push.appendRemote(host, ev));
+    this.fleet?.onGap?.((host, missed) => this.push.appendRemoteGap(host, missed));
   }
 
   private readonly fleet: ConsoleFleetPort | null;
+  /** Pastes on other hosts' VMs: typed here, each key decided by the owning host's core. */
+  private readonly remotePastes = new RemotePastes(
+    (host, ev) => this.remote(host, ev),
+    (host) => this.remoteHost(host) !== undefined,
+  );
+
+  private remoteHost(host: string): FleetSnapshot['hosts'][number] | undefined {
+    return this.fleet?.snapshot().hosts.find((x) => x.name === host);
+  }
 
   /** A command to another host's core; its reply decoded as a local one's. */
   private async remote(host: string, ev: VmsigEvent): Promise<CommandReply> {
@@ -270,6 +283,9 @@ export class ConsoleService {
       }
       return { accepted: true, err: '' };
     },
+    'fleet.layouts': (r) => layoutsFor(this.remoteHost(r.host)?.vms.find((v) => v.id === r.endpoint)?.layout),
+    'fleet.type': (r) => this.remotePastes.type(r.host, r.endpoint, r.text, r.layout),
+    'fleet.typeCancel': (r) => ({ cancelled: this.remotePastes.cancel(r.host, r.endpoint) }),
   };
 
   /** Runs a host operation as the console's own control: the same gate and journal as any control's. */

@@ -157,4 +157,34 @@ describe('RendererPush', () => {
       ['c', [3]],
     ]);
   });
+
+  it("puts a host's gap where its missing events were: after what came before, before what came after", () => {
+    const { push } = rig();
+    const on = renderer();
+    push.add(on.sink);
+    push.appendRemote('b', makeEvent({ kind: Kind.SEAM_UP, endpoint: 1, seq: 7 }));
+    push.appendRemote('c', makeEvent({ kind: Kind.SEAM_UP, endpoint: 1, seq: 3 }));
+    push.appendRemoteGap('b', 12);
+    push.appendRemote('b', makeEvent({ kind: Kind.SEAM_UP, endpoint: 1, seq: 20 }));
+    push.tick();
+    push.appendRemoteGap('c', 1);
+    push.tick();
+    const rows = on.got.fleetEvents.map((batch) =>
+      batch.map((b) => [
+        b.host,
+        b.missed ?? 0,
+        unpackEventRecords(new Uint8Array(Buffer.from(b.records, 'base64'))).map((e) => e.seq),
+      ]),
+    );
+    expect(rows).toEqual([
+      [
+        ['b', 0, [7]],
+        ['b', 12, []],
+        ['b', 0, [20]],
+        ['c', 0, [3]],
+      ],
+      // A gap alone in its tick is pushed too.
+      [['c', 1, []]],
+    ]);
+  });
 });

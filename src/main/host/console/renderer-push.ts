@@ -73,8 +73,20 @@ export class RendererPush {
     w.append(ev);
   }
 
+  /**
+   * A host's feed skipped `missed` events: what is batched of it so far goes first, then the
+   * gap, so the renderer's row sits where the missing events would have been.
+   */
+  appendRemoteGap(host: string, missed: number): void {
+    const w = this.remote.get(host);
+    if (w && w.count > 0) this.remoteDone.push({ host, records: Buffer.from(w.take()).toString('base64') });
+    this.remoteDone.push({ host, records: '', missed });
+  }
+
   /** Other hosts' events of this tick, per host. */
   private readonly remote = new Map<string, EventRecordWriter>();
+  /** Entries of this tick already in order (a host's events up to a gap, and the gap). */
+  private remoteDone: PushMap['fleetEvents'] = [];
 
   /** Snapshot first, then events: a revocation in this tick can name a preemptor the snapshot just listed. */
   tick(): void {
@@ -84,9 +96,13 @@ export class RendererPush {
 
   /** Pushes the events batched so far to every renderer whose stream is on. */
   flushEvents(): void {
-    const remote = [...this.remote]
-      .filter(([, w]) => w.count > 0)
-      .map(([host, w]) => ({ host, records: Buffer.from(w.take()).toString('base64') }));
+    const remote = [
+      ...this.remoteDone,
+      ...[...this.remote]
+        .filter(([, w]) => w.count > 0)
+        .map(([host, w]) => ({ host, records: Buffer.from(w.take()).toString('base64') })),
+    ];
+    this.remoteDone = [];
     if (remote.length)
       for (const s of this.sinks) if (s.eventsEnabled) this.safePush(s, 'fleetEvents', remote);
     if (this.writer.count === 0) return;

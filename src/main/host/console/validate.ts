@@ -74,6 +74,9 @@ const FLEET_LOCAL = {
   'fleet.acquire': 'lease.acquire',
   'fleet.release': 'lease.release',
   'fleet.query': 'input.query',
+  'fleet.layouts': 'input.layouts',
+  'fleet.type': 'input.type',
+  'fleet.typeCancel': 'input.typeCancel',
 } as const;
 
 /** Whether `c` names an invoke channel. */
@@ -273,7 +276,10 @@ export function validateRequest<C extends InvokeChannel>(channel: C, request: un
     case 'fleet.vmOp':
     case 'fleet.acquire':
     case 'fleet.release':
-    case 'fleet.query': {
+    case 'fleet.query':
+    case 'fleet.layouts':
+    case 'fleet.type':
+    case 'fleet.typeCancel': {
       // The same fields as the local command, plus the owning host's fleet name.
       const { host, ...rest } = o;
       const local = FLEET_LOCAL[channel as keyof typeof FLEET_LOCAL];

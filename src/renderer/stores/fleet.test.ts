@@ -1,0 +1,43 @@
+// The fleet store's pure parts: a remote held-keys answer as the held list shows it, remote
+// cursor reports folded per VM (hosts kept apart), and the gap row's text.
+import { describe, expect, it } from 'vitest';
+import { InputKind } from '../../shared/model';
+import { heldFromReply, reduceRemoteCursors, refKey, remoteGapNote } from './fleet';
+
+describe('fleet store', () => {
+  it("reads an owning host's INPUT_HELD reply as keys and buttons", () => {
+    const h = heldFromReply(1, {
+      kind: 'INPUT_HELD',
+      ok: true,
+      err: '',
+      fields: { held: ['KEY:42', 'BTN:272'], truncated: true },
+    });
+    expect(h).toEqual({
+      endpoint: 1,
+      truncated: true,
+      entries: [
+        { kind: InputKind.KEY, code: 42 },
+        { kind: InputKind.BTN, code: 272 },
+      ],
+    });
+    expect(heldFromReply(2, { kind: 'INPUT_HELD', ok: true, err: '', fields: {} }).entries).toEqual([]);
+  });
+
+  it('keeps the newest cursor per VM and host, and the same map when nothing came', () => {
+    const at = (endpoint: number, x: number) => ({ endpoint, x, y: 0, visible: true, seq: x });
+    const prev = { [refKey({ host: 'b', id: 1 })]: at(1, 5) };
+    expect(reduceRemoteCursors(prev, [])).toBe(prev);
+    const next = reduceRemoteCursors(prev, [
+      { host: 'b', cursor: at(1, 6) },
+      { host: 'c', cursor: at(1, 100) },
+      { host: 'b', cursor: at(1, 7) },
+    ]);
+    expect(next).toEqual({ 'b/1': at(1, 7), 'c/1': at(1, 100) });
+    expect(prev['b/1']!.x).toBe(5);
+  });
+
+  it('names the host and the count in the gap row', () => {
+    expect(remoteGapNote('b', 12)).toBe('Gap: 12 events of host b missed (the fleet feed skipped them)');
+    expect(remoteGapNote('lab-2', 1)).toMatch(/^Gap: 1 event of host lab-2 missed/);
+  });
+});

@@ -1,0 +1,65 @@
+/*
+ * The input bar of another host's VM, with the local bar's own pieces: grab/release of that
+ * host's INPUT lease, the send-key menu, paste as keystrokes and the held-keys list. Each
+ * goes to the owning host's core in this console's session there, which alone decides.
+ */
+import { remotePaste } from '../input/paste';
+import {
+  type RemoteRef,
+  refKey,
+  remoteChord,
+  remoteGrab,
+  remoteQueryHeld,
+  remoteReleaseAllHeld,
+  remoteUngrab,
+  sameRef,
+  useFleet,
+} from '../stores/fleet';
+import { HeldKeys } from './held-keys';
+import { PasteDialog } from './paste-dialog';
+import { SendKeyMenu } from './send-key-menu';
+
+/** `input`: the VM's INPUT lease as its host reports it (undefined: free). */
+export function RemoteInputBar({
+  target,
+  vmName,
+  reachable,
+  input,
+}: {
+  target: RemoteRef;
+  vmName: string;
+  reachable: boolean;
+  input: { mine: boolean; controlName: string; principal: number } | undefined;
+}) {
+  const grabbed = useFleet((s) => sameRef(s.grabbed, target));
+  const held = useFleet((s) => s.held[refKey(target)]);
+  const mine = input?.mine === true && reachable;
+  // Dialogs and the confirmation name the VM with its host: "demo on b".
+  const fullName = `${vmName} on ${target.host}`;
+  return (
+    <div className="input-bar" role="toolbar" aria-label="Input">
+      {grabbed || input?.mine ? (
+        <button onClick={() => void remoteUngrab(target)}>Release</button>
+      ) : (
+        <button disabled={!reachable} onClick={() => void remoteGrab(target)}>
+          Grab input
+        </button>
+      )}
+      <span className="lease-owner" aria-label="Input lease owner">
+        {input
+          ? input.mine
+            ? 'INPUT lease: you'
+            : `INPUT lease held by ${input.controlName} (principal ${input.principal})`
+          : 'INPUT lease free'}
+      </span>
+      <SendKeyMenu send={(codes) => void remoteChord(target, codes)} vmName={fullName} enabled={mine} />
+      <PasteDialog target={remotePaste(target.host, target.id)} vmName={fullName} enabled={mine} />
+      <HeldKeys
+        held={held}
+        mine={mine}
+        onQuery={() => void remoteQueryHeld(target)}
+        onReleaseAll={() => void remoteReleaseAllHeld(target)}
+      />
+    </div>
+  );
+}
