@@ -104,9 +104,8 @@ describe('fleet view', () => {
     expect(view.event('b', seam(12, false)).changed).toBe(true);
     expect(vm()!.lifecycle).toBe('RUNNING');
     expect(vm()!.seams).toEqual([{ seam: 'INPUT', up: false, reason: 'NORMAL' }]);
-    // A revocation of someone else's lease is not ours to apply; the holder's is.
-    expect(view.event('b', lease(13, Kind.LEASE_REVOKED, 9)).changed).toBe(false);
-    expect(view.event('b', lease(14, Kind.LEASE_REVOKED, 7)).changed).toBe(true);
+    // The core revokes only a lease's holder; the feed's events carry no origin (0).
+    expect(view.event('b', lease(14, Kind.LEASE_REVOKED, 0)).changed).toBe(true);
     expect(vm()!.leases).toEqual([]);
     // A holder the view cannot name makes it ask the host.
     expect(view.event('b', lease(15, Kind.LEASE_GRANTED, 12))).toEqual({ changed: true, ask: true });
@@ -173,5 +172,20 @@ describe('fleet view', () => {
       'en-us',
       'en-us',
     ]);
+  });
+
+  it('frees a lease on its release or revocation as the feed carries them (no origin on the wire)', () => {
+    const { view, vm } = setup();
+    view.presence('b', up());
+    const holder = { endpoint: 3, cls: 'INPUT', controlId: 7, controlName: 'console-a', principal: 1 };
+    expect(view.state('b', stateOf(10, [], [holder]))).toBe(true);
+    expect(vm()!.leases).toEqual([{ cls: 'INPUT', controlName: 'console-a', principal: 1, mine: true }]);
+    // Decoded feed events have origin 0 (event-codec): the release still frees the lease.
+    expect(view.event('b', lease(11, Kind.LEASE_RELEASED, 0)).changed).toBe(true);
+    expect(vm()!.leases).toEqual([]);
+    expect(view.event('b', lease(12, Kind.LEASE_RELEASED, 0)).changed).toBe(false);
+    expect(view.state('b', stateOf(13, [], [holder]))).toBe(true);
+    expect(view.event('b', lease(14, Kind.LEASE_REVOKED, 0)).changed).toBe(true);
+    expect(vm()!.leases).toEqual([]);
   });
 });

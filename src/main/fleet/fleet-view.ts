@@ -173,8 +173,10 @@ export class FleetView {
         return { changed: true, ask: !known };
       }
       if (ev.kind === Kind.LEASE_RELEASED || ev.kind === Kind.LEASE_REVOKED) {
-        if (h.leases.get(key)?.controlId !== ev.origin) return { changed: false, ask: false };
-        h.leases.delete(key);
+        // The wire body carries no origin (it is 0 here), so the holder cannot be compared:
+        // the core emits these only for the lease's holder, after which the lease is free
+        // until the next LEASE_GRANTED (a preemption's grant comes after its revocation).
+        if (!h.leases.delete(key)) return { changed: false, ask: false };
         return { changed: true, ask: false };
       }
       return { changed: false, ask: false };
