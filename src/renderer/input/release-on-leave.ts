@@ -2,9 +2,11 @@
  * The page lets go of every key it pressed on the grabbed VM when the keyboard leaves it:
  * window blur (another window or app), the tab hidden, focus moving off the grabbed screen.
  * The key-ups would otherwise go elsewhere and the guest would keep Shift or Ctrl held.
+ * A remote VM's screen too: its keys are released on its own host.
  */
 import { getApi } from '../api';
 import { useInput } from '../stores/input';
+import { releaseRemotePressed } from '../stores/fleet';
 import { notify } from '../stores/notices';
 
 /** The releases sent and not yet answered. */
@@ -43,12 +45,17 @@ function leavesScreen(e: FocusEvent): boolean {
 /** Installs the listeners on `win`; returns the disposer. */
 export function installReleaseOnLeave(win: Window = window): () => void {
   const doc = win.document;
-  const onBlur = (): void => void releasePressed();
+  // A local and a remote VM's screen alike (only one of them is grabbed at a time).
+  const release = (): void => {
+    void releasePressed();
+    void releaseRemotePressed();
+  };
+  const onBlur = (): void => release();
   const onVisibility = (): void => {
-    if (doc.visibilityState === 'hidden') void releasePressed();
+    if (doc.visibilityState === 'hidden') release();
   };
   const onFocusOut = (e: FocusEvent): void => {
-    if (leavesScreen(e)) void releasePressed();
+    if (leavesScreen(e)) release();
   };
   win.addEventListener('blur', onBlur);
   doc.addEventListener('visibilitychange', onVisibility);

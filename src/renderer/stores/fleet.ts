@@ -217,6 +217,29 @@ export async function remoteUngrab(ref: RemoteRef): Promise<void> {
   await remoteRelease(ref, 'INPUT');
 }
 
+/**
+ * Lets go of what the console pressed on the grabbed remote VM, newest first, each
+ * answered by its host (the keyboard left the screen: the key-ups would go elsewhere).
+ */
+export async function releaseRemotePressed(): Promise<number> {
+  const { grabbed, pressed } = useFleet.getState();
+  if (!grabbed || pressed.length === 0) return 0;
+  useFleet.setState({ pressed: [] });
+  await Promise.all(
+    [...pressed]
+      .reverse()
+      .map((code) =>
+        remoteInput(grabbed, {
+          endpoint: grabbed.id,
+          type: code >= 0x100 ? 'button' : 'key',
+          code,
+          down: false,
+        }),
+      ),
+  );
+  return pressed.length;
+}
+
 /** A VM op on a remote VM; destructive ones hold that host's POWER lease around it. */
 export async function remoteOp(ref: RemoteRef, op: VmOpName): Promise<void> {
   const destructive = op === 'reset' || op === 'powerdown' || op === 'quit';
