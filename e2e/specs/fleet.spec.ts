@@ -94,6 +94,55 @@ test.describe('fleet console', () => {
     await waitForSerial(b.serialPath, ' 1 272 0', 15_000);
     expect(vmsig(b, ['held', '--vm', '1']).trim()).toBe('VM 1: nothing held');
 
+    // B's guest cursor (a sensor report on B's own socket) drawn over B's screen in A's page.
+    vmsig(b, ['cursor', '200', '150', '--vm', '1']);
+    await expect(screen.getByRole('img', { name: /^Guest cursor at/ })).toHaveAttribute('data-x', '200');
+
+    // Paste in A's page: typed by A's console, each key a command B's core decides and acks;
+    // B's shell runs it, so the same characters (quotes, $, parentheses) arrive on B.
+    const bar = page.getByRole('toolbar', { name: 'Input' });
+    await bar.getByRole('button', { name: 'Paste…' }).click();
+    const paste = page.getByRole('dialog', { name: 'Paste as keystrokes' });
+    await expect(paste).toContainText("Type text on demo on b's keyboard");
+    await expect(paste.getByLabel('Layout')).toHaveValue('en-us');
+    const pasted = `PASTED${Date.now() % 100000}`;
+    await paste
+      .getByLabel('Text to type')
+      .fill(`echo 1 >/proc/sys/kernel/sysrq; echo ${pasted} "$((6*7))" >/dev/ttyS0\n`);
+    await expect(paste.getByRole('status')).toContainText('all typable on en-us');
+    await paste.getByRole('button', { name: 'Type it' }).click();
+    await waitForSerial(b.serialPath, `${pasted} 42`, 30_000);
+    await expect(paste).toBeHidden({ timeout: 20_000 });
+    expect(vmsig(b, ['held', '--vm', '1']).trim()).toBe('VM 1: nothing held');
+
+    // The send-key menu on B's VM: Ctrl+Alt+Del asks first, naming the VM and its host, and
+    // Cancel sends nothing; Alt+SysRq+h makes B's kernel print its SysRq help.
+    const serialB = (): string => fs.readFileSync(b.serialPath, 'utf8');
+    const mark = serialB().length;
+    await con.ui.sendKey('Ctrl+Alt+Del');
+    const cad = page.getByRole('dialog', { name: 'Send Ctrl+Alt+Del' });
+    await expect(cad).toContainText('Send Ctrl+Alt+Del to demo on b?');
+    await cad.getByRole('button', { name: 'Cancel' }).click();
+    await con.ui.sendKey('Alt+SysRq+key…');
+    const sysrq = page.getByRole('dialog', { name: 'Send Alt+SysRq' });
+    await sysrq.getByRole('combobox').selectOption('h');
+    await sysrq.getByRole('button', { name: 'Send to demo on b' }).click();
+    await expect.poll(() => serialB().slice(mark), { timeout: 20_000 }).toMatch(/sysrq: HELP : /);
+    expect(serialB().slice(mark)).not.toMatch(/reboot: Restarting/);
+
+    // The held list shows what B holds: a key another control of B pressed and left down.
+    await bar.getByRole('button', { name: 'Release', exact: true }).click();
+    await expect(con.ui.leaseOwner()).toHaveText('INPUT lease free');
+    vmsig(b, ['input', 'key', '42', '--down', '--vm', '1']);
+    const heldList = page.getByLabel('Held keys');
+    await heldList.getByRole('button', { name: 'Held keys' }).click();
+    await expect(heldList).toContainText('ShiftLeft');
+    // Grabbing lets it go on B (as locally), and the list says so.
+    await con.ui.grabButton().click();
+    await expect(con.ui.leaseOwner()).toHaveText('INPUT lease: you');
+    await expect(heldList).toContainText('none');
+    expect(vmsig(b, ['held', '--vm', '1']).trim()).toBe('VM 1: nothing held');
+
     // nats-server stopped: A's page says the bus is gone and B unreachable; when it returns,
     // the view recovers (B's state asked again) with no reload.
     const bus = page.getByRole('status', { name: 'Fleet connection' });
