@@ -147,13 +147,32 @@ test.describe('fleet console', () => {
     // the view recovers (B's state asked again) with no reload.
     const bus = page.getByRole('status', { name: 'Fleet connection' });
     const statusB = groupB.getByRole('status', { name: 'Host b status' });
+    // Events B's core has meanwhile never reach A: A's timeline shows them as one gap row
+    // naming B and the count, once B's next event shows its feed count jumped.
+    await expect(page.locator('[data-gap]')).toHaveCount(0);
     await fleet.nats.stop();
     await expect(bus).toBeVisible();
     await expect(statusB).toHaveText('host unreachable');
+    await waitFor('B to notice the bus is gone', 5000, () => b.log().includes('fleet: lost'));
+    for (const x of ['310', '320', '330']) vmsig(b, ['cursor', x, '150', '--vm', '1']);
     await fleet.nats.restart();
     await expect(bus).toBeHidden({ timeout: 15_000 });
     await expect(statusB).toHaveText('reachable', { timeout: 15_000 });
     await expect(row.getByLabel('Lifecycle state')).toHaveText('RUNNING');
+    let gapText = '';
+    await expect
+      .poll(async () => {
+        // B's next event carries its feed count, which reveals the jump.
+        vmsig(b, ['cursor', '400', '150', '--vm', '1']);
+        gapText = (await page.locator('[data-gap]').allTextContents()).join(' | ');
+        return gapText;
+      })
+      .toMatch(/Gap: \d+ events of host b missed/);
+    expect(
+      Number(/Gap: (\d+)/.exec(gapText)?.[1]),
+      'at least the three cursor reports',
+    ).toBeGreaterThanOrEqual(3);
+    console.log(`[fleet] gap row after the bus returned: ${gapText}`);
 
     // Kill host B outright: A's page marks it unreachable, its VM down, within 2 s.
     const qemu = b.qemuPid();
