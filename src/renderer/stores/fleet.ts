@@ -226,16 +226,14 @@ export async function releaseRemotePressed(): Promise<number> {
   if (!grabbed || pressed.length === 0) return 0;
   useFleet.setState({ pressed: [] });
   await Promise.all(
-    [...pressed]
-      .reverse()
-      .map((code) =>
-        remoteInput(grabbed, {
-          endpoint: grabbed.id,
-          type: code >= 0x100 ? 'button' : 'key',
-          code,
-          down: false,
-        }),
-      ),
+    [...pressed].reverse().map((code) =>
+      remoteInput(grabbed, {
+        endpoint: grabbed.id,
+        type: code >= 0x100 ? 'button' : 'key',
+        code,
+        down: false,
+      }),
+    ),
   );
   return pressed.length;
 }
