@@ -143,6 +143,13 @@ test.describe('fleet console', () => {
     await expect(heldList).toContainText('none');
     expect(vmsig(b, ['held', '--vm', '1']).trim()).toBe('VM 1: nothing held');
 
+    // B's robot control (lease priority 20 > the console's 10) takes the INPUT lease: B
+    // revokes A's grab, and A's page says by whom and is no longer grabbed, as locally.
+    vmsig(b, ['lease', 'acquire', 'INPUT', '--vm', '1']);
+    await expect(bar.getByRole('alert')).toHaveText('INPUT lease on demo on b preempted by principal 7 on b');
+    await expect(con.ui.grabButton()).toBeVisible();
+    await expect(screen).not.toHaveClass(/grabbed/);
+
     // nats-server stopped: A's page says the bus is gone and B unreachable; when it returns,
     // the view recovers (B's state asked again) with no reload.
     const bus = page.getByRole('status', { name: 'Fleet connection' });

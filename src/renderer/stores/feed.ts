@@ -27,7 +27,14 @@ import { connectionLost, holdBatch, subscribeLive } from './live-session';
 import { notify, useNotices } from './notices';
 import { scheduleTimelineFrame, timelineData } from './timeline';
 import { reduceSnapshot, useVms, withClock } from './vms';
-import { reduceFleet, reduceRemoteCursors, remoteGapNote, useFleet } from './fleet';
+import {
+  reduceFleet,
+  reduceRemoteCursors,
+  reduceRemoteRevoked,
+  refKey,
+  remoteGapNote,
+  useFleet,
+} from './fleet';
 import { RowKind } from '../timeline/event-ring';
 
 const lastSlice = new Map<string, string>();
@@ -78,6 +85,17 @@ function noteActivity(body: Uint8Array, origin: number, now: number): void {
     timelineData.activity.lease(kind, endpoint, decodeLeaseReq(inln).cls, origin, now);
 }
 
+/** Another host revoked a lease: a grab of ours there ends, with the preemption said. */
+function onRemoteRevoked(host: string, body: Uint8Array): void {
+  const { cls, reason: by } = decodeLeaseReq(eventInline(body));
+  if (cls !== LeaseClass.INPUT) return;
+  const id = eventU32(body, 'endpoint');
+  const next = reduceRemoteRevoked(useFleet.getState(), host, id, by);
+  if (!next) return;
+  useFleet.setState(next);
+  notify('warn', next.preempted?.[refKey({ host, id })] ?? 'INPUT lease preempted');
+}
+
 /** A CURSOR_STATE body as the overlay's view. */
 function cursorOf(body: Uint8Array): CursorView {
   const c = decodeCursor(eventInline(body));
@@ -122,7 +140,9 @@ export function startFeed(): () => void {
       const bytes = Uint8Array.from(atob(records), (c) => c.charCodeAt(0));
       forEachEventRecord(bytes, (body, origin) => {
         timelineData.ring.push(body, origin, RowKind.EVENT, host);
-        if (eventU32(body, 'kind') === Kind.CURSOR_STATE) cursors.push({ host, cursor: cursorOf(body) });
+        const kind = eventU32(body, 'kind');
+        if (kind === Kind.CURSOR_STATE) cursors.push({ host, cursor: cursorOf(body) });
+        else if (kind === Kind.LEASE_REVOKED) onRemoteRevoked(host, body);
       });
     }
     // The newest report per VM, once per batch: a burst of moves is one store update.

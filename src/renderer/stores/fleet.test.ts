@@ -2,7 +2,14 @@
 // cursor reports folded per VM (hosts kept apart), and the gap row's text.
 import { describe, expect, it } from 'vitest';
 import { InputKind } from '../../shared/model';
-import { heldFromReply, reduceRemoteCursors, refKey, remoteGapNote } from './fleet';
+import {
+  heldFromReply,
+  reduceRemoteCursors,
+  reduceRemoteRevoked,
+  refKey,
+  remoteGapNote,
+  useFleet,
+} from './fleet';
 
 describe('fleet store', () => {
   it("reads an owning host's INPUT_HELD reply as keys and buttons", () => {
@@ -39,5 +46,19 @@ describe('fleet store', () => {
   it('names the host and the count in the gap row', () => {
     expect(remoteGapNote('b', 12)).toBe('Gap: 12 events of host b missed (the fleet feed skipped them)');
     expect(remoteGapNote('lab-2', 1)).toMatch(/^Gap: 1 event of host lab-2 missed/);
+  });
+
+  it("ends the grab of a VM whose host revoked our INPUT lease, saying by whom; other VMs' revocations change nothing", () => {
+    const s = { ...useFleet.getState(), grabbed: { host: 'b', id: 1 }, pressed: [42] };
+    expect(reduceRemoteRevoked(s, 'c', 1, 7)).toBeNull();
+    expect(reduceRemoteRevoked(s, 'b', 2, 7)).toBeNull();
+    expect(reduceRemoteRevoked(s, 'b', 1, 7)).toEqual({
+      grabbed: null,
+      pressed: [],
+      preempted: { 'b/1': 'INPUT lease on VM 1 on b preempted by principal 7 on b' },
+    });
+    expect(reduceRemoteRevoked(s, 'b', 1, 0)!.preempted!['b/1']).toMatch(
+      /preempted by host b \(holder gone\)$/,
+    );
   });
 });

@@ -41,6 +41,8 @@ export interface FleetState {
   cursors: Record<string, CursorView>;
   /** What each remote VM's input seam held when last asked (`refKey`). */
   held: Record<string, HeldView>;
+  /** "INPUT lease on … preempted by …" per remote VM (`refKey`) whose grab its host revoked. */
+  preempted: Record<string, string>;
 }
 
 /** The fleet store. */
@@ -51,6 +53,7 @@ export const useFleet = create<FleetState>()(() => ({
   pressed: [],
   cursors: {},
   held: {},
+  preempted: {},
 }));
 
 /** The key of a remote VM in per-VM maps. */
@@ -139,7 +142,10 @@ export function remoteInput(ref: RemoteRef, input: InputRequest): Promise<void> 
 /** Grab: the INPUT lease on the owning host, then what a preempted owner left held is let go. */
 export async function remoteGrab(ref: RemoteRef): Promise<void> {
   if (!(await remoteAcquire(ref, 'INPUT'))) return;
-  useFleet.setState({ grabbed: ref, pressed: [] });
+  useFleet.setState((s) => {
+    const { [refKey(ref)]: _gone, ...preempted } = s.preempted;
+    return { grabbed: ref, pressed: [], preempted };
+  });
   await remoteReleaseAllHeld(ref);
 }
 
@@ -187,6 +193,27 @@ export async function remoteChord(ref: RemoteRef, codes: readonly number[]): Pro
   for (const code of codes) await remoteInput(ref, { endpoint: ref.id, type: 'key', code, down: true });
   for (const code of [...codes].reverse())
     await remoteInput(ref, { endpoint: ref.id, type: 'key', code, down: false });
+}
+
+/**
+ * `host` revoked the INPUT lease of its VM `endpoint` (LEASE_REVOKED on its feed; `by` is
+ * the preemptor's principal, 0 when the host took it). When that VM is the one this console
+ * grabbed, the grab ends and the view says why, as for a local VM (pure; null otherwise).
+ */
+export function reduceRemoteRevoked(
+  s: FleetState,
+  host: string,
+  endpoint: number,
+  by: number,
+): Partial<FleetState> | null {
+  const ref = { host, id: endpoint };
+  if (!sameRef(s.grabbed, ref)) return null;
+  const who = by === 0 ? `host ${host} (holder gone)` : `principal ${by} on ${host}`;
+  return {
+    grabbed: null,
+    pressed: [],
+    preempted: { ...s.preempted, [refKey(ref)]: `INPUT lease on ${label(ref)} preempted by ${who}` },
+  };
 }
 
 /** The gap row's text for `missed` events of `host` this console never got (pure). */

@@ -1,6 +1,7 @@
 /*
  * The input bar of another host's VM, with the local bar's own pieces: grab/release of that
- * host's INPUT lease, the send-key menu, paste as keystrokes and the held-keys list. Each
+ * host's INPUT lease (and who preempted it), the send-key menu, paste as keystrokes and the
+ * held-keys list. Each
  * goes to the owning host's core in this console's session there, which alone decides.
  */
 import { remotePaste } from '../input/paste';
@@ -33,6 +34,7 @@ export function RemoteInputBar({
 }) {
   const grabbed = useFleet((s) => sameRef(s.grabbed, target));
   const held = useFleet((s) => s.held[refKey(target)]);
+  const preempted = useFleet((s) => s.preempted[refKey(target)]);
   const mine = input?.mine === true && reachable;
   // Dialogs and the confirmation name the VM with its host: "demo on b".
   const fullName = `${vmName} on ${target.host}`;
@@ -52,6 +54,11 @@ export function RemoteInputBar({
             : `INPUT lease held by ${input.controlName} (principal ${input.principal})`
           : 'INPUT lease free'}
       </span>
+      {preempted && (
+        <span className="preempted" role="alert">
+          {preempted}
+        </span>
+      )}
       <SendKeyMenu send={(codes) => void remoteChord(target, codes)} vmName={fullName} enabled={mine} />
       <PasteDialog target={remotePaste(target.host, target.id)} vmName={fullName} enabled={mine} />
       <HeldKeys
