@@ -130,6 +130,34 @@ test.describe('fleet console', () => {
     await expect.poll(() => serialB().slice(mark), { timeout: 20_000 }).toMatch(/sysrq: HELP : /);
     expect(serialB().slice(mark)).not.toMatch(/reboot: Restarting/);
 
+    // Sticky Ctrl from the bar: B holds Ctrl, the next key is a Ctrl chord in B's shell
+    // (Ctrl+H erases the stray X), then B lets Ctrl go.
+    const sticky = `STICKY${Date.now() % 100000}`;
+    await screen.focus();
+    await typeLikeAPerson(page, `echo ${sticky} >/dev/ttyS0X`);
+    await bar.getByRole('button', { name: 'Ctrl', exact: true }).click();
+    await expect.poll(() => vmsig(b, ['held', '--vm', '1']).trim()).toBe('VM 1: KEY:29');
+    await screen.focus();
+    await page.keyboard.press('h');
+    await expect(bar.getByRole('button', { name: 'Ctrl', exact: true })).toHaveAttribute(
+      'aria-pressed',
+      'false',
+    );
+    await page.keyboard.press('Enter');
+    await waitForSerial(b.serialPath, sticky, 30_000);
+    await expect.poll(() => vmsig(b, ['held', '--vm', '1']).trim()).toBe('VM 1: nothing held');
+    // Fullscreen takes B's screen in A's page, with the keyboard captured.
+    await bar.getByRole('button', { name: 'Fullscreen' }).click();
+    await expect
+      .poll(() =>
+        page.evaluate<string | null>("document.fullscreenElement?.getAttribute('aria-label') ?? null"),
+      )
+      .toBe('Screen of demo on b');
+    await expect(page.getByRole('status', { name: 'Keyboard capture' })).toHaveText(
+      'Keyboard captured (Esc held exits)',
+    );
+    await page.evaluate('document.exitFullscreen()');
+
     // The held list shows what B holds: a key another control of B pressed and left down.
     await bar.getByRole('button', { name: 'Release', exact: true }).click();
     await expect(con.ui.leaseOwner()).toHaveText('INPUT lease free');

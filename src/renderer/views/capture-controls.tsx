@@ -5,7 +5,14 @@
  * In Electron the grab alone also turns the window's menu shortcuts off (input/desktop-capture).
  */
 import { useEffect, useState } from 'react';
-import { STICKY, type StickyName, installStickyRelease, toggleSticky, useSticky } from '../input/sticky';
+import {
+  STICKY,
+  type SendInput,
+  type StickyName,
+  installStickyRelease,
+  toggleSticky,
+  useSticky,
+} from '../input/sticky';
 import { RELEASE_COMBOS, setReleaseCombo, useReleaseCombo } from '../input/release-combo';
 import { installDesktopCapture } from '../input/desktop-capture';
 
@@ -20,10 +27,14 @@ export function CaptureControls({
   endpoint,
   vmName,
   enabled,
+  send,
 }: {
   endpoint: number;
+  /** As the screen's label names it ("Screen of …"): "demo", or "demo on b" for another host's. */
   vmName: string;
   enabled: boolean;
+  /** Where the sticky modifiers go: this host's core, or the owning host's. */
+  send: SendInput;
 }) {
   const on = useSticky((s) => s.on);
   const combo = useReleaseCombo((s) => s.combo);
@@ -76,7 +87,7 @@ export function CaptureControls({
           aria-pressed={on.includes(name)}
           disabled={!enabled}
           title={`Hold ${name} for the next key`}
-          onClick={() => toggleSticky(endpoint, name)}
+          onClick={() => toggleSticky(send, endpoint, name)}
         >
           {name}
         </button>

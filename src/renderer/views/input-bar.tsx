@@ -3,7 +3,7 @@
  * when it is someone else, the "preempted by …" notice, the send-key menu and the held
  * keys list (CMD_QUERY_INPUT) with "release all". The send-key menu is its own component.
  */
-import { grab, queryHeld, releaseAllHeld, sendChord, ungrab } from '../stores/actions';
+import { grab, queryHeld, releaseAllHeld, sendChord, sendInput, ungrab } from '../stores/actions';
 import { useInput } from '../stores/input';
 import { leaseHolder, useLeases } from '../stores/leases';
 import { useNotices } from '../stores/notices';
@@ -44,7 +44,7 @@ export function InputBar({ endpoint }: { endpoint: number }) {
       )}
       <SendKeyMenu send={(codes) => sendChord(endpoint, codes)} vmName={vmName} enabled={mine} />
       <PasteDialog target={localPaste(endpoint)} vmName={vmName} enabled={mine} />
-      <CaptureControls endpoint={endpoint} vmName={vmName} enabled={grabbed} />
+      <CaptureControls endpoint={endpoint} vmName={vmName} enabled={grabbed} send={sendInput} />
       <MacroMenu endpoint={endpoint} vmName={vmName} grabbed={grabbed} mine={mine} />
       <HeldKeys
         held={held}

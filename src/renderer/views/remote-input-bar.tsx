@@ -1,7 +1,7 @@
 /*
  * The input bar of another host's VM, with the local bar's own pieces: grab/release of that
  * host's INPUT lease (and who preempted it), the send-key menu, paste as keystrokes and the
- * held-keys list. Each
+ * held-keys list, fullscreen with keyboard capture and the sticky modifiers. Each
  * goes to the owning host's core in this console's session there, which alone decides.
  */
 import { remotePaste } from '../input/paste';
@@ -10,12 +10,14 @@ import {
   refKey,
   remoteChord,
   remoteGrab,
+  remoteInput,
   remoteQueryHeld,
   remoteReleaseAllHeld,
   remoteUngrab,
   sameRef,
   useFleet,
 } from '../stores/fleet';
+import { CaptureControls } from './capture-controls';
 import { HeldKeys } from './held-keys';
 import { PasteDialog } from './paste-dialog';
 import { SendKeyMenu } from './send-key-menu';
@@ -61,6 +63,12 @@ export function RemoteInputBar({
       )}
       <SendKeyMenu send={(codes) => void remoteChord(target, codes)} vmName={fullName} enabled={mine} />
       <PasteDialog target={remotePaste(target.host, target.id)} vmName={fullName} enabled={mine} />
+      <CaptureControls
+        endpoint={target.id}
+        vmName={fullName}
+        enabled={grabbed}
+        send={(input) => void remoteInput(target, input)}
+      />
       <HeldKeys
         held={held}
         mine={mine}
