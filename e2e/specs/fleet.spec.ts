@@ -105,6 +105,9 @@ test.describe('fleet console', () => {
     const paste = page.getByRole('dialog', { name: 'Paste as keystrokes' });
     await expect(paste).toContainText("Type text on demo on b's keyboard");
     await expect(paste.getByLabel('Layout')).toHaveValue('en-us');
+    await paste.getByLabel('Text to type').fill('déjà vu');
+    await expect(paste.getByRole('status')).toContainText('The en-us layout cannot type: "é" "à"');
+    await expect(paste.getByRole('button', { name: 'Type it' })).toBeDisabled();
     const pasted = `PASTED${Date.now() % 100000}`;
     await paste
       .getByLabel('Text to type')
@@ -114,6 +117,17 @@ test.describe('fleet console', () => {
     await waitForSerial(b.serialPath, `${pasted} 42`, 30_000);
     await expect(paste).toBeHidden({ timeout: 20_000 });
     expect(vmsig(b, ['held', '--vm', '1']).trim()).toBe('VM 1: nothing held');
+    // A long paste cancelled midway: B's core saw every key it pressed released.
+    await bar.getByRole('button', { name: 'Paste…' }).click();
+    await paste.getByLabel('Text to type').fill(`: ${'ABCDEFGH'.repeat(60)}`);
+    await paste.getByRole('button', { name: 'Type it' }).click();
+    await paste.getByRole('button', { name: 'Cancel paste' }).click();
+    await expect(paste).toBeHidden({ timeout: 20_000 });
+    await expect(page.getByText(/Paste cancelled after \d+ of 482 characters/)).toBeVisible();
+    expect(vmsig(b, ['held', '--vm', '1']).trim()).toBe('VM 1: nothing held');
+    // End the cut line (":" makes it a no-op) before the next command.
+    await screen.focus();
+    await page.keyboard.press('Enter');
 
     // The send-key menu on B's VM: Ctrl+Alt+Del asks first, naming the VM and its host, and
     // Cancel sends nothing; Alt+SysRq+h makes B's kernel print its SysRq help.
