@@ -14,6 +14,7 @@ import { PasteDialog } from './paste-dialog';
 import { CaptureControls } from './capture-controls';
 import { MacroMenu } from './macro-menu';
 import { HeldKeys } from './held-keys';
+import { GrabControls } from './grab-controls';
 
 /** Grab/release, send keys, held keys. */
 export function InputBar({ endpoint }: { endpoint: number }) {
@@ -25,23 +26,14 @@ export function InputBar({ endpoint }: { endpoint: number }) {
   const mine = holder?.mine === true;
   return (
     <div className="input-bar" role="toolbar" aria-label="Input">
-      {grabbed || mine ? (
-        <button onClick={() => void ungrab(endpoint)}>Release</button>
-      ) : (
-        <button onClick={() => void grab(endpoint)}>Grab input</button>
-      )}
-      <span className="lease-owner" aria-label="Input lease owner">
-        {holder
-          ? mine
-            ? 'INPUT lease: you'
-            : `INPUT lease held by ${holder.controlName} (principal ${holder.principal})`
-          : 'INPUT lease free'}
-      </span>
-      {preempted && (
-        <span className="preempted" role="alert">
-          {preempted}
-        </span>
-      )}
+      <GrabControls
+        grabbed={grabbed}
+        holder={holder}
+        preempted={preempted}
+        canGrab
+        onGrab={() => void grab(endpoint)}
+        onRelease={() => void ungrab(endpoint)}
+      />
       <SendKeyMenu send={(codes) => sendChord(endpoint, codes)} vmName={vmName} enabled={mine} />
       <PasteDialog target={localPaste(endpoint)} vmName={vmName} enabled={mine} />
       <CaptureControls endpoint={endpoint} vmName={vmName} enabled={grabbed} send={sendInput} />

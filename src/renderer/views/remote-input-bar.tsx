@@ -19,6 +19,7 @@ import {
 } from '../stores/fleet';
 import { CaptureControls } from './capture-controls';
 import { HeldKeys } from './held-keys';
+import { GrabControls } from './grab-controls';
 import { PasteDialog } from './paste-dialog';
 import { SendKeyMenu } from './send-key-menu';
 
@@ -42,25 +43,14 @@ export function RemoteInputBar({
   const fullName = `${vmName} on ${target.host}`;
   return (
     <div className="input-bar" role="toolbar" aria-label="Input">
-      {grabbed || input?.mine ? (
-        <button onClick={() => void remoteUngrab(target)}>Release</button>
-      ) : (
-        <button disabled={!reachable} onClick={() => void remoteGrab(target)}>
-          Grab input
-        </button>
-      )}
-      <span className="lease-owner" aria-label="Input lease owner">
-        {input
-          ? input.mine
-            ? 'INPUT lease: you'
-            : `INPUT lease held by ${input.controlName} (principal ${input.principal})`
-          : 'INPUT lease free'}
-      </span>
-      {preempted && (
-        <span className="preempted" role="alert">
-          {preempted}
-        </span>
-      )}
+      <GrabControls
+        grabbed={grabbed}
+        holder={input}
+        preempted={preempted}
+        canGrab={reachable}
+        onGrab={() => void remoteGrab(target)}
+        onRelease={() => void remoteUngrab(target)}
+      />
       <SendKeyMenu send={(codes) => void remoteChord(target, codes)} vmName={fullName} enabled={mine} />
       <PasteDialog target={remotePaste(target.host, target.id)} vmName={fullName} enabled={mine} />
       <CaptureControls
