@@ -6,12 +6,15 @@
  * console A itself dies, B (the only arbiter of its leases) revokes A's lease within 2 s.
  */
 import fs from 'node:fs';
+import path from 'node:path';
 import { expect, test } from '../harness/fixtures';
 import { type Fleet, startFleet } from '../harness/fleet-hosts';
 import { vmsig, waitFor, waitForSerial } from '../harness/host';
 import { typeLikeAPerson } from '../harness/keyboard';
 import { alive } from '../../test/helpers/process';
 import { natsServerBin } from '../../test/helpers/nats-server';
+import { loadLayout, strokesFor } from '../../src/main/host/keymap';
+import { MacroStore } from '../../src/main/host/macros';
 
 test.describe('fleet console', () => {
   test.skip(({ shell }) => shell !== 'web', 'the Electron shell has no fleet screens yet');
@@ -128,6 +131,26 @@ test.describe('fleet console', () => {
     // End the cut line (":" makes it a no-op) before the next command.
     await screen.focus();
     await page.keyboard.press('Enter');
+
+    // A macro saved on A plays on B's VM from the Macros… dialog: A's player, B's core
+    // deciding and acking each key; B's shell runs it.
+    const macroMark = `MACRO${Date.now() % 100000}`;
+    const en = loadLayout('en-us');
+    new MacroStore(path.join(a.dir, 'macros')).save({
+      name: 'fleet-echo',
+      steps: [...`echo ${macroMark} >/dev/ttyS0\n`].flatMap((ch) =>
+        strokesFor(en, ch).map((k) => ({ delayMs: 5, code: k.code, down: k.down })),
+      ),
+    });
+    await bar.getByRole('button', { name: 'Macros…' }).click();
+    const macros = page.getByRole('dialog', { name: 'Play macro' });
+    await expect(macros).toContainText('Play a macro on demo on b');
+    await macros.getByLabel('Macro', { exact: true }).selectOption('fleet-echo');
+    await macros.getByRole('button', { name: 'Play', exact: true }).click();
+    await waitForSerial(b.serialPath, macroMark, 30_000);
+    await expect(page.getByText(/Played macro "fleet-echo"/)).toBeVisible({ timeout: 20_000 });
+    await macros.getByRole('button', { name: 'Close' }).click();
+    expect(vmsig(b, ['held', '--vm', '1']).trim()).toBe('VM 1: nothing held');
 
     // The send-key menu on B's VM: Ctrl+Alt+Del asks first, naming the VM and its host, and
     // Cancel sends nothing; Alt+SysRq+h makes B's kernel print its SysRq help.

@@ -367,6 +367,12 @@ export interface InvokeMap {
     { typed: number; total: number; cancelled: boolean; err: string },
   ];
   'fleet.typeCancel': [{ host: string; endpoint: number }, { cancelled: boolean }];
+  /** A saved macro (this host's macro directory) played on a remote VM, each key paced by its host's ACT_ACK. */
+  'fleet.macroPlay': [
+    { host: string; endpoint: number; name: string; speed: 'recorded' | number },
+    { played: number; total: number; cancelled: boolean; err: string },
+  ];
+  'fleet.macroCancel': [{ host: string; endpoint: number }, { cancelled: boolean }];
 }
 
 /** Channel names of the invoke map. */
@@ -413,6 +419,8 @@ export const INVOKE_CHANNELS: readonly InvokeChannel[] = [
   'fleet.layouts',
   'fleet.type',
   'fleet.typeCancel',
+  'fleet.macroPlay',
+  'fleet.macroCancel',
 ];
 
 /** Push map: channel → payload. Both are batched, at most one message each per ~16 ms tick. */

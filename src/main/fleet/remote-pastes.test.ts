@@ -121,4 +121,28 @@ describe.skipIf(!fs.existsSync(KEYMAPS_DIR))('remote pastes', () => {
     await expect(pastes.type('nosuch', 1, 'a', 'en-us')).rejects.toMatchObject({ code: ErrorCode.NOENT });
     expect(hosts.keys('nosuch')).toEqual([]);
   });
+
+  it('plays a macro on the owning host, one answered key at a time, sharing the VM lock with paste', async () => {
+    const hosts = fakeHosts();
+    const pastes = new RemotePastes(hosts.command, () => true);
+    const steps = [
+      { delayMs: 0, code: 42, down: true },
+      { delayMs: 0, code: 30, down: true },
+      { delayMs: 0, code: 30, down: false },
+    ];
+    const [macro, paste] = await Promise.all([
+      pastes.play('b', 2, { steps }, 0),
+      pastes.type('b', 2, 'x', 'en-us'),
+    ]);
+    expect(paste.err).toBe('BUSY');
+    expect(macro).toMatchObject({ played: 3, total: 3, cancelled: false, err: '' });
+    // Shift the macro left down is released at its end, on b.
+    expect(hosts.keys('b')).toEqual(['2:42v', '2:30v', '2:30^', '2:42^']);
+    expect(hosts.maxInFlight()).toBe(1);
+    await expect(
+      new RemotePastes(hosts.command, () => false).play('b', 2, { steps }, 0),
+    ).rejects.toMatchObject({
+      code: ErrorCode.NOENT,
+    });
+  });
 });

@@ -5,7 +5,7 @@
  * on the host under the console's INPUT lease; this store only asks and reports.
  */
 import { create } from 'zustand';
-import type { MacroStepView, MacroView } from '../../shared/ipc';
+import type { InvokeResponse, IpcResult, MacroStepView, MacroView } from '../../shared/ipc';
 import { MacroRecorder } from '../../shared/macros';
 import { getApi } from '../api';
 import { useInput } from './input';
@@ -19,8 +19,8 @@ export interface MacrosState {
   pending: MacroStepView[] | null;
   /** The saved macros, as last listed. */
   list: MacroView[];
-  /** The macro playing per VM. */
-  playing: Record<number, string>;
+  /** The macro playing per VM (`MacroTarget.key`). */
+  playing: Record<string, string>;
 }
 
 /** The macros store. */
@@ -93,11 +93,38 @@ export async function refreshMacros(): Promise<void> {
   useMacros.setState({ list: r.value.macros });
 }
 
-/** Plays macro `name` on `endpoint` (at its recorded speed, or `speed` ms between key events). */
-export async function playMacro(endpoint: number, name: string, speed: 'recorded' | number): Promise<void> {
-  useMacros.setState((s) => ({ playing: { ...s.playing, [endpoint]: name } }));
+/** Where a macro plays: a VM of this host, or another host's (whose core decides each key). */
+export interface MacroTarget {
+  /** Names the VM across hosts (what plays where). */
+  key: string;
+  play(name: string, speed: 'recorded' | number): Promise<IpcResult<InvokeResponse<'macro.play'>>>;
+  cancel(): Promise<unknown>;
+}
+
+/** VM `endpoint` of this host. */
+export const localMacros = (endpoint: number): MacroTarget => ({
+  key: String(endpoint),
+  play: (name, speed) => getApi().invoke('macro.play', { endpoint, name, speed }),
+  cancel: () => getApi().invoke('macro.cancel', { endpoint }),
+});
+
+/** VM `endpoint` of fleet host `host`: played by this host's player, each key a command to that host. */
+export const remoteMacros = (host: string, endpoint: number): MacroTarget => ({
+  key: `${host}/${endpoint}`,
+  play: (name, speed) => getApi().invoke('fleet.macroPlay', { host, endpoint, name, speed }),
+  cancel: () => getApi().invoke('fleet.macroCancel', { host, endpoint }),
+});
+
+/** Plays macro `name` on `target` (at its recorded speed, or `speed` ms between key events). */
+export async function playMacro(
+  target: MacroTarget,
+  name: string,
+  speed: 'recorded' | number,
+): Promise<void> {
+  const { key } = target;
+  useMacros.setState((s) => ({ playing: { ...s.playing, [key]: name } }));
   try {
-    const r = await getApi().invoke('macro.play', { endpoint, name, speed });
+    const r = await target.play(name, speed);
     if (!r.ok) return notify('error', `Macro "${name}" failed: ${r.error.message}`);
     const { played, total, cancelled, err } = r.value;
     if (err) notify('error', `Macro "${name}" stopped after ${played} of ${total} key events: ${err}`);
@@ -106,13 +133,13 @@ export async function playMacro(endpoint: number, name: string, speed: 'recorded
     else notify('info', `Played macro "${name}" (${total} key events)`);
   } finally {
     useMacros.setState((s) => {
-      const { [endpoint]: _done, ...rest } = s.playing;
+      const { [key]: _done, ...rest } = s.playing;
       return { playing: rest };
     });
   }
 }
 
-/** Cancels the macro playing on `endpoint`. */
-export async function cancelMacro(endpoint: number): Promise<void> {
-  await getApi().invoke('macro.cancel', { endpoint });
+/** Cancels the macro playing on `target`. */
+export async function cancelMacro(target: MacroTarget): Promise<void> {
+  await target.cancel();
 }

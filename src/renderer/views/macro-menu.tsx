@@ -6,8 +6,10 @@
 import { useEffect, useState } from 'react';
 import { ActionDialog, DialogActions } from './action-dialog';
 import {
+  type MacroTarget,
   cancelMacro,
   discardRecording,
+  localMacros,
   playMacro,
   refreshMacros,
   saveRecording,
@@ -58,10 +60,18 @@ function MacroRecord({ endpoint, grabbed }: { endpoint: number; grabbed: boolean
   );
 }
 
-/** The Macros… button and its play dialog. */
-function MacroPlay({ endpoint, vmName, enabled }: { endpoint: number; vmName: string; enabled: boolean }) {
+/** The Macros… button and its play dialog, for a local or a remote VM. */
+export function MacroPlay({
+  target,
+  vmName,
+  enabled,
+}: {
+  target: MacroTarget;
+  vmName: string;
+  enabled: boolean;
+}) {
   const list = useMacros((s) => s.list);
-  const playing = useMacros((s) => s.playing[endpoint]);
+  const playing = useMacros((s) => s.playing[target.key]);
   const [open, setOpen] = useState(false);
   const [name, setName] = useState('');
   const [fixed, setFixed] = useState(false);
@@ -116,10 +126,10 @@ function MacroPlay({ endpoint, vmName, enabled }: { endpoint: number; vmName: st
       <DialogActions
         busy={playing ? `Playing ${playing}…` : null}
         cancel="Cancel macro"
-        onCancel={() => void cancelMacro(endpoint)}
+        onCancel={() => void cancelMacro(target)}
         onClose={() => setOpen(false)}
       >
-        <button disabled={!chosen} onClick={() => void playMacro(endpoint, chosen, fixed ? ms : 'recorded')}>
+        <button disabled={!chosen} onClick={() => void playMacro(target, chosen, fixed ? ms : 'recorded')}>
           Play
         </button>
       </DialogActions>
@@ -142,7 +152,7 @@ export function MacroMenu({
   return (
     <span className="macro-menu">
       <MacroRecord endpoint={endpoint} grabbed={grabbed} />
-      <MacroPlay endpoint={endpoint} vmName={vmName} enabled={mine} />
+      <MacroPlay target={localMacros(endpoint)} vmName={vmName} enabled={mine} />
     </span>
   );
 }

@@ -1,7 +1,8 @@
 /*
  * The input bar of another host's VM, with the local bar's own pieces: grab/release of that
  * host's INPUT lease (and who preempted it), the send-key menu, paste as keystrokes and the
- * held-keys list, fullscreen with keyboard capture and the sticky modifiers. Each
+ * held-keys list, fullscreen with keyboard capture, the sticky modifiers and playing a
+ * saved macro. Each
  * goes to the owning host's core in this console's session there, which alone decides.
  */
 import { remotePaste } from '../input/paste';
@@ -19,6 +20,8 @@ import {
 } from '../stores/fleet';
 import { CaptureControls } from './capture-controls';
 import { HeldKeys } from './held-keys';
+import { MacroPlay } from './macro-menu';
+import { remoteMacros } from '../stores/macros';
 import { GrabControls } from './grab-controls';
 import { PasteDialog } from './paste-dialog';
 import { SendKeyMenu } from './send-key-menu';
@@ -59,6 +62,7 @@ export function RemoteInputBar({
         enabled={grabbed}
         send={(input) => void remoteInput(target, input)}
       />
+      <MacroPlay target={remoteMacros(target.host, target.id)} vmName={fullName} enabled={mine} />
       <HeldKeys
         held={held}
         mine={mine}

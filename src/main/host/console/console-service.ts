@@ -286,6 +286,16 @@ export class ConsoleService {
     'fleet.layouts': (r) => layoutsFor(this.remoteHost(r.host)?.vms.find((v) => v.id === r.endpoint)?.layout),
     'fleet.type': (r) => this.remotePastes.type(r.host, r.endpoint, r.text, r.layout),
     'fleet.typeCancel': (r) => ({ cancelled: this.remotePastes.cancel(r.host, r.endpoint) }),
+    'fleet.macroPlay': async (r) => {
+      const { played, total, cancelled, err } = await this.remotePastes.play(
+        r.host,
+        r.endpoint,
+        this.macros.store.load(r.name),
+        r.speed,
+      );
+      return { played, total, cancelled, err };
+    },
+    'fleet.macroCancel': (r) => ({ cancelled: this.remotePastes.cancel(r.host, r.endpoint) }),
   };
 
   /** Runs a host operation as the console's own control: the same gate and journal as any control's. */

@@ -77,6 +77,8 @@ const FLEET_LOCAL = {
   'fleet.layouts': 'input.layouts',
   'fleet.type': 'input.type',
   'fleet.typeCancel': 'input.typeCancel',
+  'fleet.macroPlay': 'macro.play',
+  'fleet.macroCancel': 'macro.cancel',
 } as const;
 
 /** Whether `c` names an invoke channel. */
@@ -279,7 +281,9 @@ export function validateRequest<C extends InvokeChannel>(channel: C, request: un
     case 'fleet.query':
     case 'fleet.layouts':
     case 'fleet.type':
-    case 'fleet.typeCancel': {
+    case 'fleet.typeCancel':
+    case 'fleet.macroPlay':
+    case 'fleet.macroCancel': {
       // The same fields as the local command, plus the owning host's fleet name.
       const { host, ...rest } = o;
       const local = FLEET_LOCAL[channel as keyof typeof FLEET_LOCAL];
