@@ -19,6 +19,7 @@ import type {
 } from '../../shared/ipc';
 import { InputKind } from '../../shared/model';
 import { keyName } from '../../shared/keys';
+import { timelinePacer } from '../timeline/frame-pacer';
 import { getApi } from '../api';
 import { notify } from './notices';
 
@@ -125,18 +126,19 @@ export async function remoteRelease(ref: RemoteRef, cls: LeaseClassName): Promis
  * Resolves once the owning host answered (ungrab waits for its releases).
  */
 export function remoteInput(ref: RemoteRef, input: InputRequest): Promise<void> {
+  // The request leaves first, and the timeline's frames wait their turn (as for a local VM).
+  const sent = getApi().invoke('fleet.input', { host: ref.host, input });
+  timelinePacer.noteInput();
   if (input.type === 'key' || input.type === 'button') {
     const { code, down } = input;
     useFleet.setState((s) => ({
       pressed: down ? [...s.pressed.filter((c) => c !== code), code] : s.pressed.filter((c) => c !== code),
     }));
   }
-  return getApi()
-    .invoke('fleet.input', { host: ref.host, input })
-    .then((r) => {
-      if (!r.ok) notify('error', `Input to ${label(ref)} failed: ${r.error.message}`);
-      else if (!r.value.accepted) notify('error', `Input refused: ${r.value.err}`);
-    });
+  return sent.then((r) => {
+    if (!r.ok) notify('error', `Input to ${label(ref)} failed: ${r.error.message}`);
+    else if (!r.value.accepted) notify('error', `Input refused: ${r.value.err}`);
+  });
 }
 
 /** Grab: the INPUT lease on the owning host, then what a preempted owner left held is let go. */
