@@ -22,6 +22,7 @@ const electron = electronBinary();
 const ALONE = [
   'seam',
   'fleet',
+  'attached-form',
   'capture',
   'held-keys',
   'input',

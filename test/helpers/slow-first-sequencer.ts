@@ -19,6 +19,7 @@ const SLOW_FIRST: readonly string[] = [
   'test/integration/fleet-hosts.test.ts', // three hosts with a guest each
   'test/integration/cli-serve.test.ts',
   'test/integration/fleet-identity.test.ts',
+  'test/integration/fleet-macro-record.test.ts', // two hosts with a guest each
   'test/integration/iso-menu.test.ts',
   'test/integration/virtio-keyboard.test.ts',
   'test/security/journal-lock.test.ts', // 200 kill -9 and restarts
