@@ -49,6 +49,19 @@ const INSTALL_KEY_PROBE = `(() => {
     }, true);
 })()`;
 
+/** The bench's bare page: a capturing key probe (as above) and a listener that sends each key over its own WebSocket. */
+const BARE_PAGE = (port: number, token: string): string => `(() => {
+  const stamps = (window.__keyStamps = []);
+  const ws = new WebSocket('ws://127.0.0.1:${port}/api');
+  let id = 0;
+  ws.onopen = () => { ws.send(JSON.stringify({ t: 'hello', token: ${JSON.stringify(token)} })); window.__bareReady = true; };
+  for (const t of ['keydown', 'keyup'])
+    window.addEventListener(t, (e) => {
+      stamps.push(performance.timeOrigin + e.timeStamp, performance.timeOrigin + performance.now());
+      ws.send(JSON.stringify({ t: 'invoke', id: ++id, channel: 'input.send', request: { endpoint: 1, type: 'key', code: 30, down: t === 'keydown' } }));
+    }, true);
+})()`;
+
 /**
  * The page clock minus Node's (ms), from the page.evaluate round trip with the least time;
  * `error` is half that round trip, the most the offset can be off by.
@@ -202,6 +215,13 @@ export async function run(report: Reporter): Promise<void> {
     const child = await startKeyClient(web.port, web.token);
     cleanup.push(() => child.stop());
 
+    // The floor Chromium itself sets: a page with nothing but a key listener and a WebSocket.
+    const bare = await browser.context.newPage();
+    await bare.goto(`${new URL(web.url).origin}/bare-page-for-the-bench`);
+    await bare.evaluate(BARE_PAGE(web.port, web.token));
+    await bare.waitForFunction('window.__bareReady === true');
+    await page.bringToFront();
+
     const { offset, error } = await clockOffset(page);
     // The page's main-thread time (Chromium's own counters) over the presses: what a key
     // that lands mid-task waits for. VMSIG_BENCH_TRACE=FILE also writes a Chromium trace.
@@ -223,6 +243,7 @@ export async function run(report: Reporter): Promise<void> {
     const fromHandler: number[] = [];
     const fromSocket: number[] = [];
     const fromProcess: number[] = [];
+    const fromBare: number[] = [];
     for (let i = 0; i < PRESSES; i++) {
       for (const down of [true, false]) {
         // Both clients reach the adapter as the console's one control, which holds the
@@ -243,6 +264,12 @@ export async function run(report: Reporter): Promise<void> {
         const t1 = wallMs();
         sendKey(down);
         fromSocket.push((await got) - t1);
+        await sleep(KEY_SPACING_MS);
+        got = new Promise<number>((r) => (keyWaiter = r));
+        await (down ? bare.keyboard.down('KeyA') : bare.keyboard.up('KeyA'));
+        const tQmpBare = await got;
+        const bareStamps = (await bare.evaluate('window.__keyStamps.splice(0)')) as number[];
+        if (bareStamps.length === 2) fromBare.push(tQmpBare - (bareStamps[0]! - offset));
         await sleep(KEY_SPACING_MS);
         got = new Promise<number>((r) => (keyWaiter = r));
         const tSent = child.send(down);
@@ -284,6 +311,25 @@ export async function run(report: Reporter): Promise<void> {
     );
     report('input_latency.node.p99', nodeP99, 'ms', `baseline: Node WS client, ${fmt(fromSocket)}`);
     report('input_latency.browser_vs_node.p99_ratio', pressP99 / nodeP99, 'x', 'goal ≤ 2');
+    const bareP99 = quantile(fromBare, 0.99);
+    report(
+      'input_latency.bare_page.p99',
+      bareP99,
+      'ms',
+      `a page with only a key listener and a WebSocket to the same host (Chromium's own floor): ${fmt(fromBare)}`,
+    );
+    report(
+      'input_latency.browser_vs_bare_page.p99_ratio',
+      pressP99 / bareP99,
+      'x',
+      'what the console adds over that floor',
+    );
+    report(
+      'input_latency.bare_page_vs_node.p99_ratio',
+      bareP99 / nodeP99,
+      'x',
+      'what Chromium adds over the in-process Node client',
+    );
     const processP99 = quantile(fromProcess, 0.99);
     report(
       'input_latency.node_process.p99',
