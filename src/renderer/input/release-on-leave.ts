@@ -14,8 +14,8 @@ let inFlight: Promise<unknown> = Promise.resolve();
 
 /**
  * Releases every key and button the console holds on `endpoint` (default: the grabbed VM),
- * newest first, and resolves once the host answered each: ungrab awaits this so the
- * releases reach the core before the INPUT lease goes (after it they would be refused).
+ * newest first, and resolves once the VM's input adapter sent them to QEMU: ungrab awaits
+ * this so the releases are out before the INPUT lease goes (after it they would be dropped).
  */
 export async function releasePressed(endpoint = useInput.getState().grabbed): Promise<number> {
   const { pressed } = useInput.getState();
@@ -30,7 +30,12 @@ export async function releasePressed(endpoint = useInput.getState().grabbed): Pr
         else if (!r.value.accepted) notify('error', `Release of key ${code} refused: ${r.value.err}`);
       }),
   );
-  inFlight = Promise.all([inFlight, ...sends]);
+  // input.send answers once the core took a key, not once QEMU did: under load a release can
+  // still wait in the INPUT adapter's lane, and one waiting when the lease goes is dropped.
+  // The adapter answers a held-keys query only after every input before it went out, so
+  // that answer is when the releases are in.
+  const settled = Promise.all(sends).then(() => getApi().invoke('input.query', { endpoint }));
+  inFlight = Promise.all([inFlight, settled]);
   await inFlight;
   return pressed.length;
 }

@@ -264,6 +264,9 @@ export async function releaseRemotePressed(): Promise<number> {
       }),
     ),
   );
+  // As locally (release-on-leave.ts): the owning host's held-keys answer comes after its
+  // adapter sent every input before it, so the releases are out before the lease can go.
+  await getApi().invoke('fleet.query', { host: grabbed.host, endpoint: grabbed.id });
   return pressed.length;
 }
 
