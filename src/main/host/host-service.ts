@@ -259,14 +259,7 @@ export class HostService implements ConsoleHostPort {
         vms.map((v) => (v.id === id ? { ...v, name, managed: change.managed } : v)),
       );
     const wasRunning = old.state === 'running' || old.state === 'starting';
-    await old.stop();
-    if (name !== old.cfg.name) {
-      this.core.removeEndpoint(id);
-      this.core.addEndpoint(id, name);
-    }
-    const r = new VmRunner(cfg, this.runnerDeps());
-    this.runners.set(id, r);
-    if (wasRunning) await r.start();
+    await this.replaceRunner(id, old, cfg, name, wasRunning);
   }
 
   /**
@@ -285,6 +278,17 @@ export class HostService implements ConsoleHostPort {
     const checked = checkAttachedVm({ ...entry, ramFile: old.cfg.ramFile }, this.configDir());
     const cfg = old.cfg.layout ? { ...checked, layout: old.cfg.layout } : checked;
     if (this.config.path) writeAttachedEntry(this.config.path, entry);
+    await this.replaceRunner(id, old, cfg, name, true);
+  }
+
+  /** Stops VM `id`'s runner and puts one for `cfg` in its place (the endpoint renamed with it), started when `start`. */
+  private async replaceRunner(
+    id: number,
+    old: VmRunner,
+    cfg: VmRunner['cfg'],
+    name: string,
+    start: boolean,
+  ): Promise<void> {
     await old.stop();
     if (name !== old.cfg.name) {
       this.core.removeEndpoint(id);
@@ -292,7 +296,7 @@ export class HostService implements ConsoleHostPort {
     }
     const r = new VmRunner(cfg, this.runnerDeps());
     this.runners.set(id, r);
-    await r.start();
+    if (start) await r.start();
   }
 
   /** Attached VM `id`'s settings as the Add/Edit form shows them (paths absolute), or null. */
