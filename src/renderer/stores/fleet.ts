@@ -235,38 +235,43 @@ export function reduceRemoteCursors(
 
 /** Ungrab: release the keys this console holds, then give the INPUT lease back. */
 export async function remoteUngrab(ref: RemoteRef): Promise<void> {
-  // Released newest first and answered before the lease goes (after it they would be refused).
-  const releases = [...useFleet.getState().pressed]
-    .reverse()
-    .map((code) =>
-      remoteInput(ref, { endpoint: ref.id, type: code >= 0x100 ? 'button' : 'key', code, down: false }),
-    );
+  await releaseRemotePressed(ref); // out on the host before the lease goes, or they would be dropped
   useFleet.setState({ grabbed: null, pressed: [] });
-  await Promise.all(releases);
   await remoteRelease(ref, 'INPUT');
 }
 
+/** Remote releases sent and not yet out on their host. */
+let remoteReleases: Promise<unknown> = Promise.resolve();
+
 /**
- * Lets go of what the console pressed on the grabbed remote VM, newest first, each
- * answered by its host (the keyboard left the screen: the key-ups would go elsewhere).
+ * Lets go of what the console pressed on the grabbed remote VM (or `ref` when it is the
+ * grabbed one), newest first, and resolves once the owning host's input adapter sent them:
+ * the keyboard left the screen (the key-ups would go elsewhere), or ungrab, which gives the
+ * lease back only then (a release still waiting when it goes would be dropped).
  */
-export async function releaseRemotePressed(): Promise<number> {
+export async function releaseRemotePressed(ref?: RemoteRef): Promise<number> {
   const { grabbed, pressed } = useFleet.getState();
-  if (!grabbed || pressed.length === 0) return 0;
+  // A blur or focus-out may have sent releases a moment ago: wait for those too.
+  if (!grabbed || (ref && !sameRef(grabbed, ref)) || pressed.length === 0)
+    return remoteReleases.then(() => 0);
   useFleet.setState({ pressed: [] });
-  await Promise.all(
-    [...pressed].reverse().map((code) =>
+  const sends = [...pressed]
+    .reverse()
+    .map((code) =>
       remoteInput(grabbed, {
         endpoint: grabbed.id,
         type: code >= 0x100 ? 'button' : 'key',
         code,
         down: false,
       }),
-    ),
+    );
+  // As locally (release-on-leave.ts): the host's held-keys answer comes after its adapter
+  // sent every input before it.
+  const settled = Promise.all(sends).then(() =>
+    getApi().invoke('fleet.query', { host: grabbed.host, endpoint: grabbed.id }),
   );
-  // As locally (release-on-leave.ts): the owning host's held-keys answer comes after its
-  // adapter sent every input before it, so the releases are out before the lease can go.
-  await getApi().invoke('fleet.query', { host: grabbed.host, endpoint: grabbed.id });
+  remoteReleases = Promise.all([remoteReleases, settled]);
+  await remoteReleases;
   return pressed.length;
 }
 

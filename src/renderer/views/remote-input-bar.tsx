@@ -2,8 +2,8 @@
  * The input bar of another host's VM, with the local bar's own pieces: grab/release of that
  * host's INPUT lease (and who preempted it), the send-key menu, paste as keystrokes and the
  * held-keys list, fullscreen with keyboard capture, the sticky modifiers and playing a
- * saved macro. Each
- * goes to the owning host's core in this console's session there, which alone decides.
+ * saved macro. Each goes to the owning host's core in this console's session there, which
+ * alone decides.
  */
 import { remotePaste } from '../input/paste';
 import {
