@@ -71,8 +71,12 @@ function attachedArg(args: Record<string, unknown>): AttachedVmChange {
     throw bad('attached must be an object { qmp, vnc?, serial? }');
   const o = a as Record<string, unknown>;
   onlyKeys(o, ['qmp', 'vnc', 'serial']);
+  return { qmp: pathArg(o, 'qmp'), ...addressArgs(o) };
+}
+
+/** `vnc` and `serial` when given: a Unix path or host:port each, checked by the file's rules behind the gate. */
+function addressArgs(o: Record<string, unknown>): { vnc?: string; serial?: string } {
   return {
-    qmp: pathArg(o, 'qmp'),
     ...(o.vnc !== undefined && { vnc: strArg(o, 'vnc', 4096) }),
     ...(o.serial !== undefined && { serial: strArg(o, 'serial', 4096) }),
   };
@@ -118,17 +122,13 @@ export function hostRequestHandler(deps: HostRequestDeps): HostRequestHandler {
         const name = strArg(args, 'name', 64);
         const qmp = pathArg(args, 'qmp');
         const ramFile = args.ramFile === undefined ? undefined : pathArg(args, 'ramFile');
-        // A Unix path or host:port each: checked by the configuration file's rules behind the gate.
-        const vnc = args.vnc === undefined ? undefined : strArg(args, 'vnc', 4096);
-        const serial = args.serial === undefined ? undefined : strArg(args, 'serial', 4096);
         await deps.ops.run(controlId, {
           op,
           vm,
           name,
           qmp,
           ...(ramFile ? { ramFile } : {}),
-          ...(vnc !== undefined && { vnc }),
-          ...(serial !== undefined && { serial }),
+          ...addressArgs(args),
         });
         return { vm };
       }
