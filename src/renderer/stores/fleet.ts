@@ -255,16 +255,14 @@ export async function releaseRemotePressed(ref?: RemoteRef): Promise<number> {
   if (!grabbed || (ref && !sameRef(grabbed, ref)) || pressed.length === 0)
     return remoteReleases.then(() => 0);
   useFleet.setState({ pressed: [] });
-  const sends = [...pressed]
-    .reverse()
-    .map((code) =>
-      remoteInput(grabbed, {
-        endpoint: grabbed.id,
-        type: code >= 0x100 ? 'button' : 'key',
-        code,
-        down: false,
-      }),
-    );
+  const sends = [...pressed].reverse().map((code) =>
+    remoteInput(grabbed, {
+      endpoint: grabbed.id,
+      type: code >= 0x100 ? 'button' : 'key',
+      code,
+      down: false,
+    }),
+  );
   // As locally (release-on-leave.ts): the host's held-keys answer comes after its adapter
   // sent every input before it.
   const settled = Promise.all(sends).then(() =>
