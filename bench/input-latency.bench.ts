@@ -1,33 +1,26 @@
 /*
  * Input latency, key press → QMP `input-send-event` on the QMP socket (real web host, INPUT
- * adapter and QMP client; a scripted QMP peer): from real Chromium and, as the baseline in
- * the same run, from a Node WebSocket client, presses interleaved so both see the same load.
- * Needs `npm run build` (out/renderer).
+ * adapter and QMP client; a scripted QMP peer), the host in a process of its own as `vmsig
+ * serve` is: from real Chromium and, as the baseline in the same run, from a Node WebSocket
+ * client in its own process, presses interleaved so all see the same load; also a bare page
+ * (Chromium's floor) and a client inside the host's process. Needs `npm run build`.
  */
-import { performance } from 'node:perf_hooks';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import readline from 'node:readline';
 import type { CDPSession, Page } from '@playwright/test';
-import { WebSocket } from 'ws';
-import { Cap, Source } from '../src/shared/model';
-import { Core, maskOf } from '../src/main/core';
-import { attachVm } from '../src/main/adapters/attach-vm';
-import type { ConsoleHostPort } from '../src/main/host/console';
-import { startWebHost } from '../src/main/serve';
-import { FakeQmpServer } from '../test/helpers/fake-qmp-server';
 import { launchBrowser } from '../e2e/harness/browser';
 import { ConsolePage } from '../e2e/pages/console-page';
 import type { Reporter } from './lib/reporter';
+import { monoMs } from './lib/hr-clock';
+import type { FromInputHost, ToInputHost } from './lib/input-host-child';
 
 const PRESSES = Number(process.env.VMSIG_BENCH_PRESSES ?? 200);
 /** Wider than the INPUT adapter's key pacing, so each press measures one isolated key. */
 const KEY_SPACING_MS = 25;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-/** Wall-clock-based ms with sub-ms resolution: comparable with the page's timeOrigin + now(). */
-const wallMs = (): number => performance.timeOrigin + performance.now();
 
 function quantile(xs: number[], q: number): number {
   const s = [...xs].sort((a, b) => a - b);
@@ -69,9 +62,9 @@ const BARE_PAGE = (port: number, token: string): string => `(() => {
 async function clockOffset(page: Page): Promise<{ offset: number; error: number }> {
   let best = { offset: 0, error: Infinity };
   for (let i = 0; i < 50; i++) {
-    const t0 = wallMs();
+    const t0 = monoMs();
     const pageT = (await page.evaluate('performance.timeOrigin + performance.now()')) as number;
-    const t1 = wallMs();
+    const t1 = monoMs();
     if ((t1 - t0) / 2 < best.error) best = { offset: pageT - (t0 + t1) / 2, error: (t1 - t0) / 2 };
   }
   return best;
@@ -148,69 +141,69 @@ async function startKeyClient(
   };
 }
 
+/** The host in a process of its own (bench/lib/input-host-child.ts). */
+async function startHost(): Promise<{
+  url: string;
+  port: number;
+  token: string;
+  /** Resolves to the monotonic ms of the next `input-send-event`. */
+  nextQmp(): Promise<number>;
+  /** Sends a key from the client inside the host's process; resolves to its ms just before the send. */
+  sendLocal(down: boolean): Promise<number>;
+  stop(): Promise<void>;
+}> {
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', path.join(import.meta.dirname, 'lib/input-host-child.ts')],
+    {
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    },
+  );
+  const exited = once(child, 'exit');
+  let qmpWaiter: ((t: number) => void) | null = null;
+  let sentWaiter: ((t: number) => void) | null = null;
+  const ready = new Promise<{ url: string; port: number; token: string }>((resolve, reject) => {
+    child.once('exit', (code) => reject(new Error(`input bench host exited ${code}`)));
+    child.on('message', (m: FromInputHost) => {
+      if ('ready' in m) resolve(m.ready);
+      else if ('qmp' in m) qmpWaiter?.(m.qmp);
+      else sentWaiter?.(m.sent);
+    });
+  });
+  const info = await ready;
+  return {
+    ...info,
+    nextQmp: () => new Promise<number>((r) => (qmpWaiter = r)),
+    sendLocal: (down) =>
+      new Promise<number>((r) => {
+        sentWaiter = r;
+        child.send({ local: down } satisfies ToInputHost);
+      }),
+    async stop() {
+      if (child.exitCode === null) child.send({ stop: true } satisfies ToInputHost);
+      const t = setTimeout(() => child.kill('SIGKILL'), 5000);
+      await exited;
+      clearTimeout(t);
+    },
+  };
+}
+
 /** Runs the benchmark. */
 export async function run(report: Reporter): Promise<void> {
-  const fake = await FakeQmpServer.start();
-  let keyWaiter: ((t: number) => void) | null = null;
-  fake.script = (cmd, conn) => {
-    if (cmd.execute === 'input-send-event') keyWaiter?.(wallMs());
-    if (cmd.execute === 'query-status')
-      return conn.reply(cmd, { status: 'running', running: true, singlestep: false });
-    conn.reply(cmd);
-  };
-  const clock = { nowNs: () => Number(process.hrtime.bigint()) };
-  const core = new Core({ clock });
-  const vm = await attachVm(core, { endpoint: 1, name: 'bench', qmpPath: fake.path, log: () => {} });
-  const operator = {
-    name: 'operator',
-    principal: 1,
-    caps: Cap.OBSERVE | Cap.INPUT | Cap.VM,
-    grant: maskOf([1]),
-    leasePrio: 10,
-  };
-  const host: ConsoleHostPort = {
-    core,
-    vms: () => [
-      { id: 1, name: 'bench', kind: 'attached', state: 'attached', error: null, vnc: null, serialPath: null },
-    ],
-    hostOp: async () => {},
-    consoleControl: () => operator,
-    readiness: () => ({ qemu: null, guest: null }),
-    nowNs: () => clock.nowNs(),
-  };
   // Whatever started is stopped, whichever step fails.
-  const cleanup: (() => Promise<unknown> | void)[] = [() => fake.dispose(), () => vm.detach()];
+  const cleanup: (() => Promise<unknown> | void)[] = [];
   try {
-    const web = await startWebHost({ host, log: () => {} });
+    const web = await startHost();
     cleanup.push(() => web.stop());
     const browser = await launchBrowser();
     cleanup.push(() => browser.close());
-    const ws = new WebSocket(`ws://127.0.0.1:${web.port}/api`, {
-      headers: { Origin: `http://127.0.0.1:${web.port}` },
-    });
-    cleanup.push(() => ws.close());
     const page = await browser.context.newPage();
     const ui = new ConsolePage(page);
     await ui.open(web.url);
-    for (let i = 0; i < 100 && !core.seamUp(1, Source.INPUT); i++) await sleep(50);
     await page.evaluate(INSTALL_KEY_PROBE);
     await ui.grabButton().click();
     await ui.releaseButton().waitFor();
-    if (process.env.X_TAB) await page.getByRole('tab', { name: process.env.X_TAB }).click();
     await ui.screen('bench').click();
-
-    if (ws.readyState !== WebSocket.OPEN) await new Promise((r, j) => ws.once('open', r).once('error', j));
-    ws.send(JSON.stringify({ t: 'hello', token: web.token })); // the API socket's first message
-    let id = 0;
-    const sendKey = (down: boolean): void =>
-      ws.send(
-        JSON.stringify({
-          t: 'invoke',
-          id: ++id,
-          channel: 'input.send',
-          request: { endpoint: 1, type: 'key', code: 30, down },
-        }),
-      );
 
     const child = await startKeyClient(web.port, web.token);
     cleanup.push(() => child.stop());
@@ -223,6 +216,7 @@ export async function run(report: Reporter): Promise<void> {
     await page.bringToFront();
 
     const { offset, error } = await clockOffset(page);
+    const bareClock = await clockOffset(bare);
     // The page's main-thread time (Chromium's own counters) over the presses: what a key
     // that lands mid-task waits for. VMSIG_BENCH_TRACE=FILE also writes a Chromium trace.
     const cdp = await page.context().newCDPSession(page);
@@ -236,20 +230,20 @@ export async function run(report: Reporter): Promise<void> {
       await cdp.send('Profiler.start');
     }
     const before = await mainThreadMs(cdp);
-    const wall0 = wallMs();
+    const wall0 = monoMs();
     const fromCdp: number[] = [];
     const fromPress: number[] = [];
     const toHandler: number[] = [];
     const fromHandler: number[] = [];
-    const fromSocket: number[] = [];
     const fromProcess: number[] = [];
+    const fromInHost: number[] = [];
     const fromBare: number[] = [];
     for (let i = 0; i < PRESSES; i++) {
       for (const down of [true, false]) {
-        // Both clients reach the adapter as the console's one control, which holds the
-        // INPUT lease since the grab: the same gate, lane and QMP link for both.
-        let got = new Promise<number>((r) => (keyWaiter = r));
-        const t0 = wallMs();
+        // Every client reaches the adapter as the console's one control, which holds the
+        // INPUT lease since the grab: the same gate, lane and QMP link for all.
+        let got = web.nextQmp();
+        const t0 = monoMs();
         await (down ? page.keyboard.down('KeyA') : page.keyboard.up('KeyA'));
         const tQmp = await got;
         const stamps = (await page.evaluate('window.__keyStamps.splice(0)')) as number[];
@@ -260,43 +254,50 @@ export async function run(report: Reporter): Promise<void> {
           fromHandler.push(tQmp - (stamps[1]! - offset));
         }
         await sleep(KEY_SPACING_MS);
-        got = new Promise<number>((r) => (keyWaiter = r));
-        const t1 = wallMs();
-        sendKey(down);
-        fromSocket.push((await got) - t1);
-        await sleep(KEY_SPACING_MS);
-        got = new Promise<number>((r) => (keyWaiter = r));
-        await (down ? bare.keyboard.down('KeyA') : bare.keyboard.up('KeyA'));
-        const tQmpBare = await got;
-        const bareStamps = (await bare.evaluate('window.__keyStamps.splice(0)')) as number[];
-        if (bareStamps.length === 2) fromBare.push(tQmpBare - (bareStamps[0]! - offset));
-        await sleep(KEY_SPACING_MS);
-        got = new Promise<number>((r) => (keyWaiter = r));
+        got = web.nextQmp();
         const tSent = child.send(down);
         const tQmpChild = await got;
         fromProcess.push(tQmpChild - (await tSent));
         await sleep(KEY_SPACING_MS);
+        got = web.nextQmp();
+        await (down ? bare.keyboard.down('KeyA') : bare.keyboard.up('KeyA'));
+        const tQmpBare = await got;
+        const bareStamps = (await bare.evaluate('window.__keyStamps.splice(0)')) as number[];
+        if (bareStamps.length === 2) fromBare.push(tQmpBare - (bareStamps[0]! - bareClock.offset));
+        await sleep(KEY_SPACING_MS);
+        got = web.nextQmp();
+        const tLocal = web.sendLocal(down);
+        const tQmpLocal = await got;
+        fromInHost.push(tQmpLocal - (await tLocal));
+        await sleep(KEY_SPACING_MS);
       }
     }
     const busy = (await mainThreadMs(cdp)).map((v, i) => v - before[i]!);
-    const wall = wallMs() - wall0;
+    const wall = monoMs() - wall0;
     if (tracing) await tracing.stop(process.env.VMSIG_BENCH_TRACE!);
     if (profiling) writeFileSync(profiling, JSON.stringify((await cdp.send('Profiler.stop')).profile));
-    const nodeP99 = quantile(fromSocket, 0.99);
+    const nodeP99 = quantile(fromProcess, 0.99);
     const pressP99 = quantile(fromPress, 0.99);
     report(
       'input_latency.browser.p99',
       pressP99,
       'ms',
-      `Chromium key event (its timestamp) → input-send-event, ${fmt(fromPress)}; clock offset ±${error.toFixed(2)} ms; baseline Node WS client ${fmt(fromSocket)}`,
+      `Chromium key event (its timestamp) → input-send-event, ${fmt(fromPress)}; clock offset ±${error.toFixed(2)} ms`,
     );
+    report('input_latency.browser.median', quantile(fromPress, 0.5), 'ms', `${fromPress.length} key events`);
+    report(
+      'input_latency.node.p99',
+      nodeP99,
+      'ms',
+      `baseline: a Node WS client in a process of its own, as a script is (its send → input-send-event), ${fmt(fromProcess)}`,
+    );
+    report('input_latency.browser_vs_node.p99_ratio', pressP99 / nodeP99, 'x', 'goal ≤ 2');
     report(
       'input_latency.page_main_thread.busy',
       (100 * busy[0]!) / wall,
       '%',
       `of ${(wall / 1000).toFixed(1)} s: script ${busy[1]!.toFixed(0)} ms, layout ${busy[2]!.toFixed(0)} ms, style ${busy[3]!.toFixed(0)} ms, all tasks ${busy[0]!.toFixed(0)} ms`,
     );
-    report('input_latency.browser.median', quantile(fromPress, 0.5), 'ms', `${fromPress.length} key events`);
     report(
       'input_latency.browser.to_handler.p99',
       quantile(toHandler, 0.99),
@@ -309,8 +310,6 @@ export async function run(report: Reporter): Promise<void> {
       'ms',
       `the console's handler → input-send-event (the page's send, Chromium's network process, the host): ${fmt(fromHandler)}`,
     );
-    report('input_latency.node.p99', nodeP99, 'ms', `baseline: Node WS client, ${fmt(fromSocket)}`);
-    report('input_latency.browser_vs_node.p99_ratio', pressP99 / nodeP99, 'x', 'goal ≤ 2');
     const bareP99 = quantile(fromBare, 0.99);
     report(
       'input_latency.bare_page.p99',
@@ -324,24 +323,18 @@ export async function run(report: Reporter): Promise<void> {
       'x',
       'what the console adds over that floor',
     );
+    const inHostP99 = quantile(fromInHost, 0.99);
     report(
-      'input_latency.bare_page_vs_node.p99_ratio',
-      bareP99 / nodeP99,
-      'x',
-      'what Chromium adds over the in-process Node client',
-    );
-    const processP99 = quantile(fromProcess, 0.99);
-    report(
-      'input_latency.node_process.p99',
-      processP99,
+      'input_latency.node_in_host_process.p99',
+      inHostP99,
       'ms',
-      `a Node WS client in its own process (as a script would be), its send → input-send-event: ${fmt(fromProcess)}`,
+      `a Node WS client inside the host's own process (no process hop at all), ${fmt(fromInHost)}`,
     );
     report(
-      'input_latency.browser_vs_node_process.p99_ratio',
-      pressP99 / processP99,
+      'input_latency.browser_vs_node_in_host_process.p99_ratio',
+      pressP99 / inHostP99,
       'x',
-      'the browser against a client that, like it, is another process than the host',
+      'the browser against a client that needs no other process to be scheduled',
     );
     report(
       'input_latency.via_cdp.p99',

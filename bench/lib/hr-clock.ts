@@ -12,3 +12,6 @@ export const nowNs = (): bigint => process.hrtime.bigint();
 
 /** Seconds elapsed since `start` (from nowNs). */
 export const secondsSince = (start: bigint): number => Number(process.hrtime.bigint() - start) / 1e9;
+
+/** CLOCK_MONOTONIC in ms with sub-ms resolution: the same clock in every process on the machine. */
+export const monoMs = (): number => Number(process.hrtime.bigint()) / 1e6;

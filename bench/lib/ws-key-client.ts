@@ -1,10 +1,10 @@
 /*
  * A Node WebSocket client of the console's web host in a process of its own, as a script or
  * automation would be: for the input latency bench's second baseline. Each stdin line "1"
- * or "0" sends key 30 down or up as `input.send`; stdout answers with the wall-clock ms
+ * or "0" sends key 30 down or up as `input.send`; stdout answers with the monotonic ms
  * (sub-ms) taken just before the send, so the parent times send → QMP without the pipe.
  */
-import { performance } from 'node:perf_hooks';
+import { monoMs } from './hr-clock';
 import readline from 'node:readline';
 import { WebSocket } from 'ws';
 
@@ -20,7 +20,7 @@ ws.once('error', (e) => {
   process.exit(1);
 });
 readline.createInterface({ input: process.stdin }).on('line', (line) => {
-  const t = performance.timeOrigin + performance.now();
+  const t = monoMs();
   ws.send(
     JSON.stringify({
       t: 'invoke',

@@ -75,7 +75,7 @@ export async function release(endpoint: number, cls: LeaseClassName): Promise<vo
 export function sendInput(req: InputRequest): void {
   // The request leaves first: the state update below renders what shows pressed keys.
   const sent = getApi().invoke('input.send', req);
-  timelinePacer.noteInput();
+  timelinePacer.noteInput(sent);
   if (req.type === 'key' || req.type === 'button')
     useInput.setState((s) => ({ pressed: reducePressed(s.pressed, req.code, req.down) }));
   void sent.then((r) => {

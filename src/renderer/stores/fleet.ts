@@ -128,7 +128,7 @@ export async function remoteRelease(ref: RemoteRef, cls: LeaseClassName): Promis
 export function remoteInput(ref: RemoteRef, input: InputRequest): Promise<void> {
   // The request leaves first, and the timeline's frames wait their turn (as for a local VM).
   const sent = getApi().invoke('fleet.input', { host: ref.host, input });
-  timelinePacer.noteInput();
+  timelinePacer.noteInput(sent);
   if (input.type === 'key' || input.type === 'button') {
     const { code, down } = input;
     useFleet.setState((s) => ({

@@ -2,9 +2,10 @@
  * When the timeline's rows and activity strip may draw. A request normally runs at the next
  * animation frame. While the operator types (or points) into a grabbed screen, the page's
  * main thread belongs to their keys: a key pressed while a frame renders waits for it before
- * it can be sent. So while input flows, requests wait, and run together (rows and strip in one
- * frame) in the gap right after a key, at most every TYPING_FRAME_MS; when input stops they
- * catch up at once.
+ * it can be sent, and on two cores a frame rendered while the key is on its way to the host
+ * slows its trip. So while input flows, requests wait, and run together (rows and strip in
+ * one frame) in the gap after the host answered a key, at most every TYPING_FRAME_MS; when
+ * input stops they catch up at once.
  */
 
 /** Input counts as flowing this long after the last key, button or pointer move sent. */
@@ -41,14 +42,18 @@ export class FramePacer {
   }
 
   /**
-   * The operator's input just went to a VM. A frame drawn right after it is done before
-   * the next key (typing and key repeat leave 30 ms or more between key events), so what
-   * waits is drawn now, at most every TYPING_FRAME_MS.
+   * The operator's input just went to a VM; `delivered` settles when its host answered. A
+   * frame drawn once the host has it stays out of the way of the key's trip (the page's
+   * send, Chromium's network process, the host: on two cores, a frame's rendering beside
+   * that trip delays it) and is done before the next key (typing and key repeat leave 30
+   * ms or more between key events). So what waits is drawn then, at most every TYPING_FRAME_MS.
    */
-  noteInput(): void {
-    const now = this.host.now();
-    this.lastInput = now;
-    if (this.pending.size > 0 && now - this.lastRun >= TYPING_FRAME_MS) this.askFrame();
+  noteInput(delivered: PromiseLike<unknown>): void {
+    this.lastInput = this.host.now();
+    const ask = (): void => {
+      if (this.pending.size > 0 && this.host.now() - this.lastRun >= TYPING_FRAME_MS) this.askFrame();
+    };
+    delivered.then(ask, ask);
   }
 
   /** Runs `draw` at the next allowed frame (once, however often it is requested before). */
