@@ -5,10 +5,10 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ErrorCode } from '../../shared/model';
 import type { IpcResult, Snapshot } from '../../shared/ipc';
-import { control, parseHostConfig } from '../../../test/helpers/host-config';
+import { control, writeHostConfig } from '../../../test/helpers/host-config';
 import { until } from '../../../test/helpers/until';
 import { startConsoleHost } from '../../../test/helpers/console-host';
-import { ConfigError } from './config';
+import { ConfigError, loadConfig } from './config';
 import { prng } from '../../../test/helpers/prng';
 import { parseVms } from './config/parse-vms';
 import { WireClient } from '../wire';
@@ -198,10 +198,10 @@ describe('vm.addAttached through the console and the gated host operation', () =
 describe('vm.add and vm.edit over the control socket (host requests) take the same fields by the same rules', () => {
   it('refuses a bad serial address naming it, and attaches with vnc and serial as the file spells them', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vmsig-add-attached-wire-'));
-    const config = parseHostConfig(dir, {
-      vms: [],
-      controls: [control('operator', 1, 'op-token', ['OBSERVE', 'HOST'])],
-    });
+    // A real file: vm.add appends to it, as vm.edit rewrites it.
+    const config = loadConfig(
+      writeHostConfig(dir, { vms: [], controls: [control('operator', 1, 'op-token', ['OBSERVE', 'HOST'])] }),
+    );
     const host = await HostService.start({ config, log: () => {}, runtimeDir: path.join(dir, 'vms') });
     const client = await WireClient.connect(config.socket);
     try {

@@ -2,8 +2,9 @@
  * What the host's add/edit operations on attached VMs need besides the runners: an entry
  * checked by the configuration file's own rules (parseVms itself, the error naming the
  * entry's field: `vnc`, `serial`), its settings spelled back as the form shows them, and
- * its entry in the file rewritten. Nothing here connects to a VM.
+ * its entry in the file appended or rewritten. Nothing here connects to a VM.
  */
+import { ErrorCode, VmsigError } from '../../shared/model';
 import { type AttachedVmConfig, ConfigError } from './config';
 import { editConfigVms, fileListsVm } from './config/config-writer';
 import { parseVms } from './config/parse-vms';
@@ -57,6 +58,31 @@ export function attachedEntryOf(cfg: AttachedVmConfig): AttachedVmEntry {
     ...(cfg.serial && { serial: addressText(cfg.serial) }),
     ...(cfg.ramFile && { ramFile: cfg.ramFile }),
   };
+}
+
+/**
+ * Appends `entry` to configuration `file`'s `vms` as the file spells an attached VM (`qmp`,
+ * `vnc`, `serial`, `memctx.ramFile`, paths as given), so the VM is attached again when the
+ * host restarts; other entries and fields stay. Throws ConfigError when the result would
+ * not load (nothing written then), VmsigError BUSY when the file already lists the id.
+ */
+export function appendAttachedEntry(file: string, entry: AttachedVmEntry): void {
+  editConfigVms(file, (vms) => {
+    if (vms.some((v) => v.id === entry.id))
+      throw new VmsigError(ErrorCode.BUSY, `VM id ${entry.id} is already in ${file}`);
+    const { id, name, qmp, vnc, serial, ramFile } = entry;
+    return [
+      ...vms,
+      {
+        id,
+        name,
+        qmp,
+        ...(vnc !== undefined && { vnc }),
+        ...(serial !== undefined && { serial }),
+        ...(ramFile !== undefined && { memctx: { ramFile } }),
+      },
+    ];
+  });
 }
 
 /**

@@ -15,7 +15,13 @@ import { type Journal, type JournalOptions, lockJournalDir, openJournal } from '
 import { VmRunner } from './vm-runner';
 import { editConfigVms, fileListsVm } from './config/config-writer';
 import { type ImageEntry, type ManagedVmEntry, checkManagedVm, listImages } from './managed-vms';
-import { type AttachedVmEntry, attachedEntryOf, checkAttachedVm, writeAttachedEntry } from './attached-vms';
+import {
+  type AttachedVmEntry,
+  appendAttachedEntry,
+  attachedEntryOf,
+  checkAttachedVm,
+  writeAttachedEntry,
+} from './attached-vms';
 import type { SerialLog } from './launcher';
 import { type AttachedVmChange, HostOps, type HostOpRequest } from './host-ops';
 import { hostRequestHandler } from './host-requests';
@@ -188,20 +194,27 @@ export class HostService implements ConsoleHostPort {
   }
 
   /**
-   * Adds and attaches a VM someone else started (runtime only: the file is not rewritten),
-   * its fields checked by the configuration file's rules. Rejects BUSY for a used id,
+   * Adds and attaches a VM someone else started, its fields checked by the configuration
+   * file's rules, and appends its entry to the configuration file (when there is one), so it
+   * is attached again after a restart. Rejects BUSY for an id used here or in the file,
    * ConfigError INVAL naming the field (`vnc`, `serial`, ...), or the attach's own error
    * (a serial socket that is not there: NOENT with field `serial`). A VM that could not be
-   * attached is not kept: nothing in the file names it, so the form can fix it and add it again.
+   * attached is neither kept nor written, so the form can fix it and add it again.
    */
   async addAttachedVm(vm: AttachedVmEntry): Promise<void> {
     if (this.runners.has(vm.id)) throw new VmsigError(ErrorCode.BUSY, `VM id ${vm.id} is already used`);
+    const file = this.config.path;
+    if (file && fileListsVm(file, vm.id))
+      throw new VmsigError(ErrorCode.BUSY, `VM id ${vm.id} is already in ${file}`);
     const r = new VmRunner(checkAttachedVm(vm, this.configDir()), this.runnerDeps());
     this.core.addEndpoint(vm.id, vm.name);
     this.runners.set(vm.id, r);
     try {
       await r.start();
+      // Written only once attached: the file never lists a VM the form is still correcting.
+      if (file) appendAttachedEntry(file, vm);
     } catch (e) {
+      await r.stop();
       this.runners.delete(vm.id);
       this.core.removeEndpoint(vm.id);
       throw e;
@@ -210,7 +223,7 @@ export class HostService implements ConsoleHostPort {
 
   /**
    * Stops VM `id` and forgets it: its endpoint is removed (leases freed, state dropped), and
-   * so is its entry in the configuration file when the file lists it (a VM created in the UI).
+   * so is its entry in the configuration file when the file lists it (other entries stay).
    */
   async removeVm(id: number): Promise<void> {
     const r = this.runner(id);
