@@ -1,11 +1,12 @@
 /*
  * The host's answer to host request frames (§10, docs/protocol-host-frames.md): checks each
  * op's arguments, then runs it as the requesting control. `vms` reports only VMs in the
- * control's grant and never a host path; start/stop/add/remove go through HostOps (gate,
- * journal, run). It never trusts an argument it did not check.
+ * control's grant and never a host path (`vm.settings`, gated as `vm.edit`, shows the paths a
+ * VM's editor set); start/stop/add/remove/create/edit go through HostOps (gate, journal, run).
+ * It never trusts an argument it did not check.
  */
 import { type Core, maskHas } from '../core';
-import { Cap, ENDPOINT_MAX, ErrorCode, VmsigError } from '../../shared/model';
+import { Cap, ENDPOINT_MAX, ErrorCode, VmsigError, nameOf } from '../../shared/model';
 import { HostOpUnsupported, type HostRequestHandler } from '../wire';
 import type { HostVm } from './console/host-port';
 import type { AttachedVmChange, HostOps } from './host-ops';
@@ -17,7 +18,14 @@ export interface HostRequestDeps {
   vms(): HostVm[];
   /** PNG of a VM's display; absent while the host has no screenshot source. */
   screenshot?: (id: number) => Promise<Buffer>;
+  /** A VM's settings as its Edit form shows them (paths absolute); absent: `vm.settings` is KIND. */
+  settings?: (id: number) => VmSettings | null;
 }
+
+/** `vm.settings`' answer: the entry a `vm.edit` would send back, so a client edits what is there. */
+export type VmSettings =
+  | { name: string; managed: Record<string, unknown> }
+  | { name: string; attached: AttachedVmChange & { ramFile?: string } };
 
 /**
  * The HostVm fields a control sees over the socket. A list of what is shown, not of what is
@@ -153,6 +161,19 @@ export function hostRequestHandler(deps: HostRequestDeps): HostRequestHandler {
         if (op === 'vm.create') await deps.ops.run(controlId, { op, vm, name: name as string, managed: m });
         else await deps.ops.run(controlId, { op, vm, ...(name ? { name } : {}), managed: m });
         return { vm };
+      }
+      case 'vm.settings': {
+        onlyKeys(args, ['vm']);
+        const vm = vmArg(args);
+        // Who may edit a VM may read what they edit (HOST, grant, exists), and nobody else:
+        // unlike `vms`, the answer holds host paths.
+        const verdict = deps.core.gateHostOp(controlId, 'vm.edit', vm);
+        if (verdict !== ErrorCode.OK)
+          throw new VmsigError(verdict, `vm.settings on VM ${vm} refused: ${nameOf(ErrorCode, verdict)}`);
+        if (!deps.settings) throw new VmsigError(ErrorCode.KIND, 'this host does not report VM settings');
+        const s = deps.settings(vm);
+        if (!s) throw new VmsigError(ErrorCode.NOENT, `no VM ${vm} with settings`);
+        return { vm, ...s };
       }
       case 'vm.screenshot': {
         onlyKeys(args, ['vm']);

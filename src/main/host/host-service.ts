@@ -114,6 +114,13 @@ export class HostService implements ConsoleHostPort {
           vms: () => host.vms(),
           // The display relay's one-shot capture (managed and attached VMs alike).
           screenshot: (id) => host.screenshot(id),
+          settings: (id) => {
+            const m = host.managedSettings(id);
+            const a = m ? null : host.attachedSettings(id);
+            if (!a) return m;
+            const { id: _id, name, ...attached } = a;
+            return { name, attached };
+          },
         })),
       });
       // The socket is ours, so no live host shares this runtime directory: any QEMU still
