@@ -1,11 +1,11 @@
 /*
  * Accessibility checked by axe-core, not by taste: every view of the console (VM list and
- * screen, timeline and a row's detail, leases, controls, the add-VM form, the grabbed input
+ * screen, timeline and a row's detail, leases, controls, the add-VM form, a managed VM's Edit
+ * form (the attached one is checked in attached-form.spec), the grabbed input
  * bar with its send-key menu, the confirmation dialog) in the light and the dark theme has
  * no critical or serious violation.
  */
-import AxeBuilder from '@axe-core/playwright';
-import type { Page } from '@playwright/test';
+import { seriousViolations } from '../harness/axe';
 import { expect, test } from '../harness/fixtures';
 import type { ConsolePage } from '../pages/console-page';
 
@@ -31,6 +31,16 @@ const VIEWS: { name: string; open(ui: ConsolePage): Promise<void> }[] = [
     },
   },
   {
+    name: 'Edit VM form of a managed VM',
+    open: async (ui) => {
+      await ui.page.getByRole('button', { name: 'Edit', exact: true }).click();
+      // Filled in from the host's settings: the form is checked as the operator sees it.
+      const form = ui.page.getByRole('form', { name: /^Edit VM \d+$/ });
+      await expect(form.getByLabel('Memory (MiB)')).not.toHaveValue('');
+      await expect(form.getByLabel('Name', { exact: true })).toHaveValue('demo');
+    },
+  },
+  {
     name: 'grabbed input with the send-key menu open',
     open: async (ui) => {
       await ui.grabButton().click();
@@ -47,20 +57,6 @@ const VIEWS: { name: string; open(ui: ConsolePage): Promise<void> }[] = [
     },
   },
 ];
-
-/** The critical and serious violations axe finds on the page, one line per element. */
-async function seriousViolations(page: Page, legacy: boolean): Promise<string[]> {
-  // Legacy mode runs axe in the page itself: the Electron window cannot open the helper
-  // page axe otherwise uses to merge frame results (the console has no frames).
-  // label-content-name-mismatch is experimental in axe, so off by default: the issue named it.
-  const { violations } = await new AxeBuilder({ page })
-    .options({ rules: { 'label-content-name-mismatch': { enabled: true } } })
-    .setLegacyMode(legacy)
-    .analyze();
-  return violations
-    .filter((v) => v.impact === 'critical' || v.impact === 'serious')
-    .flatMap((v) => v.nodes.map((n) => `${v.impact} ${v.id}: ${n.target.join(' ')} — ${v.help}`));
-}
 
 for (const scheme of ['light', 'dark'] as const) {
   test(`axe finds no critical or serious violation on any view (${scheme} theme)`, async ({
@@ -83,6 +79,8 @@ for (const scheme of ['light', 'dark'] as const) {
       }
     } finally {
       // Leave nothing behind on the shared host: cancel the dialog, give the lease back.
+      const edit = page.getByRole('form', { name: /^Edit VM \d+$/ });
+      if (await edit.isVisible()) await edit.getByRole('button', { name: 'Cancel' }).click();
       const dialog = page.getByRole('dialog', { name: 'Confirm' });
       if (await dialog.isVisible()) await dialog.getByRole('button', { name: 'Cancel' }).click();
       if (await ui.releaseButton().isVisible()) await ui.releaseButton().click();

@@ -3,11 +3,13 @@
  * started (QMP, VNC and serial on Unix sockets) is added in the page. A bad address is
  * refused beside its field; once added, the VM's screen is live and the guest's own output
  * (a marker its shell computes) reaches the serial pane. Its Edit form shows the same values
- * and saving re-attaches it, serial included. QEMU and the host are the spec's own.
+ * and saving re-attaches it, serial included. axe finds no critical or serious violation on
+ * the form showing a refusal nor on the Edit form. QEMU and the host are the spec's own.
  */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { seriousViolations } from '../harness/axe';
 import { expect, test } from '../harness/fixtures';
 import { serialTerminal } from '../harness/debian-login';
 import { type SocketQemu, startSocketQemu } from '../harness/extra-hosts';
@@ -45,6 +47,8 @@ test('an attached VM added in the form with vnc and serial shows its screen and 
     await expect(form.getByLabel('Serial port')).not.toHaveAttribute('aria-invalid', 'true');
     await expect(ui.vmRow(NAME)).toHaveCount(0);
     await shot(page, 'attached-form-refused-vnc');
+    // The refusal beside its field is announced and labelled as the rest of the form is.
+    expect(await seriousViolations(page)).toEqual([]);
 
     // Corrected: editing the field clears its error, and the host attaches the VM.
     await display.fill(qemu.vnc);
@@ -88,6 +92,12 @@ test('an attached VM added in the form with vnc and serial shows its screen and 
     await expect(editForm.getByLabel('QMP socket')).toHaveValue(qemu.qmp);
     await expect(editForm.getByLabel('Display (VNC)')).toHaveValue(qemu.vnc);
     await expect(editForm.getByLabel('Serial port')).toHaveValue(qemu.serial);
+    await shot(page, 'attached-form-edit');
+    // Both themes, as a11y.spec checks the other forms.
+    for (const colorScheme of ['light', 'dark'] as const) {
+      await page.emulateMedia({ colorScheme });
+      expect(await seriousViolations(page), colorScheme).toEqual([]);
+    }
     await editForm.getByRole('button', { name: 'Save', exact: true }).click();
     await editForm.waitFor({ state: 'detached' });
     await ui.seam(NAME, 'VMHOST', true).waitFor({ timeout: 20_000 });
