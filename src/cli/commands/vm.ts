@@ -20,7 +20,7 @@ import type { WireClient } from '../../main/wire';
 import { type CliCommand, type CliIo, UsageError, parseArgs } from '../command';
 import { type VmFacts, fetchVms, powerOp, screenshot, vmFactsLine } from './host-vm';
 import { CONNECT_OPTIONS, CONNECT_USAGE, checkAck, openSession, vmOption, withLease } from './session';
-import { ADMIN_ACTIONS, type AdminAction, checkAdminArgs, runAdmin } from './vm-admin';
+import { ADMIN_ACTIONS, checkAdminArgs, runAdmin } from './vm-admin';
 import { ADMIN_FLAGS, ADMIN_OPTIONS, hasAdminOption } from './vm-admin-args';
 
 const OPS: Readonly<Record<string, { op: number; destructive: boolean }>> = {
@@ -93,7 +93,7 @@ export const vmCommand: CliCommand = {
       if (action === 'start' || action === 'stop') return await powerOp(client, io, action, vm);
       if (action === 'status') return await status(client, io, vm);
       if (action === 'screenshot') return await screenshot(client, io, vm, file!);
-      if (admin) return await runAdmin(client, io, admin as AdminAction, p, vm);
+      if (admin) return await runAdmin(client, io, admin, p, vm);
       const spec = OPS[action]!;
       const send = async (): Promise<number> => {
         const r = await client.request({ kind: Kind.CMD_VM, endpoint: vm, inln: encodeOp({ op: spec.op }) });
