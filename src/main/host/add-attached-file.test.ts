@@ -68,6 +68,23 @@ describe('an attached VM added in the console lasts: its entry is written to the
     expect(fs.readFileSync(ch.file, 'utf8')).toBe(before);
   });
 
+  it('an add whose entry cannot be written is refused and the VM is not kept', async () => {
+    const ch = await start();
+    // Someone broke the file while the host ran: the host will not write over what it cannot read.
+    fs.writeFileSync(ch.file, '{ not json');
+    const r = await ch.svc.dispatch('vm.addAttached', {
+      id: 2,
+      name: 'box',
+      qmp: path.join(ch.dir, 'vm2.qmp'),
+    });
+    expect(r).toMatchObject({
+      ok: false,
+      error: { code: ErrorCode.INVAL, message: expect.stringContaining('cannot rewrite') },
+    });
+    expect(ch.host.vms().map((v) => v.id)).toEqual([5]);
+    expect(fs.readFileSync(ch.file, 'utf8')).toBe('{ not json');
+  });
+
   it('a host restarted on the same file attaches the added VM again; Remove drops it from the file', async () => {
     const ch = await start();
     const qmp = path.join(ch.dir, 'vm2.qmp');

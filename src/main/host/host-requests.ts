@@ -8,6 +8,7 @@
 import { type Core, maskHas } from '../core';
 import { Cap, ENDPOINT_MAX, ErrorCode, VmsigError, nameOf } from '../../shared/model';
 import { HostOpUnsupported, type HostRequestHandler } from '../wire';
+import type { AttachedVmEntry } from './attached-vms';
 import type { HostVm } from './console/host-port';
 import type { AttachedVmChange, HostOps } from './host-ops';
 
@@ -18,8 +19,10 @@ export interface HostRequestDeps {
   vms(): HostVm[];
   /** PNG of a VM's display; absent while the host has no screenshot source. */
   screenshot?: (id: number) => Promise<Buffer>;
-  /** A VM's settings as its Edit form shows them (paths absolute); absent: `vm.settings` is KIND. */
-  settings?: (id: number) => VmSettings | null;
+  /** A managed VM's name and `managed` as configured (paths absolute), or null; absent: `vm.settings` is KIND. */
+  managedSettings?: (id: number) => { name: string; managed: Record<string, unknown> } | null;
+  /** An attached VM's entry as the Add/Edit form shows it, or null. */
+  attachedSettings?: (id: number) => AttachedVmEntry | null;
 }
 
 /** `vm.settings`' answer: the entry a `vm.edit` would send back, so a client edits what is there. */
@@ -88,6 +91,18 @@ function addressArgs(o: Record<string, unknown>): { vnc?: string; serial?: strin
     ...(o.vnc !== undefined && { vnc: strArg(o, 'vnc', 4096) }),
     ...(o.serial !== undefined && { serial: strArg(o, 'serial', 4096) }),
   };
+}
+
+/** VM `vm`'s settings as `vm.edit` takes them back; KIND when the host reports none, NOENT when it has none. */
+function settingsOf(deps: HostRequestDeps, vm: number): VmSettings {
+  if (!deps.managedSettings || !deps.attachedSettings)
+    throw new VmsigError(ErrorCode.KIND, 'this host does not report VM settings');
+  const m = deps.managedSettings(vm);
+  if (m) return m;
+  const a = deps.attachedSettings(vm);
+  if (!a) throw new VmsigError(ErrorCode.NOENT, `no VM ${vm} with settings`);
+  const { id: _id, name, ...attached } = a;
+  return { name, attached };
 }
 
 /** A HostVm as a control may see it: PUBLIC_FIELDS only, so never a host path. */
@@ -170,10 +185,7 @@ export function hostRequestHandler(deps: HostRequestDeps): HostRequestHandler {
         const verdict = deps.core.gateHostOp(controlId, 'vm.edit', vm);
         if (verdict !== ErrorCode.OK)
           throw new VmsigError(verdict, `vm.settings on VM ${vm} refused: ${nameOf(ErrorCode, verdict)}`);
-        if (!deps.settings) throw new VmsigError(ErrorCode.KIND, 'this host does not report VM settings');
-        const s = deps.settings(vm);
-        if (!s) throw new VmsigError(ErrorCode.NOENT, `no VM ${vm} with settings`);
-        return { vm, ...s };
+        return { vm, ...settingsOf(deps, vm) };
       }
       case 'vm.screenshot': {
         onlyKeys(args, ['vm']);

@@ -114,13 +114,8 @@ export class HostService implements ConsoleHostPort {
           vms: () => host.vms(),
           // The display relay's one-shot capture (managed and attached VMs alike).
           screenshot: (id) => host.screenshot(id),
-          settings: (id) => {
-            const m = host.managedSettings(id);
-            const a = m ? null : host.attachedSettings(id);
-            if (!a) return m;
-            const { id: _id, name, ...attached } = a;
-            return { name, attached };
-          },
+          managedSettings: (id) => host.managedSettings(id),
+          attachedSettings: (id) => host.attachedSettings(id),
         })),
       });
       // The socket is ours, so no live host shares this runtime directory: any QEMU still
