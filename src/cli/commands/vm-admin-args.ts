@@ -2,12 +2,11 @@
  * The options of `vmsig vm add|edit|create` turned into the `vms[]` entry a host request
  * carries, checked by the configuration file's own parser (parseVms, as the console's forms
  * are checked): a refusal is a UsageError naming the option that set the field. Relative
- * paths are taken from the caller's directory and sent absolute. Pure: no file is read.
+ * paths are taken from the caller's directory and sent absolute. It reads no file.
  */
-import { ConfigError } from '../../main/host/config';
+import { type AttachedVmConfig, ConfigError } from '../../main/host/config';
 import { parseVms } from '../../main/host/config/parse-vms';
 import { type AttachedVmEntry, attachedEntryOf } from '../../main/host/attached-vms';
-import type { AttachedVmConfig } from '../../main/host/config';
 import { type ParsedArgs, UsageError, opt } from '../command';
 
 /** Options of an attached VM (valued). */
@@ -23,6 +22,7 @@ export const MANAGED_OPTIONS = [
   'forward',
   'network',
 ] as const;
+/** Flags of `vm edit` that drop a setting (absent from the entry afterwards). */
 export const ADMIN_FLAGS = ['no-vnc', 'no-serial', 'no-disk', 'no-cdrom'] as const;
 /** Every option add/edit/create take besides the connection's and `--vm`. */
 export const ADMIN_OPTIONS = ['name', ...ATTACHED_OPTIONS, ...MANAGED_OPTIONS] as const;
