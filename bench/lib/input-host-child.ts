@@ -7,6 +7,7 @@
  * `input-send-event`; `local` sends a key from a client inside this process and answers `sent`.
  */
 import { WebSocket } from 'ws';
+import { keyInvokeFrame } from './key-frame';
 import { Cap, Source } from '../../src/shared/model';
 import { Core, maskOf } from '../../src/main/core';
 import { attachVm } from '../../src/main/adapters/attach-vm';
@@ -64,14 +65,7 @@ async function main(): Promise<void> {
   process.on('message', (m: ToInputHost) => {
     if ('local' in m) {
       const t = monoMs();
-      ws.send(
-        JSON.stringify({
-          t: 'invoke',
-          id: ++id,
-          channel: 'input.send',
-          request: { endpoint: 1, type: 'key', code: 30, down: m.local },
-        }),
-      );
+      ws.send(keyInvokeFrame(++id, m.local));
       send({ sent: t });
     } else {
       ws.close();

@@ -7,6 +7,7 @@
 import { monoMs } from './hr-clock';
 import readline from 'node:readline';
 import { WebSocket } from 'ws';
+import { keyInvokeFrame } from './key-frame';
 
 const [url, origin, token] = process.argv.slice(2) as [string, string, string];
 const ws = new WebSocket(url, { headers: { Origin: origin } });
@@ -21,14 +22,7 @@ ws.once('error', (e) => {
 });
 readline.createInterface({ input: process.stdin }).on('line', (line) => {
   const t = monoMs();
-  ws.send(
-    JSON.stringify({
-      t: 'invoke',
-      id: ++id,
-      channel: 'input.send',
-      request: { endpoint: 1, type: 'key', code: 30, down: line === '1' },
-    }),
-  );
+  ws.send(keyInvokeFrame(++id, line === '1'));
   process.stdout.write(`${t}\n`);
 });
 process.stdin.once('end', () => ws.close());
