@@ -10,9 +10,8 @@ import { once } from 'node:events';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import readline from 'node:readline';
-import type { CDPSession, Page } from '@playwright/test';
-import { launchBrowser } from '../e2e/harness/browser';
-import { ConsolePage } from '../e2e/pages/console-page';
+import { type RawPage, launchRawChromium } from './lib/raw-cdp';
+import { launchPlaywrightChromium } from './lib/playwright-page';
 import type { Reporter } from './lib/reporter';
 import { monoMs } from './lib/hr-clock';
 import type { FromInputHost, ToInputHost } from './lib/input-host-child';
@@ -42,6 +41,12 @@ const INSTALL_KEY_PROBE = `(() => {
     }, true);
 })()`;
 
+/** The console says it is connected to its host (exactly "connected", not "disconnected"). */
+const CONNECTED = `[...document.querySelectorAll('[role="status"]')].some((e) => e.getAttribute('aria-label') === 'Host connection' && e.textContent.trim() === 'connected')`;
+/** The page expression for the button whose text is `text`. */
+const BUTTON = (text: string): string =>
+  `[...document.querySelectorAll('button')].find((b) => b.textContent.trim() === ${JSON.stringify(text)})`;
+
 /** The bench's bare page: a capturing key probe (as above) and a listener that sends each key over its own WebSocket. */
 const BARE_PAGE = (port: number, token: string): string => `(() => {
   const stamps = (window.__keyStamps = []);
@@ -59,7 +64,7 @@ const BARE_PAGE = (port: number, token: string): string => `(() => {
  * The page clock minus Node's (ms), from the page.evaluate round trip with the least time;
  * `error` is half that round trip, the most the offset can be off by.
  */
-async function clockOffset(page: Page): Promise<{ offset: number; error: number }> {
+async function clockOffset(page: RawPage): Promise<{ offset: number; error: number }> {
   let best = { offset: 0, error: Infinity };
   for (let i = 0; i < 50; i++) {
     const t0 = monoMs();
@@ -71,7 +76,7 @@ async function clockOffset(page: Page): Promise<{ offset: number; error: number 
 }
 
 /** The page's cumulative main-thread ms: all tasks, script, layout, style recalculation. */
-async function mainThreadMs(cdp: CDPSession): Promise<number[]> {
+async function mainThreadMs(cdp: RawPage): Promise<number[]> {
   const { metrics } = (await cdp.send('Performance.getMetrics')) as {
     metrics: { name: string; value: number }[];
   };
@@ -80,7 +85,7 @@ async function mainThreadMs(cdp: CDPSession): Promise<number[]> {
 }
 
 /** Starts a Chromium trace of the page's timeline; stop() writes it as JSON to a file. */
-function startTrace(cdp: CDPSession): { stop(file: string): Promise<void> } {
+function startTrace(cdp: RawPage): { stop(file: string): Promise<void> } {
   const started = cdp.send('Tracing.start', {
     transferMode: 'ReturnAsStream',
     traceConfig: {
@@ -90,12 +95,16 @@ function startTrace(cdp: CDPSession): { stop(file: string): Promise<void> } {
   return {
     async stop(file) {
       await started;
-      const done = new Promise<string>((r) => cdp.once('Tracing.tracingComplete', (e) => r(e.stream!)));
+      const done = cdp.next('Tracing.tracingComplete').then((e) => e.stream as string);
       await cdp.send('Tracing.end');
       const handle = await done;
       const chunks: string[] = [];
       for (;;) {
-        const { data, eof, base64Encoded } = await cdp.send('IO.read', { handle });
+        const { data, eof, base64Encoded } = await cdp.send<{
+          data: string;
+          eof: boolean;
+          base64Encoded?: boolean;
+        }>('IO.read', { handle });
         chunks.push(base64Encoded ? Buffer.from(data, 'base64').toString() : data);
         if (eof) break;
       }
@@ -195,31 +204,32 @@ export async function run(report: Reporter): Promise<void> {
   try {
     const web = await startHost();
     cleanup.push(() => web.stop());
-    const browser = await launchBrowser();
+    // Bare DevTools by default: Playwright would report every WebSocket frame of the page to
+    // this process while the key is on its way (VMSIG_BENCH_DRIVER=playwright shows how much).
+    const viaPlaywright = process.env.VMSIG_BENCH_DRIVER === 'playwright';
+    const browser = await (viaPlaywright ? launchPlaywrightChromium() : launchRawChromium());
     cleanup.push(() => browser.close());
-    const page = await browser.context.newPage();
-    const ui = new ConsolePage(page);
-    await ui.open(web.url);
+    const page = await browser.newPage(web.url);
+    await page.waitFor(CONNECTED);
     await page.evaluate(INSTALL_KEY_PROBE);
-    await ui.grabButton().click();
-    await ui.releaseButton().waitFor();
-    await ui.screen('bench').click();
+    await page.evaluate(`${BUTTON('Grab input')}.click()`);
+    await page.waitFor(BUTTON('Release'));
+    await page.click('[role="application"][aria-label="Screen of bench"]');
 
     const child = await startKeyClient(web.port, web.token);
     cleanup.push(() => child.stop());
 
     // The floor Chromium itself sets: a page with nothing but a key listener and a WebSocket.
-    const bare = await browser.context.newPage();
-    await bare.goto(`${new URL(web.url).origin}/bare-page-for-the-bench`);
+    const bare = await browser.newPage(`${new URL(web.url).origin}/bare-page-for-the-bench`);
     await bare.evaluate(BARE_PAGE(web.port, web.token));
-    await bare.waitForFunction('window.__bareReady === true');
-    await page.bringToFront();
+    await bare.waitFor('window.__bareReady === true');
+    await page.front();
 
     const { offset, error } = await clockOffset(page);
     const bareClock = await clockOffset(bare);
     // The page's main-thread time (Chromium's own counters) over the presses: what a key
     // that lands mid-task waits for. VMSIG_BENCH_TRACE=FILE also writes a Chromium trace.
-    const cdp = await page.context().newCDPSession(page);
+    const cdp = page;
     await cdp.send('Performance.enable');
     const tracing = process.env.VMSIG_BENCH_TRACE ? startTrace(cdp) : null;
     // VMSIG_BENCH_CPUPROFILE=FILE writes the page's JavaScript CPU profile (.cpuprofile).
@@ -244,9 +254,9 @@ export async function run(report: Reporter): Promise<void> {
         // INPUT lease since the grab: the same gate, lane and QMP link for all.
         let got = web.nextQmp();
         const t0 = monoMs();
-        await (down ? page.keyboard.down('KeyA') : page.keyboard.up('KeyA'));
+        await page.keyA(down);
         const tQmp = await got;
-        const stamps = (await page.evaluate('window.__keyStamps.splice(0)')) as number[];
+        const stamps = await page.evaluate<number[]>('window.__keyStamps.splice(0)');
         fromCdp.push(tQmp - t0);
         if (stamps.length === 2) {
           fromPress.push(tQmp - (stamps[0]! - offset));
@@ -260,9 +270,9 @@ export async function run(report: Reporter): Promise<void> {
         fromProcess.push(tQmpChild - (await tSent));
         await sleep(KEY_SPACING_MS);
         got = web.nextQmp();
-        await (down ? bare.keyboard.down('KeyA') : bare.keyboard.up('KeyA'));
+        await bare.keyA(down);
         const tQmpBare = await got;
-        const bareStamps = (await bare.evaluate('window.__keyStamps.splice(0)')) as number[];
+        const bareStamps = await bare.evaluate<number[]>('window.__keyStamps.splice(0)');
         if (bareStamps.length === 2) fromBare.push(tQmpBare - (bareStamps[0]! - bareClock.offset));
         await sleep(KEY_SPACING_MS);
         got = web.nextQmp();
@@ -275,7 +285,11 @@ export async function run(report: Reporter): Promise<void> {
     const busy = (await mainThreadMs(cdp)).map((v, i) => v - before[i]!);
     const wall = monoMs() - wall0;
     if (tracing) await tracing.stop(process.env.VMSIG_BENCH_TRACE!);
-    if (profiling) writeFileSync(profiling, JSON.stringify((await cdp.send('Profiler.stop')).profile));
+    if (profiling)
+      writeFileSync(
+        profiling,
+        JSON.stringify((await cdp.send<{ profile: unknown }>('Profiler.stop')).profile),
+      );
     const nodeP99 = quantile(fromProcess, 0.99);
     const pressP99 = quantile(fromPress, 0.99);
     report(
@@ -340,9 +354,9 @@ export async function run(report: Reporter): Promise<void> {
       'input_latency.via_cdp.p99',
       quantile(fromCdp, 0.99),
       'ms',
-      `from Playwright's keyboard call (adds the CDP hop into the browser), ${fmt(fromCdp)}`,
+      `from the DevTools key call (adds the hop into the browser), ${fmt(fromCdp)}; driver: ${viaPlaywright ? 'Playwright' : 'bare DevTools'}`,
     );
-    await ui.releaseButton().click();
+    await page.evaluate(`${BUTTON('Release')}.click()`);
   } finally {
     for (const stop of cleanup.reverse()) await stop();
   }
