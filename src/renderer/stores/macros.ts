@@ -1,20 +1,22 @@
 /*
  * Keyboard macros in the console: recording what the operator types on the grabbed screen
- * (the console's own pressed keys, with their timing, through the shared recorder), then
- * saving it by name on the host; listing, playing and cancelling saved macros. Playing runs
- * on the host under the console's INPUT lease; this store only asks and reports.
+ * of a local or a remote VM (the console's own pressed keys, with their timing, through the
+ * shared recorder), then saving it by name on this host; listing, playing and cancelling
+ * saved macros. Playing runs on this host under the INPUT lease of the VM's own host; this
+ * store only asks and reports.
  */
 import { create } from 'zustand';
 import type { InvokeResponse, IpcResult, MacroStepView, MacroView } from '../../shared/ipc';
 import { MacroRecorder } from '../../shared/macros';
 import { getApi } from '../api';
 import { useInput } from './input';
+import { sameRef, useFleet } from './fleet';
 import { notify } from './notices';
 
 /** Macro state of the page. */
 export interface MacrosState {
-  /** The VM being recorded and how many key events so far, or null. */
-  recording: { endpoint: number; count: number } | null;
+  /** The VM being recorded (`RecordSource.key`) and how many key events so far, or null. */
+  recording: { key: string; count: number } | null;
   /** A stopped recording waiting for a name, or null. */
   pending: MacroStepView[] | null;
   /** The saved macros, as last listed. */
@@ -37,20 +39,61 @@ let unsubscribe: (() => void) | null = null;
 /** Keys only: a mouse button (codes ≥ 0x100) is not part of a keyboard macro. */
 const keys = (codes: readonly number[]): number[] => codes.filter((c) => c < 0x100);
 
-/** Starts recording the keys the console presses on `endpoint` (it must be grabbed); ends with the grab. */
-export function startRecording(endpoint: number): void {
-  if (recorder || useInput.getState().grabbed !== endpoint) return;
+/**
+ * The screen a recording follows: what the console presses on it while it is grabbed. The
+ * keys are the page's own sends, local or remote alike, so a recording on another host's VM
+ * is the operator's typing with its timing, as on a local one.
+ */
+export interface RecordSource {
+  /** Names the VM across hosts (as `MacroTarget.key`). */
+  key: string;
+  /** What the console presses on it now, and whether its screen is grabbed. */
+  now(): { pressed: readonly number[]; grabbed: boolean };
+  /** Calls `fn` on each change of what the console presses and of the grab; returns the disposer. */
+  watch(fn: (pressed: readonly number[], grabbed: boolean) => void): () => void;
+}
+
+/** The screen of VM `endpoint` of this host. */
+export const localRecording = (endpoint: number): RecordSource => ({
+  key: String(endpoint),
+  now: () => {
+    const s = useInput.getState();
+    return { pressed: s.pressed, grabbed: s.grabbed === endpoint };
+  },
+  watch: (fn) => useInput.subscribe((s) => fn(s.pressed, s.grabbed === endpoint)),
+});
+
+/** The screen of VM `endpoint` of fleet host `host`. */
+export const remoteRecording = (host: string, endpoint: number): RecordSource => {
+  const ref = { host, id: endpoint };
+  return {
+    key: `${host}/${endpoint}`,
+    now: () => {
+      const s = useFleet.getState();
+      return { pressed: s.pressed, grabbed: sameRef(s.grabbed, ref) };
+    },
+    watch: (fn) => useFleet.subscribe((s) => fn(s.pressed, sameRef(s.grabbed, ref))),
+  };
+};
+
+/** Starts recording the keys the console presses on `source`'s screen (it must be grabbed); ends with the grab. */
+export function startRecording(source: RecordSource): void {
+  const start = source.now();
+  if (recorder || !start.grabbed) return;
   const rec = new MacroRecorder();
   recorder = rec;
-  useMacros.setState({ recording: { endpoint, count: 0 }, pending: null });
-  unsubscribe = useInput.subscribe((s, prev) => {
-    const now = keys(s.pressed);
-    const before = keys(prev.pressed);
+  const { key } = source;
+  useMacros.setState({ recording: { key, count: 0 }, pending: null });
+  // A key already down when recording starts is not part of it (nor is its release).
+  let before = keys(start.pressed);
+  unsubscribe = source.watch((pressed, grabbed) => {
+    const now = keys(pressed);
     const t = performance.now();
     for (const c of before) if (!now.includes(c)) rec.key(t, c, false);
     for (const c of now) if (!before.includes(c)) rec.key(t, c, true);
-    if (s.grabbed !== endpoint) stopRecording();
-    else useMacros.setState({ recording: { endpoint, count: rec.count } });
+    before = now;
+    if (!grabbed) stopRecording();
+    else useMacros.setState({ recording: { key, count: rec.count } });
   });
 }
 

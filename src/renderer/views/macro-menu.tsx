@@ -1,15 +1,17 @@
 /*
- * Keyboard macros on the input toolbar: Record / Stop while the screen is grabbed, then a
- * name to save it under; and the Macros… dialog that plays a saved macro at its recorded
+ * Keyboard macros on the input toolbar of a local or a remote VM: Record / Stop while the
+ * screen is grabbed, then a name to save it under (on this host); and the Macros… dialog that plays a saved macro at its recorded
  * speed or at a fixed interval, with a Cancel that stops it with every key released.
  */
 import { useEffect, useState } from 'react';
 import { ActionDialog, DialogActions } from './action-dialog';
 import {
   type MacroTarget,
+  type RecordSource,
   cancelMacro,
   discardRecording,
   localMacros,
+  localRecording,
   playMacro,
   refreshMacros,
   saveRecording,
@@ -18,12 +20,12 @@ import {
   useMacros,
 } from '../stores/macros';
 
-/** Record and save a macro on the grabbed VM. */
-function MacroRecord({ endpoint, grabbed }: { endpoint: number; grabbed: boolean }) {
+/** Record and save a macro on the grabbed VM (`source`: this host's or another's). */
+export function MacroRecord({ source, grabbed }: { source: RecordSource; grabbed: boolean }) {
   const recording = useMacros((s) => s.recording);
   const pending = useMacros((s) => s.pending);
   const [name, setName] = useState('');
-  if (recording?.endpoint === endpoint)
+  if (recording?.key === source.key)
     return (
       <>
         <span role="status" aria-label="Macro recording">
@@ -54,7 +56,7 @@ function MacroRecord({ endpoint, grabbed }: { endpoint: number; grabbed: boolean
       </form>
     );
   return (
-    <button onClick={() => startRecording(endpoint)} disabled={!grabbed || recording !== null}>
+    <button onClick={() => startRecording(source)} disabled={!grabbed || recording !== null}>
       Record macro
     </button>
   );
@@ -151,7 +153,7 @@ export function MacroMenu({
 }) {
   return (
     <span className="macro-menu">
-      <MacroRecord endpoint={endpoint} grabbed={grabbed} />
+      <MacroRecord source={localRecording(endpoint)} grabbed={grabbed} />
       <MacroPlay target={localMacros(endpoint)} vmName={vmName} enabled={mine} />
     </span>
   );

@@ -1,8 +1,8 @@
 /*
  * The input bar of another host's VM, with the local bar's own pieces: grab/release of that
  * host's INPUT lease (and who preempted it), the send-key menu, paste as keystrokes and the
- * held-keys list, fullscreen with keyboard capture, the sticky modifiers and playing a
- * saved macro. Each goes to the owning host's core in this console's session there, which
+ * held-keys list, fullscreen with keyboard capture, the sticky modifiers, recording a
+ * macro (saved on this host) and playing a saved one. Each goes to the owning host's core in this console's session there, which
  * alone decides.
  */
 import { remotePaste } from '../input/paste';
@@ -20,8 +20,8 @@ import {
 } from '../stores/fleet';
 import { CaptureControls } from './capture-controls';
 import { HeldKeys } from './held-keys';
-import { MacroPlay } from './macro-menu';
-import { remoteMacros } from '../stores/macros';
+import { MacroPlay, MacroRecord } from './macro-menu';
+import { remoteMacros, remoteRecording } from '../stores/macros';
 import { GrabControls } from './grab-controls';
 import { PasteDialog } from './paste-dialog';
 import { SendKeyMenu } from './send-key-menu';
@@ -62,7 +62,10 @@ export function RemoteInputBar({
         enabled={grabbed}
         send={(input) => void remoteInput(target, input)}
       />
-      <MacroPlay target={remoteMacros(target.host, target.id)} vmName={fullName} enabled={mine} />
+      <span className="macro-menu">
+        <MacroRecord source={remoteRecording(target.host, target.id)} grabbed={grabbed} />
+        <MacroPlay target={remoteMacros(target.host, target.id)} vmName={fullName} enabled={mine} />
+      </span>
       <HeldKeys
         held={held}
         mine={mine}
