@@ -433,10 +433,21 @@ export interface PushMap {
   serial: SerialPush;
   /**
    * Other fleet hosts' events of one tick, in order, packed as `events` and base64-encoded;
-   * an entry with `missed` is a gap: that many events of the host never reached this console.
+   * an entry with `missed` is a gap: that many events of the host never reached this console,
+   * with `fill` saying what its journal supplied (those events follow in place) or why not.
+   * `preemptors` names, by principal, the controls that host says preempted a lease in `records`.
    */
-  fleetEvents: { host: string; records: string; missed?: number }[];
+  fleetEvents: {
+    host: string;
+    records: string;
+    missed?: number;
+    fill?: GapFillView;
+    preemptors?: Record<string, string>;
+  }[];
 }
+
+/** What a fleet host's journal filled of a gap in its feed, or why it could not. */
+export type GapFillView = { filled: number; complete: boolean; sampled: number } | { error: string };
 
 /**
  * Serial output pushed to a watching window: the bytes from logical offset `start` (base64).

@@ -9,7 +9,7 @@ import type { Clock, Core, Log } from '../core';
 import type { NatsConfig } from '../host/config';
 import type { HostRequestHandler } from '../wire';
 import type { DisplayHostPort } from '../host/display';
-import { ENDPOINT_MAX, ErrorCode, nameOf } from '../../shared/model';
+import { ENDPOINT_MAX, ErrorCode, VmsigError, nameOf } from '../../shared/model';
 import { HostSession } from './host-session';
 import { DisplaySession } from './display-session';
 import { FleetFeed } from './fleet-feed';
@@ -161,7 +161,7 @@ export class FleetBridge {
         core: this.opts.core,
         clock: this.opts.clock,
         log,
-        hostRequests: this.opts.hostRequests,
+        hostRequests: this.hostRequests(),
         now: () => performance.now(),
       },
       (data) => this.link?.publish(sessionSubject(config.host, s.user, s.sid, 'out'), data),
@@ -209,6 +209,28 @@ export class FleetBridge {
     this.sessions.set(key, session);
     log('info', `fleet: screen of VM ${endpoint} opened by NATS user "${user}" as control "${spec.name}"`);
     reply({ ok: true, host: config.host, run: this.run });
+  }
+
+  /**
+   * The host's requests as a session gets them. `journal.events` names the feed run its seq
+   * belongs to (seqs restart with the host): another run's is refused INVAL, so a console
+   * never fills a gap with the events of a run it did not miss them from.
+   */
+  private hostRequests(): HostRequestHandler | undefined {
+    const inner = this.opts.hostRequests;
+    if (!inner) return undefined;
+    return (controlId, op, args) => {
+      if (op !== 'journal.events') return inner(controlId, op, args);
+      const { run, ...rest } = args;
+      if (run !== this.run)
+        return Promise.reject(
+          new VmsigError(
+            ErrorCode.INVAL,
+            `run ${String(run).slice(0, 32)} is not this host's run ${this.run}`,
+          ),
+        );
+      return inner(controlId, op, rest);
+    };
   }
 
   private endSession(s: HostSession | DisplaySession, why: string): void {

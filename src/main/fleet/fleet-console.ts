@@ -11,13 +11,18 @@ import type { NatsConfig } from '../host/config';
 import { ErrorCode, VmsigError, type VmsigEvent, decodeEventBody } from '../../shared/model';
 import type { FleetSnapshot } from '../../shared/ipc';
 import { WireClient } from '../wire';
+import { JOURNAL_EVENTS_MAX } from '../host/journal-events';
 import { FleetView } from './fleet-view';
-import { FEED_HEADER, FeedGaps } from './feed-gaps';
+import { FEED_HEADER, FeedGaps, parseFeedHeader } from './feed-gaps';
+import { type FeedMeta, type GapFill, GapFiller, type JournalAnswer, journalAnswer } from './gap-fill';
+import { PREEMPTOR_HEADER, parsePreemptor } from './preemptor';
 import { openSessionOn } from './session-link';
 import type { SubjectStream } from './subject-stream';
 import { ALL_EVENTS, ALL_PRESENCE, parseFleetSubject, sessionSubject, stateSubject } from './subjects';
 
 const SWEEP_MS = 250;
+/** How long a host's timeline events wait for its journal's answer to a gap. */
+const FILL_TIMEOUT_MS = 3000;
 /** A session id no session uses: probes go where a host listens for heartbeats and are ignored there. */
 const PROBE_SID = 'probe';
 
@@ -28,9 +33,20 @@ export class FleetConsole {
   private readonly sessions = new Map<string, Promise<WireClient>>();
   private readonly mine = new Map<string, number>();
   private readonly listeners = new Set<() => void>();
-  private readonly eventListeners = new Set<(host: string, ev: VmsigEvent) => void>();
-  private readonly gapListeners = new Set<(host: string, missed: number) => void>();
+  private readonly eventListeners = new Set<(host: string, ev: VmsigEvent, meta: FeedMeta) => void>();
+  private readonly gapListeners = new Set<(host: string, missed: number, fill: GapFill) => void>();
   private readonly gaps = new FeedGaps();
+  /** Holds a host's timeline events while its journal fills a gap of its feed. */
+  private readonly filler = new GapFiller((host, run, afterSeq) => this.journalSince(host, run, afterSeq), {
+    isNew: (host, ev) => this.view.newForTimeline(host, ev),
+    lastSeq: (host) => this.view.timelineSeqOf(host),
+    event: (host, ev, meta) => {
+      for (const l of this.eventListeners) l(host, ev, meta);
+    },
+    gap: (host, missed, fill) => {
+      for (const l of this.gapListeners) l(host, missed, fill);
+    },
+  });
   private readonly sweep: NodeJS.Timeout;
   private retry: NodeJS.Timeout | null = null;
   private stopped = false;
@@ -65,14 +81,14 @@ export class FleetConsole {
     return () => this.listeners.delete(listener);
   }
 
-  /** Every new feed event of another host, once (for the timeline); returns the disposer. */
-  onEvent(listener: (host: string, ev: VmsigEvent) => void): () => void {
+  /** Every new feed event of another host, once, in seq order, with its host's word on a preemptor; returns the disposer. */
+  onEvent(listener: (host: string, ev: VmsigEvent, meta: FeedMeta) => void): () => void {
     this.eventListeners.add(listener);
     return () => this.eventListeners.delete(listener);
   }
 
-  /** Each jump in a host's feed count (events of it this console never got); returns the disposer. */
-  onGap(listener: (host: string, missed: number) => void): () => void {
+  /** Each jump in a host's feed count, with what its journal filled (those follow via onEvent) or why not; returns the disposer. */
+  onGap(listener: (host: string, missed: number, fill: GapFill) => void): () => void {
     this.gapListeners.add(listener);
     return () => this.gapListeners.delete(listener);
   }
@@ -85,6 +101,20 @@ export class FleetConsole {
   async command(host: string, ev: VmsigEvent): Promise<VmsigEvent> {
     const client = await this.session(host);
     return client.request({ kind: ev.kind, endpoint: ev.endpoint, prio: ev.prio, inln: ev.inln }, 5000);
+  }
+
+  /**
+   * `host`'s journaled events of feed run `run` after `afterSeq`, asked in the console's
+   * session there (its control's caps and grant decide what it gets); rejects with why not.
+   */
+  private async journalSince(host: string, run: string, afterSeq: number): Promise<JournalAnswer> {
+    const client = await this.session(host);
+    const r = await client.hostRequest(
+      'journal.events',
+      { run, afterSeq, limit: JOURNAL_EVENTS_MAX },
+      FILL_TIMEOUT_MS,
+    );
+    return journalAnswer(host, r);
   }
 
   /** A byte stream to `host`'s relay for VM `endpoint`'s screen, admitted by that host. */
@@ -182,7 +212,8 @@ export class FleetConsole {
         this.log('info', `fleet view: connected to ${url} as "${who.user}"`);
         nc.subscribe(ALL_PRESENCE, { callback: (_e, m) => this.onMessage(m.subject, m.data) });
         nc.subscribe(ALL_EVENTS, {
-          callback: (_e, m) => this.onMessage(m.subject, m.data, m.headers?.get(FEED_HEADER)),
+          callback: (_e, m) =>
+            this.onMessage(m.subject, m.data, m.headers?.get(FEED_HEADER), m.headers?.get(PREEMPTOR_HEADER)),
         });
         this.changed();
         void this.watchStatus(nc);
@@ -210,7 +241,7 @@ export class FleetConsole {
     }
   }
 
-  private onMessage(subject: string, data: Uint8Array, feedHeader?: string): void {
+  private onMessage(subject: string, data: Uint8Array, feedHeader?: string, preemptor?: string): void {
     const s = parseFleetSubject(subject);
     if (!s || s.host === this.config.host) return;
     if (s.kind === 'up') {
@@ -230,10 +261,10 @@ export class FleetConsole {
     } catch {
       return;
     }
-    // Before the event: the gap row comes where the missing events would have been.
+    // Before the event: the gap row (and what B's journal fills) where the missing events would have been.
     const missed = this.gaps.note(s.host, feedHeader);
-    if (missed > 0) for (const l of this.gapListeners) l(s.host, missed);
-    if (this.view.newForTimeline(s.host, ev)) for (const l of this.eventListeners) l(s.host, ev);
+    const by = parsePreemptor(preemptor);
+    this.filler.feed(s.host, parseFeedHeader(feedHeader)?.run ?? '', ev, by ? { preemptor: by } : {}, missed);
     const r = this.view.event(s.host, ev);
     if (r.ask) this.askState(s.host);
     if (r.changed) this.changed();

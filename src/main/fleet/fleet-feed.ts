@@ -4,23 +4,21 @@
  * once whether NATS is up or not (a bus that is gone never backs up the core); when the
  * bus returns, re-subscribing replays the host's current state before live events.
  */
-import { ALL_ENDPOINTS, type Core, type Log, allEvents } from '../core';
-import { Cap, Kind, LeaseClass, encodeEventBody, nameOf } from '../../shared/model';
+import { ALL_ENDPOINTS, type Core, type Log } from '../core';
+import { publicFeedFilter } from '../host/journal-events';
+import { Cap, Kind, LeaseClass, type VmsigEvent, encodeEventBody, nameOf } from '../../shared/model';
 import { packEventRecords } from '../../shared/ipc-records';
 import type { NatsLink } from './nats-link';
 import { eventSubject } from './subjects';
 import { FEED_HEADER, feedHeaderValue } from './feed-gaps';
+import { PREEMPTOR_HEADER, preemptorName } from './preemptor';
 
 /**
- * Everything but typed keys: the feed is read by every user the nats-server lets subscribe,
- * and key codes are passwords at a login prompt (the journal redacts them too). A session
- * still sees them when its own control may.
+ * Everything but typed keys (publicFeedFilter): the feed is read by every user the
+ * nats-server lets subscribe, and key codes are passwords at a login prompt (the journal
+ * redacts them too). A session still sees them when its own control may.
  */
-function feedFilter(): ReturnType<typeof allEvents> {
-  const f = allEvents(ALL_ENDPOINTS);
-  for (const k of [Kind.CMD_INPUT, Kind.INPUT_HELD]) f.kinds[k >> 3]! &= ~(1 << (k & 7));
-  return f;
-}
+const feedFilter = publicFeedFilter;
 
 /** The feed's control and where its events go. */
 export class FleetFeed {
@@ -81,12 +79,22 @@ export class FleetFeed {
       if (this.id === 0) return;
       this.core.drain(this.id, (ev) => {
         this.count++;
-        this.link?.publish(eventSubject(this.host, ev.endpoint, ev.kind), encodeEventBody(ev), {
-          [FEED_HEADER]: feedHeaderValue(this.run, this.count),
-        });
+        this.link?.publish(
+          eventSubject(this.host, ev.endpoint, ev.kind),
+          encodeEventBody(ev),
+          this.headers(ev),
+        );
         return true;
       });
     });
+  }
+
+  /** The feed count, and on a preemption the preemptor's control name (the body has only its principal). */
+  private headers(ev: VmsigEvent): Record<string, string> {
+    const h: Record<string, string> = { [FEED_HEADER]: feedHeaderValue(this.run, this.count) };
+    const by = ev.kind === Kind.LEASE_REVOKED ? preemptorName(this.core, ev) : null;
+    if (by !== null) h[PREEMPTOR_HEADER] = by;
+    return h;
   }
 
   /**

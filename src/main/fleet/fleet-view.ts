@@ -148,6 +148,11 @@ export class FleetView {
     return true;
   }
 
+  /** The newest seq of `host` passed on to the timeline this run (-1: none). */
+  timelineSeqOf(host: string): number {
+    return this.hosts.get(host)?.timelineSeq ?? -1;
+  }
+
   /** A feed event of `host`. Returns whether the view changed; `ask` is set when a state answer is owed. */
   event(host: string, ev: VmsigEvent): { changed: boolean; ask: boolean } {
     const h = this.hosts.get(host);

@@ -11,6 +11,7 @@ import { HostOpUnsupported, type HostRequestHandler } from '../wire';
 import type { AttachedVmEntry } from './attached-vms';
 import type { HostVm } from './console/host-port';
 import type { AttachedVmChange, HostOps } from './host-ops';
+import { type JournalEventsSource, journalEvents } from './journal-events';
 
 /** What the handler needs from the host. */
 export interface HostRequestDeps {
@@ -23,6 +24,8 @@ export interface HostRequestDeps {
   managedSettings?: (id: number) => { name: string; managed: Record<string, unknown> } | null;
   /** An attached VM's entry as the Add/Edit form shows it, or null. */
   attachedSettings?: (id: number) => AttachedVmEntry | null;
+  /** This host run's journal, for `journal.events` (a fleet console filling a gap in its feed). */
+  journal?: Omit<JournalEventsSource, 'core'>;
 }
 
 /** `vm.settings`' answer: the entry a `vm.edit` would send back, so a client edits what is there. */
@@ -202,6 +205,9 @@ export function hostRequestHandler(deps: HostRequestDeps): HostRequestHandler {
         const png = await deps.screenshot(vm);
         return { vm, format: 'png', base64: png.toString('base64') };
       }
+      case 'journal.events':
+        if (!deps.journal) throw new HostOpUnsupported('this host keeps no journal');
+        return journalEvents({ core: deps.core, ...deps.journal }, controlId, args);
       default:
         throw new VmsigError(ErrorCode.KIND, `unknown host op "${op}"`);
     }

@@ -116,6 +116,8 @@ export class HostService implements ConsoleHostPort {
           screenshot: (id) => host.screenshot(id),
           managedSettings: (id) => host.managedSettings(id),
           attachedSettings: (id) => host.attachedSettings(id),
+          // Opened above, before any event of this run: its next record is the run's first.
+          journal: { journal: () => host.journal(), runStartRec: host.journal()?.nextRec() ?? 0 },
         })),
       });
       // The socket is ours, so no live host shares this runtime directory: any QEMU still

@@ -85,12 +85,15 @@ function noteActivity(body: Uint8Array, origin: number, now: number): void {
     timelineData.activity.lease(kind, endpoint, decodeLeaseReq(inln).cls, origin, now);
 }
 
-/** Another host revoked a lease: a grab of ours there ends, with the preemption said. */
-function onRemoteRevoked(host: string, body: Uint8Array): void {
+/**
+ * Another host revoked a lease: a grab of ours there ends, with the preemption said by the
+ * control name that host gave (`names`, by principal), as a local one is.
+ */
+function onRemoteRevoked(host: string, body: Uint8Array, names: Record<string, string> | undefined): void {
   const { cls, reason: by } = decodeLeaseReq(eventInline(body));
   if (cls !== LeaseClass.INPUT) return;
   const id = eventU32(body, 'endpoint');
-  const next = reduceRemoteRevoked(useFleet.getState(), host, id, by);
+  const next = reduceRemoteRevoked(useFleet.getState(), host, id, by, names?.[String(by)]);
   if (!next) return;
   useFleet.setState(next);
   notify('warn', next.preempted?.[refKey({ host, id })] ?? 'INPUT lease preempted');
@@ -135,14 +138,14 @@ export function startFeed(): () => void {
   // Other fleet hosts' events: rows of the same timeline, tagged with their host.
   const offFleet = api.on('fleetEvents', (list) => {
     const cursors: { host: string; cursor: CursorView }[] = [];
-    for (const { host, records, missed } of list) {
-      if (missed) timelineData.ring.pushGap(remoteGapNote(host, missed));
+    for (const { host, records, missed, fill, preemptors } of list) {
+      if (missed) timelineData.ring.pushGap(remoteGapNote(host, missed, fill));
       const bytes = Uint8Array.from(atob(records), (c) => c.charCodeAt(0));
       forEachEventRecord(bytes, (body, origin) => {
         timelineData.ring.push(body, origin, RowKind.EVENT, host);
         const kind = eventU32(body, 'kind');
         if (kind === Kind.CURSOR_STATE) cursors.push({ host, cursor: cursorOf(body) });
-        else if (kind === Kind.LEASE_REVOKED) onRemoteRevoked(host, body);
+        else if (kind === Kind.LEASE_REVOKED) onRemoteRevoked(host, body, preemptors);
       });
     }
     // The newest report per VM, once per batch: a burst of moves is one store update.

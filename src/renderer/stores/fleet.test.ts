@@ -46,6 +46,16 @@ describe('fleet store', () => {
   it('names the host and the count in the gap row', () => {
     expect(remoteGapNote('b', 12)).toBe('Gap: 12 events of host b missed (the fleet feed skipped them)');
     expect(remoteGapNote('lab-2', 1)).toMatch(/^Gap: 1 event of host lab-2 missed/);
+    // What the host's journal filled (the events follow the row), or why it could not.
+    expect(remoteGapNote('b', 9, { filled: 9, complete: true, sampled: 0 })).toBe(
+      "Gap: 9 events of host b missed (the fleet feed skipped them); 9 filled below from host b's journal",
+    );
+    expect(remoteGapNote('b', 9, { filled: 4, complete: false, sampled: 3 })).toMatch(
+      /; 4 filled below from host b's journal, 3 its journal sampled away, its journal no longer holds them all$/,
+    );
+    expect(remoteGapNote('b', 2, { error: 'this host keeps no journal' })).toMatch(
+      /; not fetched from host b's journal: this host keeps no journal$/,
+    );
   });
 
   it("ends the grab of a VM whose host revoked our INPUT lease, saying by whom; other VMs' revocations change nothing", () => {
@@ -57,6 +67,10 @@ describe('fleet store', () => {
       pressed: [],
       preempted: { 'b/1': 'INPUT lease on VM 1 on b preempted by principal 7 on b' },
     });
+    // Named as the local notice names it, by the control name host b gave for the principal.
+    expect(reduceRemoteRevoked(s, 'b', 1, 7, 'robot')!.preempted!['b/1']).toBe(
+      'INPUT lease on VM 1 on b preempted by robot (principal 7) on b',
+    );
     expect(reduceRemoteRevoked(s, 'b', 1, 0)!.preempted!['b/1']).toMatch(
       /preempted by host b \(holder gone\)$/,
     );

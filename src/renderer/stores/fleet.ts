@@ -10,6 +10,7 @@ import type {
   CursorView,
   HeldView,
   FleetSnapshot,
+  GapFillView,
   InputRequest,
   IpcResult,
   LeaseClassName,
@@ -198,19 +199,22 @@ export async function remoteChord(ref: RemoteRef, codes: readonly number[]): Pro
 }
 
 /**
- * `host` revoked the INPUT lease of its VM `endpoint` (LEASE_REVOKED on its feed; `by` is
- * the preemptor's principal, 0 when the host took it). When that VM is the one this console
- * grabbed, the grab ends and the view says why, as for a local VM (pure; null otherwise).
+ * `host` revoked the INPUT lease of its VM `endpoint` (LEASE_REVOKED on its feed; `by` is the
+ * preemptor's principal, 0 when the host took it; `byName` the control name that host gave).
+ * When that VM is the one this console grabbed, the grab ends and the view says why, naming
+ * the control as for a local VM (pure; null otherwise).
  */
 export function reduceRemoteRevoked(
   s: FleetState,
   host: string,
   endpoint: number,
   by: number,
+  byName?: string,
 ): Partial<FleetState> | null {
   const ref = { host, id: endpoint };
   if (!sameRef(s.grabbed, ref)) return null;
-  const who = by === 0 ? `host ${host} (holder gone)` : `principal ${by} on ${host}`;
+  const principal = byName ? `${byName} (principal ${by})` : `principal ${by}`;
+  const who = by === 0 ? `host ${host} (holder gone)` : `${principal} on ${host}`;
   return {
     grabbed: null,
     pressed: [],
@@ -218,9 +222,16 @@ export function reduceRemoteRevoked(
   };
 }
 
-/** The gap row's text for `missed` events of `host` this console never got (pure). */
-export const remoteGapNote = (host: string, missed: number): string =>
-  `Gap: ${missed} ${missed === 1 ? 'event' : 'events'} of host ${host} missed (the fleet feed skipped them)`;
+/** The gap row's text: `missed` events of `host` never got, and what its journal filled (they follow) or why not (pure). */
+export function remoteGapNote(host: string, missed: number, fill?: GapFillView): string {
+  const gap = `Gap: ${missed} ${missed === 1 ? 'event' : 'events'} of host ${host} missed (the fleet feed skipped them)`;
+  if (!fill) return gap;
+  if ('error' in fill) return `${gap}; not fetched from host ${host}'s journal: ${fill.error}`;
+  const parts = [`${fill.filled} filled below from host ${host}'s journal`];
+  if (fill.sampled > 0) parts.push(`${fill.sampled} its journal sampled away`);
+  if (!fill.complete) parts.push('its journal no longer holds them all');
+  return `${gap}; ${parts.join(', ')}`;
+}
 
 /** Folds cursor reports of other hosts' feeds in: the newest per VM (pure; the old map when none). */
 export function reduceRemoteCursors(

@@ -11,6 +11,7 @@ import {
   type InvokeResponse,
   type CommandReply,
   type FleetSnapshot,
+  type GapFillView,
   type IpcResult,
   type Snapshot,
 } from '../../../shared/ipc';
@@ -54,10 +55,13 @@ export interface ConsoleFleetPort {
   command(host: string, ev: VmsigEvent): Promise<VmsigEvent>;
   /** Calls `listener` when the view changed; returns the disposer. */
   onChange(listener: () => void): () => void;
-  /** Calls `listener` with each new event of another host (the timeline's host column). */
-  onEvent(listener: (host: string, ev: VmsigEvent) => void): () => void;
-  /** Calls `listener` when a host's feed skipped events this console never got (a gap row). */
-  onGap?(listener: (host: string, missed: number) => void): () => void;
+  /**
+   * Calls `listener` with each new event of another host (the timeline's host column), with
+   * the preemptor's control name that host gave for a LEASE_REVOKED.
+   */
+  onEvent(listener: (host: string, ev: VmsigEvent, meta?: { preemptor?: string }) => void): () => void;
+  /** Calls `listener` when a host's feed skipped events this console never got (a gap row), with what its journal filled. */
+  onGap?(listener: (host: string, missed: number, fill?: GapFillView) => void): () => void;
 }
 
 type Handler<C extends InvokeChannel> = (
@@ -122,8 +126,8 @@ export class ConsoleService {
     });
     this.fleet = opts.fleet ?? null;
     this.fleet?.onChange(() => this.markDirty());
-    this.fleet?.onEvent((host, ev) => this.push.appendRemote(host, ev));
-    this.fleet?.onGap?.((host, missed) => this.push.appendRemoteGap(host, missed));
+    this.fleet?.onEvent((host, ev, meta) => this.push.appendRemote(host, ev, meta?.preemptor));
+    this.fleet?.onGap?.((host, missed, fill) => this.push.appendRemoteGap(host, missed, fill));
   }
 
   private readonly fleet: ConsoleFleetPort | null;

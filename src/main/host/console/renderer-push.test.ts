@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import type { PushMap, Snapshot } from '../../../shared/ipc';
 import { unpackEventRecords } from '../../../shared/ipc-records';
-import { Kind, makeEvent } from '../../../shared/model';
+import { Kind, LeaseClass, encodeLeaseReq, makeEvent } from '../../../shared/model';
 import { COUNTER_REFRESH_MS, CURSOR_REFRESH_MS, type PushSink, RendererPush } from './renderer-push';
 
 /** A snapshot whose contents the test changes through `state.vmName` and `state.queued`. */
@@ -185,6 +185,28 @@ describe('RendererPush', () => {
       ],
       // A gap alone in its tick is pushed too.
       [['c', 1, []]],
+    ]);
+  });
+
+  it("carries what a host's journal filled with its gap, and the preemptor names it gave, with its events", () => {
+    const { push } = rig();
+    const on = renderer();
+    push.add(on.sink);
+    const revoked = makeEvent({
+      kind: Kind.LEASE_REVOKED,
+      endpoint: 1,
+      seq: 9,
+      inln: encodeLeaseReq({ cls: LeaseClass.INPUT, reason: 7 }),
+    });
+    push.appendRemote('b', revoked, 'robot');
+    push.appendRemoteGap('b', 3, { filled: 2, complete: true, sampled: 1 });
+    push.appendRemote('b', makeEvent({ kind: Kind.SEAM_UP, endpoint: 1, seq: 11 }));
+    push.tick();
+    const [batch] = on.got.fleetEvents;
+    expect(batch!.map(({ records: _r, ...rest }) => rest)).toEqual([
+      { host: 'b', preemptors: { '7': 'robot' } },
+      { host: 'b', missed: 3, fill: { filled: 2, complete: true, sampled: 1 } },
+      { host: 'b' },
     ]);
   });
 });

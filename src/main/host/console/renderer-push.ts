@@ -4,9 +4,9 @@
  * in it changed (cursor moves alone at most ~30 Hz, counters once a second). A renderer whose
  * push throws is dropped so it cannot stop the others. It never reads the core itself.
  */
-import type { PushMap, Snapshot } from '../../../shared/ipc';
+import type { GapFillView, PushMap, Snapshot } from '../../../shared/ipc';
 import { EventRecordWriter } from '../../../shared/ipc-records';
-import type { VmsigEvent } from '../../../shared/model';
+import { type VmsigEvent, decodeLeaseReq } from '../../../shared/model';
 import type { Log } from '../../core';
 
 /** A connected renderer (Electron window or WebSocket client). */
@@ -20,6 +20,20 @@ export interface PushSink {
 export const COUNTER_REFRESH_MS = 1000;
 /** Cursor moves alone refresh the snapshot at most this often (~30 Hz), so a sensor at full rate does not flood renderers. */
 export const CURSOR_REFRESH_MS = 33;
+
+/** One host's events batched this tick. */
+interface RemoteBatch {
+  writer: EventRecordWriter;
+  preemptors: Record<string, string>;
+}
+
+/** A host's batch as a push entry; the batch starts empty again. */
+function takeRemote(host: string, r: RemoteBatch): PushMap['fleetEvents'][number] {
+  const records = Buffer.from(r.writer.take()).toString('base64');
+  const names = r.preemptors;
+  r.preemptors = {};
+  return Object.keys(names).length ? { host, records, preemptors: names } : { host, records };
+}
 
 /** The renderers and what is batched for them; see the module comment. */
 export class RendererPush {
@@ -66,25 +80,30 @@ export class RendererPush {
     this.writer.append(ev);
   }
 
-  /** Batches one event of another fleet host for the event streams (the timeline's host column). */
-  appendRemote(host: string, ev: VmsigEvent): void {
-    let w = this.remote.get(host);
-    if (!w) this.remote.set(host, (w = new EventRecordWriter()));
-    w.append(ev);
+  /**
+   * Batches one event of another fleet host for the event streams (the timeline's host
+   * column); `preemptor` is the control name that host gave for a LEASE_REVOKED's principal.
+   */
+  appendRemote(host: string, ev: VmsigEvent, preemptor?: string): void {
+    let r = this.remote.get(host);
+    if (!r) this.remote.set(host, (r = { writer: new EventRecordWriter(), preemptors: {} }));
+    r.writer.append(ev);
+    if (preemptor !== undefined) r.preemptors[decodeLeaseReq(ev.inln).reason] = preemptor;
   }
 
   /**
    * A host's feed skipped `missed` events: what is batched of it so far goes first, then the
-   * gap, so the renderer's row sits where the missing events would have been.
+   * gap (with what its journal filled: those events are appended next), so the renderer's row
+   * sits where the missing events would have been.
    */
-  appendRemoteGap(host: string, missed: number): void {
-    const w = this.remote.get(host);
-    if (w && w.count > 0) this.remoteDone.push({ host, records: Buffer.from(w.take()).toString('base64') });
-    this.remoteDone.push({ host, records: '', missed });
+  appendRemoteGap(host: string, missed: number, fill?: GapFillView): void {
+    const r = this.remote.get(host);
+    if (r && r.writer.count > 0) this.remoteDone.push(takeRemote(host, r));
+    this.remoteDone.push({ host, records: '', missed, ...(fill && { fill }) });
   }
 
-  /** Other hosts' events of this tick, per host. */
-  private readonly remote = new Map<string, EventRecordWriter>();
+  /** Other hosts' events of this tick, per host, with the preemptors they named. */
+  private readonly remote = new Map<string, RemoteBatch>();
   /** Entries of this tick already in order (a host's events up to a gap, and the gap). */
   private remoteDone: PushMap['fleetEvents'] = [];
 
@@ -98,9 +117,7 @@ export class RendererPush {
   flushEvents(): void {
     const remote = [
       ...this.remoteDone,
-      ...[...this.remote]
-        .filter(([, w]) => w.count > 0)
-        .map(([host, w]) => ({ host, records: Buffer.from(w.take()).toString('base64') })),
+      ...[...this.remote].filter(([, r]) => r.writer.count > 0).map(([host, r]) => takeRemote(host, r)),
     ];
     this.remoteDone = [];
     if (remote.length)
