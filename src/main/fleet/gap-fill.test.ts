@@ -97,4 +97,21 @@ describe('GapFiller', () => {
     expect(d.asked).toEqual([]);
     expect(s.out).toEqual(['gap 2 error no earlier event of this host run to fill after', '7']);
   });
+
+  it("fills past a replayed state event newer than some missed ones (B's cursor state after a reconnect)", async () => {
+    const s = sink();
+    const d = deferredFetch();
+    const f = new GapFiller(d.fetch, s);
+    f.feed('b', 'r1', ev(10), {}, 0);
+    // B's replay: its cursor state is its last report while the bus was down (13), after
+    // which it granted a lease (14) and took it back (15); the journal sampled 11 and 12 away.
+    f.feed('b', 'r1', ev(13), {}, 5);
+    d.answer({
+      events: [ev(13), ev(14, Kind.LEASE_GRANTED), ev(15, Kind.LEASE_REVOKED)],
+      complete: true,
+      sampled: 2,
+    });
+    await tick();
+    expect(s.out).toEqual(['10', 'gap 5 filled 2', '13', '14', '15']);
+  });
 });

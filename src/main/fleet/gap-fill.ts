@@ -103,11 +103,13 @@ export class GapFiller {
   }
 
   /**
-   * The journal answered (or could not): the gap row, then the journal's events the feed
-   * missed merged in seq order with what was held. Missed are the journal's seqs after the
-   * last one passed on, below the newest live one held, that the feed did not bring (a state
-   * replay repeats older seqs, which are not live); the journal's events past that newest one
-   * reach the console live, so none shows twice. With nothing live held yet, all it sent.
+   * The journal answered (or could not): the gap row, then the journal's events the feed did
+   * not bring merged in seq order with what was held. Held events cannot bound the gap: a
+   * host's state replay after it reconnects repeats its latest events with their own seqs,
+   * newer than some it never published. The journal is written before the feed publishes,
+   * so an event it holds that is still on its way arrives later as a repeat of a seq already
+   * shown and is dropped by the once-per-seq rule (a sampled cursor report then in flight,
+   * which the journal does not hold, is dropped with it: the one loss, and only at that moment).
    */
   private finish(host: string, answer: JournalAnswer | { error: string }): void {
     const h = this.holding.get(host);
@@ -118,18 +120,16 @@ export class GapFiller {
       for (const { ev, meta } of h.items) this.pass(host, ev, meta);
       return;
     }
-    const live = h.items.filter(({ ev }) => ev.seq > h.afterSeq);
-    const upTo = live.length ? Math.max(...live.map(({ ev }) => ev.seq)) : Infinity;
-    const got = new Set(live.map(({ ev }) => ev.seq));
+    const got = new Set(h.items.map(({ ev }) => ev.seq));
     const filled = answer.events
-      .filter((ev) => ev.seq > h.afterSeq && ev.seq < upTo && !got.has(ev.seq))
+      .filter((ev) => ev.seq > h.afterSeq && !got.has(ev.seq))
       .map((ev) => ({ ev, meta: {} }));
     this.sink.gap(host, h.missed, {
       filled: filled.length,
       complete: answer.complete,
       sampled: answer.sampled,
     });
-    // Replays (older seqs) sort first and are dropped by the once-per-seq rule, as unheld ones are.
+    // Replays of older seqs sort first and are dropped by the once-per-seq rule, as unheld ones are.
     const merged = [...filled, ...h.items].sort((p, q) => p.ev.seq - q.ev.seq);
     for (const { ev, meta } of merged) this.pass(host, ev, meta);
   }
