@@ -251,8 +251,9 @@ test.describe('fleet console', () => {
     // revokes A's grab, and A's page says by whom (the control name B gave) and is no longer
     // grabbed, as locally.
     vmsig(b, ['lease', 'acquire', 'INPUT', '--vm', '1']);
+    // (B's core names a CLI control by its config name and client, as a local notice shows it.)
     await expect(bar.getByRole('alert')).toHaveText(
-      'INPUT lease on demo on b preempted by robot (principal 7) on b',
+      'INPUT lease on demo on b preempted by robot/vmsig lease (principal 7) on b',
     );
     await expect(con.ui.grabButton()).toBeVisible();
     await expect(screen).not.toHaveClass(/grabbed/);
