@@ -168,10 +168,15 @@ describe.skipIf(!natsServerBin())('gaps in a fleet host feed', () => {
   });
 
   it("reports what B had while nats-server was down as one gap, filled in place from B's journal", async () => {
+    // A's session with B, open before the outage: B ends it while the bus is gone, so the
+    // fill must notice it talks to a session B no longer holds and ask again in a new one.
+    const status = await fleet.command('b', leaseCmd(Kind.CMD_LEASE_STATUS, 1, LeaseClass.INPUT));
+    expect(status.kind).toBe(Kind.LEASE_STATUS);
     await nats.stop();
     await until(() => !bridge.connected, 10_000, 'B to notice the bus is gone', 20);
     const before = x;
     const lastWhileDown = moves(25);
+    await until(() => bridge.sessionCount === 0, 5000, "B to end A's session", 50);
     await nats.restart();
     await until(() => bridge.connected && fleet.view.connected, 15_000, 'B and A back on the bus', 50);
     // A's subscription is renewed a moment after its reconnect: move until a move arrives.

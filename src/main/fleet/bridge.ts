@@ -11,6 +11,7 @@ import type { HostRequestHandler } from '../wire';
 import type { DisplayHostPort } from '../host/display';
 import { ENDPOINT_MAX, ErrorCode, VmsigError, nameOf } from '../../shared/model';
 import { HostSession } from './host-session';
+import { SESSION_GONE } from './session-link';
 import { DisplaySession } from './display-session';
 import { FleetFeed } from './fleet-feed';
 import { type NatsLink, OpenBusError, openNatsLink } from './nats-link';
@@ -110,7 +111,13 @@ export class FleetBridge {
         [stateSubject(config.host)]: (_subject, _data, respond) =>
           respond(this.feed.state(this.run, this.opts.vms())),
         [hostInbound(config.host, 'in')]: (subject, data) => this.session(subject)?.deliver(data),
-        [hostInbound(config.host, 'hb')]: (subject) => this.session(subject)?.heard(),
+        // A heartbeat of a session this host does not hold (ended while the bus was gone, its
+        // `fin` lost) is told so, and the client ends its side; a console's probe gets the same.
+        [hostInbound(config.host, 'hb')]: (subject, _data, respond) => {
+          const s = this.session(subject);
+          if (s) s.heard();
+          else respond(SESSION_GONE);
+        },
         [hostInbound(config.host, 'fin')]: (subject) => {
           const s = this.session(subject);
           if (s) this.endSession(s, 'closed by the client');

@@ -108,7 +108,9 @@ export async function openFleetSession(opts: FleetSessionOptions): Promise<WireC
         s,
         cause === 'closed'
           ? `lost the NATS server ${server}: host ${opts.host} is out of reach`
-          : `host ${opts.host} is unreachable: it left the NATS bus`,
+          : cause === 'ended'
+            ? `host ${opts.host} ended this session (it lost the NATS bus meanwhile)`
+            : `host ${opts.host} is unreachable: it left the NATS bus`,
       ),
   });
   return WireClient.over(stream);

@@ -108,13 +108,14 @@ export class FleetConsole {
    * session there (its control's caps and grant decide what it gets); rejects with why not.
    */
   private async journalSince(host: string, run: string, afterSeq: number): Promise<JournalAnswer> {
-    const client = await this.session(host);
-    const r = await client.hostRequest(
-      'journal.events',
-      { run, afterSeq, limit: JOURNAL_EVENTS_MAX },
-      FILL_TIMEOUT_MS,
-    );
-    return journalAnswer(host, r);
+    const ask = async (): Promise<JournalAnswer> => {
+      const client = await this.session(host);
+      const args = { run, afterSeq, limit: JOURNAL_EVENTS_MAX };
+      return journalAnswer(host, await client.hostRequest('journal.events', args, FILL_TIMEOUT_MS));
+    };
+    // A gap follows an outage, after which the session may be one the host already ended:
+    // its next heartbeat says so and ends it here, and the question goes again in a new one.
+    return ask().catch(() => ask());
   }
 
   /** A byte stream to `host`'s relay for VM `endpoint`'s screen, admitted by that host. */

@@ -14,6 +14,17 @@ import { sessionSubject } from './subjects';
 
 const HEARTBEAT_MS = 500;
 
+/**
+ * A host's answer to a heartbeat of a session it does not hold (it ended the session while
+ * the bus was gone, and its `fin` was lost): the client ends its side instead of talking on.
+ */
+export const SESSION_GONE = new TextEncoder().encode('{"gone":true}');
+
+/** Whether a heartbeat's answer says the session is gone (never throws: it comes from the bus). */
+export function isSessionGone(data: Uint8Array): boolean {
+  return data.length === SESSION_GONE.length && data.every((b, i) => b === SESSION_GONE[i]);
+}
+
 /** What to open. `body` is the `open` request: empty for a protocol session, `{"display":N}` for a screen. */
 export interface SessionLinkOptions {
   user: string;
@@ -23,11 +34,15 @@ export interface SessionLinkOptions {
   /** Called once when the stream ends (after `fin` was sent). */
   onEnd?: () => void;
   /**
-   * How the session ends when the bus takes it away: the connection closed, or the host
-   * left the bus (its heartbeat had no responders). By default the stream just ends.
+   * How the session ends when the bus takes it away: the connection closed, the host left
+   * the bus (its heartbeat had no responders), or the host no longer holds the session (it
+   * ended it while the bus was gone). By default the stream just ends.
    */
-  onLost?: (stream: SubjectStream, cause: 'closed' | 'host-gone') => void;
+  onLost?: (stream: SubjectStream, cause: LostCause) => void;
 }
+
+/** Why the bus took a session away (see `onLost`). */
+export type LostCause = 'closed' | 'host-gone' | 'ended';
 
 /** Opens a session; rejects VmsigError (IO: no such host on the bus; AUTH, NOENT…: the host's refusal). */
 export async function openSessionOn(nc: NatsConnection, o: SessionLinkOptions): Promise<SubjectStream> {
@@ -52,7 +67,7 @@ export async function openSessionOn(nc: NatsConnection, o: SessionLinkOptions): 
       o.onEnd?.();
     },
   );
-  const lost = (cause: 'closed' | 'host-gone'): void => {
+  const lost = (cause: LostCause): void => {
     if (o.onLost) o.onLost(stream, cause);
     else stream.destroy();
   };
@@ -81,7 +96,9 @@ export async function openSessionOn(nc: NatsConnection, o: SessionLinkOptions): 
     // bus (killed, cut off) makes the server say "no responders" at once, so the session ends
     // within a heartbeat instead of waiting forever on a silent `out`. A timeout is a live host.
     nc.request(subject('hb'), new Uint8Array(0), { timeout: HEARTBEAT_MS }).then(
-      () => {},
+      (m) => {
+        if (isSessionGone(m.data)) lost('ended');
+      },
       (e: unknown) => {
         if (e instanceof errors.RequestError && e.isNoResponders()) lost('host-gone');
         else if (!(e instanceof errors.TimeoutError)) stream.destroy();
