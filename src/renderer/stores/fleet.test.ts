@@ -50,6 +50,9 @@ describe('fleet store', () => {
     expect(remoteGapNote('b', 9, { filled: 9, complete: true, sampled: 0 })).toBe(
       "Gap: 9 events of host b missed (the fleet feed skipped them); 9 filled below from host b's journal",
     );
+    expect(remoteGapNote('b', 7, { filled: 4, complete: true, sampled: 0 })).toMatch(
+      /; 4 filled below from host b's journal, 3 not in its journal or sent again as its state$/,
+    );
     expect(remoteGapNote('b', 9, { filled: 4, complete: false, sampled: 3 })).toMatch(
       /; 4 filled below from host b's journal, 3 its journal sampled away, its journal no longer holds them all$/,
     );

@@ -101,10 +101,7 @@ function reply(what: string, r: IpcResult<CommandReply>): CommandReply | null {
 }
 
 const label = (ref: RemoteRef): string => {
-  const vm = useFleet
-    .getState()
-    .fleet?.hosts.find((h) => h.name === ref.host)
-    ?.vms.find((v) => v.id === ref.id);
+  const vm = selectRemoteVm({ ...useFleet.getState(), selected: ref });
   return `${vm?.name ?? `VM ${ref.id}`} on ${ref.host}`;
 };
 
@@ -230,6 +227,8 @@ export function remoteGapNote(host: string, missed: number, fill?: GapFillView):
   const parts = [`${fill.filled} filled below from host ${host}'s journal`];
   if (fill.sampled > 0) parts.push(`${fill.sampled} its journal sampled away`);
   if (!fill.complete) parts.push('its journal no longer holds them all');
+  const rest = missed - fill.filled - fill.sampled; // left out uncounted, or its state sent again
+  if (fill.complete && rest > 0) parts.push(`${rest} not in its journal or sent again as its state`);
   return `${gap}; ${parts.join(', ')}`;
 }
 
