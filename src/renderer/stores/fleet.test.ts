@@ -54,7 +54,7 @@ describe('fleet store', () => {
       /; 4 filled below from host b's journal, 3 not in its journal or sent again as its state$/,
     );
     expect(remoteGapNote('b', 9, { filled: 4, complete: false, sampled: 3 })).toMatch(
-      /; 4 filled below from host b's journal, 3 its journal sampled away, its journal no longer holds them all$/,
+      /; 4 filled below from host b's journal, 3 its journal sampled away, not all of them could be fetched from it$/,
     );
     expect(remoteGapNote('b', 2, { error: 'this host keeps no journal' })).toMatch(
       /; not fetched from host b's journal: this host keeps no journal$/,

@@ -226,7 +226,7 @@ export function remoteGapNote(host: string, missed: number, fill?: GapFillView):
   if ('error' in fill) return `${gap}; not fetched from host ${host}'s journal: ${fill.error}`;
   const parts = [`${fill.filled} filled below from host ${host}'s journal`];
   if (fill.sampled > 0) parts.push(`${fill.sampled} its journal sampled away`);
-  if (!fill.complete) parts.push('its journal no longer holds them all');
+  if (!fill.complete) parts.push('not all of them could be fetched from it');
   const rest = missed - fill.filled - fill.sampled; // left out uncounted, or its state sent again
   if (fill.complete && rest > 0) parts.push(`${rest} not in its journal or sent again as its state`);
   return `${gap}; ${parts.join(', ')}`;
