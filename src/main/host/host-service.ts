@@ -13,15 +13,9 @@ import type { ConsoleHostPort, HostVm } from './console/host-port';
 import { type Accel, findQemu, guestPaths, stopOrphanQemus, probeKvm } from './launcher';
 import { type Journal, type JournalOptions, lockJournalDir, openJournal } from './journal';
 import { VmRunner } from './vm-runner';
-import { editConfigVms, fileListsVm } from './config/config-writer';
-import { type ImageEntry, type ManagedVmEntry, checkManagedVm, listImages } from './managed-vms';
-import {
-  type AttachedVmEntry,
-  appendAttachedEntry,
-  attachedEntryOf,
-  checkAttachedVm,
-  writeAttachedEntry,
-} from './attached-vms';
+import { VmRoster } from './vm-roster';
+import { type ImageEntry, type ManagedVmEntry, listImages } from './managed-vms';
+import type { AttachedVmEntry } from './attached-vms';
 import type { SerialLog } from './launcher';
 import { type AttachedVmChange, HostOps, type HostOpRequest } from './host-ops';
 import { hostRequestHandler } from './host-requests';
@@ -66,7 +60,8 @@ export class HostService implements ConsoleHostPort {
   static readonly clock: Clock = { nowNs: () => Number(process.hrtime.bigint()) };
   readonly core: Core;
   private server: ControlServer | null = null;
-  private readonly runners = new Map<number, VmRunner>();
+  /** Its VMs: a runner per id, and how that set changes. */
+  private readonly roster: VmRoster;
   private stopping: Promise<void> | null = null;
   private readonly runtimeDir: string;
   private journalHandle: { journal: Journal; unlock: () => Promise<void> } | null = null;
@@ -88,6 +83,7 @@ export class HostService implements ConsoleHostPort {
       log: opts.log,
     });
     this.runtimeDir = opts.runtimeDir ?? path.join(path.dirname(config.socket), 'vms');
+    this.roster = new VmRoster(this.core, config.path, (cfg) => new VmRunner(cfg, this.runnerDeps()));
   }
 
   /**
@@ -124,13 +120,13 @@ export class HostService implements ConsoleHostPort {
       // running from it was left by a host that crashed, and is stopped before ours start.
       await stopOrphanQemus(host.runtimeDir, opts.log);
       for (const vm of opts.config.vms) {
-        host.core.addEndpoint(vm.id, vm.name);
-        host.runners.set(vm.id, new VmRunner(vm, host.runnerDeps()));
+        host.roster.declare(vm);
       }
       if (opts.startManaged !== false && opts.config.vms.some((vm) => vm.kind === 'managed'))
         await host.logAccelVerdict();
       await Promise.all(
-        [...host.runners.values()]
+        host.roster
+          .all()
           .filter((r) => r.cfg.kind === 'attached' || opts.startManaged !== false)
           .map((r) =>
             r
@@ -154,26 +150,24 @@ export class HostService implements ConsoleHostPort {
 
   /** Every VM, ascending by id. */
   vms(): HostVmInfo[] {
-    return [...this.runners.values()]
-      .sort((a, b) => a.cfg.id - b.cfg.id)
-      .map((r) => ({
-        id: r.cfg.id,
-        name: r.cfg.name,
-        kind: r.cfg.kind,
-        state: r.state,
-        error: r.error,
-        vnc: r.vncTarget,
-        // A managed QEMU's log, or an attached VM's while its `serial` port is read.
-        serialPath: r.serialFeed?.log.path ?? null,
-        accel: r.accel?.accel ?? null,
-        accelReason: r.accel?.reason ?? null,
-        bootStatus: r.boot?.state ?? null,
-        silentForS: r.boot?.silentForS ?? null,
-        qmpPath: r.qmpPath,
-        ramFile: r.ramFile,
-        pid: r.qemu?.pid ?? null,
-        layout: r.cfg.layout ?? 'en-us',
-      }));
+    return this.roster.all().map((r) => ({
+      id: r.cfg.id,
+      name: r.cfg.name,
+      kind: r.cfg.kind,
+      state: r.state,
+      error: r.error,
+      vnc: r.vncTarget,
+      // A managed QEMU's log, or an attached VM's while its `serial` port is read.
+      serialPath: r.serialFeed?.log.path ?? null,
+      accel: r.accel?.accel ?? null,
+      accelReason: r.accel?.reason ?? null,
+      bootStatus: r.boot?.state ?? null,
+      silentForS: r.boot?.silentForS ?? null,
+      qmpPath: r.qmpPath,
+      ramFile: r.ramFile,
+      pid: r.qemu?.pid ?? null,
+      layout: r.cfg.layout ?? 'en-us',
+    }));
   }
 
   /**
@@ -189,137 +183,47 @@ export class HostService implements ConsoleHostPort {
    * HostOps' after its gate). Rejects VmsigError NOENT for an unknown id, or the launcher's error.
    */
   async startVm(id: number): Promise<void> {
-    return this.runner(id).start();
+    return this.roster.runner(id).start();
   }
 
   /** Stops QEMU (managed) or detaches (attached) VM `id`; the endpoint stays declared. */
   async stopVm(id: number): Promise<void> {
-    return this.runner(id).stop();
+    return this.roster.runner(id).stop();
   }
 
-  /**
-   * Adds and attaches a VM someone else started, its fields checked by the configuration
-   * file's rules, and appends its entry to the configuration file (when there is one), so it
-   * is attached again after a restart. Rejects BUSY for an id used here or in the file,
-   * ConfigError INVAL naming the field (`vnc`, `serial`, ...), or the attach's own error
-   * (a serial socket that is not there: NOENT with field `serial`). A VM that could not be
-   * attached is neither kept nor written, so the form can fix it and add it again.
-   */
-  async addAttachedVm(vm: AttachedVmEntry): Promise<void> {
-    if (this.runners.has(vm.id)) throw new VmsigError(ErrorCode.BUSY, `VM id ${vm.id} is already used`);
-    const file = this.config.path;
-    if (file && fileListsVm(file, vm.id))
-      throw new VmsigError(ErrorCode.BUSY, `VM id ${vm.id} is already in ${file}`);
-    const r = new VmRunner(checkAttachedVm(vm, this.configDir()), this.runnerDeps());
-    this.core.addEndpoint(vm.id, vm.name);
-    this.runners.set(vm.id, r);
-    try {
-      await r.start();
-      // Written only once attached: the file never lists a VM the form is still correcting.
-      if (file) appendAttachedEntry(file, vm);
-    } catch (e) {
-      await r.stop();
-      this.runners.delete(vm.id);
-      this.core.removeEndpoint(vm.id);
-      throw e;
-    }
+  /** Adds and attaches a VM someone else started, and lists it in the configuration file (VmRoster.addAttached). */
+  addAttachedVm(vm: AttachedVmEntry): Promise<void> {
+    return this.roster.addAttached(vm);
   }
 
-  /**
-   * Stops VM `id` and forgets it: its endpoint is removed (leases freed, state dropped), and
-   * so is its entry in the configuration file when the file lists it (other entries stay).
-   */
-  async removeVm(id: number): Promise<void> {
-    const r = this.runner(id);
-    await r.stop();
-    const file = this.config.path;
-    if (file && fileListsVm(file, id)) editConfigVms(file, (vms) => vms.filter((v) => v.id !== id));
-    this.runners.delete(id);
-    this.core.removeEndpoint(id);
+  /** Stops VM `id` and forgets it, here and in the configuration file (VmRoster.remove). */
+  removeVm(id: number): Promise<void> {
+    return this.roster.remove(id);
   }
 
-  /**
-   * Creates managed VM `vm.id` (checked like the configuration file: INVAL naming
-   * `managed.<field>`; BUSY for a used id), writes it to the configuration file when there is
-   * one, and starts it. A start failure (missing disk, locked image) leaves the VM listed as
-   * failed, and rejects with the launcher's error.
-   */
-  async createVm(vm: ManagedVmEntry): Promise<void> {
-    if (this.runners.has(vm.id)) throw new VmsigError(ErrorCode.BUSY, `VM id ${vm.id} is already used`);
-    const cfg = checkManagedVm(vm, this.configDir());
-    const file = this.config.path;
-    if (file) {
-      if (fileListsVm(file, vm.id))
-        throw new VmsigError(ErrorCode.BUSY, `VM id ${vm.id} is already in ${file}`);
-      editConfigVms(file, (vms) => [...vms, { id: vm.id, name: vm.name, managed: vm.managed }]);
-    }
-    const r = new VmRunner(cfg, this.runnerDeps());
-    this.core.addEndpoint(vm.id, vm.name);
-    this.runners.set(vm.id, r);
-    await r.start();
+  /** Creates, lists and starts managed VM `vm.id` (VmRoster.create). */
+  createVm(vm: ManagedVmEntry): Promise<void> {
+    return this.roster.create(vm);
   }
 
-  /**
-   * Replaces managed VM `id`'s settings (and name) in the configuration file and the host;
-   * a VM that ran is stopped and started again with them. Rejects INVAL for an attached VM
-   * or a setting the file's rules refuse (nothing is changed then), NOENT for an unknown id.
-   */
-  async editVm(id: number, change: { name?: string; managed: Record<string, unknown> }): Promise<void> {
-    const old = this.runner(id);
-    if (old.cfg.kind !== 'managed')
-      throw new VmsigError(ErrorCode.INVAL, `VM ${id} is attached: only managed VMs can be edited`);
-    const name = change.name ?? old.cfg.name;
-    const cfg = checkManagedVm({ id, name, managed: change.managed }, this.configDir());
-    const file = this.config.path;
-    if (file && fileListsVm(file, id))
-      editConfigVms(file, (vms) =>
-        vms.map((v) => (v.id === id ? { ...v, name, managed: change.managed } : v)),
-      );
-    const wasRunning = old.state === 'running' || old.state === 'starting';
-    await this.replaceRunner(id, old, cfg, name, wasRunning);
+  /** Replaces managed VM `id`'s settings and name, restarting it if it ran (VmRoster.editManaged). */
+  editVm(id: number, change: { name?: string; managed: Record<string, unknown> }): Promise<void> {
+    return this.roster.editManaged(id, change);
   }
 
-  /**
-   * Re-attaches attached VM `id` with a new QMP socket, display and serial port (and name),
-   * checked by the file's rules (ConfigError naming the field; nothing changes then); its RAM
-   * file and layout stay. The file's entry is rewritten when the file lists it. Rejects INVAL
-   * for a managed VM, NOENT for an unknown id, or the attach's error (the VM is then listed
-   * failed with the new settings, and can be edited again).
-   */
-  async editAttachedVm(id: number, change: { name?: string } & AttachedVmChange): Promise<void> {
-    const old = this.runner(id);
-    if (old.cfg.kind !== 'attached')
-      throw new VmsigError(ErrorCode.INVAL, `VM ${id} is managed: edit its managed settings`);
-    const name = change.name ?? old.cfg.name;
-    const entry = { id, name, qmp: change.qmp, vnc: change.vnc, serial: change.serial };
-    const checked = checkAttachedVm({ ...entry, ramFile: old.cfg.ramFile }, this.configDir());
-    const cfg = old.cfg.layout ? { ...checked, layout: old.cfg.layout } : checked;
-    if (this.config.path) writeAttachedEntry(this.config.path, entry);
-    await this.replaceRunner(id, old, cfg, name, true);
-  }
-
-  /** Stops VM `id`'s runner and puts one for `cfg` in its place (the endpoint renamed with it), started when `start`. */
-  private async replaceRunner(
-    id: number,
-    old: VmRunner,
-    cfg: VmRunner['cfg'],
-    name: string,
-    start: boolean,
-  ): Promise<void> {
-    await old.stop();
-    if (name !== old.cfg.name) {
-      this.core.removeEndpoint(id);
-      this.core.addEndpoint(id, name);
-    }
-    const r = new VmRunner(cfg, this.runnerDeps());
-    this.runners.set(id, r);
-    if (start) await r.start();
+  /** Re-attaches attached VM `id` with new settings (VmRoster.editAttached). */
+  editAttachedVm(id: number, change: { name?: string } & AttachedVmChange): Promise<void> {
+    return this.roster.editAttached(id, change);
   }
 
   /** Attached VM `id`'s settings as the Add/Edit form shows them (paths absolute), or null. */
   attachedSettings(id: number): AttachedVmEntry | null {
-    const cfg = this.runners.get(id)?.cfg;
-    return cfg?.kind === 'attached' ? attachedEntryOf(cfg) : null;
+    return this.roster.attachedSettings(id);
+  }
+
+  /** Managed VM `id`'s name and settings as configured (paths absolute), or null. */
+  managedSettings(id: number): { name: string; managed: Record<string, unknown> } | null {
+    return this.roster.managedSettings(id);
   }
 
   /** The disk images and ISOs in the configured `imageDirs`, for the New VM form. */
@@ -329,17 +233,7 @@ export class HostService implements ConsoleHostPort {
 
   /** The serial log of VM `id` (its running QEMU's, or an attached VM's `serial` reader's) and which run wrote it, or null. */
   serialLog(id: number): { log: SerialLog; run: number; source: string } | null {
-    return this.runners.get(id)?.serialFeed ?? null;
-  }
-
-  /** Managed VM `id`'s name and settings as configured (paths absolute), or null. */
-  managedSettings(id: number): { name: string; managed: Record<string, unknown> } | null {
-    const cfg = this.runners.get(id)?.cfg;
-    return cfg?.kind === 'managed' ? { name: cfg.name, managed: { ...cfg.managed } } : null;
-  }
-
-  private configDir(): string {
-    return this.config.path ? path.dirname(this.config.path) : process.cwd();
+    return this.roster.get(id)?.serialFeed ?? null;
   }
 
   /**
@@ -348,14 +242,14 @@ export class HostService implements ConsoleHostPort {
    * NOENT for an unknown id or a VM without a display now, else as captureScreenshot.
    */
   async screenshot(id: number): Promise<Buffer> {
-    const target = this.runner(id).vncTarget;
+    const target = this.roster.runner(id).vncTarget;
     if (!target) throw new VmsigError(ErrorCode.NOENT, `VM ${id} has no display now`);
     return captureScreenshot(target);
   }
 
   /** Whether VM `id` has an absolute pointer (QMP query-mice); unknown while detached. */
   pointerStatus(id: number): Promise<PointerStatus> {
-    return queryPointer(this.runners.get(id)?.qmpClient ?? null);
+    return queryPointer(this.roster.get(id)?.qmpClient ?? null);
   }
 
   /** The identity of the configured control with `console: true`, or null. */
@@ -389,7 +283,7 @@ export class HostService implements ConsoleHostPort {
   stop(): Promise<void> {
     this.stopping ??= (async () => {
       await this.server?.stop();
-      const results = await Promise.allSettled([...this.runners.values()].map((r) => r.stop()));
+      const results = await Promise.allSettled(this.roster.all().map((r) => r.stop()));
       for (const r of results)
         if (r.status === 'rejected') this.opts.log('error', `stopping a VM failed: ${String(r.reason)}`);
       this.journalHandle?.journal.close();
@@ -434,12 +328,6 @@ export class HostService implements ConsoleHostPort {
     }
     const verdict = await probeKvm(qemu);
     this.opts.log('info', `accelerator: ${verdict.accel} (${verdict.reason}; probe ${verdict.ms} ms)`);
-  }
-
-  private runner(id: number): VmRunner {
-    const r = this.runners.get(id);
-    if (!r) throw new VmsigError(ErrorCode.NOENT, `no VM with id ${id}`);
-    return r;
   }
 
   private runnerDeps(): ConstructorParameters<typeof VmRunner>[1] {
