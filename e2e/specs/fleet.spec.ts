@@ -6,16 +6,13 @@
  * console A itself dies, B (the only arbiter of its leases) revokes A's lease within 2 s.
  */
 import fs from 'node:fs';
-import path from 'node:path';
 import { expect, test } from '../harness/fixtures';
 import { type Fleet, startFleet } from '../harness/fleet-hosts';
 import { vmsig, waitFor, waitForSerial } from '../harness/host';
 import { typeLikeAPerson } from '../harness/keyboard';
-import { type TimelineRow, exportedRows } from '../harness/timeline-rows';
+import { expectGapFilledFromB, macrosOnB } from '../harness/fleet-steps';
 import { alive } from '../../test/helpers/process';
 import { natsServerBin } from '../../test/helpers/nats-server';
-import { loadLayout, strokesFor } from '../../src/main/host/keymap';
-import { MacroStore } from '../../src/main/host/macros';
 
 test.describe('fleet console', () => {
   test.skip(({ shell }) => shell !== 'web', 'the Electron shell has no fleet screens yet');
@@ -133,67 +130,11 @@ test.describe('fleet console', () => {
     await screen.focus();
     await page.keyboard.press('Enter');
 
-    // A macro saved on A plays on B's VM from the Macros… dialog: A's player, B's core
-    // deciding and acking each key; B's shell runs it.
-    const serialB = (): string => fs.readFileSync(b.serialPath, 'utf8');
-    const macroMark = `MACRO${Date.now() % 100000}`;
-    const en = loadLayout('en-us');
-    new MacroStore(path.join(a.dir, 'macros')).save({
-      name: 'fleet-echo',
-      steps: [...`echo ${macroMark} >/dev/ttyS0\n`].flatMap((ch) =>
-        strokesFor(en, ch).map((k) => ({ delayMs: 5, code: k.code, down: k.down })),
-      ),
-    });
-    await bar.getByRole('button', { name: 'Macros…' }).click();
-    const macros = page.getByRole('dialog', { name: 'Play macro' });
-    await expect(macros).toContainText('Play a macro on demo on b');
-    await macros.getByLabel('Macro', { exact: true }).selectOption('fleet-echo');
-    await macros.getByRole('button', { name: 'Play', exact: true }).click();
-    await waitForSerial(b.serialPath, macroMark, 30_000);
-    await expect(page.getByText(/Played macro "fleet-echo"/)).toBeVisible({ timeout: 20_000 });
-    await macros.getByRole('button', { name: 'Close' }).click();
-    expect(vmsig(b, ['held', '--vm', '1']).trim()).toBe('VM 1: nothing held');
-
-    // A macro recorded on B's VM in A's page, as on a local VM: the keys typed on B's screen
-    // with their timing, saved on A (0600) by name; played back on B, B's guest runs it again.
-    const recMark = `RECORDED${Date.now() % 100000}`;
-    const recText = `echo ${recMark} >/dev/ttyS0\n`;
-    const typedSteps = [...recText].flatMap((ch) =>
-      strokesFor(en, ch).map((k) => `${k.down ? '+' : '-'}${k.code}`),
-    );
-    const marks = (): number => serialB().split(recMark).length - 1;
-    await bar.getByRole('button', { name: 'Record macro' }).click();
-    await screen.focus();
-    await typeLikeAPerson(page, recText.trimEnd());
-    await page.keyboard.press('Enter');
-    await expect.poll(marks, { timeout: 30_000 }).toBe(1);
-    await expect(bar.getByRole('status', { name: 'Macro recording' })).toHaveText(
-      `Recording macro: ${typedSteps.length} key events`,
-    );
-    await bar.getByRole('button', { name: 'Stop recording' }).click();
-    const saveForm = bar.getByRole('form', { name: 'Save macro' });
-    await saveForm.getByLabel('Macro name').fill('fleet-recorded');
-    await saveForm.getByRole('button', { name: 'Save macro' }).click();
-    await expect(
-      page.getByText(`Saved macro "fleet-recorded" (${typedSteps.length} key events)`),
-    ).toBeVisible();
-    const recFile = path.join(a.dir, 'macros', 'fleet-recorded.json');
-    expect(fs.statSync(recFile).mode & 0o777).toBe(0o600);
-    const recorded = new MacroStore(path.join(a.dir, 'macros')).load('fleet-recorded');
-    expect(recorded.steps.map((st) => `${st.down ? '+' : '-'}${st.code}`)).toEqual(typedSteps);
-    // Its timing is the typing's: each key held about as long as the page pressed it (15 ms).
-    const held = recorded.steps.filter((st, i) => i > 0 && !st.down).map((st) => st.delayMs);
-    expect(held.filter((ms) => ms >= 10).length).toBeGreaterThan(held.length / 2);
-    await bar.getByRole('button', { name: 'Macros…' }).click();
-    await macros.getByLabel('Macro', { exact: true }).selectOption('fleet-recorded');
-    await macros.getByRole('button', { name: 'Play', exact: true }).click();
-    await expect.poll(marks, { timeout: 30_000 }).toBe(2);
-    await expect(page.getByText(/Played macro "fleet-recorded"/)).toBeVisible({ timeout: 20_000 });
-    await macros.getByRole('button', { name: 'Close' }).click();
-    expect(vmsig(b, ['held', '--vm', '1']).trim()).toBe('VM 1: nothing held');
+    await macrosOnB({ page, a, b, bar, screen });
 
     // The send-key menu on B's VM: Ctrl+Alt+Del asks first, naming the VM and its host, and
     // Cancel sends nothing; Alt+SysRq+h makes B's kernel print its SysRq help.
+    const serialB = (): string => fs.readFileSync(b.serialPath, 'utf8');
     const mark = serialB().length;
     await con.ui.sendKey('Ctrl+Alt+Del');
     const cad = page.getByRole('dialog', { name: 'Send Ctrl+Alt+Del' });
@@ -277,42 +218,7 @@ test.describe('fleet console', () => {
     await expect(bus).toBeHidden({ timeout: 15_000 });
     await expect(statusB).toHaveText('reachable', { timeout: 15_000 });
     await expect(row.getByLabel('Lifecycle state')).toHaveText('RUNNING');
-    let gapText = '';
-    await expect
-      .poll(async () => {
-        // B's next event carries its feed count, which reveals the jump.
-        vmsig(b, ['cursor', '400', '150', '--vm', '1']);
-        gapText = (await page.locator('[data-gap]').allTextContents()).join(' | ');
-        return gapText;
-      })
-      .toMatch(/Gap: \d+ events of host b missed/);
-    expect(
-      Number(/Gap: (\d+)/.exec(gapText)?.[1]),
-      'at least the three cursor reports and the INPUT grant',
-    ).toBeGreaterThanOrEqual(4);
-    console.log(`[fleet] gap row after the bus returned: ${gapText}`);
-    // Filled from B's journal: the row says how many, and B's INPUT grant made while the bus
-    // was down is a row of host b after it, with its own seq, in B's seq order.
-    expect(gapText).toMatch(/; [1-9]\d* filled below from host b's journal/);
-    const rows = (await exportedRows(page)) as (TimelineRow & { host?: string })[];
-    const gapAt = rows.findIndex((r) => r.row === 'gap' && /host b/.test(JSON.stringify(r)));
-    expect(gapAt).toBeGreaterThan(0);
-    const lastBefore = rows
-      .slice(0, gapAt)
-      .filter((r) => r.host === 'b')
-      .at(-1)!;
-    const filledB = rows.slice(gapAt + 1).filter((r) => r.host === 'b' && r.row === 'event');
-    const grant = filledB.find((r) => r.kind === 'LEASE_GRANTED');
-    expect(grant, 'the INPUT grant made while the bus was down').toBeDefined();
-    expect(grant!.seq!).toBeGreaterThan(lastBefore.seq!);
-    const seqs = filledB.map((r) => r.seq!);
-    expect(seqs).toEqual([...seqs].sort((p, q) => p - q));
-    console.log(
-      `[fleet] after the gap row: ${filledB
-        .slice(0, 8)
-        .map((r) => `${r.kind}#${r.seq}`)
-        .join(' ')}`,
-    );
+    await expectGapFilledFromB(page, b);
 
     // Kill host B outright: A's page marks it unreachable, its VM down, within 2 s.
     const qemu = b.qemuPid();
