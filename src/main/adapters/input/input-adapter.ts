@@ -9,7 +9,6 @@
 import {
   Codec,
   ErrorCode,
-  InputKind,
   Kind,
   LeaseClass,
   LifecycleOp,
@@ -21,7 +20,6 @@ import {
   decodeOp,
   encodeInputHeld,
   isVmsigError,
-  VmsigError,
 } from '../../../shared/model';
 import type { Core, LeaseArbiter, LeaseHolder } from '../../core';
 import type { Log } from '../../core/ports';
@@ -29,6 +27,7 @@ import { SeamLifecycle, type VmLink } from '../link';
 import { HeldRecord } from './held-record';
 import { KeyboardDevice } from './keyboard-device';
 import { translateInput } from './input-translate';
+import { InputLane, LeaseMoved } from './input-lane';
 
 const LIFECYCLE_COMMAND: Record<number, string> = {
   [LifecycleOp.POWERDOWN]: 'system_powerdown',
@@ -44,9 +43,6 @@ export const DEFAULT_KEY_GAP_MS = 10;
 /** Input commands that may wait in the lane at once: 256 keys are ~2.6 s of typing at the key gap. */
 export const DEFAULT_LANE_MAX = 256;
 
-/** Why a waiting input command was not sent: its sender no longer holds the lease it was admitted under. */
-const LEASE_MOVED = new VmsigError(ErrorCode.LEASE, 'the INPUT lease changed hands while the input waited');
-
 /** The INPUT adapter of one endpoint. */
 export class InputAdapter {
   private readonly seam: SeamLifecycle;
@@ -55,10 +51,7 @@ export class InputAdapter {
   /** Settles after every input sent so far was answered: a held query waits for it. */
   private tail: Promise<unknown> = Promise.resolve();
   /** Orders submissions to QMP (a paced key must not be overtaken by a later event). */
-  private lane: Promise<void> = Promise.resolve();
-  private lastKeyAt = 0;
-  /** Input commands in the lane (waiting or being sent). */
-  private queued = 0;
+  private readonly lane: InputLane;
   private readonly arbiter: LeaseArbiter;
 
   /** Registers the seam with the core (throws when the endpoint is undeclared or the seam owned). */
@@ -68,11 +61,14 @@ export class InputAdapter {
     name: string,
     private readonly link: VmLink,
     log: Log,
-    private readonly keyGapMs = DEFAULT_KEY_GAP_MS,
+    keyGapMs = DEFAULT_KEY_GAP_MS,
     private readonly laneMax = DEFAULT_LANE_MAX,
   ) {
     this.arbiter = core.arbiter;
     this.keyboard = new KeyboardDevice(link.qmp);
+    const leaseHeld = (admittedUnder: LeaseHolder | undefined): boolean =>
+      this.arbiter.holder(this.endpoint, LeaseClass.INPUT) === admittedUnder;
+    this.lane = new InputLane(link.qmp, this.keyboard, leaseHeld, keyGapMs);
     this.seam = new SeamLifecycle(core, {
       source: Source.INPUT,
       codec: Codec.INPUT,
@@ -90,7 +86,7 @@ export class InputAdapter {
     this.seam.report((status) => {
       // A new QEMU process holds nothing; a stale one may still, so keep the record then.
       if (!status.up && status.reason !== SeamReason.HEARTBEAT_STALE) this.held.clear();
-      if (!status.up) this.keyboard.invalidate();
+      if (!status.up) this.forgetKeyboard();
     });
   }
 
@@ -111,40 +107,15 @@ export class InputAdapter {
     } catch (e) {
       return this.seam.ack(cmd, isVmsigError(e) ? e.code : ErrorCode.INVAL);
     }
-    if (this.queued >= this.laneMax) return this.seam.ack(cmd, ErrorCode.BUSY);
-    const paced = translation.held?.kind === InputKind.KEY;
+    if (this.lane.length >= this.laneMax) return this.seam.ack(cmd, ErrorCode.BUSY);
     // The gate admitted it under this holder's lease; a new holder object means it moved.
     const lease = this.arbiter.holder(this.endpoint, LeaseClass.INPUT);
-    this.queued++;
     // One lane orders every submission; the QMP queue then keeps FIFO order and pipelines
     // them. Key events are spaced by keyGapMs because QEMU's PS/2 queue holds 16 bytes and
     // drops what a slow (TCG, loaded) guest has not read: QEMU's own send-key waits 10 ms too.
     // A guest reading the virtio keyboard is paced by the free buffers of its ring instead
     // (keyboard-device.ts): as fast as it reads, never more than the ring holds.
-    const submitted = this.lane.then(async () => {
-      try {
-        this.checkLease(lease);
-        if (paced) {
-          const gap = await this.keyboard.slot(this.keyGapMs);
-          const wait = this.lastKeyAt + gap - Date.now();
-          if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-          this.checkLease(lease);
-          this.lastKeyAt = Date.now();
-        }
-      } finally {
-        this.queued--;
-      }
-      return {
-        replies: Promise.all(
-          translation.commands.map((events) => this.link.qmp.execute('input-send-event', { events })),
-        ),
-      };
-    });
-    this.lane = submitted.then(
-      () => undefined,
-      () => undefined,
-    );
-    const sent = submitted.then((s) => s.replies);
+    const sent = this.lane.push(translation, lease);
     this.tail = sent.catch(() => undefined);
     sent.then(
       () => {
@@ -152,15 +123,10 @@ export class InputAdapter {
         this.seam.ack(cmd, ErrorCode.OK);
       },
       (e: unknown) => {
-        if (e === LEASE_MOVED) this.seam.ack(cmd, ErrorCode.LEASE);
+        if (e instanceof LeaseMoved) this.seam.ack(cmd, ErrorCode.LEASE);
         else this.seam.fail(cmd, 'input-send-event', e);
       },
     );
-  }
-
-  /** Throws LEASE_MOVED when the INPUT lease is no longer held as it was when the input was admitted. */
-  private checkLease(admittedUnder: LeaseHolder | undefined): void {
-    if (this.arbiter.holder(this.endpoint, LeaseClass.INPUT) !== admittedUnder) throw LEASE_MOVED;
   }
 
   private lifecycle(cmd: VmsigEvent): void {
@@ -168,11 +134,17 @@ export class InputAdapter {
     const command = LIFECYCLE_COMMAND[op];
     if (command === undefined) return this.seam.ack(cmd, ErrorCode.INVAL);
     // A reset hands the keys back to PS/2 until the guest's virtio driver is up again.
-    if (op === LifecycleOp.RESET) this.keyboard.invalidate();
+    if (op === LifecycleOp.RESET) this.forgetKeyboard();
     this.link.qmp.execute(command).then(
       () => this.seam.ack(cmd, ErrorCode.OK),
       (e: unknown) => this.seam.fail(cmd, command, e),
     );
+  }
+
+  /** The keyboard QEMU feeds is to be asked again, and no ring room is kept any more. */
+  private forgetKeyboard(): void {
+    this.keyboard.invalidate();
+    this.lane.forgetRoom();
   }
 
   private queryHeld(cmd: VmsigEvent): void {

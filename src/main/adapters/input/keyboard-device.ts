@@ -9,8 +9,8 @@ import type { QmpClient } from '../qmp';
 /** QOM id of the virtio keyboard the launcher gives every managed VM. */
 export const VIRTIO_KEYBOARD_ID = 'vmsig-kbd';
 
-/** Ring buffers one key takes on the virtio keyboard: EV_KEY, then EV_SYN. */
-const KEY_BUFFERS = 2;
+/** Ring buffers one key event in a command of its own takes on the virtio keyboard: EV_KEY, then EV_SYN. */
+export const KEY_BUFFERS = 2;
 /** Buffers kept spare: the VNC relay types into the same ring without telling us. */
 const SPARE_BUFFERS = 2;
 /** A counted credit is trusted this long before QEMU is asked again. */
@@ -37,17 +37,30 @@ export class KeyboardDevice {
   private asking: Promise<boolean> | null = null;
   private credit = 0;
   private creditAt = -Infinity;
+  /** Ring buffers held back for the releases of keys pressed alone. */
+  private reserved = 0;
 
   constructor(private readonly qmp: Pick<QmpClient, 'execute'>) {}
 
   /**
-   * Waits until the keyboard can take one more key; returns the least gap (ms) to keep
-   * after the previous key: 0 when the virtio ring has room, else `ps2GapMs`. The PS/2
-   * answer never waits (it is the safe pace; a stale one is refreshed behind it); the
-   * virtio answer is re-confirmed once RECHECK_MS old, so a guest reboot that hands keys
-   * back to PS/2 is noticed.
+   * Waits until the keyboard can take one more key, and takes its room; returns the least
+   * gap (ms) to keep after the previous key: 0 on the virtio keyboard, else `ps2GapMs`.
    */
   async slot(ps2GapMs: number, now = Date.now()): Promise<number> {
+    const gap = await this.room(ps2GapMs, KEY_BUFFERS, now);
+    this.take(KEY_BUFFERS, 0);
+    return gap;
+  }
+
+  /**
+   * Waits until the keyboard can take `buffers` more ring buffers (one per key event, one
+   * for the command's EV_SYN) beyond those reserved and kept spare; takes nothing (see
+   * take). Returns the least gap (ms) per key event to keep after the previous ones: 0 when
+   * the virtio ring has room, else `ps2GapMs`. The PS/2 answer never waits (it is the safe
+   * pace; a stale one is refreshed behind it); the virtio answer is re-confirmed once
+   * RECHECK_MS old, so a guest reboot that hands keys back to PS/2 is noticed.
+   */
+  async room(ps2GapMs: number, buffers: number, now = Date.now()): Promise<number> {
     if (now - this.checkedAt >= RECHECK_MS) {
       const answer = this.refresh(now);
       if (!this.virtioUp) return ps2GapMs;
@@ -55,18 +68,39 @@ export class KeyboardDevice {
     } else if (!this.virtioUp) return ps2GapMs;
     const since = Date.now();
     if (since - this.creditAt > CREDIT_MS) this.credit = 0;
-    while (this.credit < KEY_BUFFERS + SPARE_BUFFERS) {
+    while (this.credit < buffers + SPARE_BUFFERS) {
       const free = await this.freeBuffers();
       if (free === null || Date.now() - since > STALL_MS) {
         this.invalidate();
         return ps2GapMs;
       }
-      this.credit = free;
+      // Reserved buffers are promised to releases still to come.
+      this.credit = free - this.reserved;
       this.creditAt = Date.now();
-      if (this.credit < KEY_BUFFERS + SPARE_BUFFERS) await sleep(POLL_MS);
+      if (this.credit < buffers + SPARE_BUFFERS) await sleep(POLL_MS);
     }
-    this.credit -= KEY_BUFFERS;
     return 0;
+  }
+
+  /**
+   * Takes `buffers` of the room `room` found for a command, and keeps `reserve` more for
+   * releases to come (those then go out with `release`, never waiting for QEMU). No-op on PS/2.
+   */
+  take(buffers: number, reserve: number): void {
+    if (!this.virtioUp) return;
+    this.credit -= buffers + reserve;
+    this.reserved += reserve;
+  }
+
+  /**
+   * Spends `buffers` of the reserved room on releases; false when there is not that much
+   * (the keys went to PS/2, or the device was reset since), and the releases must ask `room`.
+   * Never asks QEMU: a key-up must not wait behind a round trip while its key autorepeats.
+   */
+  release(buffers: number): boolean {
+    if (!this.virtioUp || this.reserved < buffers) return false;
+    this.reserved -= buffers;
+    return true;
   }
 
   /** Asks QEMU now (not from the cache) whether the guest drives the virtio keyboard. */
@@ -80,12 +114,14 @@ export class KeyboardDevice {
     this.checkedAt = -Infinity;
     this.virtioUp = false;
     this.credit = 0;
+    this.reserved = 0;
   }
 
   private refresh(now: number): Promise<boolean> {
     this.asking ??= this.ask().then((up) => {
       this.asking = null;
       this.virtioUp = up;
+      if (!up) this.reserved = 0;
       this.checkedAt = now;
       return up;
     });
