@@ -98,15 +98,14 @@ export class InputLane {
     let gap = 0;
     if (n === 0) {
       n = batchLength(this.waiting);
-      // Room is asked for the batch as it stands; releases that arrive meanwhile join it
-      // when they fit in that room, else the next command takes them.
-      let need = this.buffersFor(n);
-      gap = await this.keyboard.room(this.keyGapMs, need);
+      // Room is asked for the batch as it stands; what arrives meanwhile joins it when the
+      // room counted holds it too, else the next command takes it.
+      gap = await this.keyboard.room(this.keyGapMs, this.buffersFor(n));
       const wait = this.lastKeyAt + gap * this.lastKeyEvents - Date.now();
       if (wait > 0) await new Promise((r) => setTimeout(r, wait));
       const grown = batchLength(this.waiting);
-      if (gap > 0 || this.buffersFor(grown) <= need) n = grown;
-      need = this.buffersFor(n);
+      if (this.keyboard.fits(this.buffersFor(grown))) n = grown;
+      const need = this.buffersFor(n);
       const items = this.waiting.slice(0, n);
       const kept = gap > 0 ? [] : unreleased(items);
       this.keyboard.take(need - kept.length * KEY_BUFFERS, kept.length * KEY_BUFFERS);

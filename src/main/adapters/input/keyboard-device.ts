@@ -82,6 +82,11 @@ export class KeyboardDevice {
     return 0;
   }
 
+  /** Whether the room last counted (by `room`, just before) also holds `buffers`. */
+  fits(buffers: number): boolean {
+    return !this.virtioUp || this.credit >= buffers + SPARE_BUFFERS;
+  }
+
   /**
    * Takes `buffers` of the room `room` found for a command, and keeps `reserve` more for
    * releases to come (those then go out with `release`, never waiting for QEMU). No-op on PS/2.
