@@ -1,6 +1,7 @@
 /*
- * The INPUT seam of one VM: CMD_INPUT → QMP input-send-event (one key per command: QEMU
- * loses keys of a whole line sent at once), CMD_LIFECYCLE → system_powerdown/reset/wakeup,
+ * The INPUT seam of one VM: CMD_INPUT → QMP input-send-event (at most a key's press and
+ * release, or a Shifted one, per command: QEMU loses keys of a whole line sent at once;
+ * input-lane.ts), CMD_LIFECYCLE → system_powerdown/reset/wakeup,
  * stop, cont, and CMD_QUERY_INPUT → INPUT_HELD from the record of accepted presses. Every
  * command is acked once QEMU answered; it shares the VM's QMP link and never opens its own.
  * Keys wait in a bounded lane (BUSY past it); a key still waiting when the INPUT lease
