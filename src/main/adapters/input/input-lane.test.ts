@@ -19,15 +19,18 @@ function fakeQmp(virtio: boolean) {
   const ring = { avail: 64, used: 0 };
   const sent: { events: string[]; at: number }[] = [];
   const held: (() => void)[] = [];
-  const state = { queries: 0, holdQueries: false };
+  const state = { queries: 0, statusQueries: 0, holdQueries: false, guestReads: false };
   const qmp = {
     execute<T>(command: string, args?: { events?: QmpInputEvent[] }): Promise<T> {
       if (command === 'x-query-virtio-status') {
+        state.statusQueries++;
         if (!virtio) return Promise.reject(new Error('Device not found'));
         return Promise.resolve({ status: { statuses: ['VIRTIO_CONFIG_S_DRIVER_OK'] } } as T);
       }
       if (command === 'x-query-virtio-queue-element') {
         state.queries++;
+        // A guest that reads every event at once offers its 64 buffers again.
+        if (state.guestReads) ring.avail = ring.used + 64;
         const answer = () => ({ avail: { idx: ring.avail }, used: { idx: ring.used } }) as T;
         if (!state.holdQueries) return Promise.resolve(answer());
         return new Promise((resolve) => held.push(() => resolve(answer())));
@@ -53,7 +56,7 @@ async function rig(opts: { virtio: boolean; gapMs?: number }) {
   const lease = { current: {} as LeaseHolder | undefined };
   const lane = new InputLane(fake.qmp, kbd, (l) => l === lease.current, opts.gapMs ?? 10);
   const push = (code: number, value: number, under = lease.current) => lane.push(key(code, value), under);
-  return { ...fake, lane, lease, push };
+  return { ...fake, kbd, lane, lease, push };
 }
 
 describe('InputLane', () => {
@@ -140,5 +143,35 @@ describe('InputLane', () => {
     r.answerQueries();
     await Promise.all(sent);
     expect(r.lane.length).toBe(0);
+  });
+
+  it('a key the client autorepeats keeps room for one release, so the ring never looks full', async () => {
+    const r = await rig({ virtio: true });
+    r.state.guestReads = true;
+    await r.push(KEY_A, 1);
+    for (let i = 0; i < 100; i++) await r.push(KEY_A, 2);
+    await r.push(KEY_A, 0);
+    // Room for 100 releases would exceed the 64-buffer ring: the lane would stall 2 s waiting
+    // for room the guest has, give the device up (PS/2 pace) and ask QEMU about it again.
+    expect(r.state.statusQueries).toBe(1);
+    expect(await r.kbd.room(10, 3)).toBe(0);
+  });
+
+  it('a release sent behind another press gives its kept room back', async () => {
+    const r = await rig({ virtio: true });
+    r.state.guestReads = true;
+    for (let i = 0; i < 40; i++) {
+      await r.push(KEY_A, 1);
+      // The counted room goes stale, so C's press waits for a query and A's release queues behind it.
+      await sleep(55);
+      r.state.holdQueries = true;
+      const sent = [r.push(KEY_C, 1), r.push(KEY_A, 0)];
+      r.state.holdQueries = false;
+      r.answerQueries();
+      await Promise.all(sent);
+      await r.push(KEY_C, 0);
+    }
+    expect(r.sent.filter((s) => s.events.join() === 'c+,a-')).toHaveLength(40);
+    expect(await r.kbd.room(10, 3)).toBe(0);
   });
 });

@@ -106,12 +106,15 @@ export class InputLane {
       const grown = batchLength(this.waiting);
       if (this.keyboard.fits(this.buffersFor(grown))) n = grown;
       const need = this.buffersFor(n);
-      const items = this.waiting.slice(0, n);
-      const kept = gap > 0 ? [] : unreleased(items);
+      const kept = gap > 0 ? [] : this.newlyHeld(this.waiting.slice(0, n));
       this.keyboard.take(need - kept.length * KEY_BUFFERS, kept.length * KEY_BUFFERS);
-      for (const k of kept) this.roomKept.add(k.code);
+      for (const code of kept) this.roomKept.add(code);
     }
     const batch = this.waiting.splice(0, n);
+    // A release sent (or dropped) any other way than on its kept room gives that room back.
+    for (const item of batch)
+      if (item.key && !item.key.down && this.roomKept.delete(item.key.code))
+        this.keyboard.unreserve(KEY_BUFFERS);
     if (!this.leaseHeld(batch[0]!.lease)) {
       for (const item of batch) item.reject(new LeaseMoved());
       return;
@@ -141,6 +144,15 @@ export class InputLane {
   /** Ring buffers a command of the first `n` items takes, with room kept for its unreleased presses. */
   private buffersFor(n: number): number {
     const items = this.waiting.slice(0, n);
-    return items.length + 1 + unreleased(items).length * KEY_BUFFERS;
+    return items.length + 1 + this.newlyHeld(items).length * KEY_BUFFERS;
+  }
+
+  /**
+   * Codes of the keys `items` leave held that have no room kept yet: a key the client
+   * autorepeats (value 2) keeps one release's room, however often it repeats.
+   */
+  private newlyHeld(items: readonly Waiting[]): number[] {
+    const codes = new Set(unreleased(items).map((k) => k.code));
+    return [...codes].filter((code) => !this.roomKept.has(code));
   }
 }

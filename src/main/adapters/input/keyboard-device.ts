@@ -97,6 +97,13 @@ export class KeyboardDevice {
     this.reserved += reserve;
   }
 
+  /** Gives `buffers` of the reserved room back (their release went out in a command of its own room). */
+  unreserve(buffers: number): void {
+    const back = Math.min(buffers, this.reserved);
+    this.reserved -= back;
+    this.credit += back;
+  }
+
   /**
    * Spends `buffers` of the reserved room on releases; false when there is not that much
    * (the keys went to PS/2, or the device was reset since), and the releases must ask `room`.
