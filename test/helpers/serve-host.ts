@@ -86,3 +86,39 @@ export async function startServeHost(
   }
   return host;
 }
+
+/** Host `b` of a guestless fleet test: its controls and the NATS users mapped to them. */
+export interface FleetHostB {
+  controls: unknown[];
+  /** NATS user → control name (`nats.users`). */
+  users: Record<string, string>;
+  /** The `nats.url` written in the file (`--nats` overrides it); default the server's own. */
+  fileUrl?: string;
+}
+
+/**
+ * Starts `vmsig serve --nats URL` as host `b` in `dir/b` (no VM, no journal), joining with
+ * the nkey whose seed is `seed` (written 0600 as `host.nk`); resolves once it joined the bus.
+ */
+export async function startFleetHostB(
+  dir: string,
+  natsUrl: string,
+  seed: string,
+  b: FleetHostB,
+): Promise<ServeHost> {
+  const hdir = path.join(dir, 'b');
+  fs.mkdirSync(hdir);
+  fs.writeFileSync(path.join(hdir, 'host.nk'), seed, { mode: 0o600 });
+  const serve = await startServeHost(
+    hdir,
+    {
+      vms: [],
+      journal: false,
+      controls: b.controls,
+      nats: { url: b.fileUrl ?? natsUrl, host: 'b', user: 'host-b', nkeySeedFile: 'host.nk', users: b.users },
+    },
+    ['--nats', natsUrl],
+  );
+  await until(() => serve.log().includes('fleet: connected to'), 20_000, 'serve to join the fleet', 50);
+  return serve;
+}

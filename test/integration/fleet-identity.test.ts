@@ -22,7 +22,7 @@ import {
   natsServerBin,
   nkeyPair,
 } from '../helpers/nats-server';
-import { type ServeHost, startServeHost } from '../helpers/serve-host';
+import { type ServeHost, startFleetHostB } from '../helpers/serve-host';
 import { until } from '../helpers/until';
 import { type Run, runVmsig } from '../helpers/vmsig-cli';
 
@@ -52,34 +52,19 @@ describe.skipIf(!natsServerBin())('fleet identity and joining', () => {
       clientUser('bob', PW.bob),
       clientUser('carol', { nkey: CAROL_KEY.nkey }),
     ]);
-    const hdir = path.join(dir, 'b');
-    fs.mkdirSync(hdir);
-    fs.writeFileSync(path.join(hdir, 'host.nk'), HOST_KEY.seed, { mode: 0o600 });
-    serve = await startServeHost(
-      hdir,
-      {
-        vms: [],
-        journal: false,
-        controls: [
-          control('operator', 1, 'op-token-b', ['OBSERVE', 'INPUT', 'VM', 'HOST'], {
-            leasePrio: 10,
-            console: true,
-          }),
-          control('alice-ctl', 5, 'alice-unused', ['OBSERVE'], { leasePrio: 5 }),
-          control('carol-ctl', 7, 'carol-unused', ['OBSERVE', 'VM'], { leasePrio: 7 }),
-        ],
-        // The url here is wrong on purpose: --nats overrides it.
-        nats: {
-          url: 'nats://127.0.0.1:1',
-          host: 'b',
-          user: 'host-b',
-          nkeySeedFile: 'host.nk',
-          users: { alice: 'alice-ctl', carol: 'carol-ctl' },
-        },
-      },
-      ['--nats', nats.url],
-    );
-    await until(() => serve.log().includes('fleet: connected to'), 20_000, 'serve to join the fleet', 50);
+    serve = await startFleetHostB(dir, nats.url, HOST_KEY.seed, {
+      controls: [
+        control('operator', 1, 'op-token-b', ['OBSERVE', 'INPUT', 'VM', 'HOST'], {
+          leasePrio: 10,
+          console: true,
+        }),
+        control('alice-ctl', 5, 'alice-unused', ['OBSERVE'], { leasePrio: 5 }),
+        control('carol-ctl', 7, 'carol-unused', ['OBSERVE', 'VM'], { leasePrio: 7 }),
+      ],
+      users: { alice: 'alice-ctl', carol: 'carol-ctl' },
+      // Wrong on purpose: --nats overrides it.
+      fileUrl: 'nats://127.0.0.1:1',
+    });
   }, 40_000);
 
   afterAll(async () => {

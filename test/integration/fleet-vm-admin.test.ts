@@ -10,8 +10,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { control } from '../helpers/host-config';
 import { NatsServer, clientUser, hostUser, natsServerBin, nkeyPair } from '../helpers/nats-server';
-import { type ServeHost, startServeHost } from '../helpers/serve-host';
-import { until } from '../helpers/until';
+import { type ServeHost, startFleetHostB } from '../helpers/serve-host';
 import { type Run, runVmsig } from '../helpers/vmsig-cli';
 
 const PW = { admin: 'pw-admin', viewer: 'pw-viewer' };
@@ -36,30 +35,14 @@ describe.skipIf(!natsServerBin())('vm add|edit|remove over NATS', () => {
       clientUser('admin', PW.admin),
       clientUser('viewer', PW.viewer),
     ]);
-    const hdir = path.join(dir, 'b');
-    fs.mkdirSync(hdir);
-    fs.writeFileSync(path.join(hdir, 'host.nk'), HOST_KEY.seed, { mode: 0o600 });
-    serve = await startServeHost(
-      hdir,
-      {
-        vms: [],
-        journal: false,
-        controls: [
-          control('operator', 1, 'op-token-b', ['OBSERVE', 'HOST'], { console: true }),
-          control('admin-ctl', 5, 'admin-unused', ['OBSERVE', 'HOST']),
-          control('viewer-ctl', 6, 'viewer-unused', ['OBSERVE']),
-        ],
-        nats: {
-          url: nats.url,
-          host: 'b',
-          user: 'host-b',
-          nkeySeedFile: 'host.nk',
-          users: { admin: 'admin-ctl', viewer: 'viewer-ctl' },
-        },
-      },
-      ['--nats', nats.url],
-    );
-    await until(() => serve.log().includes('fleet: connected to'), 20_000, 'serve to join the fleet', 50);
+    serve = await startFleetHostB(dir, nats.url, HOST_KEY.seed, {
+      controls: [
+        control('operator', 1, 'op-token-b', ['OBSERVE', 'HOST'], { console: true }),
+        control('admin-ctl', 5, 'admin-unused', ['OBSERVE', 'HOST']),
+        control('viewer-ctl', 6, 'viewer-unused', ['OBSERVE']),
+      ],
+      users: { admin: 'admin-ctl', viewer: 'viewer-ctl' },
+    });
   }, 40_000);
 
   afterAll(async () => {
