@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { Kind, type VmsigEvent, makeEvent } from '../../shared/model';
-import { type GapFill, GapFiller, type JournalAnswer } from './gap-fill';
+import { FILL_PAGES_MAX, type GapFill, GapFiller, type JournalAnswer } from './gap-fill';
 
 const ev = (seq: number, kind: number = Kind.CURSOR_STATE): VmsigEvent => ({ ...makeEvent({ kind }), seq });
 
@@ -59,7 +59,7 @@ describe('GapFiller', () => {
     expect(d.asked).toEqual([{ run: 'r1', afterSeq: 10 }]);
     expect(f.isHolding('b')).toBe(true);
     // The journal also holds 15 and 16 (written ahead of the feed): they show once, live.
-    d.answer({ events: [14, 11, 12, 13, 15, 16].map((n) => ev(n)), complete: true, sampled: 0 });
+    d.answer({ events: [14, 11, 12, 13, 15, 16].map((n) => ev(n)), complete: true, sampled: 0, more: false });
     await tick();
     expect(s.out).toEqual(['10', 'gap 6 filled 4', '11', '12', '13', '14', '15', '16']);
     expect(f.isHolding('b')).toBe(false);
@@ -84,7 +84,7 @@ describe('GapFiller', () => {
     f.feed('b', 'r1', ev(1), {}, 0);
     f.feed('b', 'r1', ev(5), {}, 3);
     f.feed('b', 'r1', ev(9), {}, 2);
-    d.answer({ events: [2, 3, 4, 5, 7, 8].map((n) => ev(n)), complete: true, sampled: 0 });
+    d.answer({ events: [2, 3, 4, 5, 7, 8].map((n) => ev(n)), complete: true, sampled: 0, more: false });
     await tick();
     expect(s.out).toEqual(['1', 'gap 5 filled 5', '2', '3', '4', '5', '7', '8', '9']);
   });
@@ -110,8 +110,73 @@ describe('GapFiller', () => {
       events: [ev(13), ev(14, Kind.LEASE_GRANTED), ev(15, Kind.LEASE_REVOKED)],
       complete: true,
       sampled: 2,
+      more: false,
     });
     await tick();
     expect(s.out).toEqual(['10', 'gap 5 filled 2', '13', '14', '15']);
+  });
+
+  it('pages a gap bigger than one answer: asks again after the last seq while the host says more', async () => {
+    const s = sink();
+    const d = deferredFetch();
+    const f = new GapFiller(d.fetch, s);
+    f.feed('b', 'r1', ev(10), {}, 0);
+    f.feed('b', 'r1', ev(20), {}, 9);
+    d.answer({ events: [11, 12, 13].map((n) => ev(n)), complete: false, sampled: 0, more: true });
+    await tick();
+    expect(d.asked).toEqual([
+      { run: 'r1', afterSeq: 10 },
+      { run: 'r1', afterSeq: 13 },
+    ]);
+    expect(s.out, 'nothing goes out before the last page').toEqual(['10']);
+    d.answer({
+      events: [14, 15, 16, 17, 18, 19, 20].map((n) => ev(n)),
+      complete: true,
+      sampled: 0,
+      more: false,
+    });
+    await tick();
+    expect(s.out).toEqual([
+      '10',
+      'gap 9 filled 9',
+      '11',
+      '12',
+      '13',
+      '14',
+      '15',
+      '16',
+      '17',
+      '18',
+      '19',
+      '20',
+    ]);
+  });
+
+  it('stops paging once it reached what the feed brought, and after FILL_PAGES_MAX answers', async () => {
+    const s = sink();
+    const d = deferredFetch();
+    const f = new GapFiller(d.fetch, s);
+    f.feed('b', 'r1', ev(10), {}, 0);
+    f.feed('b', 'r1', ev(13), {}, 2);
+    // The host says more (the feed moved on), but 13 was reached: no second ask.
+    d.answer({ events: [11, 12, 13, 14].map((n) => ev(n)), complete: false, sampled: 0, more: true });
+    await tick();
+    expect(d.asked).toHaveLength(1);
+    expect(s.out).toEqual(['10', 'gap 2 filled 3', '11', '12', '13', '14']);
+
+    const s2 = sink();
+    const d2 = deferredFetch();
+    const g = new GapFiller(d2.fetch, s2);
+    const last = 10_000;
+    g.feed('b', 'r1', ev(1), {}, 0);
+    g.feed('b', 'r1', ev(last), {}, last - 2);
+    let seq = 1;
+    for (let i = 0; i < FILL_PAGES_MAX; i++) {
+      d2.answer({ events: [++seq, ++seq].map((n) => ev(n)), complete: false, sampled: 0, more: true });
+      await tick();
+    }
+    expect(d2.asked).toHaveLength(FILL_PAGES_MAX);
+    expect(s2.out[1]).toBe(`gap ${last - 2} filled ${2 * FILL_PAGES_MAX}`);
+    expect(g.isHolding('b')).toBe(false);
   });
 });

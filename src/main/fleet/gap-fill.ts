@@ -25,7 +25,12 @@ export interface JournalAnswer {
   complete: boolean;
   /** Events its journal's policy left out of the range (sampled). */
   sampled: number;
+  /** The answer could not carry all the host found: there is more after its last event. */
+  more: boolean;
 }
+
+/** Answers one gap's fill asks for at most: 16 × 512 events, so a fill never runs on without end. */
+export const FILL_PAGES_MAX = 16;
 
 /** Where held and filled events go, in timeline order. */
 export interface GapFillSink {
@@ -40,12 +45,13 @@ export interface GapFillSink {
 /** A `journal.events` reply of `host` as an answer; throws an Error saying why there is none. */
 export function journalAnswer(host: string, r: HostReply): JournalAnswer {
   if (!r.ok) throw new Error(r.err === NOT_IMPLEMENTED ? r.message : `${r.err}: ${r.message}`);
-  const o = (r.result ?? {}) as { events?: unknown; complete?: unknown; sampled?: unknown };
+  const o = (r.result ?? {}) as { events?: unknown; complete?: unknown; sampled?: unknown; more?: unknown };
   if (typeof o.events !== 'string') throw new Error(`host ${host} answered without events`);
   return {
     events: unpackEventRecords(new Uint8Array(Buffer.from(o.events, 'base64'))),
     complete: o.complete === true,
     sampled: typeof o.sampled === 'number' && Number.isInteger(o.sampled) ? o.sampled : 0,
+    more: o.more === true,
   };
 }
 
@@ -87,7 +93,7 @@ export class GapFiller {
     const afterSeq = this.sink.lastSeq(host);
     if (missed > 0 && afterSeq >= 0) {
       this.holding.set(host, { run, afterSeq, missed, items: [{ ev, meta }] });
-      this.fetch(host, run, afterSeq).then(
+      this.fetchGap(host, run, afterSeq).then(
         (answer) => this.finish(host, answer),
         (e: unknown) => this.finish(host, { error: e instanceof Error ? e.message : String(e) }),
       );
@@ -96,6 +102,29 @@ export class GapFiller {
     // Nothing passed on yet this run: there is no place to fill from, so the row says only the count.
     if (missed > 0) this.sink.gap(host, missed, { error: 'no earlier event of this host run to fill after' });
     this.pass(host, ev, meta);
+  }
+
+  /**
+   * The host's journal after `afterSeq`, page after page while an answer says there is more
+   * and its last seq is below the newest the feed brought meanwhile, FILL_PAGES_MAX at most.
+   */
+  private async fetchGap(host: string, run: string, afterSeq: number): Promise<JournalAnswer> {
+    const newestHeld = (): number =>
+      Math.max(-1, ...(this.holding.get(host)?.items.map(({ ev }) => ev.seq) ?? []));
+    const events: VmsigEvent[] = [];
+    let sampled = 0;
+    let after = afterSeq;
+    for (let page = 1; ; page++) {
+      const a = await this.fetch(host, run, after);
+      events.push(...a.events);
+      sampled += a.sampled;
+      const last = a.events.at(-1)?.seq;
+      if (!a.more || last === undefined || last >= newestHeld())
+        return { events, complete: a.complete, sampled, more: false };
+      // The page limit reached with more still there: not complete, as the row then says.
+      if (page === FILL_PAGES_MAX) return { events, complete: false, sampled, more: true };
+      after = last;
+    }
   }
 
   private pass(host: string, ev: VmsigEvent, meta: FeedMeta): void {

@@ -79,6 +79,7 @@ describe('journal.events', () => {
     const evs = eventsOf(a);
     expect(a.count).toBe(evs.length);
     expect(a.complete).toBe(true);
+    expect(a.more).toBe(false);
     expect(evs.every((ev) => ev.seq > afterSeq)).toBe(true);
     expect(evs.map((ev) => ev.seq)).toEqual([...evs.map((ev) => ev.seq)].sort((p, q) => p - q));
     expect(evs.every((ev) => ev.endpoint === 1 || ev.endpoint === 0)).toBe(true);
@@ -89,7 +90,7 @@ describe('journal.events', () => {
     expect(evs.every((ev) => ev.origin === 0)).toBe(true);
   });
 
-  it('stops at `limit`, oldest first, and says the answer is not all of the range', () => {
+  it('stops at `limit`, oldest first, says the answer is not all of the range, and the next page has the rest', () => {
     const watcher = attach(rig.core, { caps: Cap.OBSERVE });
     const afterSeq = rig.core.replayFor(watcher.id).seq;
     for (let i = 0; i < 20; i++) move(seams[0]!);
@@ -97,6 +98,15 @@ describe('journal.events', () => {
     const evs = eventsOf(a);
     expect(evs.map((ev) => ev.seq)).toEqual([1, 2, 3, 4, 5].map((n) => afterSeq + n));
     expect(a.complete).toBe(false);
+    expect(a.more).toBe(true);
+    let next = a;
+    const seqs = evs.map((ev) => ev.seq);
+    while (next.more) {
+      next = ask(watcher.id, { afterSeq: seqs.at(-1)!, limit: 5 });
+      seqs.push(...eventsOf(next).map((ev) => ev.seq));
+    }
+    expect(seqs).toEqual(Array.from({ length: 20 }, (_, i) => afterSeq + 1 + i));
+    expect(next.complete).toBe(true);
   });
 
   it('refuses a control without OBSERVE, bad arguments, and says when the host keeps no journal', () => {

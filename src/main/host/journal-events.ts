@@ -3,7 +3,7 @@
  * journaled events after a seq, oldest first, for a fleet console whose feed missed them
  * (docs/fleet.md §6). It answers only what the asking control may observe (its caps and
  * grant, as the console's own history), never typed keys (as the feed), and never more
- * than fits one reply. It only reads the journal.
+ * than fits one reply (`more` says to ask again after its last seq). It only reads the journal.
  */
 import {
   ALL_ENDPOINTS,
@@ -18,7 +18,7 @@ import { packEventRecords } from '../../shared/ipc-records';
 import { HostOpUnsupported } from '../wire';
 import type { Journal, JournalRecord } from './journal';
 
-/** Events one answer carries at most (the asker pages no further: a gap this big is said, not filled). */
+/** Events one answer carries at most (the asker pages on while `more`). */
 export const JOURNAL_EVENTS_MAX = 512;
 /** Packed bytes one answer carries at most: base64 of it stays well inside a 1 MiB frame. */
 const ANSWER_BYTES_MAX = 512 * 1024;
@@ -52,6 +52,8 @@ export interface JournalEventsAnswer {
   complete: boolean;
   /** Events of the range the journal's policy left out (sampled cursor reports), as its records count them. */
   sampled: number;
+  /** This answer could not carry all it found: ask again after its last seq for the rest. */
+  more: boolean;
 }
 
 function intArg(args: Record<string, unknown>, k: string, min: number, max: number): number {
@@ -125,5 +127,6 @@ export function journalEvents(
     count: events.length,
     complete: reached && events.length === found.length,
     sampled,
+    more: events.length < found.length,
   };
 }
