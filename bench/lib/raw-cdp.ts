@@ -50,7 +50,12 @@ export async function launchRawChromium(): Promise<{
   );
   const portFile = path.join(profile, 'DevToolsActivePort');
   for (let i = 0; !fs.existsSync(portFile) || fs.readFileSync(portFile, 'utf8').split('\n').length < 2; i++) {
-    if (i > 200 || proc.exitCode !== null) throw new Error('Chromium did not open its DevTools port');
+    if (i > 200 || proc.exitCode !== null) {
+      // Nothing of this launch stays behind: the process (by its PID) and its profile.
+      if (proc.exitCode === null) proc.kill('SIGKILL');
+      fs.rmSync(profile, { recursive: true, force: true });
+      throw new Error('Chromium did not open its DevTools port');
+    }
     await new Promise((r) => setTimeout(r, 50));
   }
   const [port, wsPath] = fs.readFileSync(portFile, 'utf8').split('\n');
