@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Cap, Kind, LeaseClass } from '../../src/shared/model';
 import type { Core } from '../../src/main/core';
 import { attachVm, type VmAttachment } from '../../src/main/adapters/attach-vm';
-import { KeyboardDevice, DEFAULT_KEY_GAP_MS } from '../../src/main/adapters/input';
+import { KeyboardDevice, KEY_BUFFERS, DEFAULT_KEY_GAP_MS } from '../../src/main/adapters/input';
 import { bootTestVm, ensureGuest, type TestVm } from '../helpers/guest';
 import { pasteIntoGuest, pasteLines } from '../helpers/guest-paste';
 import { TestControl, realCore, testLog } from '../helpers/adapters-harness';
@@ -38,7 +38,7 @@ describe.skipIf(!guest.ok)('virtio keyboard on the test guest', () => {
     for (let i = 0; i < 50 && !up; i++) if (!(up = await kbd.check())) await sleep(200);
     expect(up).toBe(true);
     // Keys are then paced by the ring's free buffers, not by PS/2's fixed gap.
-    expect(await kbd.slot(DEFAULT_KEY_GAP_MS)).toBe(0);
+    expect(await kbd.room(DEFAULT_KEY_GAP_MS, KEY_BUFFERS)).toBe(0);
   });
 
   it('a 5 000-character paste in 50 lines arrives on ttyS0 with zero lost keys', async () => {

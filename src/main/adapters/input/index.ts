@@ -6,5 +6,5 @@ export { InputAdapter, DEFAULT_KEY_GAP_MS } from './input-adapter';
 export { translateInput, MAX_SCROLL_NOTCHES } from './input-translate';
 export type { QmpInputEvent, Translation, HeldChange } from './input-translate';
 export { HeldRecord } from './held-record';
-export { KeyboardDevice, VIRTIO_KEYBOARD_ID } from './keyboard-device';
+export { KeyboardDevice, KEY_BUFFERS, VIRTIO_KEYBOARD_ID } from './keyboard-device';
 export { EVDEV_TO_QCODE, EVDEV_BUTTON, ABS_MAX, AXIS, WHEEL, qcodeForEvdev } from './qcode-table';

@@ -43,16 +43,6 @@ export class KeyboardDevice {
   constructor(private readonly qmp: Pick<QmpClient, 'execute'>) {}
 
   /**
-   * Waits until the keyboard can take one more key, and takes its room; returns the least
-   * gap (ms) to keep after the previous key: 0 on the virtio keyboard, else `ps2GapMs`.
-   */
-  async slot(ps2GapMs: number, now = Date.now()): Promise<number> {
-    const gap = await this.room(ps2GapMs, KEY_BUFFERS, now);
-    this.take(KEY_BUFFERS, 0);
-    return gap;
-  }
-
-  /**
    * Waits until the keyboard can take `buffers` more ring buffers (one per key event, one
    * for the command's EV_SYN) beyond those reserved and kept spare; takes nothing (see
    * take). Returns the least gap (ms) per key event to keep after the previous ones: 0 when
