@@ -4,8 +4,8 @@
  * are checked): a refusal is a UsageError naming the option that set the field. Relative
  * paths are taken from the caller's directory and sent absolute. It reads no file.
  */
-import { type AttachedVmConfig, ConfigError } from '../../main/host/config';
-import { parseVms } from '../../main/host/config/parse-vms';
+import { type AttachedVmConfig, ConfigError, type VmConfig } from '../../main/host/config';
+import { parseVmEntry } from '../../main/host/config/parse-vms';
 import { type AttachedVmEntry, attachedEntryOf } from '../../main/host/attached-vms';
 import { type ParsedArgs, UsageError, opt } from '../command';
 
@@ -32,7 +32,7 @@ const NEW_MANAGED = { memoryMiB: 512 };
 
 /** Which option sets a field of the file's entry, for messages ("--vnc: ..."). */
 function optionOf(field: string): string {
-  const f = field.replace(/^vms\[0\]\.?/, '');
+  const f = field === 'vm' ? '' : field;
   const table: [RegExp, string][] = [
     [/^id$/, '--vm'],
     [/^name$/, '--name'],
@@ -52,9 +52,9 @@ function optionOf(field: string): string {
 }
 
 /** Runs the file's parser on one entry; a refusal becomes a UsageError naming the option. */
-function checkEntry(raw: Record<string, unknown>): ReturnType<typeof parseVms>[number] {
+function checkEntry(raw: Record<string, unknown>): VmConfig {
   try {
-    return parseVms([raw], process.cwd())[0]!;
+    return parseVmEntry(raw, process.cwd());
   } catch (e) {
     if (e instanceof ConfigError) throw new UsageError(`${optionOf(e.field)}: ${e.detail}`);
     throw e;

@@ -5,9 +5,9 @@
  * its entry in the file appended or rewritten. Nothing here connects to a VM.
  */
 import { ErrorCode, VmsigError } from '../../shared/model';
-import { type AttachedVmConfig, ConfigError } from './config';
+import type { AttachedVmConfig } from './config';
 import { editConfigVms, fileListsVm } from './config/config-writer';
-import { parseVms } from './config/parse-vms';
+import { parseVmEntry } from './config/parse-vms';
 import type { VncTarget } from './display/vnc-target';
 
 /** An attached VM as the console's form or a host request gives it: the `vms[]` fields as text. */
@@ -33,13 +33,7 @@ export function checkAttachedVm(entry: AttachedVmEntry, baseDir: string): Attach
   if (entry.vnc !== undefined) raw.vnc = entry.vnc;
   if (entry.serial !== undefined) raw.serial = entry.serial;
   if (entry.ramFile !== undefined) raw.memctx = { ramFile: entry.ramFile };
-  try {
-    return parseVms([raw], baseDir)[0] as AttachedVmConfig;
-  } catch (e) {
-    if (e instanceof ConfigError)
-      throw new ConfigError(e.field.replace(/^vms\[0\]\.?/, '') || 'vm', e.detail);
-    throw e;
-  }
+  return parseVmEntry(raw, baseDir) as AttachedVmConfig;
 }
 
 /** `t` spelled as `vms[].vnc` / `vms[].serial` spell it: the socket path, or host:port ([v6]:port). */

@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { ErrorCode, VmsigError } from '../../shared/model';
 import { ConfigError, type VmConfig } from './config';
-import { parseVms } from './config/parse-vms';
+import { parseVmEntry } from './config/parse-vms';
 
 /** A managed VM as create/edit receive it: the `vms[]` entry they will write. */
 export interface ManagedVmEntry {
@@ -23,11 +23,9 @@ export interface ManagedVmEntry {
  */
 export function checkManagedVm(entry: ManagedVmEntry, baseDir: string): VmConfig {
   try {
-    const [vm] = parseVms([{ id: entry.id, name: entry.name, managed: entry.managed }], baseDir);
-    return vm as VmConfig;
+    return parseVmEntry({ id: entry.id, name: entry.name, managed: entry.managed }, baseDir);
   } catch (e) {
-    if (e instanceof ConfigError)
-      throw new VmsigError(ErrorCode.INVAL, `${e.field.replace(/^vms\[0\]\.?/, '') || 'vm'}: ${e.detail}`);
+    if (e instanceof ConfigError) throw new VmsigError(ErrorCode.INVAL, `${e.field}: ${e.detail}`);
     throw e;
   }
 }

@@ -170,6 +170,21 @@ function parseVnc(v: unknown, at: string, baseDir: string): VncTarget {
   return t.kind === 'path' ? { kind: 'unix', path: path.resolve(baseDir, t.path) } : t;
 }
 
+/**
+ * Checks one `vms[]` entry (a form's, a host request's, the CLI's) exactly as the file's
+ * parser does, paths resolved against `baseDir`. Throws ConfigError whose `field` is the
+ * entry's own (`vnc`, `managed.disks[0].format`; `vm` for the entry as a whole).
+ */
+export function parseVmEntry(raw: Record<string, unknown>, baseDir: string): VmConfig {
+  try {
+    return parseVms([raw], baseDir)[0]!;
+  } catch (e) {
+    if (e instanceof ConfigError)
+      throw new ConfigError(e.field.replace(/^vms\[0\]\.?/, '') || 'vm', e.detail);
+    throw e;
+  }
+}
+
 /** `imageDirs`: directories (relative to `baseDir`) the New VM form lists images from; default none. */
 export function parseImageDirs(v: unknown, baseDir: string): string[] {
   if (v === undefined) return [];
