@@ -13,6 +13,7 @@ import { SendKeyMenu } from './send-key-menu';
 import { PasteDialog } from './paste-dialog';
 import { CaptureControls } from './capture-controls';
 import { MacroMenu } from './macro-menu';
+import { localMacros, localRecording } from '../stores/macros';
 import { HeldKeys } from './held-keys';
 import { GrabControls } from './grab-controls';
 
@@ -37,7 +38,13 @@ export function InputBar({ endpoint }: { endpoint: number }) {
       <SendKeyMenu send={(codes) => sendChord(endpoint, codes)} vmName={vmName} enabled={mine} />
       <PasteDialog target={localPaste(endpoint)} vmName={vmName} enabled={mine} />
       <CaptureControls endpoint={endpoint} vmName={vmName} enabled={grabbed} send={sendInput} />
-      <MacroMenu endpoint={endpoint} vmName={vmName} grabbed={grabbed} mine={mine} />
+      <MacroMenu
+        source={localRecording(endpoint)}
+        target={localMacros(endpoint)}
+        vmName={vmName}
+        grabbed={grabbed}
+        mine={mine}
+      />
       <HeldKeys
         held={held}
         mine={mine}

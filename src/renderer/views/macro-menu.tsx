@@ -10,8 +10,6 @@ import {
   type RecordSource,
   cancelMacro,
   discardRecording,
-  localMacros,
-  localRecording,
   playMacro,
   refreshMacros,
   saveRecording,
@@ -21,7 +19,7 @@ import {
 } from '../stores/macros';
 
 /** Record and save a macro on the grabbed VM (`source`: this host's or another's). */
-export function MacroRecord({ source, grabbed }: { source: RecordSource; grabbed: boolean }) {
+function MacroRecord({ source, grabbed }: { source: RecordSource; grabbed: boolean }) {
   const recording = useMacros((s) => s.recording);
   const pending = useMacros((s) => s.pending);
   const [name, setName] = useState('');
@@ -63,7 +61,7 @@ export function MacroRecord({ source, grabbed }: { source: RecordSource; grabbed
 }
 
 /** The Macros… button and its play dialog, for a local or a remote VM. */
-export function MacroPlay({
+function MacroPlay({
   target,
   vmName,
   enabled,
@@ -139,22 +137,27 @@ export function MacroPlay({
   );
 }
 
-/** Macro controls of one VM: recording needs the grab, playing the INPUT lease. */
+/**
+ * Macro controls of one VM, local or remote (`source` records its keys, `target` plays on
+ * it): recording needs the grab, playing the INPUT lease.
+ */
 export function MacroMenu({
-  endpoint,
+  source,
+  target,
   vmName,
   grabbed,
   mine,
 }: {
-  endpoint: number;
+  source: RecordSource;
+  target: MacroTarget;
   vmName: string;
   grabbed: boolean;
   mine: boolean;
 }) {
   return (
     <span className="macro-menu">
-      <MacroRecord source={localRecording(endpoint)} grabbed={grabbed} />
-      <MacroPlay target={localMacros(endpoint)} vmName={vmName} enabled={mine} />
+      <MacroRecord source={source} grabbed={grabbed} />
+      <MacroPlay target={target} vmName={vmName} enabled={mine} />
     </span>
   );
 }

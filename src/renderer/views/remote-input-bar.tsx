@@ -20,7 +20,7 @@ import {
 } from '../stores/fleet';
 import { CaptureControls } from './capture-controls';
 import { HeldKeys } from './held-keys';
-import { MacroPlay, MacroRecord } from './macro-menu';
+import { MacroMenu } from './macro-menu';
 import { remoteMacros, remoteRecording } from '../stores/macros';
 import { GrabControls } from './grab-controls';
 import { PasteDialog } from './paste-dialog';
@@ -62,10 +62,13 @@ export function RemoteInputBar({
         enabled={grabbed}
         send={(input) => void remoteInput(target, input)}
       />
-      <span className="macro-menu">
-        <MacroRecord source={remoteRecording(target.host, target.id)} grabbed={grabbed} />
-        <MacroPlay target={remoteMacros(target.host, target.id)} vmName={fullName} enabled={mine} />
-      </span>
+      <MacroMenu
+        source={remoteRecording(target.host, target.id)}
+        target={remoteMacros(target.host, target.id)}
+        vmName={fullName}
+        grabbed={grabbed}
+        mine={mine}
+      />
       <HeldKeys
         held={held}
         mine={mine}
