@@ -61,15 +61,7 @@ function MacroRecord({ source, grabbed }: { source: RecordSource; grabbed: boole
 }
 
 /** The Macros… button and its play dialog, for a local or a remote VM. */
-function MacroPlay({
-  target,
-  vmName,
-  enabled,
-}: {
-  target: MacroTarget;
-  vmName: string;
-  enabled: boolean;
-}) {
+function MacroPlay({ target, vmName, enabled }: { target: MacroTarget; vmName: string; enabled: boolean }) {
   const list = useMacros((s) => s.list);
   const playing = useMacros((s) => s.playing[target.key]);
   const [open, setOpen] = useState(false);
